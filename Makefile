@@ -1,0 +1,47 @@
+# Everything a user types: `make generate` and `make test`. The first run creates .venv and
+# installs what the toolkit needs; later runs reuse it until pyproject.toml changes.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench redis clean-venv
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[runtime,dev]"
+	@touch $@
+
+generate: $(STAMP)
+	@$(PY) -m generator generate
+
+check-generated: $(STAMP)
+	@$(PY) -m generator check
+
+# redis-server backs the shared-state tests; install it from Debian's packages when missing.
+redis:
+	@command -v redis-server >/dev/null || { \
+	  echo "installing redis-server from Debian's packages"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+	  || { echo "could not install redis-server"; exit 1; }; }
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check generator reference tests contract_tests benchmarks
+	$(VENV)/bin/ruff format --check generator reference tests contract_tests benchmarks
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy generator reference generated
+
+unit: $(STAMP)
+	$(PY) -m pytest tests -q
+
+contract: $(STAMP) redis
+	$(PY) -m pytest contract_tests -q --junitxml=reports/contract-junit.xml
+
+test: $(STAMP) redis lint typecheck
+	$(PY) -m pytest -q --junitxml=reports/junit.xml
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,52 @@
+"""Which documents to generate, read from `[tool.openapi-contract]` in pyproject.toml."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Location, Problem, SpecError
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    spec: Path
+    out: Path  # the distribution folder written by the generator alone
+    package: str  # the import package inside it
+    distribution: str  # the pip name
+    overlay_dir: Path | None
+
+
+def load_targets(pyproject: Path) -> list[Target]:
+    root = pyproject.parent
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SpecError(
+            [Problem(f"cannot read generator configuration: {exc}", Location(str(pyproject), ""))]
+        ) from None
+    raw = data.get("tool", {}).get("openapi-contract", {}).get("targets", [])
+    targets = []
+    for i, entry in enumerate(raw):
+        where = Location(str(pyproject), f"/tool/openapi-contract/targets/{i}")
+        missing = [k for k in ("name", "spec", "out", "package") if k not in entry]
+        if missing:
+            raise SpecError([Problem(f"target needs {', '.join(missing)}", where)])
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", entry["package"]):
+            raise SpecError(
+                [Problem(f"package {entry['package']!r} is not a valid import name", where)]
+            )
+        targets.append(
+            Target(
+                name=entry["name"],
+                spec=root / entry["spec"],
+                out=root / entry["out"],
+                package=entry["package"],
+                distribution=entry.get("distribution", entry["package"].replace("_", "-")),
+                overlay_dir=root / entry["overlays"] if "overlays" in entry else None,
+            )
+        )
+    return targets

@@ -1,0 +1,1 @@
+"""Emitters: each turns the intermediate model into files (path -> text); none reads the spec."""

@@ -1,0 +1,63 @@
+"""Located problems: every error about a document names its file, line and JSON pointer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EXIT_INVALID_SPEC = 2
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    pointer: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.pointer or '#'}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    location: Location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass
+class SpecError(Exception):
+    """The document cannot be used; carries every problem found, each located."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def escape_pointer_token(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer_token(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join_pointer(base: str, *tokens: str | int) -> str:
+    return base + "".join("/" + escape_pointer_token(t) for t in tokens)
+
+
+def split_pointer(pointer: str) -> list[str]:
+    if pointer in ("", "#"):
+        return []
+    body = pointer[1:] if pointer.startswith("#") else pointer
+    if not body.startswith("/"):
+        raise ValueError(f"not a JSON pointer: {pointer!r}")
+    return [unescape_pointer_token(t) for t in body[1:].split("/")]

@@ -1,0 +1,397 @@
+"""Build the intermediate model from a loaded, validated document."""
+
+from __future__ import annotations
+
+from collections import Counter
+from http import HTTPStatus
+from typing import Any, Literal
+
+from generator.errors import join_pointer
+from generator.ir.media import media_kind
+from generator.ir.model import (
+    Document,
+    Example,
+    Header,
+    MediaType,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    SecurityScheme,
+    TypeExpr,
+    Warning_,
+)
+from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake, words
+from generator.ir.schemas import SchemaRegistry
+from generator.loader import LoadedDocument
+from generator.loader.refs import resolve_pointer
+from generator.loader.validate import openapi_minor
+from generator.schema_walk import HTTP_METHODS
+
+_IDEMPOTENT = frozenset({"get", "head", "options", "put", "delete", "trace"})
+_RANGE_NAMES = {
+    "1XX": "Informational",
+    "2XX": "Success",
+    "3XX": "Redirection",
+    "4XX": "ClientError",
+    "5XX": "ServerError",
+}
+
+
+def build_document(loaded: LoadedDocument) -> Document:
+    return _Builder(loaded.data).build()
+
+
+class _Builder:
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        self.minor = openapi_minor(doc) or "3.1"
+        self.schemas = SchemaRegistry(doc, self.minor)
+        self.warnings: list[Warning_] = []
+
+    def deref(self, node: Any) -> tuple[Any, str | None]:
+        """Follow `$ref` chains of non-schema objects (parameters, responses, bodies, headers)."""
+        seen: set[str] = set()
+        pointer = None
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen:
+                break
+            seen.add(ref)
+            pointer = ref[1:]
+            node = resolve_pointer(self.doc, pointer)
+        return node, pointer
+
+    def build(self) -> Document:
+        info = self.doc.get("info") or {}
+        raw_ops = list(self._raw_operations())
+        shared = self._shared_headers(raw_ops)
+        op_names = NameRegistry()
+        operations = [
+            self._operation(path, method, item, op, at, op_names, shared)
+            for path, method, item, op, at in raw_ops
+        ]
+        client_headers: dict[str, Parameter] = {}
+        for op in operations:
+            for p in op.parameters:
+                if p.client_level:
+                    client_headers.setdefault(p.name.lower(), p)
+        named = self.schemas.model_schemas()
+        self.warnings += [Warning_(m, p) for p, m in self.schemas.warnings]
+        return Document(
+            title=str(info.get("title", "API")),
+            version=str(info.get("version", "0.0.0")),
+            description=str(info.get("description", "")),
+            openapi=str(self.doc.get("openapi")),
+            servers=tuple(
+                str(s.get("url"))
+                for s in self.doc.get("servers") or []
+                if isinstance(s, dict) and s.get("url")
+            ),
+            operations=tuple(operations),
+            schemas=tuple(named),
+            security_schemes=self._security_schemes(),
+            client_headers=tuple(client_headers.values()),
+            warnings=self.warnings,
+        )
+
+    def _raw_operations(self) -> Any:
+        for path, item in (self.doc.get("paths") or {}).items():
+            item, _ = self.deref(item)
+            if not isinstance(item, dict):
+                continue
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if isinstance(op, dict):
+                    yield path, method, item, op, join_pointer("/paths", path, method)
+
+    def _merged_parameters(
+        self, item: dict[str, Any], op: dict[str, Any], at: str
+    ) -> list[tuple[dict[str, Any], str]]:
+        """Path-item parameters overridden by operation parameters of the same name and location."""
+        merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        path_at = at.rsplit("/", 1)[0]
+        for source, base in (
+            (item.get("parameters") or [], join_pointer(path_at, "parameters")),
+            (op.get("parameters") or [], join_pointer(at, "parameters")),
+        ):
+            for i, raw in enumerate(source):
+                param, ref_pointer = self.deref(raw)
+                if isinstance(param, dict) and "name" in param and "in" in param:
+                    merged[(str(param["in"]), str(param["name"]))] = (
+                        param,
+                        ref_pointer or join_pointer(base, i),
+                    )
+        return list(merged.values())
+
+    def _shared_headers(self, raw_ops: list[Any]) -> set[tuple[str, str]]:
+        """Optional header parameters repeated, identically, on most operations: client-level.
+
+        The ServiceAi client-version header is the model case: a property of the calling client,
+        set once, not an argument of every call. An `x-client-level: true` on the parameter
+        forces it either way.
+        """
+        counts: Counter[tuple[str, str]] = Counter()
+        forced: dict[tuple[str, str], bool] = {}
+        for _path, _method, item, op, at in raw_ops:
+            for param, _ in self._merged_parameters(item, op, at):
+                key = (
+                    str(param["name"]).lower(),
+                    repr(sorted(param.items(), key=lambda kv: kv[0])),
+                )
+                if "x-client-level" in param:
+                    forced[key] = bool(param["x-client-level"])
+                if param.get("in") == "header" and not param.get("required", False):
+                    counts[key] += 1
+        threshold = max(2, (len(raw_ops) + 1) // 2)
+        shared = {k for k, n in counts.items() if n >= threshold and forced.get(k, True)}
+        return shared | {k for k, v in forced.items() if v}
+
+    def _operation(
+        self,
+        path: str,
+        method: str,
+        item: dict[str, Any],
+        op: dict[str, Any],
+        at: str,
+        op_names: NameRegistry,
+        shared: set[tuple[str, str]],
+    ) -> Operation:
+        op_id = op.get("operationId")
+        if isinstance(op_id, str) and op_id.strip():
+            wanted = op_id
+        else:
+            wanted = _derived_operation_name(method, path)
+            op_id = None
+        python_name = op_names.claim(safe_identifier(snake(wanted, "operation")), at)
+        class_stem = pascal(python_name)
+        params = self._parameters(item, op, at, class_stem, shared)
+        body = self._request_body(op, at, class_stem)
+        responses = tuple(
+            self._response(status, raw, join_pointer(at, "responses", status), class_stem)
+            for status, raw in (op.get("responses") or {}).items()
+        )
+        tags = tuple(str(t) for t in op.get("tags") or [])
+        security_raw = op.get("security", self.doc.get("security") or [])
+        security = tuple(tuple(sorted(req)) for req in security_raw if isinstance(req, dict))
+        return Operation(
+            operation_id=op_id or wanted,
+            python_name=python_name,
+            class_stem=class_stem,
+            method=method,
+            path=path,
+            summary=str(op.get("summary") or ""),
+            description=str(op.get("description") or ""),
+            tags=tags,
+            resource=safe_identifier(snake(tags[0], "default")) if tags else "default",
+            parameters=params,
+            request_body=body,
+            responses=responses,
+            security=security,
+            deprecated=bool(op.get("deprecated", False)),
+            idempotent=method in _IDEMPOTENT,
+            pointer=at,
+            links={
+                s: r.get("links")
+                for s, r in (op.get("responses") or {}).items()
+                if isinstance(r, dict) and r.get("links")
+            },
+        )
+
+    def _parameters(
+        self,
+        item: dict[str, Any],
+        op: dict[str, Any],
+        at: str,
+        stem: str,
+        shared: set[tuple[str, str]],
+    ) -> tuple[Parameter, ...]:
+        names = NameRegistry(frozenset({"self", "body", "timeout", "extra_headers", "options"}))
+        result: list[Parameter] = []
+        for param, pointer in self._merged_parameters(item, op, at):
+            location = str(param["in"])
+            key = (str(param["name"]).lower(), repr(sorted(param.items(), key=lambda kv: kv[0])))
+            schema = param.get("schema")
+            schema_at = join_pointer(pointer, "schema")
+            if schema is None and isinstance(param.get("content"), dict) and param["content"]:
+                media, media_obj = next(iter(param["content"].items()))
+                schema = (media_obj or {}).get("schema")
+                schema_at = join_pointer(pointer, "content", media, "schema")
+            python_name = names.claim(safe_identifier(snake(str(param["name"]), "param")), pointer)
+            result.append(
+                Parameter(
+                    name=str(param["name"]),
+                    python_name=python_name,
+                    location=location,  # type: ignore[arg-type]
+                    required=bool(param.get("required", location == "path")),
+                    type=self.schemas.type_of(schema, schema_at, stem + pascal(str(param["name"]))),
+                    schema=schema,
+                    description=str(param.get("description") or ""),
+                    deprecated=bool(param.get("deprecated", False)),
+                    style=str(
+                        param.get("style")
+                        or ("form" if location in ("query", "cookie") else "simple")
+                    ),
+                    explode=bool(param.get("explode", param.get("style", "form") == "form")),
+                    client_level=location == "header" and key in shared,
+                    pointer=pointer,
+                )
+            )
+        # Required parameters first, in document order, so generated signatures read naturally.
+        return tuple(sorted(result, key=lambda p: (not p.required, p.location != "path")))
+
+    def _request_body(self, op: dict[str, Any], at: str, stem: str) -> RequestBody | None:
+        raw = op.get("requestBody")
+        if raw is None:
+            return None
+        body, ref_pointer = self.deref(raw)
+        pointer = ref_pointer or join_pointer(at, "requestBody")
+        content = self._content(
+            body.get("content") or {}, join_pointer(pointer, "content"), stem + "Request"
+        )
+        return RequestBody(
+            bool(body.get("required", False)), str(body.get("description") or ""), content, pointer
+        )
+
+    def _response(self, status: str, raw: Any, at: str, stem: str) -> Response:
+        response, ref_pointer = self.deref(raw)
+        pointer = ref_pointer or at
+        status = str(status).upper() if str(status).lower() != "default" else "default"
+        code = int(status) if status.isdigit() else None
+        class_stem = stem + _status_name(status, code)
+        content = self._content(
+            response.get("content") or {}, join_pointer(pointer, "content"), class_stem + "Body"
+        )
+        headers = []
+        header_names = NameRegistry()
+        for name, raw_header in (response.get("headers") or {}).items():
+            header, _ = self.deref(raw_header)
+            if name.lower() == "content-type" or not isinstance(header, dict):
+                continue
+            htype = self.schemas.type_of(
+                header.get("schema"),
+                join_pointer(pointer, "headers", name, "schema"),
+                class_stem + pascal(name),
+            )
+            headers.append(
+                Header(
+                    name,
+                    header_names.claim(safe_identifier(snake(name))),
+                    bool(header.get("required", False)),
+                    htype,
+                    str(header.get("description") or ""),
+                )
+            )
+        return Response(
+            status,
+            code,
+            str(response.get("description") or ""),
+            content,
+            tuple(headers),
+            class_stem,
+            pointer,
+        )
+
+    def _content(self, content: dict[str, Any], at: str, stem: str) -> tuple[MediaType, ...]:
+        result = []
+        kinds = Counter(media_kind(m) for m in content)
+        for media, media_obj in content.items():
+            media_obj = media_obj if isinstance(media_obj, dict) else {}
+            kind = media_kind(media)
+            schema = media_obj.get("schema")
+            schema_at = join_pointer(at, media, "schema") if schema is not None else None
+            media_stem = (
+                stem
+                if len(content) == 1
+                else stem + pascal(media.split("/")[-1].split(";")[0], "Media")
+                if kinds[kind] > 1
+                else stem + _KIND_SUFFIX[kind]
+            )
+            if kind == "json" or kind == "form" or kind == "multipart":
+                type_ = self.schemas.type_of(schema, schema_at or at, media_stem)
+            elif kind == "text":
+                type_ = TypeExpr("str")
+            elif kind == "binary":
+                type_ = TypeExpr("bytes")
+            else:
+                type_ = TypeExpr("bytes")
+            examples = _examples(media_obj, join_pointer(at, media))
+            result.append(MediaType(media, kind, type_, schema, schema_at, examples))
+        return tuple(result)
+
+    def _security_schemes(self) -> tuple[SecurityScheme, ...]:
+        result = []
+        for name, raw in ((self.doc.get("components") or {}).get("securitySchemes") or {}).items():
+            scheme, _ = self.deref(raw)
+            kind_raw = str(scheme.get("type", ""))
+            kind: Literal["bearer", "basic", "api_key", "oauth2", "openid", "other"]
+            if kind_raw == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+                kind = "bearer"
+            elif kind_raw == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+                kind = "basic"
+            elif kind_raw == "apiKey":
+                kind = "api_key"
+            elif kind_raw == "oauth2":
+                kind = "oauth2"
+            elif kind_raw == "openIdConnect":
+                kind = "openid"
+            else:
+                kind = "other"
+            result.append(
+                SecurityScheme(
+                    name,
+                    kind,
+                    scheme.get("in"),
+                    scheme.get("name"),
+                    str(scheme.get("description") or ""),
+                )
+            )
+        return tuple(result)
+
+
+_KIND_SUFFIX = {
+    "json": "",
+    "text": "Text",
+    "binary": "Binary",
+    "form": "Form",
+    "multipart": "Multipart",
+    "any": "Any",
+}
+
+
+def _status_name(status: str, code: int | None) -> str:
+    if status == "default":
+        return "Default"
+    if status in _RANGE_NAMES:
+        return _RANGE_NAMES[status]
+    if code is not None:
+        try:
+            return pascal(HTTPStatus(code).phrase)
+        except ValueError:
+            return f"Status{code}"
+    return pascal(status, "Status")
+
+
+def _derived_operation_name(method: str, path: str) -> str:
+    """`get /pets/{petId}/photos` -> `get_pets_by_pet_id_photos`: stable and readable."""
+    parts = [method]
+    for segment in path.strip("/").split("/"):
+        if not segment:
+            continue
+        if segment.startswith("{") and segment.endswith("}"):
+            parts += ["by", *words(segment[1:-1])]
+        else:
+            parts += words(segment)
+    return "_".join(p.lower() for p in parts)
+
+
+def _examples(media_obj: dict[str, Any], at: str) -> tuple[Example, ...]:
+    found = []
+    if "example" in media_obj:
+        found.append(Example("example", media_obj["example"], join_pointer(at, "example")))
+    for name, ex in (media_obj.get("examples") or {}).items():
+        if isinstance(ex, dict) and "value" in ex:
+            found.append(
+                Example(str(name), ex["value"], join_pointer(at, "examples", name, "value"))
+            )
+    return tuple(found)

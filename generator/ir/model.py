@@ -1,0 +1,202 @@
+"""The intermediate model: everything an emitter needs, decided once.
+
+Emitters render these objects; they never look at the raw document again. Every name here is a
+final Python name (unique, not a keyword), every body has a media kind that says how it is
+parsed, and every schema an operation uses has a Python type expression over generated models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+MediaKind = Literal["json", "text", "binary", "form", "multipart", "any"]
+ParamLocation = Literal["path", "query", "header", "cookie"]
+
+
+@dataclass(frozen=True)
+class TypeExpr:
+    """A Python type expression (`list[Pet]`, `str`, `Any`) and the model classes it names."""
+
+    expr: str
+    models: tuple[str, ...] = ()
+    nullable: bool = False
+
+    @property
+    def annotation(self) -> str:
+        return (
+            f"{self.expr} | None"
+            if self.nullable and self.expr not in ("Any", "None")
+            else self.expr
+        )
+
+
+ANY = TypeExpr("Any")
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    value: Any
+    pointer: str
+
+
+@dataclass(frozen=True)
+class MediaType:
+    name: str  # as written in the document, e.g. "application/json"
+    kind: MediaKind
+    type: TypeExpr  # what a parsed body of this media type is
+    schema: Any  # the schema as written (None when the document gives none)
+    schema_pointer: str | None
+    examples: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    python_name: str
+    required: bool
+    type: TypeExpr
+    description: str
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str  # "200", "4XX", "default"
+    code: int | None  # the status code when `status` names exactly one
+    description: str
+    content: tuple[MediaType, ...]
+    headers: tuple[Header, ...]
+    class_stem: str  # e.g. "ExchangeRealtimeSdpBadGateway"; emitters add Response/Error
+    pointer: str
+
+    @property
+    def is_success(self) -> bool:
+        return self.status.startswith("2")
+
+    @property
+    def is_default(self) -> bool:
+        return self.status == "default"
+
+    @property
+    def is_range(self) -> bool:
+        return self.status.endswith("XX")
+
+    @property
+    def type(self) -> TypeExpr:
+        """The union of every media type's body type (the body a caller receives)."""
+        return union_of([m.type for m in self.content]) if self.content else TypeExpr("None")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    python_name: str
+    location: ParamLocation
+    required: bool
+    type: TypeExpr
+    schema: Any
+    description: str
+    deprecated: bool
+    style: str
+    explode: bool
+    client_level: bool  # set once on the client (a shared optional header), not per call
+    pointer: str
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    required: bool
+    description: str
+    content: tuple[MediaType, ...]
+    pointer: str
+
+    @property
+    def type(self) -> TypeExpr:
+        return union_of([m.type for m in self.content])
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    name: str
+    kind: Literal["bearer", "basic", "api_key", "oauth2", "openid", "other"]
+    location: str | None  # header/query/cookie for api keys
+    parameter_name: str | None  # the header/query/cookie name for api keys
+    description: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    python_name: str  # snake_case method name
+    class_stem: str  # PascalCase stem for classes about this operation
+    method: str  # lower case
+    path: str
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    resource: str  # python attribute of the resource group on the client (first tag)
+    parameters: tuple[Parameter, ...]
+    request_body: RequestBody | None
+    responses: tuple[Response, ...]
+    security: tuple[tuple[str, ...], ...]  # alternatives, each a set of scheme names
+    deprecated: bool
+    idempotent: bool  # safe to retry on connection errors and 429/502/503/504
+    pointer: str
+    links: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def call_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if not p.client_level)
+
+
+@dataclass(frozen=True)
+class NamedSchema:
+    """A schema that becomes a generated model class."""
+
+    python_name: str
+    source_pointer: str  # where it was written (component or inline position)
+    schema: Any  # as given to the models emitter (refs rewritten to python names)
+    inline: bool
+
+
+@dataclass(frozen=True)
+class Warning_:
+    message: str
+    pointer: str
+
+
+@dataclass
+class Document:
+    title: str
+    version: str
+    description: str
+    openapi: str
+    servers: tuple[str, ...]
+    operations: tuple[Operation, ...]
+    schemas: tuple[NamedSchema, ...]
+    security_schemes: tuple[SecurityScheme, ...]
+    client_headers: tuple[Parameter, ...]
+    warnings: list[Warning_] = field(default_factory=list)
+
+    @property
+    def resources(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for op in self.operations:
+            seen.setdefault(op.resource, None)
+        return tuple(seen)
+
+
+def union_of(types: list[TypeExpr]) -> TypeExpr:
+    unique: list[TypeExpr] = []
+    for t in types:
+        if all(t.expr != u.expr for u in unique):
+            unique.append(t)
+    if not unique:
+        return TypeExpr("None")
+    if len(unique) == 1:
+        return unique[0]
+    if any(t.expr == "Any" for t in unique):
+        return ANY
+    models = tuple(sorted({m for t in unique for m in t.models}))
+    return TypeExpr(" | ".join(t.expr for t in unique), models, any(t.nullable for t in unique))

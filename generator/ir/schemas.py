@@ -1,0 +1,259 @@
+"""Name every schema that becomes a model, and give each operation-level schema a Python type.
+
+Component schemas keep their names (made valid Python, unique). An inline schema under a path is
+kept inline in the document but, for the code, it is:
+- the component it is structurally identical to (ignoring annotations such as descriptions and
+  examples), so the code says `RealtimeTokenResponse`, not an anonymous twin;
+- or a plain Python type when it is a primitive, an array of something typed, or `{}`;
+- or a new model named after where it stands (`ExecuteChattyToolRequest`,
+  `ExchangeRealtimeSdpBadGatewayBody`), shared by every identical inline schema.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from generator.errors import join_pointer, split_pointer
+from generator.ir.model import ANY, NamedSchema, TypeExpr
+from generator.ir.naming import RESERVED_CLASS_NAMES, NameRegistry, pascal
+from generator.loader.refs import resolve_pointer
+from generator.schema_walk import iter_subschemas
+
+_ANNOTATIONS = frozenset(
+    {"description", "title", "example", "examples", "externalDocs", "$comment", "deprecated", "xml"}
+)
+_PRIMITIVES = {
+    "string": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "null": "None",
+}
+_COMPOSITE_KEYS = (
+    "properties",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "enum",
+    "const",
+    "additionalProperties",
+    "patternProperties",
+    "not",
+)
+COMPONENT_PREFIX = "#/components/schemas/"
+
+
+def canonical(schema: Any) -> str:
+    """A string equal for two schemas exactly when they validate the same way, structurally."""
+    return json.dumps(_strip(schema), sort_keys=True, separators=(",", ":"))
+
+
+def _strip(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: (_strip(v) if k not in ("enum", "const", "default") else v)
+            for k, v in node.items()
+            if k not in _ANNOTATIONS and not k.startswith("x-")
+        }
+    if isinstance(node, list):
+        return [_strip(v) for v in node]
+    return node
+
+
+def _is_structural(schema: Any) -> bool:
+    """Worth matching against components: objects, unions, enums (not bare primitives)."""
+    if not isinstance(schema, dict):
+        return False
+    if schema.get("type") == "object" or any(k in schema for k in _COMPOSITE_KEYS):
+        return True
+    return schema.get("type") == "array" and _is_structural(schema.get("items"))
+
+
+class SchemaRegistry:
+    """Owns the python name of every model and the rewriting of references to those names."""
+
+    def __init__(self, doc: dict[str, Any], openapi_minor: str) -> None:
+        self.doc = doc
+        self.minor = openapi_minor
+        self.names = NameRegistry(RESERVED_CLASS_NAMES, suffix="Model")
+        self.component_names: dict[str, str] = {}  # original component name -> python name
+        self.by_canonical: dict[str, str] = {}  # canonical form -> python name
+        self.by_pointer: dict[str, str] = {}  # inline pointer (or non-component $ref) -> name
+        self.hoisted: dict[str, NamedSchema] = {}  # python name -> inline schema
+        self.warnings: list[tuple[str, str]] = []
+        components = (doc.get("components") or {}).get("schemas") or {}
+        for original in components:
+            self.component_names[original] = self.names.claim(
+                pascal(original), ("component", original)
+            )
+        for original, schema in components.items():
+            if _is_structural(schema) and "$ref" not in schema:
+                self.by_canonical.setdefault(canonical(schema), self.component_names[original])
+
+    # -- type expressions for operation-level schemas -------------------------------------------
+
+    def type_of(self, schema: Any, pointer: str, stem: str) -> TypeExpr:
+        """The Python type of the schema at `pointer`; hoists a model named `stem` if needed."""
+        if schema is None or schema is True or schema == {}:
+            return ANY
+        if schema is False or not isinstance(schema, dict):
+            return ANY
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return self._type_of_ref(ref, stem)
+        nullable = bool(schema.get("nullable")) if self.minor == "3.0" else False
+        declared = schema.get("type")
+        if isinstance(declared, list):
+            non_null = [t for t in declared if t != "null"]
+            nullable = nullable or len(non_null) < len(declared)
+            declared = non_null[0] if len(non_null) == 1 else (None if non_null else "null")
+            if declared is None:
+                return self._hoist(schema, pointer, stem)
+        if _is_structural(schema) and schema.get("type") != "array":
+            return self._with_null(self._hoist(schema, pointer, stem), nullable)
+        if declared == "array" or (declared is None and "items" in schema):
+            items = schema.get("items")
+            if isinstance(items, dict):
+                inner = self.type_of(items, join_pointer(pointer, "items"), stem + "Item")
+                expr = TypeExpr(f"list[{inner.annotation}]", inner.models)
+            else:
+                expr = TypeExpr("list[Any]")
+            return self._with_null(expr, nullable)
+        if declared == "string" and schema.get("format") == "binary":
+            return self._with_null(TypeExpr("bytes"), nullable)
+        if isinstance(declared, str) and declared in _PRIMITIVES:
+            return self._with_null(TypeExpr(_PRIMITIVES[declared]), nullable)
+        if declared == "object":
+            return self._with_null(TypeExpr("dict[str, Any]"), nullable)
+        return ANY
+
+    @staticmethod
+    def _with_null(expr: TypeExpr, nullable: bool) -> TypeExpr:
+        return TypeExpr(expr.expr, expr.models, True) if nullable else expr
+
+    def _type_of_ref(self, ref: str, stem: str) -> TypeExpr:
+        if ref.startswith(COMPONENT_PREFIX) and "/" not in ref[len(COMPONENT_PREFIX) :]:
+            original = _unescape(ref[len(COMPONENT_PREFIX) :])
+            name = self.component_names[original]
+            target = self.doc["components"]["schemas"][original]
+            primitive = self._primitive_alias(target)
+            return primitive if primitive is not None else TypeExpr(name, (name,))
+        # A reference into some other place (a property of a component, a path): model it once.
+        target = resolve_pointer(self.doc, ref[1:])
+        return self.type_of(target, ref[1:], stem)
+
+    def _primitive_alias(self, schema: Any) -> TypeExpr | None:
+        """Components that are plain primitives are used as the primitive (no RootModel wrapper)."""
+        if not isinstance(schema, dict) or _is_structural(schema) or "$ref" in schema:
+            return None
+        declared = schema.get("type")
+        if declared == "array":
+            return None
+        if (
+            isinstance(declared, str)
+            and declared in _PRIMITIVES
+            and schema.get("format") != "binary"
+        ):
+            nullable = bool(schema.get("nullable")) and self.minor == "3.0"
+            return TypeExpr(_PRIMITIVES[declared], (), nullable)
+        return None
+
+    def _hoist(self, schema: dict[str, Any], pointer: str, stem: str) -> TypeExpr:
+        key = canonical(schema)
+        name = self.by_canonical.get(key) or self.by_pointer.get(pointer)
+        if name is None:
+            name = self.names.claim(pascal(stem), ("inline", pointer))
+            self.by_canonical[key] = name
+            self.by_pointer[pointer] = name
+            self.hoisted[name] = NamedSchema(
+                name, pointer, self._use_components(schema), inline=True
+            )
+        return TypeExpr(name, (name,))
+
+    def _use_components(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A copy of an inline schema whose nested parts that equal a component refer to it."""
+        result = copy.deepcopy(schema)
+        for at, sub in list(iter_subschemas(result, "")):
+            if not at or not _is_structural(sub) or "$ref" in sub:
+                continue
+            name = self.by_canonical.get(canonical(sub))
+            if name in self.component_names.values():
+                original = next(k for k, v in self.component_names.items() if v == name)
+                parent = result
+                tokens = split_pointer(at)
+                for token in tokens[:-1]:
+                    parent = parent[int(token)] if isinstance(parent, list) else parent[token]
+                last = tokens[-1]
+                replacement = {"$ref": COMPONENT_PREFIX + original}
+                if isinstance(parent, list):
+                    parent[int(last)] = replacement
+                else:
+                    parent[last] = replacement
+        return result
+
+    # -- what the models emitter receives ------------------------------------------------------
+
+    def model_schemas(self) -> list[NamedSchema]:
+        """Components (in document order) then hoisted inline schemas, refs renamed for Python."""
+        components = (self.doc.get("components") or {}).get("schemas") or {}
+        result = [
+            NamedSchema(
+                self.component_names[o],
+                join_pointer("/components/schemas", o),
+                self._rename_refs(s),
+                False,
+            )
+            for o, s in components.items()
+        ]
+        done = 0
+        while done < len(self.hoisted):  # renaming can hoist more (refs outside components)
+            named = list(self.hoisted.values())[done]
+            result.append(
+                NamedSchema(
+                    named.python_name, named.source_pointer, self._rename_refs(named.schema), True
+                )
+            )
+            done += 1
+        return result
+
+    def _rename_refs(self, node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {}
+            for k, v in node.items():
+                if k == "$ref" and isinstance(v, str):
+                    out[k] = self._renamed_ref(v)
+                else:
+                    out[k] = self._rename_refs(v)
+            return out
+        if isinstance(node, list):
+            return [self._rename_refs(v) for v in node]
+        return node
+
+    def _renamed_ref(self, ref: str) -> str:
+        if ref.startswith(COMPONENT_PREFIX):
+            head, _, rest = ref[len(COMPONENT_PREFIX) :].partition("/")
+            original = _unescape(head)
+            if original in self.component_names:
+                return (
+                    COMPONENT_PREFIX + self.component_names[original] + (f"/{rest}" if rest else "")
+                )
+        if ref.startswith("#/"):
+            # A schema that points outside components/schemas: model that target once.
+            name = self.by_pointer.get(ref[1:])
+            if name is None:
+                target = resolve_pointer(self.doc, ref[1:])
+                self.warnings.append(
+                    (
+                        ref[1:],
+                        f"schema reference {ref} is outside components/schemas; modelled as {pascal(ref)}",
+                    )
+                )
+                name = self._hoist(target, ref[1:], pascal(split_pointer(ref)[-1])).expr
+            return COMPONENT_PREFIX + name
+        return ref
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")

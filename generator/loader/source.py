@@ -1,0 +1,249 @@
+"""Parse one YAML or JSON file into plain data, and map JSON pointers back to lines.
+
+YAML anchors and aliases are expanded (an alias is the same data as its anchor). Duplicate
+mapping keys are an error, not a silent overwrite: a duplicated path in a spec would otherwise
+drop an operation without a word. Timestamps stay strings and mapping keys are always strings, so
+YAML and JSON documents give the same data (`200:` and `"200":` are one response code).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.errors import Location, Problem, SpecError, join_pointer
+
+_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _ScalarConstructor(SafeConstructor):
+    """Safe scalars, with YAML timestamps kept as the strings that were written."""
+
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
+        return self.construct_scalar(node)
+
+
+_ScalarConstructor.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:timestamp", _ScalarConstructor.construct_yaml_timestamp
+)
+
+
+def display_path(path: Path) -> str:
+    """A path as a user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class SourceFile:
+    """One parsed file with a lazily built index from JSON pointer to (line, column)."""
+
+    path: Path
+    text: str
+    data: Any
+    _index: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def display(self) -> str:
+        return display_path(self.path)
+
+    def locate(self, pointer: str) -> Location:
+        """The location of `pointer`, or of its nearest ancestor that exists in this file."""
+        index = self._line_index()
+        probe = pointer
+        while True:
+            if probe in index:
+                line, column = index[probe]
+                return Location(self.display, pointer, line, column)
+            if not probe:
+                return Location(self.display, pointer)
+            probe = probe.rsplit("/", 1)[0]
+
+    def _line_index(self) -> dict[str, tuple[int, int]]:
+        if self._index is None:
+            self._index = {}
+            try:
+                root = yaml.compose(self.text, Loader=_YamlLoader)
+            except yaml.YAMLError:
+                root = None  # JSON that YAML cannot read (rare escapes): no line numbers
+            if root is not None:
+                _index_nodes(root, "", self._index, set())
+        return self._index
+
+
+def _index_nodes(
+    node: Node, pointer: str, index: dict[str, tuple[int, int]], active: set[int]
+) -> None:
+    index.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if id(node) in active:
+        return
+    active.add(id(node))
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            child = join_pointer(pointer, key)
+            index.setdefault(child, (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+            _index_nodes(value_node, child, index, active)
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            _index_nodes(item, join_pointer(pointer, i), index, active)
+    active.discard(id(node))
+
+
+def parse_file(path: Path) -> SourceFile:
+    """Read and parse `path`; any failure is a located SpecError."""
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(
+            [Problem(f"cannot read file: {exc.strerror}", Location(shown, ""))]
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            [Problem(f"not UTF-8 text (byte {exc.start})", Location(shown, ""))]
+        ) from None
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        data = _parse_json(path, text)
+    else:
+        data = _parse_yaml(path, text)
+    return SourceFile(path=path, text=text, data=data)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _parse_json(path: Path, text: str) -> Any:
+    shown = display_path(path)
+    try:
+        return json.loads(text, object_pairs_hook=_reject_duplicates)
+    except json.JSONDecodeError as exc:
+        raise SpecError(
+            [Problem(f"invalid JSON: {exc.msg}", Location(shown, "", exc.lineno, exc.colno))]
+        ) from None
+    except _DuplicateKey as dup:
+        # Rare path: re-read through the YAML composer, which keeps every key with its line.
+        try:
+            return _parse_yaml(path, text)
+        except SpecError:
+            raise
+        except Exception:  # pragma: no cover - JSON that YAML cannot read
+            pass
+        raise SpecError([Problem(f"duplicate key {dup.key!r}", Location(shown, ""))]) from None
+
+
+def _parse_yaml(path: Path, text: str) -> Any:
+    shown = display_path(path)
+    try:
+        root = yaml.compose(text, Loader=_YamlLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise SpecError(
+            [Problem(f"invalid YAML: {what}", Location(shown, "", line, column))]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SpecError([Problem(f"invalid YAML: {exc}", Location(shown, ""))]) from None
+    if root is None:
+        raise SpecError([Problem("the file is empty", Location(shown, ""))])
+    problems: list[Problem] = []
+    data = _construct(root, "", _ScalarConstructor(), shown, problems, {})
+    if problems:
+        raise SpecError(problems)
+    return data
+
+
+def _construct(
+    node: Node,
+    pointer: str,
+    scalars: _ScalarConstructor,
+    shown: str,
+    problems: list[Problem],
+    building: dict[int, Any],
+) -> Any:
+    if isinstance(node, ScalarNode):
+        return scalars.construct_object(node, deep=True)
+    if id(node) in building:
+        problems.append(
+            Problem(
+                "recursive YAML alias: an anchor contains itself",
+                Location(shown, pointer, node.start_mark.line + 1, node.start_mark.column + 1),
+            )
+        )
+        return None
+    building[id(node)] = True
+    try:
+        if isinstance(node, SequenceNode):
+            return [
+                _construct(item, join_pointer(pointer, i), scalars, shown, problems, building)
+                for i, item in enumerate(node.value)
+            ]
+        if isinstance(node, MappingNode):
+            scalars.flatten_mapping(node)  # YAML merge keys (<<)
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = (
+                    scalars.construct_object(key_node, deep=True)
+                    if isinstance(key_node, ScalarNode)
+                    else None
+                )
+                if key is None and not isinstance(key_node, ScalarNode):
+                    problems.append(
+                        Problem(
+                            "mapping keys must be scalars",
+                            Location(
+                                shown,
+                                pointer,
+                                key_node.start_mark.line + 1,
+                                key_node.start_mark.column + 1,
+                            ),
+                        )
+                    )
+                    continue
+                name = (
+                    "null"
+                    if key is None
+                    else (str(key).lower() if isinstance(key, bool) else str(key))
+                )
+                child = join_pointer(pointer, name)
+                if name in result:
+                    problems.append(
+                        Problem(
+                            f"duplicate key {name!r}: an earlier entry would be silently replaced",
+                            Location(
+                                shown,
+                                child,
+                                key_node.start_mark.line + 1,
+                                key_node.start_mark.column + 1,
+                            ),
+                        )
+                    )
+                    continue
+                result[name] = _construct(value_node, child, scalars, shown, problems, building)
+            return result
+        raise AssertionError(f"unknown YAML node {type(node).__name__}")
+    finally:
+        del building[id(node)]

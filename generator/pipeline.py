@@ -1,0 +1,26 @@
+"""Spec -> intermediate model -> every emitter -> formatted files, for one target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.config import Target
+from generator.emit.models import emit_models
+from generator.emit.package import emit_package
+from generator.formatting import format_files
+from generator.ir import Document, build_document
+from generator.loader import load_document
+
+
+@dataclass
+class GenerationResult:
+    document: Document
+    files: dict[str, str]  # path relative to the target folder -> text
+
+
+def generate_target(target: Target) -> GenerationResult:
+    loaded = load_document(target.spec, overlay_dir=target.overlay_dir)
+    document = build_document(loaded)
+    files = emit_package(document, target)
+    files[f"{target.package}/models.py"] = emit_models(document, target.package)
+    return GenerationResult(document, format_files(files))

@@ -1,0 +1,117 @@
+"""Where schemas live in an OpenAPI document, and the subschemas inside a schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from generator.errors import join_pointer
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+# Keywords whose value is one subschema, a list of them, or a map of them (JSON Schema 2020-12
+# plus the OpenAPI 3.0 dialect).
+_ONE = (
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "additionalItems",
+    "contentSchema",
+)
+_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
+_MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+
+
+def iter_subschemas(schema: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """`schema` itself and every schema nested in it, depth first, in document order."""
+    stack: list[tuple[str, Any]] = [(pointer, schema)]
+    while stack:
+        at, node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        yield at, node
+        children: list[tuple[str, Any]] = []
+        for key in _ONE:
+            if isinstance(node.get(key), dict):
+                children.append((join_pointer(at, key), node[key]))
+        if isinstance(node.get("items"), list):  # OpenAPI 3.0 / draft 4 tuple form
+            children.extend((join_pointer(at, "items", i), s) for i, s in enumerate(node["items"]))
+        for key in _LIST:
+            if isinstance(node.get(key), list):
+                children.extend((join_pointer(at, key, i), s) for i, s in enumerate(node[key]))
+        for key in _MAP:
+            if isinstance(node.get(key), dict):
+                children.extend((join_pointer(at, key, n), s) for n, s in node[key].items())
+        stack.extend(reversed(children))
+
+
+def iter_document_schemas(doc: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Every top-level schema position of an OpenAPI 3.x document: components and operations."""
+    components = doc.get("components") or {}
+    for name, schema in (components.get("schemas") or {}).items():
+        yield join_pointer("/components/schemas", name), schema
+    for kind in ("parameters", "headers"):
+        for name, obj in (components.get(kind) or {}).items():
+            yield from _holder_schemas(obj, join_pointer("/components", kind, name))
+    for kind in ("responses", "requestBodies"):
+        for name, obj in (components.get(kind) or {}).items():
+            yield from _body_schemas(obj, join_pointer("/components", kind, name))
+    for section in ("paths", "webhooks"):
+        for path, item in (doc.get(section) or {}).items():
+            yield from _path_item_schemas(item, join_pointer("", section, path))
+
+
+def _path_item_schemas(item: Any, at: str) -> Iterator[tuple[str, Any]]:
+    if not isinstance(item, dict):
+        return
+    for i, param in enumerate(item.get("parameters") or []):
+        yield from _holder_schemas(param, join_pointer(at, "parameters", i))
+    for method in HTTP_METHODS:
+        op = item.get(method)
+        if not isinstance(op, dict):
+            continue
+        op_at = join_pointer(at, method)
+        for i, param in enumerate(op.get("parameters") or []):
+            yield from _holder_schemas(param, join_pointer(op_at, "parameters", i))
+        if isinstance(op.get("requestBody"), dict):
+            yield from _body_schemas(op["requestBody"], join_pointer(op_at, "requestBody"))
+        for status, response in (op.get("responses") or {}).items():
+            yield from _body_schemas(response, join_pointer(op_at, "responses", status))
+        for name, callback in (op.get("callbacks") or {}).items():
+            if isinstance(callback, dict):
+                for expr, cb_item in callback.items():
+                    yield from _path_item_schemas(
+                        cb_item, join_pointer(op_at, "callbacks", name, expr)
+                    )
+
+
+def _holder_schemas(obj: Any, at: str) -> Iterator[tuple[str, Any]]:
+    """Schemas of a parameter or header (either `schema` or `content`)."""
+    if not isinstance(obj, dict):
+        return
+    if "schema" in obj:
+        yield join_pointer(at, "schema"), obj["schema"]
+    yield from _content_schemas(obj.get("content"), join_pointer(at, "content"))
+
+
+def _body_schemas(obj: Any, at: str) -> Iterator[tuple[str, Any]]:
+    if not isinstance(obj, dict):
+        return
+    yield from _content_schemas(obj.get("content"), join_pointer(at, "content"))
+    for name, header in (obj.get("headers") or {}).items():
+        yield from _holder_schemas(header, join_pointer(at, "headers", name))
+
+
+def _content_schemas(content: Any, at: str) -> Iterator[tuple[str, Any]]:
+    if not isinstance(content, dict):
+        return
+    for media, media_obj in content.items():
+        if isinstance(media_obj, dict) and "schema" in media_obj:
+            yield join_pointer(at, media, "schema"), media_obj["schema"]

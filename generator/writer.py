@@ -1,0 +1,60 @@
+"""Write a target's files into its folder, or report how the folder differs from them.
+
+The folder belongs to the generator: files it no longer produces are removed, so a renamed
+schema cannot leave a stale module behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_IGNORED_PARTS = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist"}
+
+
+def existing_files(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if (
+            path.is_file()
+            and not (set(rel.parts) & _IGNORED_PARTS)
+            and not rel.parts[0].endswith(".egg-info")
+        ):
+            found[rel.as_posix()] = path.read_bytes()
+    return found
+
+
+def differences(folder: Path, files: dict[str, str]) -> list[str]:
+    """Human-readable lines, one per file that differs; empty when the folder is exact."""
+    current = existing_files(folder)
+    lines = []
+    for rel in sorted(set(current) | set(files)):
+        if rel not in current:
+            lines.append(f"missing   {rel}")
+        elif rel not in files:
+            lines.append(f"unexpected {rel}")
+        elif current[rel] != files[rel].encode("utf-8"):
+            lines.append(f"differs   {rel}")
+    return lines
+
+
+def write_files(folder: Path, files: dict[str, str]) -> int:
+    """Make `folder` hold exactly `files`; returns how many files changed."""
+    current = existing_files(folder)
+    changed = 0
+    for rel, text in sorted(files.items()):
+        data = text.encode("utf-8")
+        if current.get(rel) != data:
+            path = folder / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            changed += 1
+    for rel in sorted(set(current) - set(files)):
+        (folder / rel).unlink()
+        changed += 1
+    for directory in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+        if not any(directory.iterdir()):
+            directory.rmdir()
+    return changed
