@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.config import Target
+from generator.emit.client import emit_client
 from generator.emit.models import emit_models
 from generator.emit.package import emit_package
+from generator.emit.server import emit_server
 from generator.formatting import format_files
 from generator.ir import Document, build_document
 from generator.loader import load_document
@@ -23,4 +25,6 @@ def generate_target(target: Target) -> GenerationResult:
     document = build_document(loaded)
     files = emit_package(document, target)
     files[f"{target.package}/models.py"] = emit_models(document, target.package)
+    files.update(emit_client(document, target))
+    files.update(emit_server(document, target))
     return GenerationResult(document, format_files(files))
