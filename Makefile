@@ -12,10 +12,12 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[runtime,dev]"
+	@$(PY) -m generator link
 	@touch $@
 
 generate: $(STAMP)
 	@$(PY) -m generator generate
+	@$(PY) -m generator link
 
 check-generated: $(STAMP)
 	@$(PY) -m generator check

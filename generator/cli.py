@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import sysconfig
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,6 +73,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    """Make the generated packages importable in this environment (a .pth file, no install)."""
+    site = Path(sysconfig.get_paths()["purelib"])
+    lines = sorted(str(t.out.resolve()) for t in load_targets(Path(args.config)))
+    pth = site / "openapi-contract-generated.pth"
+    text = "\n".join(lines) + "\n"
+    if not pth.exists() or pth.read_text(encoding="utf-8") != text:
+        pth.write_text(text, encoding="utf-8")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--overlays", help="overlay folder for --spec")
         p.add_argument("-q", "--quiet", action="store_true")
         p.set_defaults(func=func)
+    p = sub.add_parser("link", help="make the generated packages importable in this virtualenv")
+    p.add_argument("--config", default="pyproject.toml")
+    p.set_defaults(func=cmd_link)
     p = sub.add_parser("validate", help="validate one document and report located problems")
     p.add_argument("document")
     p.add_argument(
