@@ -26,6 +26,7 @@ class ModelsEmitError(Exception):
 
 
 BASE_CLASS = "ContractModel"
+LOSSLESS_STRING_FORMATS = ("email", "idn-email", "uri", "uri-reference", "iri", "iri-reference")
 
 
 def emit_models(doc: Document, package: str) -> str:
@@ -63,6 +64,9 @@ def emit_models(doc: Document, package: str) -> str:
             # base model keeps them (extra="allow") so parsing never drops data, and the emitter
             # writes extra="forbid" where the schema closes the object.
             base_class=f"{package}._base.{BASE_CLASS}",
+            # Formats are annotations in JSON Schema. These would need an extra package
+            # (email-validator) or rewrite the value (AnyUrl appends "/"), so they stay strings.
+            type_mappings=[f"{fmt}=string" for fmt in LOSSLESS_STRING_FORMATS],
         )
     if not isinstance(code, str):
         raise ModelsEmitError("datamodel-code-generator returned several modules; expected one")

@@ -39,7 +39,9 @@ _RANGE_NAMES = {
 
 
 def build_document(loaded: LoadedDocument) -> Document:
-    return _Builder(loaded.data).build()
+    document = _Builder(loaded.data).build()
+    document.warnings[:0] = [Warning_(str(w.message), w.location.pointer) for w in loaded.warnings]
+    return document
 
 
 class _Builder:

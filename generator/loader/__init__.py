@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Location, SpecError
+from generator.errors import Location, Problem, SpecError
 from generator.loader.overlay import apply_overlay, overlays_for
 from generator.loader.refs import Bundle, bundle
 from generator.loader.source import SourceFile, parse_file
@@ -23,6 +23,7 @@ class LoadedDocument:
     data: dict[str, Any]
     bundle: Bundle
     overlays: list[Path]
+    warnings: list[Problem]
 
     def locate(self, pointer: str) -> Location:
         return self.bundle.locate(pointer)
@@ -52,7 +53,10 @@ def load_document(
         # locate everything the published contract wrote.
         source = SourceFile(path=source.path, text=source.text, data=data)
     bundled = bundle(source)
-    problems = validate_document(bundled.data, bundled.locate)
+    warnings: list[Problem] = []
+    problems = validate_document(bundled.data, bundled.locate, warnings)
     if problems:
         raise SpecError(problems)
-    return LoadedDocument(path=path, data=bundled.data, bundle=bundled, overlays=chosen)
+    return LoadedDocument(
+        path=path, data=bundled.data, bundle=bundled, overlays=chosen, warnings=warnings
+    )
