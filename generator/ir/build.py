@@ -208,7 +208,9 @@ class _Builder:
         stem: str,
         shared: set[tuple[str, str]],
     ) -> tuple[Parameter, ...]:
-        names = NameRegistry(frozenset({"self", "body", "timeout", "extra_headers", "options"}))
+        names = NameRegistry(
+            frozenset({"self", "body", "timeout", "extra_headers", "options", "content_type"})
+        )
         result: list[Parameter] = []
         for param, pointer in self._merged_parameters(item, op, at):
             location = str(param["in"])
@@ -318,7 +320,12 @@ class _Builder:
             else:
                 type_ = TypeExpr("bytes")
             examples = _examples(media_obj, join_pointer(at, media))
-            result.append(MediaType(media, kind, type_, schema, schema_at, examples))
+            encoding = tuple(
+                (str(part), str(enc["contentType"]))
+                for part, enc in (media_obj.get("encoding") or {}).items()
+                if isinstance(enc, dict) and isinstance(enc.get("contentType"), str)
+            )
+            result.append(MediaType(media, kind, type_, schema, schema_at, examples, encoding))
         return tuple(result)
 
     def _security_schemes(self) -> tuple[SecurityScheme, ...]:
