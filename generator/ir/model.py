@@ -49,6 +49,9 @@ class MediaType:
     schema: Any  # the schema as written (None when the document gives none)
     schema_pointer: str | None
     examples: tuple[Example, ...] = ()
+    # multipart/form-data and urlencoded bodies: property name -> the `encoding` contentType the
+    # document gives that part (only the parts it names), in document order
+    encoding: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
