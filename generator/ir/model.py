@@ -8,7 +8,10 @@ parsed, and every schema an operation uses has a Python type expression over gen
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from generator.ir.server import ServerPlan
 
 MediaKind = Literal["json", "text", "binary", "form", "multipart", "any"]
 ParamLocation = Literal["path", "query", "header", "cookie"]
@@ -181,6 +184,7 @@ class Document:
     security_schemes: tuple[SecurityScheme, ...]
     client_headers: tuple[Parameter, ...]
     warnings: list[Warning_] = field(default_factory=list)
+    server: ServerPlan | None = None  # server-side decisions (generator.ir.server)
 
     @property
     def resources(self) -> tuple[str, ...]:

@@ -62,6 +62,7 @@ class _Bundler:
         self.problems: list[Problem] = []
         self.bundle = Bundle(main=main, data=main.data, origins=[("", main, "")])
         self.inlining: list[tuple[Path, str]] = []
+        self.extra: dict[str, dict[str, Any]] = {}  # hoisted components, merged in at the end
 
     def load(self, path: Path, at: Location) -> SourceFile | None:
         key = path.resolve()
@@ -140,10 +141,10 @@ class _Bundler:
         key = (target.path.resolve(), fragment)
         if key in self.hoisted:
             return self.hoisted[key]
-        components = self.bundle.data.setdefault("components", {})
-        section = components.setdefault(kind, {})
+        existing = (self.main.data.get("components") or {}).get(kind) or {}
+        section = self.extra.setdefault(kind, {})
         chosen, n = name, 1
-        while chosen in section:
+        while chosen in section or (chosen in existing and target is not self.main):
             n += 1
             chosen = f"{name}_{n}"
         local = f"#/components/{kind}/{chosen}"
@@ -161,7 +162,12 @@ def bundle(main: SourceFile) -> Bundle:
     refs = iter_refs(main.data)
     if any(not ref.startswith("#") for _, ref in refs):
         # walk() builds new containers, so the parsed file itself is never modified.
-        bundler.bundle.data = bundler.walk(main.data, main, "", "")
+        data = bundler.walk(main.data, main, "", "")
+        for kind, entries in bundler.extra.items():
+            section = data.setdefault("components", {}).setdefault(kind, {})
+            for name, value in entries.items():
+                section.setdefault(name, value)
+        bundler.bundle.data = data
         if bundler.problems:
             raise SpecError(bundler.problems)
         refs = iter_refs(bundler.bundle.data)

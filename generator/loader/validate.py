@@ -53,7 +53,7 @@ def _locating(base: Any) -> Any:
     the schema in the document is what a user needs to find it.
     """
 
-    class Locating(base):  # type: ignore[misc, valid-type]
+    class Locating(base):  # type: ignore[misc]
         def __call__(
             self, schema: Any, require_properties: bool = True, meta_checked: bool = False
         ) -> Any:

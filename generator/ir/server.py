@@ -1,0 +1,654 @@
+"""What the server stubs need beyond the operations: every server-side decision, made once.
+
+The server emitter renders this plan and decides nothing. Decisions made here:
+
+- **Response classes.** One class per documented (status, media type): `class_stem` of the
+  response, plus a media suffix when a status documents several media types. `default` and range
+  (`4XX`) responses become one raw pass-through class each that carries its own status code,
+  content type and body. A name that collides with a generated model gets a `Response` suffix.
+- **The client-error response** an invalid request receives (a request the stubs reject before
+  the handler runs: bad parameters, a body that is not valid JSON or fails its schema, an
+  unsupported content type). In order of preference:
+  1. a documented `400`;
+  2. a documented `422` (then it is documented, so allowed);
+  3. a documented `4XX` range, answered with 400;
+  4. a documented `default`, answered with 400;
+  5. the lowest other documented 4xx whose meaning is not about who is calling or how often
+     (401, 403, 405, 407, 426 and 429 are never used for a malformed request);
+  6. none: an undocumented 400 (never 422), with a warning in the document's warnings.
+- **Error bodies** the stubs write themselves (client error, 405): the first of a fixed list of
+  conventional shapes (`{"error": {...OpenAI...}}`, `{"error", "code"}`, `{"error"}`,
+  `{"message"}`, problem+json, ...) that validates against the documented schema and uses only
+  declared properties; decided here by validating the candidates, so every stub-made body is
+  valid against the document.
+- **Routing.** One route per path; `Allow` lists the documented methods of that path (upper
+  case, document order). A method the path does not document gets 405 with that `Allow`, and the
+  body of a 405 documented by any operation of the path, if any.
+- **Validation.** Schemas are validated with JSON Schema semantics (Draft 2020-12). OpenAPI 3.0
+  schemas are translated once into 2020-12 here (`nullable`, boolean `exclusiveMinimum`/
+  `exclusiveMaximum`, `$ref` siblings ignored), so the generated package embeds only 2020-12
+  schemas: the part of the document the operations reach, at the same JSON pointers.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+from generator.errors import join_pointer, split_pointer
+from generator.ir.media import media_kind
+from generator.ir.model import Document, MediaType, Operation, Parameter, Response, Warning_
+from generator.ir.naming import NameRegistry, pascal
+from generator.loader.refs import resolve_pointer
+from generator.schema_walk import HTTP_METHODS, iter_subschemas
+
+BodyKind = Literal["json", "text", "bytes", "none", "raw"]
+ValueKind = Literal["integer", "number", "boolean", "string", "array", "object", "any"]
+
+MESSAGE = "\u0000message\u0000"  # replaced by the problem description at run time
+PARAM = "\u0000param\u0000"  # replaced by the failing parameter (or null)
+SPEC_URI = "urn:openapi-contract:spec"
+
+_NOT_FOR_MALFORMED = frozenset({401, 403, 405, 407, 426, 429})
+
+
+@dataclass(frozen=True)
+class ResponseClass:
+    name: str
+    status: str  # as documented: "200", "4XX", "default"
+    code: int | None  # exact status, None for ranges/default
+    media_type: str | None  # None for a response without content, or a raw class
+    body_kind: BodyKind
+    body_annotation: str  # Python type of `body` ("None" when there is none)
+    schema_pointer: str | None  # where the body's schema is, in the embedded document
+    headers: tuple[tuple[str, str, bool, str], ...]  # (name, python name, required, annotation)
+    description: str
+    media_types: tuple[str, ...] = ()  # a raw class: the documented media types (may be empty)
+
+
+@dataclass(frozen=True)
+class StubError:
+    """A response the stubs write themselves (invalid request, method not allowed)."""
+
+    class_name: str
+    status: int
+    media_type: str | None
+    body_kind: BodyKind
+    template: Any  # JSON with MESSAGE/PARAM markers, a str, or None
+    documented: bool
+
+
+@dataclass(frozen=True)
+class ParamPlan:
+    name: str
+    python_name: str
+    location: str
+    required: bool
+    annotation: str
+    kind: ValueKind
+    item_kind: ValueKind
+    explode: bool
+    style: str
+    schema_pointer: str | None
+    content_json: bool  # the parameter uses `content` with a JSON media type
+
+
+@dataclass(frozen=True)
+class BodyPlan:
+    media_type: str
+    kind: str  # MediaKind of the IR
+    annotation: str
+    schema_pointer: str | None
+    property_kinds: tuple[tuple[str, ValueKind], ...]  # form and multipart fields
+
+
+@dataclass(frozen=True)
+class ServerOperation:
+    operation: Operation
+    result_alias: str  # the union of the operation's response classes
+    responses: tuple[ResponseClass, ...]
+    params: tuple[ParamPlan, ...]
+    bodies: tuple[BodyPlan, ...]
+    body_required: bool
+    body_annotation: str  # what the handler's `body` argument is ("" when no request body)
+    client_error: StubError
+
+
+@dataclass(frozen=True)
+class PathPlan:
+    path: str
+    route_path: str  # Starlette route template with safe parameter names
+    route_params: tuple[tuple[str, str], ...]  # (route name, document name)
+    allow: tuple[str, ...]
+    operations: tuple[tuple[str, str], ...]  # (METHOD, operation python name)
+    method_not_allowed: StubError
+
+
+@dataclass(frozen=True)
+class ServerPlan:
+    operations: tuple[ServerOperation, ...]
+    paths: tuple[PathPlan, ...]
+    spec: dict[str, Any]  # the embedded 2020-12 schemas at their document pointers
+    openapi: str
+
+
+def build_server_plan(raw: dict[str, Any], doc: Document) -> ServerPlan:
+    return _Planner(raw, doc).plan()
+
+
+class _Planner:
+    def __init__(self, raw: dict[str, Any], doc: Document) -> None:
+        self.raw = raw
+        self.doc = doc
+        self.minor = "3.0" if doc.openapi.startswith("3.0") else "3.1"
+        self.pointers: list[str] = []
+        self.class_names = NameRegistry(frozenset(s.python_name for s in doc.schemas))
+        self._embedded: dict[str, Any] | None = None
+
+    # -- the embedded schemas -----------------------------------------------------------------
+
+    def use(self, pointer: str | None) -> str | None:
+        if pointer is not None and pointer not in self.pointers:
+            self.pointers.append(pointer)
+        return pointer
+
+    def embedded(self) -> dict[str, Any]:
+        if self._embedded is None:
+            self._embedded = self._embed()
+        return self._embedded
+
+    def _embed(self) -> dict[str, Any]:
+        """A copy of the document holding only the schemas at `self.pointers` and their refs."""
+        result: dict[str, Any] = {}
+        todo = list(self.pointers)
+        done: set[str] = set()
+        while todo:
+            pointer = todo.pop(0)
+            if pointer in done:
+                continue
+            done.add(pointer)
+            try:
+                node = resolve_pointer(self.raw, pointer)
+            except KeyError:
+                continue
+            schema = copy.deepcopy(node)
+            for _at, sub in iter_subschemas(schema, ""):
+                ref = sub.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#"):
+                    todo.append(ref[1:])
+            if self.minor == "3.0":
+                schema = _from_openapi_30(schema)
+            _place(result, pointer, schema)
+        return result
+
+    def validator(self, pointer: str) -> Draft202012Validator:
+        registry: Registry[Any] = Registry().with_resource(
+            SPEC_URI, DRAFT202012.create_resource(self.embedded())
+        )
+        return Draft202012Validator({"$ref": SPEC_URI + "#" + _fragment(pointer)}, registry=registry)
+
+    # -- the plan -----------------------------------------------------------------------------
+
+    def plan(self) -> ServerPlan:
+        # Pointers first (the embedded document must be complete before bodies are chosen).
+        for op in self.doc.operations:
+            for p in op.parameters:
+                self.use(self.param_pointer(p)[0])
+            if op.request_body:
+                for m in op.request_body.content:
+                    self.use(m.schema_pointer)
+            for r in op.responses:
+                for m in r.content:
+                    self.use(m.schema_pointer)
+        operations = tuple(self._operation(op) for op in self.doc.operations)
+        paths = self._paths(operations)
+        return ServerPlan(operations, paths, self.embedded(), self.doc.openapi)
+
+    def _operation(self, op: Operation) -> ServerOperation:
+        responses: list[ResponseClass] = []
+        for r in op.responses:
+            responses.extend(self._response_classes(op, r))
+        alias = self.class_names.claim(op.class_stem + "Result")
+        params = tuple(self._param(p) for p in op.parameters)
+        bodies: tuple[BodyPlan, ...] = ()
+        if op.request_body is not None:
+            bodies = tuple(self._body(m) for m in op.request_body.content)
+        body_annotation = ""
+        if op.request_body is not None:
+            body_annotation = op.request_body.type.annotation if bodies else "None"
+            if not op.request_body.required and body_annotation not in ("Any", "None"):
+                body_annotation += " | None"
+        return ServerOperation(
+            operation=op,
+            result_alias=alias,
+            responses=tuple(responses),
+            params=params,
+            bodies=bodies,
+            body_required=bool(op.request_body and op.request_body.required),
+            body_annotation=body_annotation,
+            client_error=self._client_error(op, responses),
+        )
+
+    def _response_classes(self, op: Operation, r: Response) -> list[ResponseClass]:
+        headers = tuple((h.name, h.python_name, h.required, h.type.annotation) for h in r.headers)
+        if r.code is None:
+            return [
+                ResponseClass(
+                    name=self.class_names.claim(r.class_stem, ("response", op.pointer, r.status)),
+                    status=r.status,
+                    code=None,
+                    media_type=None,
+                    body_kind="raw",
+                    body_annotation="bytes | str",
+                    schema_pointer=None,
+                    headers=headers,
+                    description=r.description,
+                    media_types=tuple(m.name for m in r.content),
+                )
+            ]
+        if not r.content:
+            return [
+                ResponseClass(
+                    self.class_names.claim(r.class_stem, ("response", op.pointer, r.status)),
+                    r.status,
+                    r.code,
+                    None,
+                    "none",
+                    "None",
+                    None,
+                    headers,
+                    r.description,
+                )
+            ]
+        result = []
+        for m in r.content:
+            stem = r.class_stem if len(r.content) == 1 else r.class_stem + _media_suffix(m, r)
+            kind: BodyKind = (
+                "json" if m.kind == "json" else "text" if m.kind == "text" else "bytes"
+            )
+            annotation = m.type.annotation if kind == "json" else "str" if kind == "text" else "bytes"
+            result.append(
+                ResponseClass(
+                    self.class_names.claim(stem, ("response", op.pointer, r.status, m.name)),
+                    r.status,
+                    r.code,
+                    m.name,
+                    kind,
+                    annotation,
+                    m.schema_pointer if kind in ("json", "text") else None,
+                    headers,
+                    r.description,
+                )
+            )
+        return result
+
+    def param_pointer(self, p: Parameter) -> tuple[str | None, bool]:
+        """Where a parameter's schema is, and whether it comes from a JSON `content` entry."""
+        if p.schema is None:
+            return None, False
+        try:
+            raw = resolve_pointer(self.raw, p.pointer)
+        except KeyError:
+            return None, False
+        if isinstance(raw, dict) and "schema" in raw:
+            return join_pointer(p.pointer, "schema"), False
+        content = raw.get("content") if isinstance(raw, dict) else None
+        if isinstance(content, dict) and content:
+            media = next(iter(content))
+            return join_pointer(p.pointer, "content", media, "schema"), media_kind(media) == "json"
+        return None, False
+
+    def _param(self, p: Parameter) -> ParamPlan:
+        pointer, content_json = self.param_pointer(p)
+        schema = self._deref(p.schema)
+        kind = _value_kind(schema)
+        item_kind: ValueKind = "any"
+        if kind == "array" and isinstance(schema, dict):
+            item_kind = _value_kind(self._deref(schema.get("items")))
+        return ParamPlan(
+            name=p.name,
+            python_name=p.python_name,
+            location=p.location,
+            required=p.required,
+            annotation=p.type.annotation if p.required else _optional(p.type.annotation),
+            kind=kind,
+            item_kind=item_kind,
+            explode=p.explode,
+            style=p.style,
+            schema_pointer=pointer,
+            content_json=content_json,
+        )
+
+    def _body(self, m: MediaType) -> BodyPlan:
+        props: list[tuple[str, ValueKind]] = []
+        schema = self._deref(m.schema)
+        if m.kind in ("form", "multipart") and isinstance(schema, dict):
+            for name, sub in (schema.get("properties") or {}).items():
+                props.append((str(name), _value_kind(self._deref(sub))))
+        annotation = (
+            m.type.annotation
+            if m.kind in ("json", "form", "multipart")
+            else "str"
+            if m.kind == "text"
+            else "bytes"
+        )
+        return BodyPlan(m.name, m.kind, annotation, m.schema_pointer, tuple(props))
+
+    def _deref(self, schema: Any) -> Any:
+        seen: set[str] = set()
+        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            ref = schema["$ref"]
+            if ref in seen or not ref.startswith("#"):
+                return {}
+            seen.add(ref)
+            try:
+                schema = resolve_pointer(self.raw, ref[1:])
+            except KeyError:
+                return {}
+        return schema
+
+    # -- responses the stubs write themselves ---------------------------------------------------
+
+    def _client_error(self, op: Operation, classes: list[ResponseClass]) -> StubError:
+        by_status = {r.status: r for r in op.responses}
+        chosen: Response | None = None
+        for status in ("400", "422", "4XX", "default"):
+            if status in by_status:
+                chosen = by_status[status]
+                break
+        if chosen is None:
+            codes = sorted(
+                r.code
+                for r in op.responses
+                if r.code is not None and 400 <= r.code < 500 and r.code not in _NOT_FOR_MALFORMED
+            )
+            if codes:
+                chosen = by_status[str(codes[0])]
+        if chosen is None:
+            self.doc.warnings.append(
+                Warning_(
+                    "no documented client-error response (400, 422, 4XX, default or another "
+                    "4xx); the server stubs answer an invalid request with an undocumented 400",
+                    op.pointer,
+                )
+            )
+            return StubError("", 400, "application/json", "json", {"error": MESSAGE}, False)
+        return self._stub_error(op, chosen, classes, 400, "invalid_request")
+
+    def _stub_error(
+        self, op: Operation, r: Response, classes: list[ResponseClass], status: int, code: str
+    ) -> StubError:
+        candidates = [c for c in classes if c.status == r.status]
+        media = _preferred_media(r)
+        cls = next(
+            (c for c in candidates if c.media_type == (media.name if media else None)),
+            candidates[0],
+        )
+        actual = r.code if r.code is not None else status
+        if media is None:
+            return StubError(cls.name, actual, None, "none", None, True)
+        if media.kind == "text":
+            return StubError(cls.name, actual, media.name, "text", MESSAGE, True)
+        if media.kind != "json":
+            return StubError(cls.name, actual, media.name, "bytes", MESSAGE, True)
+        template = self._error_template(media, actual, code, op.pointer)
+        return StubError(cls.name, actual, media.name, "json", template, True)
+
+    def _error_template(self, media: MediaType, status: int, code: str, at: str) -> Any:
+        schema = self._deref(media.schema)
+        declared = (
+            set((schema.get("properties") or {}).keys()) if isinstance(schema, dict) else set()
+        )
+        candidates = _candidates(media.name, status, code)
+        validator = self.validator(media.schema_pointer) if media.schema_pointer else None
+        valid = [c for c in candidates if validator is None or _valid(validator, c)]
+        for c in valid:
+            if isinstance(c, dict) and declared and set(c) <= declared:
+                return c
+        if valid:
+            return next((c for c in valid if isinstance(c, dict) and c), valid[0])
+        self.doc.warnings.append(
+            Warning_(
+                "no conventional error body validates against this schema; the server stubs "
+                "write {error: <message>} for the requests they reject",
+                media.schema_pointer or at,
+            )
+        )
+        return {"error": MESSAGE}
+
+    def _paths(self, operations: tuple[ServerOperation, ...]) -> tuple[PathPlan, ...]:
+        by_path: dict[str, list[ServerOperation]] = {}
+        for sop in operations:
+            by_path.setdefault(sop.operation.path, []).append(sop)
+        plans = []
+        for path, sops in by_path.items():
+            sops.sort(key=lambda s: HTTP_METHODS.index(s.operation.method))
+            route_path, route_params = _route_path(path)
+            allow = tuple(s.operation.method.upper() for s in sops)
+            nm: StubError | None = None
+            for s in sops:
+                r405 = next((r for r in s.operation.responses if r.status == "405"), None)
+                classes = [c for c in s.responses if c.status == "405"]
+                if r405 is not None and classes:
+                    nm = self._stub_error(s.operation, r405, classes, 405, "method_not_allowed")
+                    break
+            if nm is None:
+                nm = StubError("", 405, "application/json", "json", {"error": MESSAGE}, False)
+            plans.append(
+                PathPlan(
+                    path,
+                    route_path,
+                    route_params,
+                    allow,
+                    tuple((s.operation.method.upper(), s.operation.python_name) for s in sops),
+                    nm,
+                )
+            )
+        # Concrete segments win over templated ones, as OpenAPI requires.
+        plans.sort(key=lambda p: (_template_profile(p.path), p.path))
+        return tuple(plans)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _place(root: dict[str, Any], pointer: str, value: Any) -> None:
+    tokens = split_pointer(pointer)
+    node = root
+    for token in tokens[:-1]:
+        child = node.get(token)
+        if not isinstance(child, dict):
+            child = {}
+            node[token] = child
+        node = child
+    if tokens:
+        existing = node.get(tokens[-1])
+        if isinstance(existing, dict) and isinstance(value, dict):
+            # A parent placed after a child: keep the child's copy (identical content).
+            merged = dict(value)
+            for k, v in existing.items():
+                merged.setdefault(k, v)
+            node[tokens[-1]] = merged
+        else:
+            node[tokens[-1]] = value
+
+
+def _fragment(pointer: str) -> str:
+    from urllib.parse import quote
+
+    return quote(pointer, safe="/~")
+
+
+def _value_kind(schema: Any) -> ValueKind:
+    if not isinstance(schema, dict):
+        return "any"
+    declared = schema.get("type")
+    if isinstance(declared, list):
+        non_null = [t for t in declared if t != "null"]
+        declared = non_null[0] if non_null else None
+    if declared in ("integer", "number", "boolean", "string", "array", "object"):
+        return declared  # type: ignore[no-any-return]
+    if "properties" in schema or "additionalProperties" in schema:
+        return "object"
+    if "items" in schema:
+        return "array"
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in schema.get(key) or []:
+            kind = _value_kind(sub)
+            if kind != "any":
+                return kind
+    return "any"
+
+
+def _optional(annotation: str) -> str:
+    if annotation in ("Any", "None") or annotation.endswith("| None"):
+        return annotation
+    return f"{annotation} | None"
+
+
+def _media_suffix(m: MediaType, r: Response) -> str:
+    kinds = [x.kind for x in r.content]
+    if kinds.count(m.kind) == 1:
+        return {
+            "json": "Json",
+            "text": "Text",
+            "binary": "Binary",
+            "form": "Form",
+            "multipart": "Multipart",
+            "any": "Any",
+        }[m.kind]
+    return pascal(m.name.split(";")[0].replace("/", " "), "Media")
+
+
+def _preferred_media(r: Response) -> MediaType | None:
+    for kind in ("json", "text"):
+        for m in r.content:
+            if m.kind == kind:
+                return m
+    return r.content[0] if r.content else None
+
+
+def _candidates(media: str, status: int, code: str) -> list[Any]:
+    problem = {"type": "about:blank", "title": "Bad Request", "status": status, "detail": MESSAGE}
+    openai = {
+        "error": {"message": MESSAGE, "type": "invalid_request_error", "param": PARAM, "code": code}
+    }
+    found: list[Any] = [
+        {"error": MESSAGE, "code": code},
+        {"error": MESSAGE},
+        openai,
+        {"code": status, "message": MESSAGE},
+        {"message": MESSAGE, "code": code},
+        {"message": MESSAGE},
+        {"detail": MESSAGE},
+        problem,
+        {"errors": [{"message": MESSAGE}]},
+        {"error": True, "message": MESSAGE},
+        {"success": False, "error": MESSAGE, "code": code},
+        MESSAGE,
+        {},
+    ]
+    if "problem" in media:
+        found.insert(0, problem)
+    return found
+
+
+def _sample(template: Any) -> Any:
+    if template == MESSAGE:
+        return "invalid request"
+    if template == PARAM:
+        return "body"
+    if isinstance(template, dict):
+        return {k: _sample(v) for k, v in template.items()}
+    if isinstance(template, list):
+        return [_sample(v) for v in template]
+    return template
+
+
+def _valid(validator: Draft202012Validator, candidate: Any) -> bool:
+    sample = _sample(candidate)
+    if not validator.is_valid(sample):
+        return False
+    if isinstance(candidate, dict) and "error" in candidate and isinstance(candidate["error"], dict):
+        return validator.is_valid({**sample, "error": {**sample["error"], "param": None}})
+    return True
+
+
+def _route_path(path: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    parts = []
+    params = []
+    for segment in path.split("/"):
+        out = ""
+        rest = segment
+        while "{" in rest and "}" in rest[rest.index("{") :]:
+            start = rest.index("{")
+            end = rest.index("}", start)
+            name = f"p{len(params)}"
+            params.append((name, rest[start + 1 : end]))
+            out += rest[:start] + "{" + name + "}"
+            rest = rest[end + 1 :]
+        parts.append(out + rest)
+    return "/".join(parts), tuple(params)
+
+
+def _template_profile(path: str) -> tuple[int, ...]:
+    return tuple(1 if "{" in s else 0 for s in path.strip("/").split("/"))
+
+
+def _from_openapi_30(schema: Any) -> Any:
+    """An OpenAPI 3.0 schema object rewritten as the JSON Schema 2020-12 it means."""
+    if isinstance(schema, list):
+        return [_from_openapi_30(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:  # 3.0: siblings of $ref are ignored
+        return {"$ref": schema["$ref"]}
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ("properties", "patternProperties", "definitions", "$defs"):
+            out[key] = (
+                {k: _from_openapi_30(v) for k, v in value.items()}
+                if isinstance(value, dict)
+                else value
+            )
+        elif key in (
+            "items",
+            "additionalProperties",
+            "not",
+            "allOf",
+            "anyOf",
+            "oneOf",
+            "contains",
+            "propertyNames",
+        ):
+            out[key] = _from_openapi_30(value)
+        elif key in ("example", "nullable", "discriminator", "xml", "externalDocs"):
+            continue
+        else:
+            out[key] = value
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        flag = schema.get(exclusive)
+        if isinstance(flag, bool):
+            out.pop(exclusive, None)
+            if flag and bound in out:
+                out[exclusive] = out.pop(bound)
+    if schema.get("nullable") is True:
+        declared = out.get("type")
+        if isinstance(declared, str):
+            out["type"] = [declared, "null"]
+            if isinstance(out.get("enum"), list) and None not in out["enum"]:
+                out["enum"] = [*out["enum"], None]
+        elif declared is None:
+            out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def dump_spec(spec: dict[str, Any]) -> str:
+    """The embedded document as one deterministic JSON text."""
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=True)

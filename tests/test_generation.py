@@ -1,0 +1,106 @@
+"""Generation is deterministic, and the drift check catches hand edits and stale output."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_generator
+
+
+@pytest.fixture(scope="module")
+def generated_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project's inputs, generated once, as a user's checkout would be."""
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "spec", root / "spec")
+    shutil.copy2(ROOT / "pyproject.toml", root / "pyproject.toml")
+    done = run_generator("generate", "--config", str(root / "pyproject.toml"))
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+@pytest.fixture()
+def project(generated_once: Path, tmp_path: Path) -> Path:
+    """A private copy of the generated project that a test may modify."""
+    shutil.copytree(generated_once, tmp_path / "project")
+    return tmp_path / "project"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_second_run_changes_nothing(project: Path) -> None:
+    before = snapshot(project / "generated")
+    done = run_generator("generate", "--config", str(project / "pyproject.toml"))
+    assert done.returncode == 0
+    assert "(0 changed)" in done.stdout and "changed)" in done.stdout
+    assert snapshot(project / "generated") == before
+
+
+def test_output_is_byte_identical_across_fresh_runs(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    other = tmp_path_factory.mktemp("again")
+    shutil.copytree(project / "spec", other / "spec")
+    shutil.copy2(project / "pyproject.toml", other / "pyproject.toml")
+    assert run_generator("generate", "--config", str(other / "pyproject.toml")).returncode == 0
+    assert snapshot(other / "generated") == snapshot(project / "generated")
+
+
+def test_no_timestamps_or_absolute_paths_in_output(project: Path) -> None:
+    for rel, data in snapshot(project / "generated").items():
+        text = data.decode("utf-8")
+        assert str(project) not in text, rel
+        assert "#   timestamp:" not in text and "#   filename:" not in text, rel
+
+
+def test_check_passes_on_fresh_output(project: Path) -> None:
+    done = run_generator("check", "--config", str(project / "pyproject.toml"))
+    assert done.returncode == 0, done.stderr
+
+
+def test_check_fails_after_a_hand_edit(project: Path) -> None:
+    models = project / "generated" / "serviceai" / "serviceai_api" / "models.py"
+    models.write_text(models.read_text() + "\n# tweaked by hand\n")
+    done = run_generator("check", "--config", str(project / "pyproject.toml"))
+    assert done.returncode == 1
+    assert "differs   serviceai_api/models.py" in done.stderr
+
+
+def test_check_fails_after_a_spec_edit_without_regeneration(project: Path) -> None:
+    spec = project / "spec" / "openapi.yaml"
+    spec.write_text(
+        spec.read_text().replace(
+            "        token:\n          type: string\n",
+            "        token:\n          type: string\n          maxLength: 64\n",
+            1,
+        )
+    )
+    done = run_generator("check", "--config", str(project / "pyproject.toml"))
+    assert done.returncode == 1
+    assert "serviceai_api/models.py" in done.stderr
+
+
+def test_check_reports_stray_and_missing_files(project: Path) -> None:
+    package = project / "generated" / "serviceai" / "serviceai_api"
+    (package / "stray.py").write_text("x = 1\n")
+    (package / "_version.py").unlink()
+    done = run_generator("check", "--config", str(project / "pyproject.toml"))
+    assert done.returncode == 1
+    assert "unexpected serviceai_api/stray.py" in done.stderr
+    assert "missing   serviceai_api/_version.py" in done.stderr
+    # Regeneration restores exactly the generator's files.
+    assert run_generator("generate", "--config", str(project / "pyproject.toml")).returncode == 0
+    assert not (package / "stray.py").exists() and (package / "_version.py").exists()
+
+
+def test_repository_generated_folder_is_current() -> None:
+    done = run_generator("check")
+    assert done.returncode == 0, done.stderr
