@@ -1,0 +1,449 @@
+"""Paths, operations, parameters, request bodies, responses, security and component schemas."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from generator.diff.model import Change
+from generator.diff.schemas import SchemaDiffer, make_change, resolve
+from generator.errors import join_pointer
+from generator.schema_walk import HTTP_METHODS
+
+_TEMPLATE = re.compile(r"\{[^}/]*\}")
+
+
+def _label(method: str, path: str) -> str:
+    return f"{method.upper()} {path}"
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+class OperationDiffer:
+    """Collects (change, operation label) pairs; the engine merges them per change."""
+
+    def __init__(self, old_doc: dict[str, Any], new_doc: dict[str, Any]) -> None:
+        self.old_doc = old_doc
+        self.new_doc = new_doc
+        self.schemas = SchemaDiffer(old_doc, new_doc)
+        self.found: list[tuple[Change, str]] = []
+
+    def add(self, label: str, change: Change) -> None:
+        self.found.append((change, label))
+
+    def extend(self, label: str, changes: list[Change]) -> None:
+        for change in changes:
+            self.add(label, change)
+
+    def resolve_old(self, pointer: str) -> tuple[str, Any]:
+        return resolve(self.old_doc, pointer)
+
+    def resolve_new(self, pointer: str) -> tuple[str, Any]:
+        return resolve(self.new_doc, pointer)
+
+    # --- paths ---------------------------------------------------------------------------------
+    def run(self) -> None:
+        old_paths = _dict(self.old_doc.get("paths"))
+        new_paths = _dict(self.new_doc.get("paths"))
+        # /pets/{id} and /pets/{petId} are the same path to a client.
+        old_by_shape = {_TEMPLATE.sub("{}", p): p for p in old_paths}
+        new_by_shape = {_TEMPLATE.sub("{}", p): p for p in new_paths}
+        for shape in sorted(set(old_by_shape) | set(new_by_shape)):
+            old_path, new_path = old_by_shape.get(shape), new_by_shape.get(shape)
+            if old_path is None:
+                assert new_path is not None
+                at, item = self.resolve_new(join_pointer("/paths", new_path))
+                for method in HTTP_METHODS:
+                    if isinstance(_dict(item).get(method), dict):
+                        self.add(
+                            _label(method, new_path),
+                            make_change(
+                                "endpoint-added",
+                                join_pointer(at, method),
+                                "new",
+                                f"{_label(method, new_path)} added",
+                            ),
+                        )
+            elif new_path is None:
+                at, item = self.resolve_old(join_pointer("/paths", old_path))
+                ops = [m for m in HTTP_METHODS if isinstance(_dict(item).get(m), dict)]
+                deprecated = bool(ops) and all(item[m].get("deprecated") is True for m in ops)
+                change = make_change(
+                    f"api-path-removed-{'with' if deprecated else 'without'}-deprecation",
+                    at,
+                    "old",
+                    f"path {old_path} removed",
+                )
+                for method in ops or ["*"]:
+                    self.add(_label(method, old_path), change)
+            else:
+                self.path(old_path, new_path)
+
+    def path(self, old_path: str, new_path: str) -> None:
+        o_at, o_item = self.resolve_old(join_pointer("/paths", old_path))
+        n_at, n_item = self.resolve_new(join_pointer("/paths", new_path))
+        o_item, n_item = _dict(o_item), _dict(n_item)
+        for method in HTTP_METHODS:
+            o_op, n_op = o_item.get(method), n_item.get(method)
+            label = _label(method, new_path)
+            if not isinstance(o_op, dict) and not isinstance(n_op, dict):
+                continue
+            if not isinstance(o_op, dict):
+                self.add(
+                    label,
+                    make_change(
+                        "endpoint-added", join_pointer(n_at, method), "new", f"{label} added"
+                    ),
+                )
+            elif not isinstance(n_op, dict):
+                deprecated = o_op.get("deprecated") is True
+                self.add(
+                    _label(method, old_path),
+                    make_change(
+                        f"api-removed-{'with' if deprecated else 'without'}-deprecation",
+                        join_pointer(o_at, method),
+                        "old",
+                        f"{_label(method, old_path)} removed",
+                    ),
+                )
+            else:
+                _Operation(self, label, o_at, n_at, method, o_item, n_item).run()
+
+    # --- components ----------------------------------------------------------------------------
+    def components(self) -> None:
+        old = _dict(_dict(self.old_doc.get("components")).get("schemas"))
+        new = _dict(_dict(self.new_doc.get("components")).get("schemas"))
+        for name in sorted(set(old) | set(new)):
+            at = join_pointer("/components/schemas", name)
+            label = ""  # a component change belongs to no operation
+            if name not in old:
+                self.add(label, make_change("api-schema-added", at, "new", f"schema {name} added"))
+            elif name not in new:
+                self.add(
+                    label, make_change("api-schema-removed", at, "old", f"schema {name} removed")
+                )
+            elif (at, at) not in self.schemas.compared:
+                # No operation compared this component: SDK code may build it or parse it.
+                self.extend(label, self.schemas.compare(at, at, "request", "request-body"))
+                self.extend(label, self.schemas.compare(at, at, "response", "response-body"))
+
+
+class _Operation:
+    def __init__(
+        self,
+        parent: OperationDiffer,
+        label: str,
+        o_item_at: str,
+        n_item_at: str,
+        method: str,
+        o_item: dict[str, Any],
+        n_item: dict[str, Any],
+    ) -> None:
+        self.p = parent
+        self.label = label
+        self.o_item_at, self.n_item_at = o_item_at, n_item_at
+        self.o_item, self.n_item = o_item, n_item
+        self.o_at = join_pointer(o_item_at, method)
+        self.n_at = join_pointer(n_item_at, method)
+        self.o: dict[str, Any] = o_item[method]
+        self.n: dict[str, Any] = n_item[method]
+
+    def add(
+        self, id_: str, pointer: str, side: str, message: str, old: Any = None, new: Any = None
+    ) -> None:
+        self.p.add(self.label, make_change(id_, pointer, side, message, old, new))
+
+    def run(self) -> None:
+        self.lifecycle()
+        self.security()
+        self.parameters()
+        self.request_body()
+        self.responses()
+
+    def lifecycle(self) -> None:
+        old_dep, new_dep = self.o.get("deprecated") is True, self.n.get("deprecated") is True
+        if new_dep and not old_dep:
+            self.add(
+                "endpoint-deprecated",
+                join_pointer(self.n_at, "deprecated"),
+                "new",
+                "operation deprecated",
+            )
+        elif old_dep and not new_dep:
+            self.add("endpoint-reactivated", self.n_at, "new", "operation no longer deprecated")
+        old_id, new_id = self.o.get("operationId"), self.n.get("operationId")
+        if old_id != new_id:
+            if old_id is not None:
+                self.add(
+                    "api-operation-id-removed",
+                    join_pointer(self.o_at, "operationId"),
+                    "old",
+                    f"operationId {old_id} removed",
+                    old_id,
+                    new_id,
+                )
+            if new_id is not None:
+                self.add(
+                    "api-operation-id-added",
+                    join_pointer(self.n_at, "operationId"),
+                    "new",
+                    f"operationId {new_id} added",
+                    old_id,
+                    new_id,
+                )
+        old_tags = [t for t in self.o.get("tags") or [] if isinstance(t, str)]
+        new_tags = [t for t in self.n.get("tags") or [] if isinstance(t, str)]
+        for i, tag in enumerate(new_tags):
+            if tag not in old_tags:
+                self.add(
+                    "api-tag-added",
+                    join_pointer(self.n_at, "tags", i),
+                    "new",
+                    f"tag {tag} added",
+                    None,
+                    tag,
+                )
+        for i, tag in enumerate(old_tags):
+            if tag not in new_tags:
+                self.add(
+                    "api-tag-removed",
+                    join_pointer(self.o_at, "tags", i),
+                    "old",
+                    f"tag {tag} removed",
+                    tag,
+                )
+
+    # --- security ------------------------------------------------------------------------------
+    @staticmethod
+    def _effective(doc: dict[str, Any], op: dict[str, Any], op_at: str) -> dict[str, str]:
+        """Each security alternative (as a canonical key) -> where it is declared."""
+        if "security" in op:
+            declared, at = op.get("security"), join_pointer(op_at, "security")
+        else:
+            declared, at = doc.get("security"), "/security" if "security" in doc else op_at
+        alternatives: dict[str, str] = {}
+        items = declared if isinstance(declared, list) else []
+        for i, requirement in enumerate(items):
+            req = _dict(requirement)
+            key = ", ".join(
+                f"{name}[{' '.join(sorted(scopes or []))}]" if scopes else name
+                for name, scopes in sorted(req.items())
+            )
+            alternatives.setdefault(key or "anonymous", join_pointer(at, i))
+        if not items:
+            alternatives["anonymous"] = at
+        return alternatives
+
+    def security(self) -> None:
+        old = self._effective(self.p.old_doc, self.o, self.o_at)
+        new = self._effective(self.p.new_doc, self.n, self.n_at)
+        for key in sorted(set(old) - set(new)):
+            self.add(
+                "api-security-removed", old[key], "old", f"security alternative {key} removed", key
+            )
+        for key in sorted(set(new) - set(old)):
+            self.add(
+                "api-security-added",
+                new[key],
+                "new",
+                f"security alternative {key} added",
+                None,
+                key,
+            )
+
+    # --- parameters ----------------------------------------------------------------------------
+    def _parameters(self, side: str) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
+        resolve_ = self.p.resolve_old if side == "old" else self.p.resolve_new
+        item, item_at = (
+            (self.o_item, self.o_item_at) if side == "old" else (self.n_item, self.n_item_at)
+        )
+        op_at = self.o_at if side == "old" else self.n_at
+        op = self.o if side == "old" else self.n
+        found: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        for base, holder in ((item_at, item), (op_at, op)):  # operation level overrides path level
+            for i, _ in enumerate(holder.get("parameters") or []):
+                at, param = resolve_(join_pointer(base, "parameters", i))
+                if not isinstance(param, dict):
+                    continue
+                where, name = str(param.get("in")), str(param.get("name"))
+                found[(where, name.lower() if where == "header" else name)] = (at, param)
+        return found
+
+    def parameters(self) -> None:
+        old, new = self._parameters("old"), self._parameters("new")
+        for key in sorted(set(old) | set(new)):
+            where, name = key
+            what = f"{where} parameter `{name}`"
+            if key not in old:
+                at, param = new[key]
+                if where == "path":
+                    id_ = "new-request-path-parameter"
+                elif param.get("required") is True:
+                    id_ = "new-required-request-parameter"
+                else:
+                    id_ = "new-optional-request-parameter"
+                self.add(id_, at, "new", f"{what} added")
+            elif key not in new:
+                self.add("request-parameter-removed", old[key][0], "old", f"{what} removed")
+            else:
+                (o_at, o_param), (n_at, n_param) = old[key], new[key]
+                o_req, n_req = o_param.get("required") is True, n_param.get("required") is True
+                if o_req != n_req:
+                    became = "required" if n_req else "optional"
+                    self.add(
+                        f"request-parameter-became-{became}",
+                        n_at,
+                        "new",
+                        f"{what} became {became}",
+                        o_req,
+                        n_req,
+                    )
+                if "schema" in o_param and "schema" in n_param:
+                    self.p.extend(
+                        self.label,
+                        self.p.schemas.compare(
+                            join_pointer(o_at, "schema"),
+                            join_pointer(n_at, "schema"),
+                            "request",
+                            "request-parameter",
+                        ),
+                    )
+
+    # --- request body --------------------------------------------------------------------------
+    def request_body(self) -> None:
+        has_old, has_new = "requestBody" in self.o, "requestBody" in self.n
+        if not has_old and not has_new:
+            return
+        if not has_old:
+            at, body = self.p.resolve_new(join_pointer(self.n_at, "requestBody"))
+            required = _dict(body).get("required") is True
+            self.add(
+                f"added-{'required' if required else 'optional'}-request-body",
+                at,
+                "new",
+                "request body added",
+            )
+            return
+        o_at, o_body = self.p.resolve_old(join_pointer(self.o_at, "requestBody"))
+        if not has_new:
+            self.add("request-body-removed", o_at, "old", "request body removed")
+            return
+        n_at, n_body = self.p.resolve_new(join_pointer(self.n_at, "requestBody"))
+        o_body, n_body = _dict(o_body), _dict(n_body)
+        o_req, n_req = o_body.get("required") is True, n_body.get("required") is True
+        if o_req != n_req:
+            became = "required" if n_req else "optional"
+            self.add(
+                f"request-body-became-{became}",
+                n_at,
+                "new",
+                f"request body became {became}",
+                o_req,
+                n_req,
+            )
+        self.content(o_at, n_at, o_body, n_body, "request")
+
+    def content(
+        self, o_at: str, n_at: str, o_obj: dict[str, Any], n_obj: dict[str, Any], direction: str
+    ) -> None:
+        old, new = _dict(o_obj.get("content")), _dict(n_obj.get("content"))
+        prefix = "request-body" if direction == "request" else "response"
+        for media in sorted(set(old) | set(new)):
+            if media not in old:
+                self.add(
+                    f"{prefix}-media-type-added",
+                    join_pointer(n_at, "content", media),
+                    "new",
+                    f"media type {media} added",
+                )
+            elif media not in new:
+                self.add(
+                    f"{prefix}-media-type-removed",
+                    join_pointer(o_at, "content", media),
+                    "old",
+                    f"media type {media} removed",
+                )
+            elif "schema" in _dict(old[media]) and "schema" in _dict(new[media]):
+                self.p.extend(
+                    self.label,
+                    self.p.schemas.compare(
+                        join_pointer(o_at, "content", media, "schema"),
+                        join_pointer(n_at, "content", media, "schema"),
+                        "request" if direction == "request" else "response",
+                        f"{direction}-body",
+                    ),
+                )
+
+    # --- responses -----------------------------------------------------------------------------
+    def responses(self) -> None:
+        old = _dict(self.o.get("responses"))
+        new = _dict(self.n.get("responses"))
+        for status in sorted(set(old) | set(new)):
+            kind = "success" if str(status).startswith("2") else "non-success"
+            if status not in old:
+                self.add(
+                    f"response-{kind}-status-added",
+                    join_pointer(self.n_at, "responses", status),
+                    "new",
+                    f"response {status} added",
+                )
+                continue
+            if status not in new:
+                self.add(
+                    f"response-{kind}-status-removed",
+                    join_pointer(self.o_at, "responses", status),
+                    "old",
+                    f"response {status} removed",
+                )
+                continue
+            o_at, o_resp = self.p.resolve_old(join_pointer(self.o_at, "responses", status))
+            n_at, n_resp = self.p.resolve_new(join_pointer(self.n_at, "responses", status))
+            o_resp, n_resp = _dict(o_resp), _dict(n_resp)
+            self.content(o_at, n_at, o_resp, n_resp, "response")
+            self.headers(o_at, n_at, o_resp, n_resp)
+
+    def headers(self, o_at: str, n_at: str, o_resp: dict[str, Any], n_resp: dict[str, Any]) -> None:
+        old = {k.lower(): k for k in _dict(o_resp.get("headers"))}
+        new = {k.lower(): k for k in _dict(n_resp.get("headers"))}
+        for key in sorted(set(old) | set(new)):
+            if key not in old:
+                self.add(
+                    "response-header-added",
+                    join_pointer(n_at, "headers", new[key]),
+                    "new",
+                    f"response header {new[key]} added",
+                )
+                continue
+            h_old_at, h_old = self.p.resolve_old(join_pointer(o_at, "headers", old[key]))
+            if key not in new:
+                required = _dict(h_old).get("required") is True
+                self.add(
+                    f"{'required' if required else 'optional'}-response-header-removed",
+                    h_old_at,
+                    "old",
+                    f"response header {old[key]} removed",
+                )
+                continue
+            h_new_at, h_new = self.p.resolve_new(join_pointer(n_at, "headers", new[key]))
+            h_old, h_new = _dict(h_old), _dict(h_new)
+            if h_old.get("required") is True and h_new.get("required") is not True:
+                self.add(
+                    "response-header-became-optional",
+                    h_new_at,
+                    "new",
+                    f"response header {new[key]} became optional",
+                    True,
+                    False,
+                )
+            if "schema" in h_old and "schema" in h_new:
+                self.p.extend(
+                    self.label,
+                    self.p.schemas.compare(
+                        join_pointer(h_old_at, "schema"),
+                        join_pointer(h_new_at, "schema"),
+                        "response",
+                        "response-header",
+                    ),
+                )

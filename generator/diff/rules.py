@@ -1,0 +1,466 @@
+"""The rule table: every change id the diff engine can report, and how it is classified.
+
+Ids and classifications follow oasdiff's breaking-changes checker (https://github.com/oasdiff/oasdiff)
+where it has the same check; `deviation` says where and why this table differs. The table is the
+single source of truth: the engine looks every change up here, and docs/diff-rules.md is rendered
+from it (`python -m generator diff --rules`; a test fails when the committed file is stale).
+
+Levels: `breaking` (oasdiff ERR: an existing client fails against the new contract, or the
+regenerated SDK no longer accepts code written against the old one), `warning` (oasdiff WARN: may
+break a client, cannot be decided from the document alone), `info` (safe for existing clients).
+`breaks_servers` says whether a server implemented against the OLD contract stops conforming to the
+NEW one (it must be updated before the new contract is published); it never changes the level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from generator.diff.model import Direction, Level
+
+Effect = Literal["widen", "narrow", "incomparable", "none"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    level: Level
+    breaks_clients: bool
+    breaks_servers: bool
+    direction: Direction
+    description: str
+    deviation: str = ""
+
+
+def _classify(direction: Direction, effect: Effect) -> tuple[Level, bool, bool]:
+    """oasdiff's model: narrowing what a client may send, or widening what it may receive, breaks
+    clients; the opposite breaks servers written against the old contract."""
+    if effect == "none":
+        return "info", False, False
+    if effect == "incomparable":
+        return "breaking", True, True
+    client_side = (direction != "response") == (effect == "narrow")
+    return ("breaking", True, False) if client_side else ("info", False, True)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _add(
+    id_: str,
+    direction: Direction,
+    effect: Effect,
+    description: str,
+    *,
+    level: Level | None = None,
+    deviation: str = "",
+) -> None:
+    derived, clients, servers = _classify(direction, effect)
+    if level is not None and level != derived:
+        clients = clients or level != "info"
+        derived = level
+    if id_ in RULES:  # pragma: no cover - a programming error in the table
+        raise ValueError(f"duplicate rule id {id_}")
+    RULES[id_] = Rule(id_, derived, clients, servers, direction, description, deviation)
+
+
+# --- paths and operations -------------------------------------------------------------------
+_add("endpoint-added", "none", "widen", "An operation (or a whole path) was added.")
+_add(
+    "api-path-removed-without-deprecation",
+    "none",
+    "narrow",
+    "A path was removed without its operations being deprecated first.",
+    level="breaking",
+)
+_add(
+    "api-path-removed-with-deprecation",
+    "none",
+    "narrow",
+    "A deprecated path was removed.",
+    level="breaking",
+    deviation="oasdiff: info once the sunset date has passed. This contract has no sunset dates: "
+    "deprecation announces the removal, the removal itself still needs a major version.",
+)
+_add(
+    "api-removed-without-deprecation",
+    "none",
+    "narrow",
+    "An operation was removed without being deprecated first.",
+    level="breaking",
+)
+_add(
+    "api-removed-with-deprecation",
+    "none",
+    "narrow",
+    "A deprecated operation was removed.",
+    level="breaking",
+    deviation="As api-path-removed-with-deprecation.",
+)
+_add("endpoint-deprecated", "none", "none", "An operation was marked deprecated.")
+_add("endpoint-reactivated", "none", "none", "An operation is no longer deprecated.")
+_add("api-operation-id-added", "none", "none", "An operation got an operationId or a new one.")
+_add("api-operation-id-removed", "none", "none", "An operation lost or changed its operationId.")
+_add("api-tag-added", "none", "none", "An operation got a tag.")
+_add("api-tag-removed", "none", "none", "An operation lost a tag.")
+_add(
+    "api-security-removed",
+    "request",
+    "narrow",
+    "A security alternative of an operation was removed (removing the anonymous alternative "
+    "means a public operation now requires credentials).",
+)
+_add(
+    "api-security-added",
+    "request",
+    "widen",
+    "A security alternative was added to an operation.",
+)
+
+# --- parameters -------------------------------------------------------------------------------
+_add(
+    "new-required-request-parameter",
+    "request",
+    "narrow",
+    "A required parameter was added to an operation.",
+)
+_add("new-optional-request-parameter", "request", "widen", "An optional parameter was added.")
+_add(
+    "new-request-path-parameter",
+    "request",
+    "narrow",
+    "A path parameter was added to an operation.",
+)
+_add(
+    "request-parameter-removed",
+    "request",
+    "none",
+    "A parameter was removed; clients that still send it are ignored or rejected.",
+    level="warning",
+)
+_add(
+    "request-parameter-became-required",
+    "request",
+    "narrow",
+    "An optional parameter became required.",
+)
+_add(
+    "request-parameter-became-optional", "request", "widen", "A required parameter became optional."
+)
+
+# --- request bodies ---------------------------------------------------------------------------
+_add("added-required-request-body", "request", "narrow", "A required request body was added.")
+_add("added-optional-request-body", "request", "widen", "An optional request body was added.")
+_add(
+    "request-body-removed",
+    "request",
+    "narrow",
+    "The request body was removed; clients that send one may be rejected.",
+)
+_add("request-body-became-required", "request", "narrow", "The request body became required.")
+_add("request-body-became-optional", "request", "widen", "The request body became optional.")
+_add("request-body-media-type-added", "request", "widen", "A request media type was added.")
+_add("request-body-media-type-removed", "request", "narrow", "A request media type was removed.")
+
+# --- responses --------------------------------------------------------------------------------
+_add("response-success-status-added", "response", "none", "A 2xx response status was added.")
+_add(
+    "response-success-status-removed",
+    "response",
+    "narrow",
+    "A 2xx response status was removed.",
+    level="breaking",
+)
+_add("response-non-success-status-added", "response", "none", "A non-2xx status was added.")
+_add("response-non-success-status-removed", "response", "none", "A non-2xx status was removed.")
+_add("response-media-type-added", "response", "none", "A response media type was added.")
+_add(
+    "response-media-type-removed",
+    "response",
+    "narrow",
+    "A response media type was removed.",
+    level="breaking",
+)
+_add(
+    "required-response-header-removed",
+    "response",
+    "widen",
+    "A required response header was removed.",
+)
+_add(
+    "optional-response-header-removed",
+    "response",
+    "none",
+    "An optional response header was removed.",
+)
+_add("response-header-became-optional", "response", "widen", "A response header became optional.")
+_add("response-header-added", "response", "narrow", "A response header was added.")
+
+# --- object properties ------------------------------------------------------------------------
+_add(
+    "new-required-request-property",
+    "request",
+    "narrow",
+    "A required property was added to a request schema.",
+)
+_add(
+    "new-optional-request-property",
+    "request",
+    "widen",
+    "An optional property was added to a request schema.",
+)
+_add(
+    "request-property-removed",
+    "request",
+    "none",
+    "A property was removed from a request schema; clients that send it are ignored or rejected.",
+    level="warning",
+)
+_add(
+    "request-property-became-required",
+    "request",
+    "narrow",
+    "An optional request property became required.",
+)
+_add(
+    "request-property-became-optional",
+    "request",
+    "widen",
+    "A required request property became optional.",
+)
+_add(
+    "response-required-property-added",
+    "response",
+    "narrow",
+    "A required property was added to a response schema.",
+)
+_add(
+    "response-optional-property-added",
+    "response",
+    "none",
+    "An optional property was added to a response schema.",
+)
+_add(
+    "response-required-property-removed",
+    "response",
+    "widen",
+    "A required property was removed from a response schema.",
+)
+_add(
+    "response-optional-property-removed",
+    "response",
+    "widen",
+    "An optional property was removed from a response schema.",
+    deviation="oasdiff: warning (info since 1.30), since old clients already cope with its "
+    "absence on the wire. Here the SDK is generated from the contract: the regenerated model "
+    "drops the attribute, so client code that reads it no longer type-checks or runs.",
+)
+_add(
+    "response-property-became-optional",
+    "response",
+    "widen",
+    "A required response property became optional.",
+)
+_add(
+    "response-property-became-required",
+    "response",
+    "narrow",
+    "An optional response property became required.",
+)
+
+# --- components -------------------------------------------------------------------------------
+_add("api-schema-added", "none", "none", "A schema was added under components/schemas.")
+_add(
+    "api-schema-removed",
+    "none",
+    "narrow",
+    "A schema was removed from components/schemas.",
+    level="breaking",
+    deviation="oasdiff: info (a component nobody references changes no request or response). "
+    "Every component becomes a class of the generated SDK's models module, so removing (or "
+    "renaming) one breaks code that imports it.",
+)
+
+# --- schema keywords, per subject ---------------------------------------------------------------
+# Each kind below exists for every subject of its direction: request-body / request-property /
+# request-parameter and response-body / response-property / response-header. `-body` is the
+# media type's schema itself, `-property` anything nested in it.
+REQUEST_SUBJECTS = ("request-body", "request-property", "request-parameter")
+RESPONSE_SUBJECTS = ("response-body", "response-property", "response-header")
+
+
+@dataclass(frozen=True)
+class SchemaKind:
+    kind: str
+    effect: Effect
+    description: str
+    request_level: Level | None = None
+    response_level: Level | None = None
+    deviation: str = ""
+
+
+SCHEMA_KINDS: list[SchemaKind] = [
+    SchemaKind("type-changed", "incomparable", "The type changed to an unrelated one."),
+    SchemaKind(
+        "type-generalized", "widen", "The type was widened (integer to number, a type added)."
+    ),
+    SchemaKind(
+        "type-specialized", "narrow", "The type was narrowed (number to integer, a type removed)."
+    ),
+    SchemaKind("format-added", "narrow", "A format was set."),
+    SchemaKind("format-removed", "widen", "The format was removed."),
+    SchemaKind("format-changed", "incomparable", "The format changed."),
+    SchemaKind("became-nullable", "widen", "null became a valid value."),
+    SchemaKind("became-not-nullable", "narrow", "null is no longer a valid value."),
+    SchemaKind("enum-value-added", "widen", "An enum value was added.", response_level="warning"),
+    SchemaKind("enum-value-removed", "narrow", "An enum value was removed."),
+    SchemaKind("became-enum", "narrow", "The values were restricted to an enum."),
+    SchemaKind(
+        "enum-removed",
+        "widen",
+        "The enum restriction was removed.",
+        deviation="No oasdiff counterpart (it reports each value); one change for the whole enum.",
+    ),
+    SchemaKind("const-added", "narrow", "A const value was set."),
+    SchemaKind("const-removed", "widen", "The const value was removed."),
+    SchemaKind("const-changed", "incomparable", "The const value changed."),
+    SchemaKind("pattern-added", "narrow", "A pattern was set.", request_level="warning"),
+    SchemaKind("pattern-removed", "widen", "The pattern was removed."),
+    SchemaKind(
+        "pattern-changed",
+        "incomparable",
+        "The pattern changed (whether it narrows cannot be decided).",
+        request_level="warning",
+        response_level="warning",
+    ),
+]
+for _kw, _upper in (
+    ("max-length", True),
+    ("max", True),
+    ("exclusive-max", True),
+    ("max-items", True),
+    ("min-length", False),
+    ("min", False),
+    ("exclusive-min", False),
+    ("min-items", False),
+):
+    _shrinks = "decreased" if _upper else "increased"
+    _grows = "increased" if _upper else "decreased"
+    SCHEMA_KINDS += [
+        SchemaKind(f"{_kw}-set", "narrow", f"A {_kw} bound was set."),
+        SchemaKind(f"{_kw}-unset", "widen", f"The {_kw} bound was removed."),
+        SchemaKind(f"{_kw}-{_shrinks}", "narrow", f"The {_kw} bound was tightened."),
+        SchemaKind(f"{_kw}-{_grows}", "widen", f"The {_kw} bound was relaxed."),
+    ]
+SCHEMA_KINDS += [
+    SchemaKind("one-of-added", "widen", "A oneOf member was added."),
+    SchemaKind("one-of-removed", "narrow", "A oneOf member was removed."),
+    SchemaKind("any-of-added", "widen", "An anyOf member was added."),
+    SchemaKind("any-of-removed", "narrow", "An anyOf member was removed."),
+    SchemaKind("all-of-added", "narrow", "An allOf member was added."),
+    SchemaKind("all-of-removed", "widen", "An allOf member was removed."),
+    SchemaKind("default-value-added", "none", "A default value was set."),
+    SchemaKind("default-value-removed", "none", "The default value was removed."),
+    SchemaKind("default-value-changed", "none", "The default value changed."),
+]
+SCHEMA_KIND_BY_NAME = {k.kind: k for k in SCHEMA_KINDS}
+
+for _k in SCHEMA_KINDS:
+    for _subjects, _direction, _level in (
+        (REQUEST_SUBJECTS, "request", _k.request_level),
+        (RESPONSE_SUBJECTS, "response", _k.response_level),
+    ):
+        for _subject in _subjects:
+            _add(
+                f"{_subject}-{_k.kind}",
+                _direction,  # type: ignore[arg-type]
+                _k.effect,
+                _k.description,
+                level=_level,
+                deviation=_k.deviation,
+            )
+
+
+def rule(id_: str) -> Rule:
+    return RULES[id_]
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def rules_markdown() -> str:
+    """docs/diff-rules.md: the table above, as published documentation."""
+    lines = [
+        "# Contract diff rules",
+        "",
+        "<!-- Generated from generator/diff/rules.py by `python -m generator diff --rules "
+        "> docs/diff-rules.md`. Do not edit by hand: tests/test_diff_rules.py fails when this "
+        "file is stale. -->",
+        "",
+        f"`python -m generator diff` knows {len(RULES)} rule ids. Ids and classifications follow "
+        "[oasdiff](https://github.com/oasdiff/oasdiff)'s breaking-changes checks; the Deviation "
+        "column says where this table differs and why. See docs/api-versioning.md for how the "
+        "levels drive the version policy.",
+        "",
+        "- **breaking**: an existing client fails against the new contract, or code written "
+        "against the old SDK no longer works with the regenerated one. Needs a major version.",
+        "- **warning**: may break a client; the document alone cannot tell.",
+        "- **info**: safe for existing clients.",
+        "- **Breaks servers**: a server implemented against the old contract no longer conforms "
+        "(for example it must now accept a new enum value). Informational: the service ships its "
+        "implementation together with the contract.",
+        "",
+        "## Operations, parameters, bodies, responses, properties, components",
+        "",
+        "| Id | Level | Breaks clients | Breaks servers | Description | Deviation from oasdiff |",
+        "|---|---|---|---|---|---|",
+    ]
+    schema_ids = {
+        f"{s}-{k.kind}" for k in SCHEMA_KINDS for s in REQUEST_SUBJECTS + RESPONSE_SUBJECTS
+    }
+    for r in RULES.values():
+        if r.id in schema_ids:
+            continue
+        lines.append(
+            f"| `{r.id}` | {r.level} | {_yes(r.breaks_clients)} | {_yes(r.breaks_servers)} | "
+            f"{r.description} | {r.deviation} |"
+        )
+    lines += [
+        "",
+        "## Schema keywords",
+        "",
+        "Each kind exists once per subject: `request-body-`, `request-property-`, "
+        "`request-parameter-` (request) and `response-body-`, `response-property-`, "
+        "`response-header-` (response) followed by the kind, for example "
+        "`request-property-enum-value-removed` or `response-body-type-changed`. `-body` is the "
+        "schema of a media type itself, `-property` anything nested in it (properties, items, "
+        "union members, additionalProperties).",
+        "",
+        "| Kind | Request level (clients / servers) | Response level (clients / servers) | "
+        "Description | Deviation from oasdiff |",
+        "|---|---|---|---|---|",
+    ]
+    for k in SCHEMA_KINDS:
+        req = RULES[f"request-body-{k.kind}"]
+        res = RULES[f"response-body-{k.kind}"]
+        lines.append(
+            f"| `{k.kind}` | {req.level} ({_yes(req.breaks_clients)} / "
+            f"{_yes(req.breaks_servers)}) | {res.level} ({_yes(res.breaks_clients)} / "
+            f"{_yes(res.breaks_servers)}) | {k.description} | {k.deviation} |"
+        )
+    lines += [
+        "",
+        "## Not reported",
+        "",
+        "Descriptions, summaries, examples, `info`, `servers`, `externalDocs` and vendor "
+        "extensions do not change what a client may send or receive and are not reported. "
+        "Siblings of a `$ref` are ignored (the referenced schema is compared). Union members "
+        "are matched by `$ref` target, then by equal content, then by position when the same "
+        "number of members is left on both sides (and compared in depth); what remains is "
+        "reported as added or removed. A component schema that no operation uses is compared "
+        "in both directions, since SDK code may build it or parse it.",
+        "",
+    ]
+    return "\n".join(lines)
