@@ -1,4 +1,4 @@
-"""Command line: `python -m generator {generate,check,validate}`.
+"""Command line: `python -m generator {generate,check,validate,link,diff,release}`.
 
 An invalid document exits with status 2 and one located line per problem; nothing is written.
 No command shows a traceback for a problem in its input.
@@ -84,6 +84,70 @@ def cmd_link(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from generator.diff import diff_files
+    from generator.diff.policy import check_policy
+    from generator.diff.release import latest_release
+    from generator.diff.report import summary_line, to_json, to_markdown
+    from generator.diff.rules import rules_markdown
+
+    if args.rules:
+        sys.stdout.write(rules_markdown())
+        return 0
+    old = Path(args.old) if args.old else latest_release(Path(args.history))
+    new = Path(args.new)
+    overlay_dir = Path(args.overlay_dir) if args.overlay_dir else None
+    result = diff_files(old, new, overlay_dir=overlay_dir)
+    policy = check_policy(result) if args.policy else None
+    markdown, json_text = to_markdown(result, policy), to_json(result, policy)
+    if args.output_dir:
+        out = Path(args.output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "diff.md").write_text(markdown, encoding="utf-8")
+        (out / "diff.json").write_text(json_text, encoding="utf-8")
+    if args.format == "json":
+        sys.stdout.write(json_text)
+    elif args.format == "markdown":
+        sys.stdout.write(markdown)
+    status = 0
+    failing = {"breaking": ("breaking",), "warning": ("breaking", "warning")}.get(args.fail_on, ())
+    flagged = [c for c in result.changes if c.level in failing]
+    if flagged:
+        print(
+            f"diff {result.old_version} -> {result.new_version}: {summary_line(result)}; "
+            f"failing on {args.fail_on}:",
+            file=sys.stderr,
+        )
+        for change in flagged:
+            print(
+                f"  {change.id}: {change.pointer} ({change.side}): {change.message}",
+                file=sys.stderr,
+            )
+        status = 1
+    if policy is not None and not policy.ok:
+        for message in policy.messages:
+            print(f"version policy: {message}", file=sys.stderr)
+        status = 1
+    return status
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from generator.diff.release import release
+
+    outcome = release(
+        Path(args.spec),
+        Path(args.history),
+        Path(args.changelog),
+        None if args.no_generate else Path(args.config),
+        dry_run=args.dry_run,
+        check=args.check,
+        date=args.date,
+    )
+    for message in outcome.messages:
+        print(message, file=sys.stdout if outcome.ok else sys.stderr)
+    return 0 if outcome.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -111,6 +175,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--overlay", action="append", default=[], help="overlay to apply first (repeatable)"
     )
     p.set_defaults(func=cmd_validate)
+    p = sub.add_parser(
+        "diff",
+        help="classify every change between two contract versions (docs/diff-rules.md)",
+    )
+    p.add_argument("old", nargs="?", help="old contract (default: the latest in --history)")
+    p.add_argument("new", nargs="?", default="spec/openapi.yaml", help="new contract")
+    p.add_argument("--history", default="spec/history", help="released contracts")
+    p.add_argument("--format", choices=("markdown", "json", "none"), default="markdown")
+    p.add_argument("--output-dir", help="also write diff.md and diff.json here")
+    p.add_argument(
+        "--fail-on", choices=("breaking", "warning"), help="exit 1 when such changes are found"
+    )
+    p.add_argument(
+        "--policy", action="store_true", help="check info.version against the version policy"
+    )
+    p.add_argument("--overlay-dir", help="apply these overlays to both documents first")
+    p.add_argument("--rules", action="store_true", help="print the rule table (Markdown)")
+    p.set_defaults(func=cmd_diff)
+    p = sub.add_parser(
+        "release",
+        aliases=["bump"],
+        help="diff against the last release, check the version policy, write the changelog, "
+        "regenerate and store the new version in the history",
+    )
+    p.add_argument("--spec", default="spec/openapi.yaml")
+    p.add_argument("--history", default="spec/history")
+    p.add_argument("--changelog", default="spec/CHANGELOG.md")
+    p.add_argument("--config", default="pyproject.toml", help="targets to regenerate")
+    p.add_argument("--no-generate", action="store_true", help="do not regenerate the targets")
+    p.add_argument("--date", help="release date for the changelog heading (default: none)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="CI gate: the spec must be released (in --history) and fit the version policy",
+    )
+    p.set_defaults(func=cmd_release)
     return parser
 
 

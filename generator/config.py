@@ -18,6 +18,7 @@ class Target:
     package: str  # the import package inside it
     distribution: str  # the pip name
     overlay_dir: Path | None
+    changelog: Path | None = None  # copied into the package as CHANGELOG.md (see `release`)
 
 
 def load_targets(pyproject: Path) -> list[Target]:
@@ -47,6 +48,7 @@ def load_targets(pyproject: Path) -> list[Target]:
                 package=entry["package"],
                 distribution=entry.get("distribution", entry["package"].replace("_", "-")),
                 overlay_dir=root / entry["overlays"] if "overlays" in entry else None,
+                changelog=root / entry["changelog"] if "changelog" in entry else None,
             )
         )
     return targets

@@ -10,7 +10,7 @@ from generator.ir.model import Document
 def emit_package(doc: Document, target: Target) -> dict[str, str]:
     context = {"doc": doc, "target": target}
     pkg = target.package
-    return {
+    files = {
         "pyproject.toml": render("package/pyproject.toml.jinja", **context),
         "README.md": render("package/README.md.jinja", **context),
         f"{pkg}/__init__.py": render("package/__init__.py.jinja", **context),
@@ -18,3 +18,7 @@ def emit_package(doc: Document, target: Target) -> dict[str, str]:
         f"{pkg}/_base.py": render("package/_base.py.jinja", **context),
         f"{pkg}/py.typed": "",
     }
+    # Release hook (generator/diff/release.py): a target with a changelog ships it verbatim.
+    if target.changelog is not None and target.changelog.is_file():
+        files["CHANGELOG.md"] = target.changelog.read_text(encoding="utf-8")
+    return files
