@@ -11,6 +11,7 @@ from generator.emit.package import emit_package
 from generator.emit.server import emit_server
 from generator.formatting import format_files
 from generator.ir import Document, build_document
+from generator.ir.server import build_server_plan
 from generator.loader import load_document
 
 
@@ -23,6 +24,7 @@ class GenerationResult:
 def generate_target(target: Target) -> GenerationResult:
     loaded = load_document(target.spec, overlay_dir=target.overlay_dir)
     document = build_document(loaded)
+    document.server = build_server_plan(loaded.data, document)
     files = emit_package(document, target)
     files[f"{target.package}/models.py"] = emit_models(document, target.package)
     files.update(emit_client(document, target))

@@ -50,6 +50,8 @@ def emit_models(doc: Document, package: str) -> str:
             formatters=[],
             use_annotated=True,
             field_constraints=True,
+            # OpenAPI 3.0 `nullable: true` admits null even on a required property.
+            strict_nullable=doc.openapi.startswith("3.0"),
             use_double_quotes=True,
             use_schema_description=True,
             use_field_description=True,

@@ -17,6 +17,12 @@ def _pyrepr(value: Any) -> str:
     return repr(value)
 
 
+def _docstring(text: Any) -> str:
+    """Text safe inside triple double quotes (a closing quote of its own would end them)."""
+    safe = str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+    return safe + " " if safe.endswith('"') else safe
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -29,9 +35,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["pyrepr"] = _pyrepr
     env.filters["tojson"] = lambda v: json.dumps(v, sort_keys=False)
-    env.filters["docstring"] = lambda s: (
-        str(s).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
-    )
+    env.filters["docstring"] = _docstring
     return env
 
 

@@ -1,10 +1,50 @@
-"""Server stub emitter (ASGI application factory and typed handler interface)."""
+"""Server stub emitter: an ASGI application factory, a handler interface, typed responses.
+
+Renders `Document.server` (built by `generator.ir.server`, where every decision is made) into
+`<package>/server/`. The stubs import only FastAPI, Starlette, Pydantic, jsonschema and the
+package's own models.
+"""
 
 from __future__ import annotations
 
 from generator.config import Target
+from generator.emit.render import render
 from generator.ir.model import Document
+from generator.ir.server import SPEC_URI, ServerPlan, dump_spec
+
+_FILES = ("__init__", "_runtime", "_spec", "validation", "responses", "handlers", "app")
 
 
 def emit_server(doc: Document, target: Target) -> dict[str, str]:
-    return {}
+    plan = doc.server
+    if plan is None:
+        return {}
+    context = {
+        "doc": doc,
+        "target": target,
+        "plan": plan,
+        "models": _models(plan),
+        "spec_json": dump_spec(plan.spec),
+        "spec_uri": SPEC_URI,
+    }
+    return {
+        f"{target.package}/server/{name}.py": render(f"server/{name}.py.jinja", **context)
+        for name in _FILES
+    }
+
+
+def _models(plan: ServerPlan) -> list[str]:
+    """Every generated model a stub module names (unused ones are dropped by the formatter)."""
+    names: set[str] = set()
+    for sop in plan.operations:
+        op = sop.operation
+        for p in op.parameters:
+            names.update(p.type.models)
+        if op.request_body is not None:
+            names.update(op.request_body.type.models)
+        for response in op.responses:
+            for media in response.content:
+                names.update(media.type.models)
+            for header in response.headers:
+                names.update(header.type.models)
+    return sorted(names)

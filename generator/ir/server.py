@@ -191,7 +191,9 @@ class _Planner:
         registry: Registry[Any] = Registry().with_resource(
             SPEC_URI, DRAFT202012.create_resource(self.embedded())
         )
-        return Draft202012Validator({"$ref": SPEC_URI + "#" + _fragment(pointer)}, registry=registry)
+        return Draft202012Validator(
+            {"$ref": SPEC_URI + "#" + _fragment(pointer)}, registry=registry
+        )
 
     # -- the plan -----------------------------------------------------------------------------
 
@@ -269,10 +271,10 @@ class _Planner:
         result = []
         for m in r.content:
             stem = r.class_stem if len(r.content) == 1 else r.class_stem + _media_suffix(m, r)
-            kind: BodyKind = (
-                "json" if m.kind == "json" else "text" if m.kind == "text" else "bytes"
+            kind: BodyKind = "json" if m.kind == "json" else "text" if m.kind == "text" else "bytes"
+            annotation = (
+                m.type.annotation if kind == "json" else "str" if kind == "text" else "bytes"
             )
-            annotation = m.type.annotation if kind == "json" else "str" if kind == "text" else "bytes"
             result.append(
                 ResponseClass(
                     self.class_names.claim(stem, ("response", op.pointer, r.status, m.name)),
@@ -575,14 +577,18 @@ def _valid(validator: Draft202012Validator, candidate: Any) -> bool:
     sample = _sample(candidate)
     if not validator.is_valid(sample):
         return False
-    if isinstance(candidate, dict) and "error" in candidate and isinstance(candidate["error"], dict):
+    if (
+        isinstance(candidate, dict)
+        and "error" in candidate
+        and isinstance(candidate["error"], dict)
+    ):
         return validator.is_valid({**sample, "error": {**sample["error"], "param": None}})
     return True
 
 
 def _route_path(path: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    parts = []
-    params = []
+    parts: list[str] = []
+    params: list[tuple[str, str]] = []
     for segment in path.split("/"):
         out = ""
         rest = segment
