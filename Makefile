@@ -45,5 +45,16 @@ contract: $(STAMP) redis
 test: $(STAMP) redis lint typecheck
 	$(PY) -m pytest -q --junitxml=reports/junit.xml
 
+# The contract diff: the latest release in spec/history/ against spec/openapi.yaml (override with
+# OLD=... NEW=...). Reports land in reports/diff/. Rules: docs/diff-rules.md.
+diff: $(STAMP)
+	@$(PY) -m generator diff $(OLD) $(or $(NEW),spec/openapi.yaml) --policy --output-dir reports/diff
+
+# Release the contract: validate, diff against the last release, check the version policy
+# (docs/api-versioning.md), write spec/CHANGELOG.md, regenerate, store spec/history/<version>.yaml.
+bump: $(STAMP)
+	@$(PY) -m generator release $(BUMP_ARGS)
+	@$(PY) -m generator link
+
 clean-venv:
 	rm -rf $(VENV)

@@ -87,15 +87,17 @@ def cmd_link(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from generator.diff import diff_files
     from generator.diff.policy import check_policy
-    from generator.diff.release import latest_release
+    from generator.diff.release import base_for
     from generator.diff.report import summary_line, to_json, to_markdown
     from generator.diff.rules import rules_markdown
 
     if args.rules:
         sys.stdout.write(rules_markdown())
         return 0
-    old = Path(args.old) if args.old else latest_release(Path(args.history))
-    new = Path(args.new)
+    if args.old and not args.new:  # one argument: that contract against its previous release
+        args.old, args.new = None, args.old
+    new = Path(args.new or "spec/openapi.yaml")
+    old = Path(args.old) if args.old else base_for(Path(args.history), new)
     overlay_dir = Path(args.overlay_dir) if args.overlay_dir else None
     result = diff_files(old, new, overlay_dir=overlay_dir)
     policy = check_policy(result) if args.policy else None
@@ -179,8 +181,14 @@ def build_parser() -> argparse.ArgumentParser:
         "diff",
         help="classify every change between two contract versions (docs/diff-rules.md)",
     )
-    p.add_argument("old", nargs="?", help="old contract (default: the latest in --history)")
-    p.add_argument("new", nargs="?", default="spec/openapi.yaml", help="new contract")
+    p.add_argument(
+        "old",
+        nargs="?",
+        help="old contract (default: the newest release in --history older than NEW's version)",
+    )
+    p.add_argument(
+        "new", nargs="?", help="new contract (default: spec/openapi.yaml; one argument is NEW)"
+    )
     p.add_argument("--history", default="spec/history", help="released contracts")
     p.add_argument("--format", choices=("markdown", "json", "none"), default="markdown")
     p.add_argument("--output-dir", help="also write diff.md and diff.json here")

@@ -27,12 +27,13 @@ def test_published_bump_passes_the_gate() -> None:
     assert "Version policy passes" in done.stdout
 
 
-def test_defaults_compare_the_latest_release_with_the_spec() -> None:
+def test_defaults_compare_the_spec_with_the_release_before_its_version() -> None:
     done = run_generator("diff", "--format", "json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data["old"]["file"].endswith("1.1.24.yaml")
-    assert data["new"]["version"] == "1.1.24"
+    assert data["old"]["file"].endswith("1.1.22.yaml")
+    assert data["new"] == {"file": "spec/openapi.yaml", "version": "1.1.24"}
+    assert data["summary"]["breaking"] == 0
 
 
 def test_breaking_changes_exit_1_with_their_pointers(tmp_path: Path) -> None:

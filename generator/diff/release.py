@@ -57,6 +57,23 @@ def latest_release(history: Path) -> Path:
     return versions[-1][1]
 
 
+def previous_release(history: Path, version: str) -> Path | None:
+    """The newest release older than `version` (the one a release of `version` is judged against)."""
+    current = parse_version(version)
+    if current is None:
+        return None
+    older = [p for v, p in history_versions(history) if v.sort_key() < current.sort_key()]
+    return older[-1] if older else None
+
+
+def base_for(history: Path, spec: Path) -> Path:
+    """What `diff` compares `spec` with by default: the release before the spec's version (so an
+    already released spec shows what its release changed), else the latest release."""
+    data = parse_file(spec).data
+    version = str(data.get("info", {}).get("version", "")) if isinstance(data, dict) else ""
+    return previous_release(history, version) or latest_release(history)
+
+
 def _operations(change: Change) -> str:
     return ", ".join(f"`{op}`" for op in change.operations)
 
@@ -153,6 +170,12 @@ def release(
         messages = [f"{version} is released ({display_path(released)}); nothing to do"]
         if changelog.exists() and not has_entry(changelog.read_text(encoding="utf-8"), version):
             return ReleaseOutcome(False, [f"{display_path(changelog)} has no entry for {version}"])
+        before = previous_release(history, version)
+        if check and before is not None:
+            # The gate also re-judges the stored release against the one before it.
+            result = diff_documents(load_document(before), new)
+            policy = check_policy(result)
+            return ReleaseOutcome(policy.ok, [*messages, *policy.messages], result, policy)
         return ReleaseOutcome(True, messages)
     result = diff_documents(load_document(previous), new)
     policy = check_policy(result)
