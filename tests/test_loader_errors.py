@@ -100,14 +100,14 @@ def test_duplicate_path_key_is_an_error_not_an_overwrite(tmp_path: Path) -> None
     assert "duplicate key '/pets/{petId}'" in line and "api.yaml:17:" in line
 
 
-def test_equivalent_path_templates_are_duplicates(tmp_path: Path) -> None:
+def test_equivalent_path_templates_with_the_same_method_are_an_error(tmp_path: Path) -> None:
     text = VALID.replace(
         "components:",
-        "  /pets/{id}:\n    delete:\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: Gone.}\ncomponents:",
+        "  /pets/{id}:\n    get:\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: Gone.}\ncomponents:",
     )
     lines = problems_of(write(tmp_path, text))
     assert any(
-        "duplicate path: '/pets/{id}' matches the same requests as '/pets/{petId}'" in ln
+        "duplicate path: '/pets/{id}' matches the same requests as '/pets/{petId}' (GET on both)" in ln
         for ln in lines
     ), lines
 
@@ -208,3 +208,35 @@ def test_cli_exits_2_with_located_message_and_no_traceback(
     assert done.stderr.startswith("error: ")
     assert "api.yaml:" in done.stderr
     assert not out.exists(), "nothing is written for an invalid document"
+
+
+def test_equivalent_path_templates_with_other_methods_are_a_warning(tmp_path: Path) -> None:
+    text = VALID.replace(
+        "components:",
+        "  /pets/{id}:\n    delete:\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: Gone.}\ncomponents:",
+    )
+    doc = load_document(write(tmp_path, text))
+    assert [w.message for w in doc.warnings] == [
+        "duplicate path: '/pets/{id}' matches the same requests as '/pets/{petId}'"
+    ]
+
+
+def test_undeclared_path_parameter_is_located(tmp_path: Path) -> None:
+    text = VALID.replace("  /pets/{petId}:", "  /pets/{petId}/{size}:")
+    lines = problems_of(write(tmp_path, text))
+    assert any(
+        "path parameter 'size' of '/pets/{petId}/{size}' is not declared for GET" in ln
+        and "api.yaml:5:" in ln
+        for ln in lines
+    ), lines
+
+
+def test_invalid_schema_keyword_in_31_is_located(tmp_path: Path) -> None:
+    text = VALID.replace(
+        "        name: {type: string}", "        name: {type: string, minLength: -1}"
+    )
+    lines = problems_of(write(tmp_path, text))
+    assert any(
+        "/components/schemas/Pet/properties/name/minLength" in ln and "api.yaml:22:" in ln
+        for ln in lines
+    ), lines
