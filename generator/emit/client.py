@@ -1,10 +1,40 @@
-"""Typed client SDK emitter (sync and async on httpx)."""
+"""Typed client SDK emitter: sync and async clients on httpx, one transport core, typed errors.
+
+Renders `generator.ir.client.ClientPlan` (every decision is made there) with the templates in
+generator/templates/client/. The runtime parts (transport core, retries, error bases, raw
+responses) are templates too, so each generated package depends only on httpx and pydantic.
+"""
 
 from __future__ import annotations
 
 from generator.config import Target
+from generator.emit.render import render
+from generator.ir.client import RETRY_STATUSES, build_client_plan
+from generator.ir.media import _TEXT_TYPES
 from generator.ir.model import Document
+
+_RUNTIME = ("_errors.py", "_retry.py", "_raw.py", "_transport.py")
 
 
 def emit_client(doc: Document, target: Target) -> dict[str, str]:
-    return {}
+    plan = build_client_plan(doc)
+    context = {
+        "doc": doc,
+        "target": target,
+        "plan": plan,
+        "text_types": sorted(_TEXT_TYPES),
+        "retry_statuses": RETRY_STATUSES,
+    }
+    base = f"{target.package}/client"
+    files = {f"{base}/{name}": render(f"client/{name}.jinja", **context) for name in _RUNTIME}
+    files[f"{base}/__init__.py"] = render("client/__init__.py.jinja", **context)
+    files[f"{base}/_client.py"] = render("client/_client.py.jinja", **context)
+    files[f"{base}/errors.py"] = render("client/errors.py.jinja", **context)
+    files[f"{base}/resources/__init__.py"] = render("client/resources/__init__.py.jinja", **context)
+    for resource in plan.resources:
+        files[f"{base}/resources/{resource.module}.py"] = render(
+            "client/resources/resource.py.jinja", resource=resource, **context
+        )
+    if plan.has_helpers:
+        files[f"{target.package}/helpers.py"] = render("client/helpers.py.jinja", **context)
+    return files

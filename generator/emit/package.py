@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from generator.config import Target
 from generator.emit.render import render
+from generator.ir.client import build_client_plan
 from generator.ir.model import Document
 
 
 def emit_package(doc: Document, target: Target) -> dict[str, str]:
-    context = {"doc": doc, "target": target}
+    context = {"doc": doc, "target": target, "client": build_client_plan(doc)}
     pkg = target.package
     files = {
         "pyproject.toml": render("package/pyproject.toml.jinja", **context),

@@ -1,0 +1,597 @@
+"""What the client SDK needs beyond the operations: every client-side decision, made once.
+
+The client emitter renders this plan and decides nothing. Decisions made here:
+
+- **Exception names.** A documented non-success response raises `{class_stem}Error`
+  (`ExchangeRealtimeSdpBadGatewayError`); a stem that already ends in `Error`
+  (`CreateRealtimeTokenInternalServerError`, `ListPetsClientError`) is used as it is. Names are
+  unique among themselves and never shadow the runtime's base classes.
+- **Status bases.** Every per-operation exception subclasses a generic base chosen by status:
+  one class per well-known 4xx/5xx code (a fixed table, so names do not depend on the Python
+  version), `ClientError`/`ServerError` for ranges and other codes, `RedirectionError` for 3xx,
+  and `PassThroughError` for a `default` response.
+- **What is returned and what is raised.** 2xx responses (and a `2XX` range) are returned; every
+  other documented response raises its exception. A `default` response raises for a non-2xx
+  status; it is returned for a 2xx status only when the operation documents no 2xx response.
+  The method's return type is the union of the returned bodies (`None` for a body-less one).
+- **Fallback to `default`.** A documented status whose body does not match its documented media
+  type or schema falls to the operation's `default` response when it has one (the rule the
+  ServiceAi SDP exchange needs: a 502 that is not the JSON envelope is a pass-through error).
+  Without a `default`, a mismatching error body raises that status's exception with
+  `body=None` (raw text and response kept); a mismatching success body raises
+  `InvalidResponseError`. This is decided at run time by the transport from the table here.
+- **Parameters.** Client-level headers (`Parameter.client_level`) become client constructor
+  keywords; header parameters named Accept, Content-Type or Authorization are ignored, as
+  OpenAPI says.
+- **Retries.** Only operations whose method is idempotent (`Operation.idempotent`) are retried.
+- **Resources.** Operations are grouped by `Operation.resource`; the client attribute is that
+  name unless it would shadow a client member.
+- **Helpers** declared by `x-sdk-branches` (a function naming which branch of a union object a
+  value is) and `x-sdk-flatten` (a function hoisting a nested object's properties) on component
+  schemas, typically added by an overlay.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from generator.errors import Location, Problem, SpecError, join_pointer
+from generator.ir.model import Document, MediaType, Operation, Response, TypeExpr, union_of
+from generator.ir.naming import NameRegistry, pascal, safe_identifier
+
+# A fixed table, not http.HTTPStatus: phrases differ between Python versions (413, 422) and the
+# generated names must not.
+STATUS_BASES: tuple[tuple[int, str], ...] = (
+    (300, "MultipleChoicesError"),
+    (301, "MovedPermanentlyError"),
+    (302, "FoundError"),
+    (303, "SeeOtherError"),
+    (304, "NotModifiedError"),
+    (307, "TemporaryRedirectError"),
+    (308, "PermanentRedirectError"),
+    (400, "BadRequestError"),
+    (401, "UnauthorizedError"),
+    (402, "PaymentRequiredError"),
+    (403, "ForbiddenError"),
+    (404, "NotFoundError"),
+    (405, "MethodNotAllowedError"),
+    (406, "NotAcceptableError"),
+    (407, "ProxyAuthenticationRequiredError"),
+    (408, "RequestTimeoutError"),
+    (409, "ConflictError"),
+    (410, "GoneError"),
+    (411, "LengthRequiredError"),
+    (412, "PreconditionFailedError"),
+    (413, "ContentTooLargeError"),
+    (414, "UriTooLongError"),
+    (415, "UnsupportedMediaTypeError"),
+    (416, "RangeNotSatisfiableError"),
+    (417, "ExpectationFailedError"),
+    (418, "ImATeapotError"),
+    (421, "MisdirectedRequestError"),
+    (422, "UnprocessableEntityError"),
+    (423, "LockedError"),
+    (424, "FailedDependencyError"),
+    (425, "TooEarlyError"),
+    (426, "UpgradeRequiredError"),
+    (428, "PreconditionRequiredError"),
+    (429, "TooManyRequestsError"),
+    (431, "RequestHeaderFieldsTooLargeError"),
+    (451, "UnavailableForLegalReasonsError"),
+    (500, "InternalServerError"),
+    (501, "NotImplementedServerError"),
+    (502, "BadGatewayError"),
+    (503, "ServiceUnavailableError"),
+    (504, "GatewayTimeoutError"),
+    (505, "HttpVersionNotSupportedError"),
+    (506, "VariantAlsoNegotiatesError"),
+    (507, "InsufficientStorageError"),
+    (508, "LoopDetectedError"),
+    (510, "NotExtendedError"),
+    (511, "NetworkAuthenticationRequiredError"),
+)
+# Classes of the runtime errors module; generated exception names never take these.
+RUNTIME_ERRORS = (
+    "SdkError",
+    "ApiError",
+    "UnexpectedStatus",
+    "InvalidResponseError",
+    "PassThroughError",
+    "RedirectionError",
+    "ClientError",
+    "ServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+)
+RETRY_STATUSES = (429, 502, 503, 504)
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+# Members of the generated Client classes that a resource attribute must not shadow.
+CLIENT_MEMBERS = frozenset(
+    {"close", "aclose", "base_url", "timeout", "max_retries", "retry", "request", "send"}
+)
+MODELS_ALIAS = "_m"
+# Keywords of the generated Client constructors; a client-level header never takes one.
+CONSTRUCTOR_ARGUMENTS = frozenset(
+    {
+        "self",
+        "base_url",
+        "token",
+        "api_key",
+        "basic_auth",
+        "timeout",
+        "headers",
+        "http_client",
+        "max_retries",
+        "retry",
+    }
+)
+
+
+@dataclass(frozen=True)
+class MediaPlan:
+    name: str  # as documented
+    kind: str  # MediaKind
+    runtime_type: str  # a Python expression of the parsed type (models qualified)
+
+
+@dataclass(frozen=True)
+class ResponsePlan:
+    status: str
+    code: int | None
+    description: str
+    media: tuple[MediaPlan, ...]
+    returns: bool  # a 2xx status documented here is returned, not raised
+    exception: str | None  # the exception class (None for a returned-only response)
+    exception_base: str | None
+    body_annotation: str  # the exception's `.body` annotation
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class ParamPlan:
+    name: str
+    python_name: str
+    location: str
+    required: bool
+    annotation: str
+    style: str
+    explode: bool
+    description: str
+
+    @property
+    def argument(self) -> str:
+        """The annotation in a method signature (optional ones accept None)."""
+        return self.annotation if self.required else _optional(self.annotation)
+
+
+@dataclass(frozen=True)
+class PartPlan:
+    name: str
+    content_type: str | None  # the `encoding` contentType, or None when the document names none
+
+
+@dataclass(frozen=True)
+class RequestMediaPlan:
+    name: str
+    kind: str
+    annotation: str  # what the caller may pass for this media type
+    parts: tuple[PartPlan, ...]
+
+    @property
+    def encodings(self) -> tuple[tuple[str, str | None], ...]:
+        return tuple((p.name, p.content_type) for p in self.parts)
+
+
+@dataclass(frozen=True)
+class BodyPlan:
+    required: bool
+    media: tuple[RequestMediaPlan, ...]
+    annotation: str  # union of what the caller may pass
+    description: str
+
+    @property
+    def content_types(self) -> tuple[str, ...]:
+        return tuple(m.name for m in self.media)
+
+    @property
+    def argument(self) -> str:
+        return self.annotation if self.required else _optional(self.annotation)
+
+
+@dataclass(frozen=True)
+class OperationPlan:
+    op: Operation
+    name: str  # method name
+    spec_name: str  # module-level constant holding the runtime description
+    params: tuple[ParamPlan, ...]  # per-call parameters, in signature order
+    client_headers: tuple[str, ...]  # client-level header names this operation declares
+    body: BodyPlan | None
+    responses: tuple[ResponsePlan, ...]
+    return_annotation: str
+    retry: bool
+    accept: str | None
+    docstring: str
+
+    @property
+    def path_params(self) -> tuple[ParamPlan, ...]:
+        return tuple(p for p in self.params if p.location == "path")
+
+    @property
+    def keyword_params(self) -> tuple[ParamPlan, ...]:
+        return tuple(p for p in self.params if p.location != "path")
+
+
+@dataclass(frozen=True)
+class ResourcePlan:
+    attribute: str  # client.<attribute>
+    module: str  # resources/<module>.py
+    class_stem: str  # ChattyResource, AsyncChattyResource, ...
+    operations: tuple[OperationPlan, ...]
+
+
+@dataclass(frozen=True)
+class ClientHeader:
+    name: str
+    python_name: str
+    annotation: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ExceptionPlan:
+    name: str
+    base: str
+    body_annotation: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class Branch:
+    name: str  # enum member value
+    member: str  # enum member name
+    description: str
+    when: tuple[
+        tuple[str, tuple[Any, ...] | None], ...
+    ]  # property -> allowed values; None: present
+
+
+@dataclass(frozen=True)
+class BranchHelper:
+    model: str
+    function: str
+    enum: str
+    description: str
+    branches: tuple[Branch, ...]
+    otherwise: Branch
+
+
+@dataclass(frozen=True)
+class FlattenHelper:
+    model: str
+    function: str
+    property: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ClientPlan:
+    resources: tuple[ResourcePlan, ...]
+    exceptions: tuple[ExceptionPlan, ...]
+    client_headers: tuple[ClientHeader, ...]
+    security: tuple[tuple[str, str, str | None, str | None], ...]  # (scheme, kind, in, name)
+    uses_api_key: bool
+    uses_basic: bool
+    status_bases: tuple[tuple[int, str, str], ...]  # (code, name, parent)
+    branch_helpers: tuple[BranchHelper, ...]
+    flatten_helpers: tuple[FlattenHelper, ...]
+    example: OperationPlan | None  # an operation callable without arguments (for the README)
+    example_resource: str | None
+
+    @property
+    def operations(self) -> tuple[OperationPlan, ...]:
+        return tuple(op for r in self.resources for op in r.operations)
+
+    @property
+    def has_helpers(self) -> bool:
+        return bool(self.branch_helpers or self.flatten_helpers)
+
+
+def exception_name(response: Response) -> str:
+    """The one rule: `{class_stem}Error`, without doubling a stem that already ends in Error."""
+    stem = response.class_stem
+    return stem if stem.endswith("Error") else stem + "Error"
+
+
+def status_base(response: Response) -> str:
+    if response.is_default:
+        return "PassThroughError"
+    bases = dict(STATUS_BASES)
+    if response.code is not None and response.code in bases:
+        return bases[response.code]
+    first = response.status[:1]
+    return {"3": "RedirectionError", "4": "ClientError", "5": "ServerError"}.get(first, "ApiError")
+
+
+def qualify(expr: TypeExpr) -> str:
+    """The annotation with every model name read from the models module (`_m.Pet`)."""
+    text = expr.annotation
+    for name in sorted(expr.models, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w.]){re.escape(name)}(?!\w)", f"{MODELS_ALIAS}.{name}", text)
+    return text
+
+
+def build_client_plan(doc: Document) -> ClientPlan:
+    return _Planner(doc).plan()
+
+
+class _Planner:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.exception_names = NameRegistry(
+            frozenset(RUNTIME_ERRORS) | frozenset(n for _, n in STATUS_BASES)
+        )
+        self.exceptions: list[ExceptionPlan] = []
+
+    def plan(self) -> ClientPlan:
+        by_resource: dict[str, list[OperationPlan]] = {}
+        for op in self.doc.operations:
+            by_resource.setdefault(op.resource, []).append(self._operation(op))
+        attributes = NameRegistry(CLIENT_MEMBERS)
+        resources = []
+        for resource, ops in by_resource.items():
+            attribute = attributes.claim(safe_identifier(resource), resource)
+            resources.append(
+                ResourcePlan(attribute, attribute, pascal(attribute, "Default"), tuple(ops))
+            )
+        kinds = {s.kind for s in self.doc.security_schemes}
+        constructor = NameRegistry(CONSTRUCTOR_ARGUMENTS)
+        example = next(
+            (
+                (r.attribute, o)
+                for r in resources
+                for o in r.operations
+                if not any(p.required for p in o.params)
+                and not (o.body and o.body.required)
+                and o.return_annotation != "None"
+            ),
+            None,
+        )
+        return ClientPlan(
+            resources=tuple(resources),
+            exceptions=tuple(self.exceptions),
+            client_headers=tuple(
+                ClientHeader(
+                    p.name, constructor.claim(p.python_name), qualify(p.type), p.description
+                )
+                for p in self.doc.client_headers
+            ),
+            security=tuple(
+                (s.name, s.kind, s.location, s.parameter_name) for s in self.doc.security_schemes
+            ),
+            uses_api_key="api_key" in kinds,
+            uses_basic="basic" in kinds,
+            status_bases=tuple(
+                (
+                    code,
+                    name,
+                    "RedirectionError"
+                    if code < 400
+                    else "ClientError"
+                    if code < 500
+                    else "ServerError",
+                )
+                for code, name in STATUS_BASES
+            ),
+            branch_helpers=tuple(self._branch_helpers()),
+            flatten_helpers=tuple(self._flatten_helpers()),
+            example=example[1] if example else None,
+            example_resource=example[0] if example else None,
+        )
+
+    # -- operations ----------------------------------------------------------------------------
+
+    def _operation(self, op: Operation) -> OperationPlan:
+        params = tuple(
+            ParamPlan(
+                p.name,
+                p.python_name,
+                p.location,
+                p.required,
+                qualify(p.type),
+                p.style,
+                p.explode,
+                p.description,
+            )
+            for p in op.call_parameters
+            if not (p.location == "header" and p.name.lower() in IGNORED_HEADERS)
+        )
+        has_2xx = any(r.is_success for r in op.responses)
+        responses = tuple(self._response(op, r, has_2xx) for r in op.responses)
+        returned: list[TypeExpr] = []
+        for r, plan in zip(op.responses, responses, strict=True):
+            if plan.returns:
+                returned.append(r.type if r.content else TypeExpr("None"))
+        return_type = union_of(returned) if returned else TypeExpr("None")
+        accept = ", ".join(dict.fromkeys(m.name for r in op.responses for m in r.content))
+        summary = op.summary or op.description or f"{op.method.upper()} {op.path}"
+        return OperationPlan(
+            op=op,
+            name=op.python_name,
+            spec_name="_" + op.python_name.upper(),
+            params=params,
+            client_headers=tuple(p.name for p in op.parameters if p.client_level),
+            body=self._body(op),
+            responses=responses,
+            return_annotation=qualify(return_type) if return_type.expr != "None" else "None",
+            retry=op.idempotent,
+            accept=accept or None,
+            docstring=summary,
+        )
+
+    def _response(self, op: Operation, r: Response, has_2xx: bool) -> ResponsePlan:
+        returns = r.is_success or (r.is_default and not has_2xx)
+        raises = not r.is_success
+        exception = base = None
+        body = "None"
+        if raises:
+            exception = self.exception_names.claim(exception_name(r))
+            base = status_base(r)
+            body = _optional(qualify(r.type)) if r.content else "None"
+            what = "any other status" if r.is_default else r.status
+            doc = f"{what} from `{op.python_name}`: {r.description}".strip()
+            self.exceptions.append(ExceptionPlan(exception, base, body, doc))
+        return ResponsePlan(
+            status=r.status,
+            code=r.code,
+            description=r.description,
+            media=tuple(_media(m) for m in r.content),
+            returns=returns,
+            exception=exception,
+            exception_base=base,
+            body_annotation=body,
+            is_default=r.is_default,
+        )
+
+    def _body(self, op: Operation) -> BodyPlan | None:
+        body = op.request_body
+        if body is None or not body.content:
+            return None
+        media = []
+        for m in body.content:
+            annotation = _request_annotation(m)
+            parts: tuple[PartPlan, ...] = ()
+            if m.kind in ("multipart", "form"):
+                encoding = dict(m.encoding)
+                names = list(_property_names(m.schema, self.doc))
+                names += [n for n in encoding if n not in names]
+                parts = tuple(PartPlan(n, encoding.get(n)) for n in names)
+            media.append(RequestMediaPlan(m.name, m.kind, annotation, parts))
+        annotations = list(dict.fromkeys(m.annotation for m in media))
+        union = "Any" if "Any" in annotations else " | ".join(annotations)
+        return BodyPlan(body.required, tuple(media), union, body.description)
+
+    # -- helpers declared by extensions ---------------------------------------------------------
+
+    def _branch_helpers(self) -> list[BranchHelper]:
+        found = []
+        for named in self.doc.schemas:
+            raw = named.schema.get("x-sdk-branches") if isinstance(named.schema, dict) else None
+            if raw is None:
+                continue
+            at = join_pointer(named.source_pointer, "x-sdk-branches")
+            if not isinstance(raw, dict) or not isinstance(raw.get("branches"), list):
+                raise _problem("x-sdk-branches needs a `branches` list", at)
+            branches = [
+                _branch(b, join_pointer(at, "branches", i)) for i, b in enumerate(raw["branches"])
+            ]
+            otherwise = _branch(
+                {"name": raw.get("otherwise", "unknown"), "when": {}}, join_pointer(at, "otherwise")
+            )
+            found.append(
+                BranchHelper(
+                    model=named.python_name,
+                    function=_identifier(
+                        raw.get("function", "branch_of_" + named.python_name.lower()), at
+                    ),
+                    enum=_identifier(raw.get("enum", named.python_name + "Branch"), at),
+                    description=str(raw.get("description", "")),
+                    branches=tuple(branches),
+                    otherwise=otherwise,
+                )
+            )
+        return found
+
+    def _flatten_helpers(self) -> list[FlattenHelper]:
+        found = []
+        for named in self.doc.schemas:
+            raw = named.schema.get("x-sdk-flatten") if isinstance(named.schema, dict) else None
+            if raw is None:
+                continue
+            at = join_pointer(named.source_pointer, "x-sdk-flatten")
+            props = (named.schema.get("properties") or {}) if isinstance(named.schema, dict) else {}
+            if not isinstance(raw, dict) or raw.get("property") not in props:
+                raise _problem("x-sdk-flatten needs `property`, a property of the schema", at)
+            found.append(
+                FlattenHelper(
+                    model=named.python_name,
+                    function=_identifier(raw.get("function", "flatten"), at),
+                    property=str(raw["property"]),
+                    description=str(raw.get("description", "")),
+                )
+            )
+        return found
+
+
+def _media(m: MediaType) -> MediaPlan:
+    return MediaPlan(m.name, m.kind, qualify(m.type))
+
+
+def _request_annotation(m: MediaType) -> str:
+    if m.kind == "text":
+        return "str"
+    if m.kind in ("binary", "any"):
+        return "bytes"
+    t = m.type
+    if t.expr == "Any":
+        return "Any"
+    if len(t.models) == 1 and t.expr == t.models[0]:
+        return _optional_if(f"{qualify(TypeExpr(t.expr, t.models))} | Mapping[str, Any]", t)
+    return qualify(t)
+
+
+def _optional_if(text: str, t: TypeExpr) -> str:
+    return f"{text} | None" if t.nullable else text
+
+
+def _optional(annotation: str) -> str:
+    if annotation in ("Any", "None") or annotation.endswith("| None"):
+        return annotation
+    return f"{annotation} | None"
+
+
+def _property_names(schema: Any, doc: Document) -> list[str]:
+    """Property names of a form or multipart body schema (following a component `$ref`)."""
+    seen = 0
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and seen < 20:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = next((s.schema for s in doc.schemas if s.python_name == name), None)
+        seen += 1
+    if not isinstance(schema, dict):
+        return []
+    names = list((schema.get("properties") or {}).keys())
+    for sub in schema.get("allOf") or []:
+        names += [n for n in _property_names(sub, doc) if n not in names]
+    return [str(n) for n in names]
+
+
+def _branch(raw: Any, at: str) -> Branch:
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+        raise _problem("a branch needs a `name`", at)
+    when = raw.get("when") or {}
+    if not isinstance(when, dict):
+        raise _problem("`when` maps property names to a list of values or `present`", at)
+    conditions: list[tuple[str, tuple[Any, ...] | None]] = []
+    for prop, allowed in when.items():
+        if allowed == "present":
+            conditions.append((str(prop), None))
+        elif isinstance(allowed, list):
+            conditions.append((str(prop), tuple(allowed)))
+        else:
+            raise _problem(f"condition on {prop!r} must be a list of values or `present`", at)
+    name = raw["name"]
+    member = re.sub(r"\W", "_", name).upper()
+    if not member.isidentifier():
+        raise _problem(f"branch name {name!r} cannot be an enum member", at)
+    return Branch(name, member, str(raw.get("description", "")), tuple(conditions))
+
+
+def _identifier(value: Any, at: str) -> str:
+    if not isinstance(value, str) or not value.isidentifier():
+        raise _problem(f"{value!r} is not a Python identifier", at)
+    return value
+
+
+def _problem(message: str, pointer: str) -> SpecError:
+    return SpecError([Problem(message, Location("<document>", pointer))])
