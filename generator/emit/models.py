@@ -36,7 +36,12 @@ def emit_models(doc: Document, package: str) -> str:
         "openapi": "3.1.0" if doc.openapi.startswith("3.1") else "3.0.3",
         "info": {"title": doc.title, "version": doc.version},
         "paths": {},
-        "components": {"schemas": {s.python_name: s.schema for s in doc.schemas}},
+        "components": {
+            "schemas": {
+                s.python_name: _null_defaults_allowed(s.schema, doc.openapi.startswith("3.1"))
+                for s in doc.schemas
+            }
+        },
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -58,6 +63,7 @@ def emit_models(doc: Document, package: str) -> str:
             use_standard_collections=True,
             use_union_operator=True,
             capitalise_enum_members=True,
+            set_default_enum_member=True,
             custom_file_header=HEADER.rstrip("\n"),
             # Nested models are named by their full path (ChattyToolDefinitionFunction), never
             # by a bare property name that a later schema could collide with.
@@ -74,6 +80,26 @@ def emit_models(doc: Document, package: str) -> str:
         raise ModelsEmitError("datamodel-code-generator returned several modules; expected one")
     _check_names(code, [s.python_name for s in doc.schemas])
     return code
+
+
+def _null_defaults_allowed(schema: Any, v31: bool) -> Any:
+    """A copy where a schema whose `default` is null also admits null.
+
+    Otherwise the models emitter writes `x: str = None`, which no type checker accepts; the
+    document's own default says null is a value the property takes.
+    """
+    if isinstance(schema, list):
+        return [_null_defaults_allowed(v, v31) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    result = {k: _null_defaults_allowed(v, v31) for k, v in schema.items()}
+    if "default" in schema and schema["default"] is None:
+        declared = schema.get("type")
+        if not v31:
+            result["nullable"] = True
+        elif isinstance(declared, str) and declared != "null":
+            result["type"] = [declared, "null"]
+    return result
 
 
 def _check_names(code: str, expected: list[str]) -> None:

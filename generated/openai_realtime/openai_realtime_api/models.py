@@ -26,7 +26,9 @@ class RealtimeCreateClientSecretRequestExpiresAfter(ContractModel):
     When the secret stops being usable to create sessions (running sessions may outlive it).
     """
 
-    anchor: RealtimeCreateClientSecretRequestExpiresAfterAnchor | None = "created_at"
+    anchor: RealtimeCreateClientSecretRequestExpiresAfterAnchor | None = (
+        RealtimeCreateClientSecretRequestExpiresAfterAnchor.CREATED_AT
+    )
     seconds: Annotated[int | None, Field(ge=10, le=7200)] = 600
 
 
@@ -129,7 +131,7 @@ class RealtimeSemanticVadEagerness(StrEnum):
 
 class RealtimeSemanticVad(ContractModel):
     type: Literal["semantic_vad"]
-    eagerness: RealtimeSemanticVadEagerness | None = "auto"
+    eagerness: RealtimeSemanticVadEagerness | None = RealtimeSemanticVadEagerness.AUTO
     create_response: bool | None = True
     interrupt_response: bool | None = True
 
