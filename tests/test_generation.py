@@ -104,3 +104,25 @@ def test_check_reports_stray_and_missing_files(project: Path) -> None:
 def test_repository_generated_folder_is_current() -> None:
     done = run_generator("check")
     assert done.returncode == 0, done.stderr
+
+
+def test_noop_generate_is_skipped_and_a_hand_edit_is_still_repaired(project: Path) -> None:
+    config = str(project / "pyproject.toml")
+    first = run_generator("generate", "--config", config)
+    assert first.returncode == 0
+    assert run_generator("generate", "--config", config).stdout.count("up to date") == 2
+    models = project / "generated" / "serviceai" / "serviceai_api" / "models.py"
+    original = models.read_bytes()
+    models.write_text("# hand edit\n")
+    repaired = run_generator("generate", "--config", config)
+    assert "serviceai: 7 operations" in repaired.stdout
+    assert models.read_bytes() == original
+
+
+def test_spec_edit_invalidates_the_stamp(project: Path) -> None:
+    config = str(project / "pyproject.toml")
+    assert run_generator("generate", "--config", config).returncode == 0
+    spec = project / "spec" / "openapi.yaml"
+    spec.write_text(spec.read_text().replace("Fresh CSRF token.", "A fresh CSRF token."))
+    done = run_generator("generate", "--config", config)
+    assert "serviceai: 7 operations" in done.stdout

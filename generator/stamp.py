@@ -1,0 +1,83 @@
+"""Skip regeneration when nothing it depends on changed (a no-op `make generate` is instant).
+
+A stamp records, per target, a digest of every input of generation (the spec's folder, the
+overlays, the generator's own code and templates, the versions of the pinned tools) and a digest
+of the files it wrote. Both must still match for the target to be skipped, so a hand edit under
+generated/ is repaired by the next `make generate`. Stamps live outside the repository
+(`.generate-stamp/`): they are a cache, not output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+
+from generator.config import Target
+from generator.writer import existing_files
+
+GENERATOR_ROOT = Path(__file__).resolve().parent
+_TOOLS = ("datamodel-code-generator", "ruff", "jinja2", "pydantic")
+
+
+def _files_under(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
+    return sorted(
+        {
+            p
+            for pattern in patterns
+            for p in folder.rglob(pattern)
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+    )
+
+
+def input_digest(target: Target) -> str:
+    digest = hashlib.sha256()
+    sources = _files_under(GENERATOR_ROOT, ("*.py", "*.jinja"))
+    specs = _files_under(target.spec.parent, ("*.yaml", "*.yml", "*.json"))
+    overlays = (
+        _files_under(target.overlay_dir, ("*.yaml", "*.yml", "*.json"))
+        if target.overlay_dir
+        else []
+    )
+    for path in [*sources, *specs, *overlays]:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    for tool in _TOOLS:
+        digest.update(f"{tool}={metadata.version(tool)}".encode())
+    digest.update(repr(target).encode())
+    return digest.hexdigest()
+
+
+def output_digest(target: Target) -> str:
+    digest = hashlib.sha256()
+    for rel, data in existing_files(target.out).items():
+        digest.update(rel.encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _stamp_path(target: Target, root: Path) -> Path:
+    return root / ".generate-stamp" / f"{target.name}.json"
+
+
+def is_current(target: Target, root: Path) -> bool:
+    path = _stamp_path(target, root)
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(
+        recorded.get("inputs") == input_digest(target)
+        and recorded.get("outputs") == output_digest(target)
+    )
+
+
+def record(target: Target, root: Path) -> None:
+    path = _stamp_path(target, root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps({"inputs": input_digest(target), "outputs": output_digest(target)}),
+        encoding="utf-8",
+    )
