@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from generator.config import Target
 from generator.emit.render import render
 from generator.ir.client import build_client_plan
@@ -9,7 +11,12 @@ from generator.ir.model import Document
 
 
 def emit_package(doc: Document, target: Target) -> dict[str, str]:
-    context = {"doc": doc, "target": target, "client": build_client_plan(doc)}
+    context = {
+        "doc": doc,
+        "target": target,
+        "client": build_client_plan(doc),
+        "dist_version": distribution_version(doc.version),
+    }
     pkg = target.package
     files = {
         "pyproject.toml": render("package/pyproject.toml.jinja", **context),
@@ -23,3 +30,21 @@ def emit_package(doc: Document, target: Target) -> dict[str, str]:
     if target.changelog is not None and target.changelog.is_file():
         files["CHANGELOG.md"] = target.changelog.read_text(encoding="utf-8")
     return files
+
+
+_PEP440 = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?")
+
+
+def distribution_version(version: str) -> str:
+    """`info.version` as a PEP 440 version pip accepts (`2026-08-21` -> `2026.8.21`).
+
+    A version that is already valid is kept as written; anything else becomes a local version
+    of 0.0.0 that still reads as the original (`beta-2` -> `0.0.0+beta.2`).
+    """
+    if _PEP440.fullmatch(version):
+        return version
+    date = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", version)
+    if date:
+        return ".".join(str(int(part)) for part in date.groups())
+    local = re.sub(r"[^A-Za-z0-9]+", ".", version).strip(".")
+    return f"0.0.0+{local}" if local else "0.0.0"
