@@ -56,5 +56,10 @@ bump: $(STAMP)
 	@$(PY) -m generator release $(BUMP_ARGS)
 	@$(PY) -m generator link
 
+# The reference server on loopback (and the fake OpenAI upstream unless
+# SERVICEAI_UPSTREAM_BASE_URL names a real one); prints the demo user's token.
+serve: generate
+	$(PY) -m reference.serve
+
 clean-venv:
 	rm -rf $(VENV)

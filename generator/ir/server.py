@@ -216,6 +216,22 @@ class _Planner:
         responses: list[ResponseClass] = []
         for r in op.responses:
             responses.extend(self._response_classes(op, r))
+        if not responses:
+            # A document may leave an operation's responses out (3.1): anything is allowed,
+            # so the one response class is a raw pass-through.
+            responses.append(
+                ResponseClass(
+                    name=self.class_names.claim(op.class_stem + "Default"),
+                    status="default",
+                    code=None,
+                    media_type=None,
+                    body_kind="raw",
+                    body_annotation="bytes | str",
+                    schema_pointer=None,
+                    headers=(),
+                    description="No responses are documented for this operation.",
+                )
+            )
         alias = self.class_names.claim(op.class_stem + "Result")
         params = tuple(self._param(p) for p in op.parameters)
         bodies: tuple[BodyPlan, ...] = ()

@@ -1,0 +1,1 @@
+"""The ServiceAi reference implementation, written by hand on the generated server stubs."""

@@ -1,0 +1,428 @@
+"""The ServiceAi voice backend on the generated stubs: identity, tools, realtime tokens, WebRTC."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import FastAPI
+from serviceai_api import API_VERSION
+from serviceai_api.models import (
+    ApiVersionResponse,
+    ChattyAiContextResponse,
+    ChattyExecuteRequest,
+    ChattyExecuteResponse,
+    ChattyToolDefinition,
+    CsrfTokenResponse,
+    ErrorEnvelope,
+    ExchangeRealtimeSdpBadGatewayBody,
+    RealtimeTokenRequest,
+    RealtimeTokenResponse,
+    RealtimeWebrtcRequest,
+    UpgradeRequiredEnvelope,
+)
+from serviceai_api.server import (
+    Handlers,
+    RequestContext,
+    RequestProblem,
+    StubResponse,
+    create_app,
+)
+from serviceai_api.server import responses as r
+
+from reference.secrets_provider import ApiKeyProvider, install_redaction
+from reference.settings import Settings, User
+from reference.store import Store, open_store
+from reference.tools import Tool, ToolError, load_tools
+from reference.upstream import OpenAIUpstream, Upstream, UpstreamError, UpstreamUnavailable
+
+log = logging.getLogger("reference")
+
+ENTITLEMENT = "chatty-voice"
+_SDP_LINE = re.compile(r"^[a-z]=.*$")
+
+
+@dataclass(frozen=True)
+class Denied:
+    status: int
+    message: str
+    code: str
+
+
+def _sdp_problem(sdp: str, limit: int) -> str | None:
+    if len(sdp.encode("utf-8")) > limit:
+        return f"SDP offer exceeds {limit} bytes"
+    lines = [line for line in sdp.replace("\r\n", "\n").split("\n") if line]
+    if not lines or lines[0] != "v=0":
+        return "SDP offer must start with v=0"
+    if not all(_SDP_LINE.match(line) for line in lines):
+        return "SDP offer has a malformed line"
+    if not any(line.startswith("o=") for line in lines) or not any(
+        line.startswith("s=") for line in lines
+    ):
+        return "SDP offer lacks its o= or s= line"
+    return None
+
+
+def _major(version: str | None) -> int | None:
+    if not version:
+        return None
+    head = version.split(".", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+class ServiceAi(Handlers):
+    def __init__(
+        self, settings: Settings, store: Store, upstream: Upstream, keys: ApiKeyProvider
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.upstream = upstream
+        self.keys = keys
+        self.tools: dict[str, Tool] = load_tools(settings.tools)
+
+    # -- identity -------------------------------------------------------------------------
+
+    def _user(self, ctx: RequestContext) -> User | Denied:
+        token = ctx.bearer_token()
+        user = self.settings.users.get(token) if token else None
+        if user is None:
+            return Denied(401, "Missing or invalid session token.", "UNAUTHENTICATED")
+        if ENTITLEMENT not in user.entitlements:
+            return Denied(403, "The chatty-voice entitlement is required.", "FORBIDDEN")
+        return user
+
+    @staticmethod
+    def _envelope(denied: Denied) -> ErrorEnvelope:
+        return ErrorEnvelope(error=denied.message, code=denied.code)
+
+    async def on_invalid_request(
+        self, ctx: RequestContext, problem: RequestProblem
+    ) -> StubResponse | None:
+        """A missing X-CSRF-Token is a CSRF failure (403) once the caller is known."""
+        if ctx.operation_id == "exchangeRealtimeSdp" and problem.name == "X-CSRF-Token":
+            user = self._user(ctx)
+            if isinstance(user, Denied) and user.status == 401:
+                return r.ExchangeRealtimeSdpUnauthorized(body=self._envelope(user))
+            return r.ExchangeRealtimeSdpForbidden(
+                body=ErrorEnvelope(error="Invalid or expired CSRF token.", code="CSRF_INVALID")
+            )
+        return None
+
+    # -- operations ------------------------------------------------------------------------
+
+    async def get_api_version(
+        self, ctx: RequestContext, *, x_client_version: str | None
+    ) -> r.GetApiVersionResult:
+        return r.GetApiVersionOK(
+            body=ApiVersionResponse(
+                apiVersion=API_VERSION, minClientVersion=self.settings.min_client_version
+            )
+        )
+
+    async def list_chatty_tools(
+        self, ctx: RequestContext, *, x_client_version: str | None
+    ) -> r.ListChattyToolsResult:
+        user = self._user(ctx)
+        if isinstance(user, Denied):
+            cls = (
+                r.ListChattyToolsUnauthorized if user.status == 401 else r.ListChattyToolsForbidden
+            )
+            return cls(body=self._envelope(user))
+        client_major = _major(x_client_version)
+        minimum = _major(self.settings.min_client_version) or 0
+        if client_major is not None and client_major < minimum:
+            return r.ListChattyToolsUpgradeRequired(
+                body=UpgradeRequiredEnvelope(
+                    error="Client version is no longer supported; please upgrade.",
+                    minClientVersion=self.settings.min_client_version,
+                    clientVersion=x_client_version,
+                )
+            )
+        return r.ListChattyToolsOK(
+            body=[ChattyToolDefinition.model_validate(t.definition()) for t in self.tools.values()]
+        )
+
+    async def execute_chatty_tool(
+        self,
+        ctx: RequestContext,
+        *,
+        x_client_version: str | None,
+        body: ChattyExecuteRequest | None,
+    ) -> r.ExecuteChattyToolResult:
+        user = self._user(ctx)
+        if isinstance(user, Denied):
+            cls = (
+                r.ExecuteChattyToolUnauthorized
+                if user.status == 401
+                else r.ExecuteChattyToolForbidden
+            )
+            return cls(body=self._envelope(user))
+        name = (body.function or body.name) if body else None
+        if not name:
+            return r.ExecuteChattyToolOK(
+                body=ChattyExecuteResponse(
+                    success=False,
+                    error="`function` (or `name`) is required.",
+                    code="MISSING_FUNCTION",
+                )
+            )
+        tool = self.tools.get(name)
+        if tool is None:
+            return r.ExecuteChattyToolOK(
+                body=ChattyExecuteResponse(
+                    success=False, error=f"Unknown function {name!r}.", code="UNKNOWN_FUNCTION"
+                )
+            )
+        if f"tool:{name}" not in user.entitlements and "tool:*" not in user.entitlements:
+            return r.ExecuteChattyToolForbidden(
+                body=ErrorEnvelope(
+                    error=f"You do not have permission to run {name}.", code="PERMISSION_DENIED"
+                )
+            )
+        arguments: dict[str, Any] = dict(body.arguments or {}) if body else {}
+        try:
+            result = await tool.run(arguments)
+        except ToolError as exc:
+            return r.ExecuteChattyToolOK(
+                body=ChattyExecuteResponse(success=False, error=str(exc), code="INVALID_ARGUMENTS")
+            )
+        except Exception:
+            log.exception("tool %s failed", name)
+            return r.ExecuteChattyToolInternalServerError(
+                body=ChattyExecuteResponse(success=False, error=f"Tool {name} failed.")
+            )
+        return r.ExecuteChattyToolOK(
+            body=ChattyExecuteResponse(success=True, message=f"{name} ran.", data=result)
+        )
+
+    async def get_chatty_ai_context(
+        self, ctx: RequestContext, *, x_client_version: str | None
+    ) -> r.GetChattyAiContextResult:
+        user = self._user(ctx)
+        if isinstance(user, Denied):
+            cls = (
+                r.GetChattyAiContextUnauthorized
+                if user.status == 401
+                else r.GetChattyAiContextForbidden
+            )
+            return cls(body=self._envelope(user))
+        kb = self.settings.knowledge_base_path
+        stages = self.settings.workflow_stages_path
+        return r.GetChattyAiContextOK(
+            body=ChattyAiContextResponse(
+                instructions=self.settings.instructions(),
+                knowledgeBaseLoaded=bool(kb and kb.is_file()),
+                workflowStagesLoaded=bool(stages and stages.is_file()),
+                timestamp=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            )
+        )
+
+    def _session_request(self) -> dict[str, Any]:
+        s = self.settings
+        turn: dict[str, Any] | None = (
+            None if s.turn_detection == "none" else {"type": s.turn_detection}
+        )
+        return {
+            "expires_after": {"anchor": "created_at", "seconds": s.client_secret_ttl_seconds},
+            "session": {
+                "type": "realtime",
+                "model": s.model,
+                "instructions": s.instructions(),
+                "audio": {"input": {"turn_detection": turn}, "output": {"voice": s.default_voice}},
+            },
+        }
+
+    def _api_key(self, ctx: RequestContext, extra: dict[str, Any]) -> str | Denied:
+        """The backend key, else a request key when configuration allows it (seed 002 rules)."""
+        requested = extra.get("apiKey")
+        backend = self.keys.get()
+        if backend:
+            return backend
+        if isinstance(requested, str) and requested:
+            if not self.settings.allow_api_key_from_request:
+                return Denied(
+                    403,
+                    "Passing apiKey from request is disabled. Set allowApiKeyFromRequest=true to enable it.",
+                    "API_KEY_FROM_REQUEST_DISABLED",
+                )
+            self.keys.seen.add(requested)
+            return requested
+        return Denied(
+            401,
+            "Missing API key. Configure openaiApiKey or send apiKey in request.",
+            "MISSING_API_KEY",
+        )
+
+    async def create_realtime_token(
+        self,
+        ctx: RequestContext,
+        *,
+        x_client_version: str | None,
+        body: RealtimeTokenRequest | None,
+    ) -> r.CreateRealtimeTokenResult:
+        user = self._user(ctx)
+        if isinstance(user, Denied):
+            cls = (
+                r.CreateRealtimeTokenUnauthorized
+                if user.status == 401
+                else r.CreateRealtimeTokenForbidden
+            )
+            return cls(body=self._envelope(user))
+        s = self.settings
+        if not await self.store.hit(
+            f"mint:{user.id}", s.mint_rate_limit, s.rate_limit_window_seconds
+        ):
+            return r.CreateRealtimeTokenTooManyRequests(
+                body=ErrorEnvelope(
+                    error="Too many token requests; try again later.", code="RATE_LIMITED"
+                )
+            )
+        key = self._api_key(ctx, dict(body.model_extra or {}) if body else {})
+        if isinstance(key, Denied):
+            cls = (
+                r.CreateRealtimeTokenUnauthorized
+                if key.status == 401
+                else r.CreateRealtimeTokenForbidden
+            )
+            return cls(body=self._envelope(key))
+        direct = bool(body and body.directWebRTC)
+        try:
+            minted = await self.upstream.mint_client_secret(key, self._session_request())
+        except (UpstreamError, UpstreamUnavailable) as exc:
+            log.warning("realtime mint failed for user %s: %s", user.id, exc)
+            return r.CreateRealtimeTokenInternalServerError(
+                body=RealtimeTokenResponse(
+                    fallback=True,
+                    message="Realtime session could not be minted; use the HTTP fallback.",
+                )
+            )
+        common: dict[str, Any] = {
+            "fallback": False,
+            "directWebRTC": direct,
+            "useWebRTC": True,
+            "sessionId": minted.session_id,
+            "model": s.model,
+            "voice": s.default_voice,
+            "metadata": {"organizationId": user.organization_id},
+        }
+        if direct:
+            common |= {
+                "clientSecret": minted.value,
+                "expiresInSeconds": s.client_secret_ttl_seconds,
+            }
+        return r.CreateRealtimeTokenOK(body=RealtimeTokenResponse.model_validate(common))
+
+    async def get_csrf_token(
+        self, ctx: RequestContext, *, x_client_version: str | None
+    ) -> r.GetCsrfTokenResult:
+        user = self._user(ctx)
+        if isinstance(user, Denied):
+            cls = r.GetCsrfTokenUnauthorized if user.status == 401 else r.GetCsrfTokenForbidden
+            return cls(body=self._envelope(user))
+        token = secrets.token_hex(16)
+        await self.store.put(f"csrf:{token}", user.id, self.settings.csrf_ttl_seconds)
+        return r.GetCsrfTokenOK(body=CsrfTokenResponse(token=token))
+
+    async def exchange_realtime_sdp(
+        self,
+        ctx: RequestContext,
+        *,
+        x_csrf_token: str,
+        x_client_version: str | None,
+        body: RealtimeWebrtcRequest | None,
+    ) -> r.ExchangeRealtimeSdpResult:
+        user = self._user(ctx)
+        if isinstance(user, Denied):
+            cls = (
+                r.ExchangeRealtimeSdpUnauthorized
+                if user.status == 401
+                else r.ExchangeRealtimeSdpForbidden
+            )
+            return cls(body=self._envelope(user))
+        owner = await self.store.get(f"csrf:{x_csrf_token}") if x_csrf_token else None
+        if owner != user.id:
+            return r.ExchangeRealtimeSdpForbidden(
+                body=ErrorEnvelope(error="Invalid or expired CSRF token.", code="CSRF_INVALID")
+            )
+        s = self.settings
+        ip = ctx.client_host or "unknown"
+        if not await self.store.hit(
+            f"webrtc:{ip}", s.webrtc_rate_limit, s.rate_limit_window_seconds
+        ):
+            return r.ExchangeRealtimeSdpTooManyRequests(
+                body=ErrorEnvelope(
+                    error="Rate limit exceeded (3 requests per minute).", code="RATE_LIMITED"
+                )
+            )
+        problem = (
+            "a JSON body { sdp } is required"
+            if body is None
+            else _sdp_problem(body.sdp, s.sdp_max_bytes)
+        )
+        if problem is not None or body is None:
+            return r.ExchangeRealtimeSdpBadRequest(
+                body=ErrorEnvelope(error=f"Invalid SDP format: {problem}", code="INVALID_SDP")
+            )
+        key = self.keys.get()
+        if not key:
+            return r.ExchangeRealtimeSdpBadGateway(
+                body=ExchangeRealtimeSdpBadGatewayBody(error="OpenAI API key is not configured")
+            )
+        try:
+            minted = await self.upstream.mint_client_secret(key, self._session_request())
+        except UpstreamError as exc:
+            return r.ExchangeRealtimeSdpBadGateway(
+                body=ExchangeRealtimeSdpBadGatewayBody(
+                    error="Failed to mint OpenAI client secret", status=exc.status
+                )
+            )
+        except UpstreamUnavailable:
+            return r.ExchangeRealtimeSdpBadGateway(
+                body=ExchangeRealtimeSdpBadGatewayBody(error="Failed to mint OpenAI client secret")
+            )
+        try:
+            answer = await self.upstream.create_call(minted.value, body.sdp)
+        except UpstreamError as exc:
+            return r.ExchangeRealtimeSdpDefault(
+                status_code=exc.status, body=exc.body, content_type=exc.content_type
+            )
+        except UpstreamUnavailable as exc:
+            log.warning("SDP exchange failed: %s", exc)
+            return r.ExchangeRealtimeSdpInternalServerError(
+                body=ErrorEnvelope(error="SDP exchange failed.", code="SDP_EXCHANGE_FAILED")
+            )
+        return r.ExchangeRealtimeSdpOK(body=answer.sdp)
+
+
+def build_app(
+    settings: Settings,
+    *,
+    upstream: Upstream | None = None,
+    store: Store | None = None,
+    validate_responses: bool = False,
+) -> FastAPI:
+    """The reference application; `upstream` and `store` default to what settings name."""
+    keys = ApiKeyProvider(settings.openai_api_key_file)
+    install_redaction(keys)
+    if upstream is None and settings.upstream_base_url is None:
+        raise ValueError("upstream_base_url is required (make serve starts the fake upstream)")
+    real_upstream: Upstream = upstream or OpenAIUpstream(
+        str(settings.upstream_base_url), settings.upstream_timeout_seconds
+    )
+    real_store = store or open_store(settings.store_url)
+    handlers = ServiceAi(settings, real_store, real_upstream, keys)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await real_upstream.aclose()
+        await real_store.aclose()
+
+    return create_app(handlers, validate_responses=validate_responses, lifespan=lifespan)

@@ -1,0 +1,68 @@
+"""`make serve`: the reference server (and, unless a real upstream is configured, the fake
+OpenAI upstream) on loopback, with a demo user whose bearer token is printed."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import sys
+
+import uvicorn
+
+from reference.app import build_app
+from reference.fake_upstream import create_fake_app
+from reference.settings import SettingsError, User, load_settings
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _main() -> int:
+    port = int(os.environ.get("SERVICEAI_PORT", "8000"))
+    servers: list[uvicorn.Server] = []
+    overrides: dict[str, object] = {}
+    if not os.environ.get("SERVICEAI_UPSTREAM_BASE_URL"):
+        fake_port = _free_port()
+        servers.append(
+            uvicorn.Server(
+                uvicorn.Config(
+                    create_fake_app(), host="127.0.0.1", port=fake_port, log_level="warning"
+                )
+            )
+        )
+        overrides["upstream_base_url"] = f"http://127.0.0.1:{fake_port}/v1"
+        os.environ.setdefault("OPENAI_API_KEY", "sk-fake-" + secrets.token_hex(8))
+        print(f"fake OpenAI upstream on http://127.0.0.1:{fake_port}/v1 (faults: /__faults)")
+    token = "demo-" + secrets.token_urlsafe(16)
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    settings.users.setdefault(
+        token, User(id="demo", organization_id="org_demo", entitlements=["chatty-voice", "tool:*"])
+    )
+    app = build_app(settings)
+    servers.append(
+        uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, proxy_headers=True))
+    )
+    print(f"ServiceAi reference server on http://127.0.0.1:{port}")
+    print(f"demo user token: {token}")
+    print(
+        f"  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:{port}/api/chatty-voice/tools"
+    )
+    await asyncio.gather(*(s.serve() for s in servers))
+    return 0
+
+
+def main() -> None:
+    sys.exit(asyncio.run(_main()))
+
+
+if __name__ == "__main__":
+    main()

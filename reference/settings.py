@@ -1,0 +1,102 @@
+"""One settings object for the reference server: environment (`SERVICEAI_*`) and a file.
+
+`SERVICEAI_CONFIG_FILE` names an optional JSON or TOML file; environment variables win over it.
+Invalid settings stop start-up with one clear line per problem (`SettingsError`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_TOOLS = (
+    "reference.tools:get_weather",
+    "reference.tools:get_time",
+    "reference.tools:create_service_ticket",
+)
+
+
+class SettingsError(Exception):
+    """Settings that cannot start the server; the message says what and why."""
+
+
+class User(BaseModel):
+    id: str
+    organization_id: str | int
+    entitlements: list[str] = Field(default_factory=list)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SERVICEAI_", extra="forbid")
+
+    model: str = "gpt-realtime"
+    default_voice: str = "marin"
+    turn_detection: Literal["server_vad", "semantic_vad", "none"] = "server_vad"
+    max_session_duration_seconds: int = Field(1800, gt=0, le=7200)
+    client_secret_ttl_seconds: int = 600
+    base_instructions: str = "You are Chatty, the ServiceAi voice assistant."
+    language: str | None = None
+    voice_accent: str | None = None
+    voice_tone: str | None = None
+    knowledge_base_path: Path | None = None
+    workflow_stages_path: Path | None = None
+    min_client_version: str = Field("1.0.0", pattern=r"^\d+\.\d+\.\d+$")
+    upstream_base_url: str | None = None  # None: the fake upstream (make serve starts it)
+    upstream_timeout_seconds: float = Field(10.0, gt=0)
+    store_url: str | None = None  # redis://host:port/db; None: in-memory
+    webrtc_rate_limit: int = Field(3, ge=1)  # per client IP per window
+    mint_rate_limit: int = Field(10, ge=1)  # per user per window
+    rate_limit_window_seconds: int = Field(60, ge=1)
+    csrf_ttl_seconds: int = Field(300, ge=1)
+    sdp_max_bytes: int = Field(64 * 1024, ge=64)
+    tools: list[str] = Field(default_factory=lambda: list(DEFAULT_TOOLS))
+    users: dict[str, User] = Field(default_factory=dict)  # bearer token -> user
+    openai_api_key_file: Path | None = None
+    allow_api_key_from_request: bool = False
+
+    @field_validator("client_secret_ttl_seconds")
+    @classmethod
+    def _ttl(cls, value: int) -> int:
+        if not 10 <= value <= 7200:
+            raise ValueError(
+                f"clientSecretTtlSeconds must be between 10 and 7200. Received: {value}"
+            )
+        return value
+
+    def instructions(self) -> str:
+        """Base instructions, then the language, accent and tone lines (as seed 002 builds them)."""
+        lines = [self.base_instructions]
+        if self.language:
+            lines.append(f"Always reply in {self.language}.")
+        if self.voice_accent:
+            lines.append(f"Use a {self.voice_accent} accent while speaking.")
+        if self.voice_tone:
+            lines.append(f"Use a {self.voice_tone} tone while speaking.")
+        return "\n".join(lines)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the file named by SERVICEAI_CONFIG_FILE, the environment and `overrides`."""
+    data: dict[str, Any] = {}
+    path = os.environ.get("SERVICEAI_CONFIG_FILE")
+    if path:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            data = tomllib.loads(text) if path.endswith(".toml") else json.loads(text)
+        except (OSError, ValueError) as exc:
+            raise SettingsError(f"cannot read SERVICEAI_CONFIG_FILE {path}: {exc}") from None
+    env_names = {k[len("SERVICEAI_") :].lower() for k in os.environ if k.startswith("SERVICEAI_")}
+    data = {k: v for k, v in data.items() if k not in env_names}
+    try:
+        return Settings(**{**data, **overrides})
+    except ValidationError as exc:
+        lines = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        ]
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None
