@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import venv
@@ -31,6 +32,11 @@ def _run(
 
 def test_wheel_installs_and_its_readme_example_runs(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
+    # Build from a copy: setuptools leaves build/ and *.egg-info/ beside the sources.
+    source = tmp_path / "src"
+    shutil.copytree(
+        PACKAGE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__")
+    )
     _run(
         sys.executable,
         "-m",
@@ -39,7 +45,7 @@ def test_wheel_installs_and_its_readme_example_runs(tmp_path: Path) -> None:
         "--no-isolation",
         "--outdir",
         dist,
-        PACKAGE,
+        source,
     )
     (wheel,) = dist.glob("*.whl")
     assert wheel.name.startswith(f"serviceai_api-{serviceai_api.__version__}-")
