@@ -30,8 +30,8 @@ redis:
 	  || { echo "could not install redis-server"; exit 1; }; }
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check generator reference tests contract_tests benchmarks
-	$(VENV)/bin/ruff format --check generator reference tests contract_tests benchmarks
+	$(VENV)/bin/ruff check generator reference tests contract_tests benchmarks generated
+	$(VENV)/bin/ruff format --check generator reference tests contract_tests benchmarks generated
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy generator reference generated

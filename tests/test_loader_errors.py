@@ -107,7 +107,8 @@ def test_equivalent_path_templates_with_the_same_method_are_an_error(tmp_path: P
     )
     lines = problems_of(write(tmp_path, text))
     assert any(
-        "duplicate path: '/pets/{id}' matches the same requests as '/pets/{petId}' (GET on both)" in ln
+        "duplicate path: '/pets/{id}' matches the same requests as '/pets/{petId}' (GET on both)"
+        in ln
         for ln in lines
     ), lines
 

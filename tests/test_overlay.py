@@ -97,7 +97,7 @@ def test_invalid_jsonpath_is_a_located_error(tmp_path: Path) -> None:
 
 def test_serviceai_overlays_extend_the_published_spec() -> None:
     chosen = overlays_for(SPEC, OVERLAYS)
-    assert [p.name for p in chosen] == ["examples.yaml", "sdk-names.yaml"]
+    assert [p.name for p in chosen] == ["examples.yaml", "sdk-helpers.yaml", "sdk-names.yaml"]
     doc = load_document(SPEC, overlay_dir=OVERLAYS).data
     op_ids = [
         op["operationId"]

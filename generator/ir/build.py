@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from http import HTTPStatus
 from typing import Any, Literal
 
 from generator.errors import join_pointer
@@ -23,6 +22,7 @@ from generator.ir.model import (
 )
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake, words
 from generator.ir.schemas import SchemaRegistry
+from generator.ir.statuses import PHRASES
 from generator.loader import LoadedDocument
 from generator.loader.refs import resolve_pointer
 from generator.loader.validate import openapi_minor
@@ -374,10 +374,7 @@ def _status_name(status: str, code: int | None) -> str:
     if status in _RANGE_NAMES:
         return _RANGE_NAMES[status]
     if code is not None:
-        try:
-            return pascal(HTTPStatus(code).phrase)
-        except ValueError:
-            return f"Status{code}"
+        return PHRASES.get(code, f"Status{code}")
     return pascal(status, "Status")
 
 

@@ -388,7 +388,7 @@ class _Planner:
             )
             if codes:
                 chosen = by_status[str(codes[0])]
-        if chosen is None:
+        if chosen is None and _can_be_invalid(op):
             self.doc.warnings.append(
                 Warning_(
                     "no documented client-error response (400, 422, 4XX, default or another "
@@ -396,6 +396,7 @@ class _Planner:
                     op.pointer,
                 )
             )
+        if chosen is None:
             return StubError("", 400, "application/json", "json", {"error": MESSAGE}, False)
         return self._stub_error(op, chosen, classes, 400, "invalid_request")
 
@@ -674,3 +675,26 @@ def _from_openapi_30(schema: Any) -> Any:
 def dump_spec(spec: dict[str, Any]) -> str:
     """The embedded document as one deterministic JSON text."""
     return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+_UNCONSTRAINED_STRING_KEYS = frozenset(
+    {"type", "description", "title", "example", "examples", "deprecated"}
+)
+
+
+def _can_be_invalid(op: Operation) -> bool:
+    """Whether some request to `op` can fail validation (a body, a required or constrained parameter).
+
+    An operation whose only inputs are optional parameters that accept any string cannot receive
+    an invalid request, so its lack of a documented client-error response needs no warning.
+    """
+    if op.request_body is not None:
+        return True
+    for param in op.parameters:
+        schema = param.schema if isinstance(param.schema, dict) else {}
+        plain = (
+            schema.get("type", "string") == "string" and set(schema) <= _UNCONSTRAINED_STRING_KEYS
+        )
+        if not plain or (param.required and param.location != "path"):
+            return True
+    return False
