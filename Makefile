@@ -61,5 +61,11 @@ bump: $(STAMP)
 serve: generate
 	$(PY) -m reference.serve
 
+# Benchmarks (benchmarks/): our pipeline against openapi-python-client and
+# datamodel-code-generator on GitHub's REST description, no-op regeneration, import time and
+# runtime overhead; the table goes to reports/bench.md. QUICK=1: a small document, few runs.
+bench: $(STAMP)
+	$(PY) -m benchmarks $(if $(QUICK),--quick) $(BENCH_ARGS)
+
 clean-venv:
 	rm -rf $(VENV)

@@ -1,0 +1,278 @@
+"""`python -m benchmarks` (`make bench`; `make bench QUICK=1` for a fast smoke run).
+
+Full run: GitHub's REST description (fetched once with npm) through our pipeline,
+openapi-python-client and datamodel-code-generator (installed once in .bench/venv), a no-op
+`make generate`, import time of the generated GitHub and ServiceAi packages, and runtime
+overhead of the generated client and server stubs. Every ratio is against a baseline measured
+in this same run. Targets are printed with pass/FAIL marks; the exit status is 0 whatever they
+say (1 only when the harness itself could not run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from benchmarks import environment
+from benchmarks.environment import ROOT, log
+from benchmarks.generation import Tool, baselines, bench_generation, bench_noop_generate, ours
+from benchmarks.import_time import ImportProbe, ImportResult, bench_floor, bench_import
+from benchmarks.measure import Measurement
+from benchmarks.report import Row, mark, mib, ratio, render, seconds, write
+from benchmarks.runtime import RuntimeResult, bench_client, bench_server
+
+SERVICEAI = ROOT / "generated" / "serviceai"
+TARGET_GENERATION = 1.0  # ours / openapi-python-client, wall and peak memory
+TARGET_NOOP = 0.5  # s
+TARGET_IMPORT_GITHUB = 0.5  # s, import + Client()
+TARGET_IMPORT_SERVICEAI = 0.1  # s
+TARGET_CLIENT = 1.2  # generated client latency / bare httpx
+TARGET_SERVER = 0.8  # stubs throughput / hand-written FastAPI
+GITHUB_META_BODY = '{"verifiable_password_authentication": true}'
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="small document, few iterations")
+    p.add_argument("--document", help="document to generate (default: GitHub's, or ServiceAi's)")
+    p.add_argument("--repeat", type=int, help="generation runs per tool (default 2; quick 1)")
+    p.add_argument("--import-repeat", type=int, help="fresh interpreters per import probe")
+    p.add_argument("--requests", type=int, help="requests per runtime benchmark")
+    p.add_argument(
+        "--baseline",
+        action="append",
+        default=[],
+        metavar="NAME=COMMAND",
+        help="replace the pinned baselines (repeatable); COMMAND may use {spec} {out} {python}",
+    )
+    p.add_argument(
+        "--noop-command", default="make generate", help="the regeneration timed as a no-op"
+    )
+    p.add_argument("--skip-runtime", action="store_true", help="no client/server benchmarks")
+    p.add_argument("--out", default=str(ROOT / "reports"), help="where bench.md/json go")
+    p.add_argument("--work", default=str(environment.BENCH / "run"), help="scratch folder")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    quick = args.quick
+    repeat = args.repeat or (1 if quick else 2)
+    import_repeat = args.import_repeat or (2 if quick else 5)
+    requests = args.requests or (200 if quick else 2000)
+    started = time.perf_counter()
+
+    if args.document:
+        spec = Path(args.document).resolve()
+    elif quick:
+        spec = ROOT / "spec" / "openapi.yaml"
+    else:
+        spec = environment.github_document()
+    github = spec.name == environment.GITHUB_DOCUMENT.name
+    package = "github_api" if github else "bench_api"
+
+    if args.baseline:
+        tools = [_custom_tool(text) for text in args.baseline]
+    else:
+        tools = baselines(environment.baseline_venv() / "bin")
+        if quick:
+            tools = tools[:2]
+    ours_tool = ours(package)
+    work = Path(args.work).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+
+    generation = bench_generation(spec, [ours_tool, *tools], work, repeat=repeat)
+    noop = bench_noop_generate(shlex.split(args.noop_command), ROOT, repeat=max(3, repeat))
+
+    generated_folder = work / "out" / "ours"
+    # GitHub's GET /meta parses into a model, so its first call loads models as well.
+    github_call = ("meta", "meta_get", 200, "application/json", GITHUB_META_BODY)
+    probes = [
+        ImportProbe(
+            f"{package} ({spec.name})", package, generated_folder, *(github_call if github else ())
+        ),
+        ImportProbe(
+            "serviceai_api (generated/serviceai)",
+            "serviceai_api",
+            SERVICEAI,
+            "meta",
+            "get_api_version",
+            200,
+            "application/json",
+            '{"apiVersion": "1.1.24", "minClientVersion": "1.0.0"}',
+        ),
+    ]
+    imports = []
+    for probe in probes:
+        log(f"import time: {probe.label}")
+        imports.append(bench_import(probe, repeat=import_repeat))
+    floor = bench_floor(repeat=import_repeat)
+
+    runtime: list[RuntimeResult] = []
+    if not args.skip_runtime:
+        log(f"runtime: generated client vs bare httpx ({requests} requests)")
+        runtime.append(bench_client(SERVICEAI, requests=requests))
+        log(f"runtime: generated stubs vs hand-written FastAPI ({requests * 2} requests)")
+        runtime.append(bench_server(SERVICEAI, requests=requests * 2))
+
+    rows = _rows(spec, generation, noop, imports, floor, runtime, github)
+    notes = [
+        f"{platform.node() or 'machine'}: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}.",
+        f"Document: `{_display(spec)}` ({spec.stat().st_size / 1e6:.1f} MB); generation runs per "
+        f"tool: {repeat} (median wall, median peak RSS of the process tree); "
+        f"import probes: {import_repeat} fresh interpreters each (median); runtime: {requests} "
+        "client requests, "
+        f"{requests * 2} server requests per side.",
+        f"Total benchmark time: {time.perf_counter() - started:.0f} s"
+        + (" (quick mode)" if quick else "")
+        + ".",
+    ]
+    text = render("Benchmarks", notes, rows)
+    print(text)
+    details = {
+        "document": str(spec),
+        "quick": quick,
+        "generation": [m.to_json() for m in generation],
+        "noop_generate": noop.to_json(),
+        "imports": [r.to_json() for r in imports],
+        "import_floor_httpx_pydantic_s": round(floor, 4),
+        "runtime": [r.to_json() for r in runtime],
+    }
+    write(Path(args.out), text, rows, details)
+    log(f"written to {_display(Path(args.out) / 'bench.md')} and bench.json")
+    failed = [m for m in generation if not m.ok]
+    for m in failed:
+        log(f"{m.name} failed (exit {m.samples[-1].returncode}); its output: {m.log}")
+    ours_ok = generation[0].ok
+    return 0 if ours_ok else 1
+
+
+def _custom_tool(text: str) -> Tool:
+    name, sep, command = text.partition("=")
+    if not sep or not command.strip():
+        raise SystemExit(f"--baseline wants NAME=COMMAND, got {text!r}")
+    return Tool(name.strip(), "baseline", tuple(shlex.split(command)))
+
+
+def _rows(
+    spec: Path,
+    generation: list[Measurement],
+    noop: Measurement,
+    imports: list[ImportResult],
+    floor: float,
+    runtime: list[RuntimeResult],
+    github: bool,
+) -> list[Row]:
+    rows: list[Row] = []
+    mine, others = generation[0], generation[1:]
+    doc = spec.name
+    if not mine.ok:
+        rows.append(Row(f"generate {doc}", f"failed (exit {mine.samples[-1].returncode})"))
+    for index, other in enumerate(others):
+        targeted = index == 0  # the first baseline (openapi-python-client) carries the target
+        target = f"<= {TARGET_GENERATION:.2f}x" if targeted else ""
+        if not other.ok:
+            code = other.samples[-1].returncode if other.samples else "?"
+            rows.append(Row(f"generate {doc}", "", f"{other.name}: failed (exit {code})"))
+            continue
+        if not mine.ok:
+            continue
+        for what, ours_value, base_value, fmt in (
+            ("wall", mine.wall, other.wall, seconds),
+            ("peak RSS", mine.peak_rss, other.peak_rss, mib),
+        ):
+            rows.append(
+                Row(
+                    f"generate {doc}: {what}",
+                    fmt(ours_value),
+                    f"{other.name}: {fmt(base_value)}",
+                    ratio(ours_value, base_value),
+                    target,
+                    mark(ours_value <= base_value * TARGET_GENERATION) if targeted else "",
+                )
+            )
+    if noop.samples:
+        rows.append(
+            Row(
+                "no-op `make generate`",
+                seconds(noop.wall) if noop.ok else f"failed (exit {noop.samples[-1].returncode})",
+                "",
+                "",
+                f"< {TARGET_NOOP} s",
+                mark(noop.ok and noop.wall < TARGET_NOOP),
+            )
+        )
+    for result in imports:
+        probe = result.probe
+        limit = TARGET_IMPORT_SERVICEAI if probe.package == "serviceai_api" else None
+        if github and probe.package == "github_api":
+            limit = TARGET_IMPORT_GITHUB
+        if result.error:
+            rows.append(Row(f"import {probe.label}", f"failed: {result.error[:80]}"))
+            continue
+        rows.append(Row(f"import {probe.package}", seconds(result.median("import"))))
+        rows.append(
+            Row(
+                f"import {probe.package}.client + Client()",
+                seconds(result.median("client")),
+                f"import httpx, pydantic alone: {seconds(floor)}",
+                "",
+                f"< {limit} s" if limit else "",
+                mark(result.median("client") < limit) if limit else "",
+            )
+        )
+        if probe.resource:
+            rows.append(
+                Row(
+                    f"... + first call {probe.resource}.{probe.method}()",
+                    seconds(result.median("first_call")),
+                )
+            )
+    for measured in runtime:
+        if measured.unit == "s/request":
+            rows.append(
+                Row(
+                    "client: one call, per request",
+                    seconds(measured.ours),
+                    f"bare httpx: {seconds(measured.baseline)}",
+                    ratio(measured.ours, measured.baseline),
+                    f"<= {TARGET_CLIENT:.2f}x",
+                    mark(measured.ours <= measured.baseline * TARGET_CLIENT),
+                )
+            )
+        else:
+            rows.append(
+                Row(
+                    "server: throughput",
+                    f"{measured.ours:.0f} req/s",
+                    f"hand-written FastAPI: {measured.baseline:.0f} req/s",
+                    ratio(measured.ours, measured.baseline),
+                    f">= {TARGET_SERVER:.2f}x",
+                    mark(measured.ours >= measured.baseline * TARGET_SERVER),
+                )
+            )
+    return rows
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except json.JSONDecodeError as err:  # a probe printed something unexpected
+        log(f"could not read a probe's output: {err}")
+        sys.exit(1)

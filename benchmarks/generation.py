@@ -1,0 +1,113 @@
+"""Generation on one document: our full pipeline against the baselines, in the same run.
+
+Ours writes models, client and server stubs; openapi-python-client writes a client;
+datamodel-code-generator writes models. Each run starts from an empty output folder. A no-op
+`make generate` (nothing changed) is timed separately: the first run brings the stamps up to
+date, the second is the one measured.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.environment import ROOT, log
+from benchmarks.measure import Measurement, measure, run_once
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A generator under test. `command` may use {spec}, {out} and {python}."""
+
+    name: str
+    label: str  # what it writes, for the table
+    command: tuple[str, ...]
+    out_is_file: bool = False  # {out} names a file (models.py) rather than a folder
+
+    def argv(self, spec: Path, out: Path) -> list[str]:
+        values = {"spec": str(spec), "out": str(out), "python": sys.executable}
+        return [part.format(**values) for part in self.command]
+
+
+OURS_PACKAGE = "github_api"
+
+
+def ours(package: str = OURS_PACKAGE) -> Tool:
+    return Tool(
+        "ours",
+        "models + client + server",
+        ("{python}", "-m", "generator", "generate", "--spec", "{spec}", "--out", "{out}",
+         "--package", package, "-q"),
+    )  # fmt: skip
+
+
+def baselines(bin_dir: Path) -> list[Tool]:
+    """The pinned tools in the benchmark's own environment, with their default settings."""
+    opc = str(bin_dir / "openapi-python-client")
+    dcg = str(bin_dir / "datamodel-codegen")
+    dcg_common = ("--input", "{spec}", "--input-file-type", "openapi", "--output", "{out}",
+                  "--output-model-type", "pydantic_v2.BaseModel")  # fmt: skip
+    return [
+        Tool(
+            "openapi-python-client",
+            "client",
+            (opc, "generate", "--path", "{spec}", "--output-path", "{out}", "--overwrite"),
+        ),
+        Tool("datamodel-code-generator", "models (black+isort)", (dcg, *dcg_common), True),
+        Tool(
+            "datamodel-code-generator --formatters builtin",
+            "models (builtin formatter)",
+            (dcg, *dcg_common, "--formatters", "builtin"),
+            True,
+        ),
+    ]
+
+
+def bench_generation(
+    spec: Path, tools: list[Tool], work: Path, *, repeat: int, timeout: float = 900.0
+) -> list[Measurement]:
+    """Each tool `repeat` times on `spec`, interleaved so drift hits every tool alike."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"}
+    results = {t.name: Measurement(t.name, t.argv(spec, _out(work, t))) for t in tools}
+    for round_ in range(repeat):
+        for tool in tools:
+            current = results[tool.name]
+            if current.samples and not current.ok:
+                continue  # a tool that failed once is not retried
+            out = _out(work, tool)
+            _clear(out)
+            log(f"generate {spec.name}: {tool.name} (run {round_ + 1}/{repeat})")
+            logfile = work / f"{_slug(tool.name)}.log"
+            sample = run_once(tool.argv(spec, out), cwd=work, env=env, log=logfile, timeout=timeout)
+            current.samples.append(sample)
+            current.log = str(logfile)
+    return [results[t.name] for t in tools]
+
+
+def bench_noop_generate(command: list[str], cwd: Path, *, repeat: int) -> Measurement:
+    """A no-op regeneration: run once to be current, then time `repeat` more runs."""
+    env = {**os.environ, "CI": "true"}
+    run_once(command, cwd=cwd, env=env)
+    return measure("no-op generate", command, repeat=repeat, cwd=cwd, env=env)
+
+
+def _out(work: Path, tool: Tool) -> Path:
+    folder = work / "out" / _slug(tool.name)
+    return folder / "models.py" if tool.out_is_file else folder
+
+
+def _clear(out: Path) -> None:
+    folder = out.parent if out.suffix == ".py" else out
+    if folder.exists():
+        shutil.rmtree(folder)
+    if out.suffix == ".py":
+        folder.mkdir(parents=True)
+    else:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name).strip("-")

@@ -1,0 +1,145 @@
+"""The benchmark harness runs end to end in quick mode and renders its table.
+
+No network and no baseline install: a fake baseline command stands in for the pinned tools,
+a tiny document for GitHub's, and the no-op regeneration runs on a private copy of a project.
+Nothing here looks at how long anything took.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+TINY = """\
+openapi: 3.1.0
+info: {title: Tiny, version: 1.0.0}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      tags: [pets]
+      responses:
+        "200":
+          description: the pets
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties: {name: {type: string}}
+"""
+
+PYPROJECT = """\
+[[tool.openapi-contract.targets]]
+name = "tiny"
+spec = "tiny.yaml"
+out = "generated/tiny"
+package = "tiny_api"
+"""
+
+
+def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
+    (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    # The fake baseline writes a file where it is told to, as a generator would.
+    fake = "{python} -c 'import pathlib, sys; pathlib.Path(sys.argv[1]).mkdir()' {out}"
+    noop = f"{sys.executable} -m generator generate -q --config {tmp_path / 'pyproject.toml'}"
+    out = tmp_path / "reports"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--quick",
+            "--document",
+            str(tmp_path / "tiny.yaml"),
+            "--baseline",
+            f"fake-generator={fake}",
+            "--noop-command",
+            noop,
+            "--requests",
+            "20",
+            "--import-repeat",
+            "1",
+            "--out",
+            str(out),
+            "--work",
+            str(tmp_path / "work"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    table = done.stdout
+    assert "| benchmark" in table and "| ratio" in table
+    for row in (
+        "generate tiny.yaml: wall",
+        "generate tiny.yaml: peak RSS",
+        "fake-generator: ",
+        "no-op `make generate`",
+        "import bench_api.client + Client()",
+        "import serviceai_api.client + Client()",
+        "first call meta.get_api_version()",
+        "client: one call, per request",
+        "server: throughput",
+    ):
+        assert row in table, row
+    # The generated package really was written by our pipeline, with models, client and server.
+    package = tmp_path / "work" / "out" / "ours" / "bench_api"
+    assert (package / "client" / "__init__.py").is_file()
+    assert (package / "server" / "app.py").is_file()
+    # The same table is written to bench.md, and the measurements to bench.json.
+    assert (out / "bench.md").read_text(encoding="utf-8") in table + "\n"
+    report = json.loads((out / "bench.json").read_text(encoding="utf-8"))
+    names = [m["name"] for m in report["generation"]]
+    assert names == ["ours", "fake-generator"]
+    assert all(m["ok"] for m in report["generation"])
+    assert report["noop_generate"]["ok"]
+    assert [r["error"] for r in report["imports"]] == [None, None]
+    assert {r["status"] for r in report["rows"]} <= {"", "pass", "FAIL"}
+
+
+def test_a_failing_baseline_is_reported_not_fatal(tmp_path: Path) -> None:
+    (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--quick",
+            "--document",
+            str(tmp_path / "tiny.yaml"),
+            "--baseline",
+            "broken={python} -c 'raise SystemExit(3)'",
+            "--noop-command",
+            f"{sys.executable} -c pass",
+            "--skip-runtime",
+            "--import-repeat",
+            "1",
+            "--out",
+            str(tmp_path / "reports"),
+            "--work",
+            str(tmp_path / "work"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "broken: failed (exit 3)" in done.stdout
+    assert "server: throughput" not in done.stdout
