@@ -35,8 +35,12 @@ def _targets(args: argparse.Namespace) -> list[Target]:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from generator.progress import StageReporter, in_ci, progress_wanted, warning_lines
+
     configured = not getattr(args, "spec", None)
     root = Path(args.config).resolve().parent
+    ci = in_ci()
+    show_progress = not args.quiet and progress_wanted()
     for target in _targets(args):
         started = time.perf_counter()
         if configured and not args.force and stamp.is_current(target, root):
@@ -46,19 +50,26 @@ def cmd_generate(args: argparse.Namespace) -> int:
         from generator.pipeline import generate_target
         from generator.writer import write_files
 
-        result = generate_target(target)
+        reporter = StageReporter(target.name, enabled=show_progress)
+        result = generate_target(target, progress=reporter)
+        reporter("write", {"files": len(result.files)})
         changed = write_files(target.out, result.files)
+        reporter.close()
         if configured:
             stamp.record(target, root)
         doc = result.document
         if not args.quiet:
+            warnings = [f"{w.pointer}: {w.message}" for w in doc.warnings]
+            lines = warning_lines(warnings, verbose=args.verbose, ci=ci)
+            hint = " (--verbose lists them)" if warnings and not lines else ""
             print(
                 f"{target.name}: {len(doc.operations)} operations, {len(doc.schemas)} models, "
-                f"{len(result.files)} files ({changed} changed), {len(doc.warnings)} warnings "
-                f"in {time.perf_counter() - started:.2f}s -> {target.out}"
+                f"{len(result.files)} files ({changed} changed), {len(doc.warnings)} warnings"
+                f"{hint} in {time.perf_counter() - started:.2f}s -> {target.out}",
+                flush=True,
             )
-            for warning in doc.warnings:
-                print(f"  warning: {warning.pointer}: {warning.message}", file=sys.stderr)
+            for line in lines:
+                print(line, file=sys.stderr)
     return 0
 
 
@@ -183,7 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", help="output folder for --spec")
         p.add_argument("--package", help="import package name for --spec")
         p.add_argument("--overlays", help="overlay folder for --spec")
-        p.add_argument("-q", "--quiet", action="store_true")
+        p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+        p.add_argument(
+            "-v", "--verbose", action="store_true", help="list every warning (also in CI)"
+        )
         p.add_argument("--force", action="store_true", help="regenerate even when up to date")
         p.set_defaults(func=func)
     p = sub.add_parser("link", help="make the generated packages importable in this virtualenv")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from generator.config import Target
 from generator.emit.client import emit_client
@@ -21,12 +23,45 @@ class GenerationResult:
     files: dict[str, str]  # path relative to the target folder -> text
 
 
-def generate_target(target: Target) -> GenerationResult:
+# Told as each stage starts: its name (STAGES) and what it works on ({"schemas": 969}).
+Progress = Callable[[str, Mapping[str, int]], None]
+STAGES = ("load", "ir", "models", "client", "server", "format", "write")  # write: the caller's
+
+
+def generate_target(target: Target, progress: Progress | None = None) -> GenerationResult:
+    step = progress or _silent
+    step("load", {})
     loaded = load_document(target.spec, overlay_dir=target.overlay_dir)
+    step("ir", {"operations": count_operations(loaded.data)})
     document = build_document(loaded)
     document.server = build_server_plan(loaded.data, document)
+    step("models", {"schemas": len(document.schemas)})
     files = emit_package(document, target)
     files[f"{target.package}/models.py"] = emit_models(document, target.package)
+    step("client", {"operations": len(document.operations), "resources": len(document.resources)})
     files.update(emit_client(document, target))
+    step("server", {"operations": len(document.operations)})
     files.update(emit_server(document, target))
+    step("format", {"files": len(files)})
     return GenerationResult(document, format_files(files))
+
+
+def count_operations(data: Any) -> int:
+    """Operations in a loaded document, before the intermediate model is built."""
+    paths = data.get("paths") if isinstance(data, dict) else None
+    if not isinstance(paths, dict):
+        return 0
+    return sum(
+        1
+        for item in paths.values()
+        if isinstance(item, dict)
+        for method in item
+        if method in _METHODS
+    )
+
+
+_METHODS = frozenset(("get", "put", "post", "delete", "options", "head", "patch", "trace"))
+
+
+def _silent(stage: str, counts: Mapping[str, int]) -> None:
+    pass
