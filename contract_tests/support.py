@@ -2,9 +2,10 @@
 
 The schema schemathesis tests against is the published contract (spec/openapi.yaml) with two
 overlays applied by our own loader: spec/overlays/sdk-names.yaml (operationIds only: links name
-their target by operationId, and test ids read better) and contract_tests/overlays/links.yaml
-(the OpenAPI links the stateful run chains). The generator's example and SDK-hint overlays are
-NOT applied: what is tested is what was published.
+their target by operationId), contract_tests/overlays/links.yaml (the OpenAPI links the
+stateful run chains) and contract_tests/overlays/request-examples.yaml (request examples for the
+examples phase). The generator's example and SDK-hint overlays are NOT applied: what is tested
+is what was published, plus test-only additions that change no documented response.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "openapi.yaml"
 OPERATION_IDS_OVERLAY = ROOT / "spec" / "overlays" / "sdk-names.yaml"
 LINKS_OVERLAY = Path(__file__).resolve().parent / "overlays" / "links.yaml"
+EXAMPLES_OVERLAY = Path(__file__).resolve().parent / "overlays" / "request-examples.yaml"
 REPORTS = ROOT / "reports"
 
 SEED = 11124  # fixed: every run generates the same requests
@@ -43,8 +45,8 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def load_contract() -> dict[str, Any]:
-    """spec/openapi.yaml with the operationId and links overlays, as plain JSON data."""
-    loaded = load_document(SPEC, overlays=[OPERATION_IDS_OVERLAY, LINKS_OVERLAY])
+    """spec/openapi.yaml with the operationId, links and request-example overlays, as JSON data."""
+    loaded = load_document(SPEC, overlays=[OPERATION_IDS_OVERLAY, LINKS_OVERLAY, EXAMPLES_OVERLAY])
     # A JSON round trip drops the sharing that YAML aliases leave between operations.
     data: dict[str, Any] = json.loads(json.dumps(loaded.data))
     return data
@@ -80,17 +82,33 @@ def status_key(doc_responses: dict[str, Any], status: int) -> str | None:
 
 
 def _documents_client_error(operation: dict[str, Any]) -> bool:
-    return any(k in operation["responses"] for k in ("400", "4XX", "default"))
+    return any(k in operation["responses"] for k in ("400", "422", "4XX", "default"))
 
 
-# The decided spec gap: these operations document no client-error response, and the generated
-# stubs answer an invalid request there with an undocumented 400 `{error}` envelope.
+_PLAIN_STRING_KEYS = {"type", "description", "title", "example", "examples", "deprecated"}
+
+
+def can_be_invalid(operation: dict[str, Any]) -> bool:
+    """A request body, or a required or constrained parameter (the generator's own rule)."""
+    if "requestBody" in operation:
+        return True
+    for param in operation.get("parameters", []):
+        schema = param.get("schema") or {}
+        plain = schema.get("type", "string") == "string" and set(schema) <= _PLAIN_STRING_KEYS
+        if not plain or (param.get("required") and param["in"] != "path"):
+            return True
+    return False
+
+
+# The decided spec gap: these operations can receive an invalid request but document no
+# client-error response, and the generated stubs answer it with an undocumented 400 `{error}`.
 SPEC_GAP_OPERATIONS = tuple(
-    label for label, _, op in operations() if not _documents_client_error(op)
+    label for label, _, op in operations() if can_be_invalid(op) and not _documents_client_error(op)
 )
 SPEC_GAP_REASON = (
-    "These operations document no client-error response (no 400, 4XX or default), so an invalid "
-    "request has no documented answer. The generated stubs answer it with 400 and a JSON "
+    "These operations can receive an invalid request (they take a body) but document no "
+    "client-error response (no 400, 422, 4XX or default), so an invalid request has no documented "
+    "answer. The generated stubs answer it with 400 and a JSON "
     "`{error}` envelope (`make generate` warns about it). For NEGATIVE-mode cases on exactly these "
     "operations, and only when the answer is that 400 envelope, status_code_conformance is relaxed; "
     "every other check still runs. Fix: document a 400 ErrorEnvelope in spec/openapi.yaml."
@@ -214,6 +232,7 @@ class Coverage:
     sources: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
     undocumented: Counter[tuple[str, int, str]] = field(default_factory=Counter)
     gap_hits: Counter[str] = field(default_factory=Counter)
+    mutations: dict[str, list[str]] = field(default_factory=dict)  # variant -> parts that caught it
     cases: Counter[tuple[str, str, str, str]] = field(
         default_factory=Counter
     )  # source, op, phase, mode
