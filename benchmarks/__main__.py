@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     import_repeat = args.import_repeat or (2 if quick else 5)
     requests = args.requests or (200 if quick else 2000)
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
 
     if args.document:
         spec = Path(args.document).resolve()
@@ -132,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{requests * 2} server requests per side.",
         f"Total benchmark time: {time.perf_counter() - started:.0f} s"
         + (" (quick mode)" if quick else "")
-        + ".",
+        + f"; 1-minute load average {load_before:.2f} at the start, "
+        f"{os.getloadavg()[0]:.2f} at the end (above the CPU count, other work shared the "
+        "machine and the timings are inflated).",
     ]
     text = render("Benchmarks", notes, rows)
     print(text)
