@@ -108,6 +108,12 @@ def _text_on_json(status: int, headers: dict[str, str], body: bytes) -> Any:
     return status, headers, body
 
 
+def _not_sdp(status: int, headers: dict[str, str], body: bytes) -> Any:
+    if status == 200:
+        body = b"v=0\r\nthis is not an SDP line\r\n"  # still application/sdp, still a string
+    return status, headers, body
+
+
 def _no_csrf_check(app: Any) -> Any:
     """Every SDP exchange gets a valid CSRF token of its caller's: the check is gone."""
 
@@ -145,7 +151,24 @@ MUTATIONS: dict[str, tuple[Callable[[Any], Any], str]] = {
         "fuzz POST /api/chatty-voice/tools/execute",
     ),
     "missing CSRF check": (_no_csrf_check, "scenario webrtc_csrf_403"),
+    # Without the application/sdp deserialiser this body would pass silently (a string is a
+    # string): only deserialising it as SDP notices.
+    "an SDP answer that is not SDP": (
+        rewrite_response("POST", "/api/realtime/webrtc", _not_sdp),
+        "scenario webrtc_exchange_200",
+    ),
 }
+
+
+def _describe(exc: BaseException) -> str:
+    """What failed: schemathesis check titles, or the assertion. Anything else is a harness bug."""
+    if isinstance(exc, FailureGroup):
+        return "schemathesis: " + "; ".join(sorted({f.title for f in exc.exceptions}))
+    if isinstance(exc, AssertionError):
+        return "assertion: " + (str(exc).strip().splitlines() or ["?"])[0]
+    if isinstance(exc, ExceptionGroup):
+        return " | ".join(_describe(inner) for inner in exc.exceptions)
+    raise exc
 
 
 def harness(t: Target) -> dict[str, str]:
@@ -164,8 +187,7 @@ def harness(t: Target) -> dict[str, str]:
         try:
             run()
         except (AssertionError, FailureGroup, ExceptionGroup) as exc:
-            # Only check failures and assertions count; any other error is a harness bug.
-            failures[part] = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            failures[part] = _describe(exc)
     return failures
 
 
@@ -183,6 +205,6 @@ def test_broken_variant_is_caught(name: str, tmp_path: Path) -> None:
     wrap, expected = MUTATIONS[name]
     with _target(tmp_path, wrap) as t:
         failures = harness(t)
-    COVERAGE.mutations[name] = sorted(failures)
+    COVERAGE.mutations[name] = [f"{part}: {why}" for part, why in sorted(failures.items())]
     assert failures, f"the suite did not notice: {name}"
     assert expected in failures, (expected, failures)
