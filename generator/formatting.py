@@ -28,7 +28,16 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         for args in (
-            ["check", *_COMMON, "--select", "I,F401,UP,RUF022", "--fix", "--exit-zero", "--quiet", "."],
+            [
+                "check",
+                *_COMMON,
+                "--select",
+                "I,F401,UP,RUF022",
+                "--fix",
+                "--exit-zero",
+                "--quiet",
+                ".",
+            ],
             ["format", *_COMMON, "--quiet", "."],
         ):
             done = subprocess.run(

@@ -37,7 +37,7 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     document.server = build_server_plan(loaded.data, document)
     step("models", {"schemas": len(document.schemas)})
     files = emit_package(document, target)
-    files[f"{target.package}/models.py"] = emit_models(document, target.package)
+    files.update(emit_models(document, target.package))
     step("client", {"operations": len(document.operations), "resources": len(document.resources)})
     files.update(emit_client(document, target))
     step("server", {"operations": len(document.operations)})

@@ -8,7 +8,7 @@ import sys
 
 from conftest import ROOT
 
-SDK_PARTS = ("client", "models.py", "helpers.py", "__init__.py", "_base.py", "_version.py")
+SDK_PARTS = ("client", "models", "helpers.py", "__init__.py", "_base.py", "_version.py")
 
 
 def _sdk(folder: str, package: str) -> list[str]:

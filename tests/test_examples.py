@@ -24,7 +24,8 @@ def document() -> Document:
 
 
 def adapter(type_: TypeExpr) -> TypeAdapter[Any]:
-    namespace = {**vars(models), "Any": Any}
+    # The models package loads its modules lazily: name every model explicitly.
+    namespace = {name: getattr(models, name) for name in models.__all__} | {"Any": Any}
     return TypeAdapter(eval(type_.annotation, namespace))
 
 
@@ -111,6 +112,7 @@ def test_unknown_properties_are_kept_not_dropped() -> None:
 
 
 def test_generated_package_files_exist() -> None:
-    package = Path(models.__file__).parent
+    package = Path(models.__file__).parent.parent  # <package>/models/__init__.py
     assert (package / "py.typed").exists()
+    assert (package / "models" / "__init__.py").exists()
     assert (package.parent / "pyproject.toml").read_text().count('version = "1.1.24"') == 1

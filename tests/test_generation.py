@@ -67,11 +67,11 @@ def test_check_passes_on_fresh_output(project: Path) -> None:
 
 
 def test_check_fails_after_a_hand_edit(project: Path) -> None:
-    models = project / "generated" / "serviceai" / "serviceai_api" / "models.py"
+    models = project / "generated" / "serviceai" / "serviceai_api" / "models" / "_error_envelope.py"
     models.write_text(models.read_text() + "\n# tweaked by hand\n")
     done = run_generator("check", "--config", str(project / "pyproject.toml"))
     assert done.returncode == 1
-    assert "differs   serviceai_api/models.py" in done.stderr
+    assert "differs   serviceai_api/models/_error_envelope.py" in done.stderr
 
 
 def test_check_fails_after_a_spec_edit_without_regeneration(project: Path) -> None:
@@ -85,7 +85,7 @@ def test_check_fails_after_a_spec_edit_without_regeneration(project: Path) -> No
     )
     done = run_generator("check", "--config", str(project / "pyproject.toml"))
     assert done.returncode == 1
-    assert "serviceai_api/models.py" in done.stderr
+    assert "serviceai_api/models/_csrf_token_response.py" in done.stderr
 
 
 def test_check_reports_stray_and_missing_files(project: Path) -> None:
@@ -111,7 +111,7 @@ def test_noop_generate_is_skipped_and_a_hand_edit_is_still_repaired(project: Pat
     first = run_generator("generate", "--config", config)
     assert first.returncode == 0
     assert run_generator("generate", "--config", config).stdout.count("up to date") == 2
-    models = project / "generated" / "serviceai" / "serviceai_api" / "models.py"
+    models = project / "generated" / "serviceai" / "serviceai_api" / "models" / "__init__.py"
     original = models.read_bytes()
     models.write_text("# hand edit\n")
     repaired = run_generator("generate", "--config", config)
