@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from . import models as _m
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 _Conditions = tuple[tuple[str, tuple[Any, ...] | None], ...]
 
 
 def _data(value: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+    from pydantic import BaseModel  # imported on use: importing the helpers stays cheap
+
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     return {str(k): v for k, v in value.items()}
@@ -78,7 +81,7 @@ def to_realtime_tool(value: _m.ChattyToolDefinition | Mapping[str, Any]) -> dict
     """
     data = _data(value)
     nested = data.pop("function", None)
-    if isinstance(nested, BaseModel):
+    if not isinstance(nested, Mapping) and hasattr(nested, "model_dump"):
         nested = _data(nested)
     if not isinstance(nested, Mapping):
         raise ValueError("ChattyToolDefinition has no `function` object to flatten")

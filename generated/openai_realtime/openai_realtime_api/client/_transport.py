@@ -24,17 +24,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import parse_qsl, quote, urlencode
 
 import httpx
-import pydantic_core
-from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .._version import __version__
 from . import _errors
 from ._raw import RawResponse
 from ._retry import RetryConfig
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+# pydantic is imported where a body is built or read, so importing the client stays cheap.
 
 USER_AGENT = f"openai-realtime-api/{__version__} python-httpx/{httpx.__version__}"
 
@@ -99,6 +102,8 @@ class MediaSpec:
         if self.type is Any:
             return value
         if self._adapter is None:
+            from pydantic import TypeAdapter
+
             self._adapter = TypeAdapter(self.type)
         return self._adapter.validate_python(value)
 
@@ -184,6 +189,8 @@ def _read(spec: ResponseSpec, response: httpx.Response) -> tuple[bool, Any, str 
     if media is None:
         documented = ", ".join(m.name for m in spec.media)
         return False, None, f"content type {content_type or '(none)'} is not {documented}"
+    from pydantic import ValidationError
+
     try:
         decoded = _decode(media.kind, response)
     except ValueError as exc:
@@ -222,6 +229,9 @@ def parse_response(op: OperationSpec, response: httpx.Response) -> Any:
 
 def jsonable(value: Any) -> Any:
     """Plain JSON data for a model, a mapping, a sequence or a scalar (document names)."""
+    import pydantic_core
+    from pydantic import BaseModel
+
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, Mapping):
@@ -303,6 +313,8 @@ _FileTuple = tuple[str | None, bytes, str | None]
 
 def _multipart(body: BodySpec, value: Any) -> list[tuple[str, _FileTuple]]:
     """Parts of a multipart/form-data body; a part's `encoding` contentType is its Content-Type."""
+    from pydantic import BaseModel
+
     if isinstance(value, BaseModel):
         data = value.model_dump(by_alias=True, exclude_unset=True)
     elif isinstance(value, Mapping):
