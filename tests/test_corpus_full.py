@@ -1,0 +1,195 @@
+"""Every document of the shared public corpus, generated as a user would, imports and type-checks.
+
+`python -m generator generate` (the CLI) runs on each of the 57 documents in
+`../shared/corpus/readme-oas-examples/` and on `tests/fixtures/edge-cases.yaml` (names that
+collide case-insensitively or are keywords, statuses such as 299, 520 and `4XX`, operations
+without tags or operationId, non-JSON and multipart bodies, an inexpressible discriminator
+narrowing). For each valid document:
+
+- every operation of the document is kept: in the server's operation table, as an abstract
+  handler, and as an operation of a client resource;
+- the models (every name in `models.__all__`, each model complete once its references are
+  resolved), the client with every resource module and its errors, and the server app import;
+- one `mypy --strict` run over all the generated packages finds no error.
+
+The two invalid documents are refused with a located error (file:line:column and the JSON
+pointer), exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.errors import EXIT_INVALID_SPEC
+from generator.loader.refs import resolve_pointer
+from generator.schema_walk import HTTP_METHODS
+from tests.conftest import CORPUS, ROOT
+
+EDGE_CASES = ROOT / "tests" / "fixtures" / "edge-cases.yaml"
+# Not valid OpenAPI documents: the pointer of the located error the generator gives for each.
+INVALID = {
+    # OpenAPI 3.0 requires at least one response per operation.
+    "3.0/openapi-workshop/post.json": "/paths/~1hoot/post/responses",
+    # A schema declaring draft 2019-09 uses draft-04's boolean exclusiveMaximum.
+    "3.1/schema-validation-local.json": (
+        "/paths/~1anything~1numbers/parameters/7/schema/exclusiveMaximum"
+    ),
+}
+# Warnings the generator must give (typed fallbacks), by document: pointer prefixes.
+EXPECTED_WARNINGS = {
+    "edge-cases.yaml": ["/components/schemas/Cat: `Cat` narrows", "/components/schemas/Dog: `Dog`"],
+}
+
+# Run in one interpreter for all packages: imports everything, prints one JSON line per package.
+_IMPORT_ALL = r"""
+import importlib, json, pkgutil, sys
+
+for package in sys.argv[1:]:
+    models = importlib.import_module(package + ".models")
+    incomplete = []
+    for name in models.__all__:
+        value = getattr(models, name)
+        complete = getattr(value, "__pydantic_complete__", True)
+        if complete is not True and value.model_rebuild() is not True:
+            incomplete.append(name)
+    importlib.import_module(package + ".client.errors")
+    client = importlib.import_module(package + ".client")
+    client.Client("http://localhost")
+    resources = importlib.import_module(package + ".client.resources")
+    specs = 0
+    for info in pkgutil.iter_modules(resources.__path__):
+        module = importlib.import_module(f"{package}.client.resources.{info.name}")
+        specs += sum(type(v).__name__ == "OperationSpec" for v in vars(module).values())
+    app = importlib.import_module(package + ".server.app")
+    handlers = importlib.import_module(package + ".server.handlers")
+    print(json.dumps({
+        "package": package,
+        "models": len(models.__all__),
+        "incomplete": incomplete,
+        "client_operations": specs,
+        "server_operations": sorted(app.OPERATIONS),
+        "handlers": sorted(handlers.Handlers.__abstractmethods__),
+    }))
+"""
+
+
+def _package(rel: str) -> str:
+    return "c_" + re.sub(r"\W", "_", rel.rsplit(".", 1)[0]).lower()
+
+
+def _operation_count(path: Path) -> int:
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    count = 0
+    for item in (data.get("paths") or {}).values():
+        while isinstance(item, dict) and str(item.get("$ref", "")).startswith("#/"):
+            item = resolve_pointer(data, item["$ref"][1:])  # a path item by reference
+        if isinstance(item, dict):
+            count += sum(isinstance(item.get(method), dict) for method in HTTP_METHODS)
+    return count
+
+
+def _generate(spec: Path, out: Path, package: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            *(sys.executable, "-m", "generator", "generate", "--verbose"),
+            *("--spec", str(spec), "--out", str(out), "--package", package),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_every_corpus_document_generates_packages_that_import_and_pass_mypy_strict(
+    corpus_documents: list[Path], tmp_path: Path
+) -> None:
+    assert len(corpus_documents) == 57
+    documents = {doc.relative_to(CORPUS).as_posix(): doc for doc in corpus_documents}
+    documents[EDGE_CASES.name] = EDGE_CASES
+    packages = {rel: _package(rel) for rel in documents}
+    workers = min(8, max(2, os.cpu_count() or 2))
+    with ThreadPoolExecutor(workers) as pool:
+        runs = dict(
+            zip(
+                documents,
+                pool.map(
+                    lambda rel: _generate(documents[rel], tmp_path / packages[rel], packages[rel]),
+                    documents,
+                ),
+                strict=True,
+            )
+        )
+
+    generated: dict[str, str] = {}
+    for rel, done in runs.items():
+        if rel in INVALID:
+            # Refused with a located error: `error: <file>:<line>:<column>: <pointer>: ...`.
+            assert done.returncode == EXIT_INVALID_SPEC, (rel, done.stderr[-2000:])
+            assert "Traceback" not in done.stderr, done.stderr
+            located = re.search(
+                rf"^error: {re.escape(str(documents[rel]))}:\d+:\d+: {re.escape(INVALID[rel])}\b",
+                done.stderr,
+                re.M,
+            )
+            assert located, done.stderr
+            continue
+        assert done.returncode == 0, (rel, done.stderr[-3000:])
+        for warning in re.findall(r"^  warning: (.*)$", done.stderr, re.M):
+            assert warning.startswith("/"), (rel, warning)  # every warning has its JSON pointer
+        for expected in EXPECTED_WARNINGS.get(rel, []):
+            assert f"  warning: {expected}" in done.stderr, (rel, done.stderr)
+        generated[rel] = packages[rel]
+    assert len(generated) == 56  # the 55 valid corpus documents and the edge cases
+
+    # Import every package: models, client (every resource, the errors), server stubs.
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_ALL, *generated.values()],
+        cwd=tmp_path,
+        env={"PYTHONPATH": os.pathsep.join(str(tmp_path / p) for p in generated.values())},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    reports = {r["package"]: r for r in map(json.loads, done.stdout.splitlines())}
+    assert set(reports) == set(generated.values())
+    for rel, package in generated.items():
+        report = reports[package]
+        operations = _operation_count(documents[rel])
+        assert report["incomplete"] == [], (rel, report["incomplete"])
+        assert report["client_operations"] == operations, rel  # no operation dropped
+        assert len(report["server_operations"]) == operations, rel
+        assert report["server_operations"] == report["handlers"], rel
+
+    # One mypy --strict run over every generated package (models, client, server).
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--config-file", str(ROOT / "pyproject.toml")]
+        + ["--cache-dir", str(tmp_path / ".mypy_cache")]
+        + [str(tmp_path / p / p) for p in generated.values()],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    failing = sorted(
+        rel
+        for rel, p in generated.items()
+        if re.search(rf"^{re.escape(p)}/{re.escape(p)}/\S+: error", done.stdout, re.M)
+    )
+    print(f"{len(generated) - len(failing)} of {len(generated)} packages pass mypy --strict")
+    assert failing == [], done.stdout[-5000:]
+    assert done.returncode == 0, done.stdout[-5000:]
