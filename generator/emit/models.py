@@ -2,7 +2,8 @@
 
 The emitter hands it only the named schemas the intermediate model chose (components and hoisted
 inline schemas, already renamed to their Python names), so the classes it writes carry exactly
-the names the client and server emitters refer to.
+the names the client and server emitters refer to. Its one module is then split into the lazily
+loaded `<package>/models/` package (generator.emit.model_modules).
 """
 
 from __future__ import annotations
