@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"runtime: generated stubs vs hand-written FastAPI ({requests * 2} requests)")
         runtime.append(bench_server(SERVICEAI, requests=requests * 2))
 
+    load_after = os.getloadavg()[0]
     rows = _rows(spec, generation, noop, imports, floor, runtime, github)
     notes = [
         f"{platform.node() or 'machine'}: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
@@ -133,9 +134,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{requests * 2} server requests per side.",
         f"Total benchmark time: {time.perf_counter() - started:.0f} s"
         + (" (quick mode)" if quick else "")
-        + f"; 1-minute load average {load_before:.2f} at the start, "
-        f"{os.getloadavg()[0]:.2f} at the end (above the CPU count, other work shared the "
-        "machine and the timings are inflated).",
+        + f"; 1-minute load average {load_before:.2f} at the start, {load_after:.2f} at the end"
+        + (
+            " (above the CPU count: other work shared the machine, timings are inflated)."
+            if max(load_before, load_after) > (os.cpu_count() or 1)
+            else "."
+        ),
     ]
     text = render("Benchmarks", notes, rows)
     print(text)
