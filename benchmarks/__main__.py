@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         "generation": [m.to_json() for m in generation],
         "noop_generate": noop.to_json(),
         "imports": [r.to_json() for r in imports],
-        "import_floor_httpx_pydantic_s": round(floor, 4),
+        "import_floor_httpx_s": round(floor, 4),
         "runtime": [r.to_json() for r in runtime],
     }
     write(Path(args.out), text, rows, details)
@@ -229,7 +229,7 @@ def _rows(
             Row(
                 f"import {probe.package}.client + Client()",
                 seconds(result.median("client")),
-                f"import httpx, pydantic alone: {seconds(floor)}",
+                f"import httpx alone: {seconds(floor)}",
                 "",
                 f"< {limit} s" if limit else "",
                 mark(result.median("client") < limit) if limit else "",
