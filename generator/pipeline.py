@@ -13,8 +13,8 @@ from generator.emit.package import emit_package
 from generator.emit.server import emit_server
 from generator.formatting import format_files
 from generator.ir import Document, build_document
-from generator.ir.server import build_server_plan
 from generator.loader import load_document
+from generator.schema_walk import HTTP_METHODS
 
 
 @dataclass
@@ -34,7 +34,6 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     loaded = load_document(target.spec, overlay_dir=target.overlay_dir)
     step("ir", {"operations": count_operations(loaded.data)})
     document = build_document(loaded)
-    document.server = build_server_plan(loaded.data, document)
     step("models", {"schemas": len(document.schemas)})
     files = emit_package(document, target)
     files.update(emit_models(document, target.package))
@@ -56,11 +55,8 @@ def count_operations(data: Any) -> int:
         for item in paths.values()
         if isinstance(item, dict)
         for method in item
-        if method in _METHODS
+        if method in HTTP_METHODS
     )
-
-
-_METHODS = frozenset(("get", "put", "post", "delete", "options", "head", "patch", "trace"))
 
 
 def _silent(stage: str, counts: Mapping[str, int]) -> None:

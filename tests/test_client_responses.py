@@ -24,10 +24,12 @@ from pydantic import TypeAdapter
 from serviceai_api.client import errors
 
 from generator.ir import build_document
-from generator.ir.client import ClientPlan, OperationPlan, ResponsePlan, build_client_plan
+from generator.ir.client import ClientPlan, OperationPlan, ResponsePlan
 from generator.loader import load_document
 
-PLAN: ClientPlan = build_client_plan(build_document(load_document(SPEC, overlay_dir=OVERLAYS)))
+_PLAN = build_document(load_document(SPEC, overlay_dir=OVERLAYS)).client
+assert _PLAN is not None
+PLAN: ClientPlan = _PLAN
 
 # What each operation is called with (every operation of the document must be here).
 CALLS: dict[str, dict[str, Any]] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from generator.config import Target
 from generator.emit.render import render
-from generator.ir.client import RETRY_STATUSES, build_client_plan
+from generator.ir.client import RETRY_STATUSES
 from generator.ir.media import _TEXT_TYPES
 from generator.ir.model import Document
 
@@ -17,7 +17,8 @@ _RUNTIME = ("_errors.py", "_retry.py", "_raw.py", "_transport.py")
 
 
 def emit_client(doc: Document, target: Target) -> dict[str, str]:
-    plan = build_client_plan(doc)
+    plan = doc.client
+    assert plan is not None, "build_document builds the client plan"
     context = {
         "doc": doc,
         "target": target,

@@ -6,7 +6,6 @@ import re
 
 from generator.config import Target
 from generator.emit.render import render
-from generator.ir.client import build_client_plan
 from generator.ir.model import Document
 
 
@@ -14,7 +13,7 @@ def emit_package(doc: Document, target: Target) -> dict[str, str]:
     context = {
         "doc": doc,
         "target": target,
-        "client": build_client_plan(doc),
+        "client": doc.client,
         "dist_version": distribution_version(doc.version),
     }
     pkg = target.package

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any, Literal
 
 from generator.errors import join_pointer
+from generator.ir.client import build_client_plan
 from generator.ir.media import media_kind
 from generator.ir.model import (
     Document,
@@ -22,6 +23,7 @@ from generator.ir.model import (
 )
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake, words
 from generator.ir.schemas import SchemaRegistry
+from generator.ir.server import build_server_plan
 from generator.ir.statuses import PHRASES
 from generator.loader import LoadedDocument
 from generator.loader.refs import resolve_pointer
@@ -39,8 +41,11 @@ _RANGE_NAMES = {
 
 
 def build_document(loaded: LoadedDocument) -> Document:
+    """The whole intermediate model: operations and schemas, then the client and server plans."""
     document = _Builder(loaded.data).build()
     document.warnings[:0] = [Warning_(str(w.message), w.location.pointer) for w in loaded.warnings]
+    document.server = build_server_plan(loaded.data, document)
+    document.client = build_client_plan(document)
     return document
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from generator.ir.client import ClientPlan
     from generator.ir.server import ServerPlan
 
 MediaKind = Literal["json", "text", "binary", "form", "multipart", "any"]
@@ -185,6 +186,7 @@ class Document:
     client_headers: tuple[Parameter, ...]
     warnings: list[Warning_] = field(default_factory=list)
     server: ServerPlan | None = None  # server-side decisions (generator.ir.server)
+    client: ClientPlan | None = None  # client-side decisions (generator.ir.client)
 
     @property
     def resources(self) -> tuple[str, ...]:
