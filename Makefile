@@ -26,7 +26,8 @@ check-generated: $(STAMP)
 redis:
 	@command -v redis-server >/dev/null || { \
 	  echo "installing redis-server from Debian's packages"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  ($$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq redis-server >/dev/null) \
 	  || { echo "could not install redis-server"; exit 1; }; }
 
 lint: $(STAMP)
