@@ -407,19 +407,22 @@ def test_headers_credentials_and_injected_http_client(server: ScriptedServer) ->
 
 
 def test_context_managers_close_their_own_http_client(server: ScriptedServer) -> None:
+    server.script(Reply(json=[]), Reply(json=[]), Reply(json=[]))
     with Client(server.url) as client:
-        pass
+        client.chatty.list_chatty_tools()
     assert client._http.is_closed
 
     async def run() -> AsyncClient:
         async with AsyncClient(server.url) as aclient:
-            pass
+            await aclient.chatty.list_chatty_tools()
         return aclient
 
     assert asyncio.run(run())._http.is_closed
     client = Client(server.url)
+    client.chatty.list_chatty_tools()
     client.close()
     assert client._http.is_closed
+    # Without a request there is no HTTP client to close (tests/test_client_lazy.py).
 
 
 def test_tool_definition_flattens_to_the_realtime_shape(server: ScriptedServer) -> None:
@@ -449,7 +452,8 @@ def test_importing_the_package_does_not_import_httpx() -> None:
     code = (
         "import sys, serviceai_api, serviceai_api.models; "
         "assert 'httpx' not in sys.modules, 'eager'; "
-        "from serviceai_api import Client; assert 'httpx' in sys.modules"
+        "from serviceai_api import Client; assert 'httpx' not in sys.modules, 'client'; "
+        "Client('http://127.0.0.1:1').meta; assert 'httpx' not in sys.modules, 'resource'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

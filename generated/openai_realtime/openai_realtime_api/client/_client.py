@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import httpx
-
 from . import _transport as _t
 from ._retry import RetryConfig
 
 if TYPE_CHECKING:
+    import httpx
+
     from .resources.realtime import AsyncRealtimeResource, RealtimeResource
 
 
@@ -38,6 +38,7 @@ class Client(_t.SyncTransport):
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.Client` to send with; the SDK does not close it.
+                Without one, the client creates its own on the first request.
             max_retries: retries of a safe-to-repeat call (0 turns retries off).
             retry: backoff, jitter, `Retry-After` cap and retried statuses (`RetryConfig`).
         """
@@ -83,6 +84,7 @@ class AsyncClient(_t.AsyncTransport):
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.AsyncClient` to send with; the SDK does not close it.
+                Without one, the client creates its own on the first request.
             max_retries: retries of a safe-to-repeat call (0 turns retries off).
             retry: backoff, jitter, `Retry-After` cap and retried statuses (`RetryConfig`).
         """

@@ -15,11 +15,17 @@
   `ClientError` (4xx), `ServerError` (5xx) and `RedirectionError` (3xx); the per-operation
   exceptions of `errors` subclass them.
 - `APIConnectionError` / `APITimeoutError`: no response (connection failed, timed out).
+
+None of them subclasses an httpx type (httpx appears in annotations only), so importing the
+errors does not import httpx.
 """
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class SdkError(Exception):

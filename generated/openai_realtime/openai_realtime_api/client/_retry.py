@@ -10,14 +10,21 @@ delay is `initial_delay * 2**attempt`, capped at `max_delay`, minus up to `jitte
 
 from __future__ import annotations
 
-import email.utils
 import random as _random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import anyio
-import httpx
+if TYPE_CHECKING:
+    import httpx
+
+
+async def _anyio_sleep(seconds: float) -> None:
+    """`anyio.sleep`, imported on the first async retry (importing anyio is not free)."""
+    import anyio
+
+    await anyio.sleep(seconds)
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,7 @@ class RetryConfig:
     max_retry_after: float = 60.0  # a longer Retry-After is not honoured: the backoff is used
     statuses: frozenset[int] = frozenset({429, 502, 503, 504})
     sleep: Callable[[float], None] = time.sleep
-    async_sleep: Callable[[float], Awaitable[None]] = anyio.sleep
+    async_sleep: Callable[[float], Awaitable[None]] = _anyio_sleep
     rand: Callable[[], float] = field(default=_random.random)  # jitter's source, in [0, 1)
 
     def backoff(self, attempt: int) -> float:
@@ -59,6 +66,8 @@ def retry_after(headers: httpx.Headers) -> float | None:
         return float(value)
     except ValueError:
         pass
+    import email.utils  # an HTTP date is rare: its parser is imported on use
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

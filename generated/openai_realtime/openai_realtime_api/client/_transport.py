@@ -14,12 +14,17 @@ retry decision, and reading the response. A response is read in this order:
 4. a success response is returned; any other raises its exception, whose `.body` is the parsed
    body or `None` when it did not match (a success body that does not match raises
    `InvalidResponseError`). No JSON or validation error ever leaks.
+
+httpx is imported on first use (a request, or the first read of `.timeout`), and a client
+creates its own `httpx.Client`/`httpx.AsyncClient` on its first request, so importing the SDK
+and constructing a client stay cheap; pydantic is imported where a body is built or read.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -27,19 +32,27 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import parse_qsl, quote, urlencode
 
-import httpx
-
 from .._version import __version__
 from . import _errors
 from ._raw import RawResponse
 from ._retry import RetryConfig
 
 if TYPE_CHECKING:
+    import httpx
     from pydantic import TypeAdapter
 
-# pydantic is imported where a body is built or read, so importing the client stays cheap.
+_user_agent: str | None = None
 
-USER_AGENT = f"openai-realtime-api/{__version__} python-httpx/{httpx.__version__}"
+
+def user_agent() -> str:
+    """The `User-Agent` of every request: this package's and httpx's versions."""
+    global _user_agent
+    if _user_agent is None:
+        import httpx
+
+        _user_agent = f"openai-realtime-api/{__version__} python-httpx/{httpx.__version__}"
+    return _user_agent
+
 
 # scheme name -> (kind, `in` of an API key, its header/query/cookie name)
 SECURITY_SCHEMES: dict[str, tuple[str, str | None, str | None]] = {
@@ -368,7 +381,8 @@ class BaseTransport:
         client_headers: Mapping[str, str | None],
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._timeout_arg = timeout
+        self._timeout: httpx.Timeout | None = None
         self.max_retries = max(0, max_retries)
         self.retry = retry or RetryConfig()
         self._token = token
@@ -376,6 +390,21 @@ class BaseTransport:
         self._basic_auth = basic_auth
         self._headers = dict(headers or {})
         self._client_headers = {k: v for k, v in client_headers.items() if v is not None}
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The timeout of every call (an `httpx.Timeout`); a call's `timeout=` wins."""
+        if self._timeout is None:
+            import httpx
+
+            arg = self._timeout_arg
+            self._timeout = arg if isinstance(arg, httpx.Timeout) else httpx.Timeout(arg)
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: float | httpx.Timeout) -> None:
+        self._timeout_arg = value
+        self._timeout = None
 
     # -- credentials ----------------------------------------------------------------------------
 
@@ -431,7 +460,7 @@ class BaseTransport:
     ) -> httpx.Request:
         path = op.path
         query: list[tuple[str, str]] = []
-        headers: dict[str, str] = {"User-Agent": USER_AGENT}
+        headers: dict[str, str] = {"User-Agent": user_agent()}
         if op.accept:
             headers["Accept"] = op.accept
         headers.update(self._headers)
@@ -491,18 +520,43 @@ class BaseTransport:
 
     @staticmethod
     def _failure(exc: httpx.TransportError, request: httpx.Request) -> _errors.APIConnectionError:
+        import httpx
+
         if isinstance(exc, httpx.TimeoutException):
             return _errors.APITimeoutError(request)
         return _errors.APIConnectionError(request, f"{type(exc).__name__}: {exc}")
 
 
+_CLOSED = "Cannot send a request, as the client has been closed."
+
+
 class SyncTransport(BaseTransport):
-    """Sends with an `httpx.Client`; the base of the generated `Client`."""
+    """Sends with an `httpx.Client`; the base of the generated `Client`.
+
+    Without an `http_client`, its own `httpx.Client` is created on the first request (once, under
+    a lock, when threads share the client) and closed by `close()`.
+    """
 
     def __init__(self, base_url: str, *, http_client: httpx.Client | None, **kwargs: Any) -> None:
         super().__init__(base_url, **kwargs)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=self.timeout)
+        self._http_client = http_client
+        self._http_lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def _http(self) -> httpx.Client:
+        http = self._http_client
+        if http is None:
+            with self._http_lock:
+                http = self._http_client
+                if http is None:
+                    if self._closed:
+                        raise RuntimeError(_CLOSED)
+                    import httpx
+
+                    http = self._http_client = httpx.Client(timeout=self.timeout)
+        return http
 
     def _send(
         self,
@@ -513,13 +567,16 @@ class SyncTransport(BaseTransport):
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | None,
     ) -> httpx.Response:
+        import httpx
+
+        http = self._http
         attempt = 0
         while True:
             request = self._build_request(
-                self._http, op, params, body, content_type, extra_headers, timeout
+                http, op, params, body, content_type, extra_headers, timeout
             )
             try:
-                response = self._http.send(request)
+                response = http.send(request)
             except httpx.TransportError as exc:
                 if self._retry_error(op, attempt):
                     self.retry.sleep(self.retry.delay(attempt, None))
@@ -562,7 +619,11 @@ class SyncTransport(BaseTransport):
     def close(self) -> None:
         """Close the connection pool (not an `http_client` that was passed in)."""
         if self._owns_http:
-            self._http.close()
+            with self._http_lock:
+                self._closed = True
+                http = self._http_client
+            if http is not None:
+                http.close()
 
     def __enter__(self) -> Self:
         return self
@@ -577,14 +638,30 @@ class SyncTransport(BaseTransport):
 
 
 class AsyncTransport(BaseTransport):
-    """Sends with an `httpx.AsyncClient`; the base of the generated `AsyncClient`."""
+    """Sends with an `httpx.AsyncClient`; the base of the generated `AsyncClient`.
+
+    Without an `http_client`, its own `httpx.AsyncClient` is created on the first request and
+    closed by `aclose()`.
+    """
 
     def __init__(
         self, base_url: str, *, http_client: httpx.AsyncClient | None, **kwargs: Any
     ) -> None:
         super().__init__(base_url, **kwargs)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=self.timeout)
+        self._http_client = http_client
+        self._closed = False
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        http = self._http_client
+        if http is None:
+            if self._closed:
+                raise RuntimeError(_CLOSED)
+            import httpx
+
+            http = self._http_client = httpx.AsyncClient(timeout=self.timeout)
+        return http
 
     async def _send(
         self,
@@ -595,13 +672,16 @@ class AsyncTransport(BaseTransport):
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | None,
     ) -> httpx.Response:
+        import httpx
+
+        http = self._http
         attempt = 0
         while True:
             request = self._build_request(
-                self._http, op, params, body, content_type, extra_headers, timeout
+                http, op, params, body, content_type, extra_headers, timeout
             )
             try:
-                response = await self._http.send(request)
+                response = await http.send(request)
             except httpx.TransportError as exc:
                 if self._retry_error(op, attempt):
                     await self.retry.async_sleep(self.retry.delay(attempt, None))
@@ -644,7 +724,9 @@ class AsyncTransport(BaseTransport):
     async def aclose(self) -> None:
         """Close the connection pool (not an `http_client` that was passed in)."""
         if self._owns_http:
-            await self._http.aclose()
+            self._closed = True
+            if self._http_client is not None:
+                await self._http_client.aclose()
 
     async def __aenter__(self) -> Self:
         return self

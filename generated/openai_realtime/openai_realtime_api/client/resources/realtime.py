@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, Literal, cast
-
-import httpx
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ... import models as _m
 from .. import _transport as _t
 from .. import errors as _e
 from .._raw import RawResponse
+
+if TYPE_CHECKING:
+    import httpx
 
 _CREATE_REALTIME_CLIENT_SECRET = _t.OperationSpec(
     method="post",

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, cast
-
-import httpx
+from typing import TYPE_CHECKING, Any, cast
 
 from ... import models as _m
 from .. import _transport as _t
 from .. import errors as _e
 from .._raw import RawResponse
+
+if TYPE_CHECKING:
+    import httpx
 
 _LIST_CHATTY_TOOLS = _t.OperationSpec(
     method="get",

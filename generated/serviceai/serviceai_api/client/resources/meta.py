@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import cast
-
-import httpx
+from typing import TYPE_CHECKING, cast
 
 from ... import models as _m
 from .. import _transport as _t
 from .._raw import RawResponse
+
+if TYPE_CHECKING:
+    import httpx
 
 _GET_API_VERSION = _t.OperationSpec(
     method="get",
