@@ -1,7 +1,9 @@
 """`python -m benchmarks` (`make bench`; `make bench QUICK=1` for a fast smoke run).
 
 Full run: GitHub's REST description (fetched once with npm) through our pipeline,
-openapi-python-client and datamodel-code-generator (installed once in .bench/venv), a no-op
+openapi-python-client and datamodel-code-generator (installed once in .bench/venv), with the
+quality of each output (modules that fail to import, warnings logged), the same tools on the
+shared corpus (how many documents give output that imports; --no-corpus skips it), a no-op
 `make generate`, import time of the generated GitHub and ServiceAi packages, and runtime
 overhead of the generated client and server stubs. Every ratio is against a baseline measured
 in this same run. Targets are printed with pass/FAIL marks; the exit status is 0 whatever they
@@ -21,13 +23,31 @@ from pathlib import Path
 
 from benchmarks import environment
 from benchmarks.environment import ROOT, log
-from benchmarks.generation import Tool, baselines, bench_generation, bench_noop_generate, ours
+from benchmarks.generation import (
+    Tool,
+    baselines,
+    bench_generation,
+    bench_noop_generate,
+    ours,
+    output_of,
+)
 from benchmarks.import_time import ImportProbe, ImportResult, bench_floor, bench_import
 from benchmarks.measure import Measurement
+from benchmarks.quality import (
+    CorpusResult,
+    CorpusTool,
+    ImportCheck,
+    bench_corpus,
+    corpus_documents,
+    count_warnings,
+    import_all,
+    import_root,
+)
 from benchmarks.report import Row, mark, mib, ratio, render, seconds, write
 from benchmarks.runtime import RuntimeResult, bench_client, bench_server
 
 SERVICEAI = ROOT / "generated" / "serviceai"
+CORPUS = ROOT.parent / "shared" / "corpus" / "readme-oas-examples"  # as tests/conftest.py
 TARGET_GENERATION = 1.0  # ours / openapi-python-client, wall and peak memory
 TARGET_NOOP = 0.5  # s
 TARGET_IMPORT_GITHUB = 0.5  # s, import + Client()
@@ -55,6 +75,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--noop-command", default="make generate", help="the regeneration timed as a no-op"
     )
     p.add_argument("--skip-runtime", action="store_true", help="no client/server benchmarks")
+    p.add_argument(
+        "--corpus",
+        action=argparse.BooleanOptionalAction,
+        help="every tool on the shared corpus: how many outputs import (default: on; off --quick)",
+    )
+    p.add_argument("--corpus-dir", default=str(CORPUS), help="the corpus folder (JSON/YAML)")
+    p.add_argument("--corpus-workers", type=int, default=2, help="corpus jobs at a time")
     p.add_argument("--out", default=str(ROOT / "reports"), help="where bench.md/json go")
     p.add_argument("--work", default=str(environment.BENCH / "run"), help="scratch folder")
     return p.parse_args(argv)
@@ -89,6 +116,23 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
 
     generation = bench_generation(spec, [ours_tool, *tools], work, repeat=repeat)
+    quality = [
+        _quality(tool, m, work) for tool, m in zip([ours_tool, *tools], generation, strict=True)
+    ]
+    corpus: list[CorpusResult] = []
+    corpus_dir = Path(args.corpus_dir).resolve()
+    if args.corpus if args.corpus is not None else not quick:
+        documents = corpus_documents(corpus_dir) if corpus_dir.is_dir() else []
+        if documents:
+            corpus = bench_corpus(
+                documents,
+                corpus_dir,
+                [_corpus_tool(t) for t in [ours_tool, *tools] if t.in_corpus],
+                work / "corpus",
+                workers=max(1, args.corpus_workers),
+            )
+        else:
+            log(f"corpus: no documents at {corpus_dir}; skipped")
     noop = bench_noop_generate(shlex.split(args.noop_command), ROOT, repeat=max(3, repeat))
 
     generated_folder = work / "out" / "ours"
@@ -123,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         runtime.append(bench_server(SERVICEAI, requests=requests * 2))
 
     load_after = os.getloadavg()[0]
-    rows = _rows(spec, generation, noop, imports, floor, runtime, github)
+    rows = _rows(spec, generation, quality, corpus, noop, imports, floor, runtime, github)
     notes = [
         f"{platform.node() or 'machine'}: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}.",
@@ -132,6 +176,14 @@ def main(argv: list[str] | None = None) -> int:
         f"import probes: {import_repeat} fresh interpreters each (median); runtime: {requests} "
         "client requests, "
         f"{requests * 2} server requests per side.",
+        "Quality: every module of each output imported in one fresh interpreter of the tool's "
+        "environment; warnings counted in each tool's log (README, Benchmarks)."
+        + (
+            f" Corpus: `{_display(corpus_dir)}`, {corpus[0].documents} documents, "
+            f"{max(1, args.corpus_workers)} jobs at a time."
+            if corpus
+            else ""
+        ),
         f"Total benchmark time: {time.perf_counter() - started:.0f} s"
         + (" (quick mode)" if quick else "")
         + f"; 1-minute load average {load_before:.2f} at the start, {load_after:.2f} at the end"
@@ -147,6 +199,13 @@ def main(argv: list[str] | None = None) -> int:
         "document": str(spec),
         "quick": quick,
         "generation": [m.to_json() for m in generation],
+        "quality": [
+            {"name": m.name, "warnings": w, "imports": c.to_json() if c else None}
+            for m, (w, c) in zip(generation, quality, strict=True)
+        ],
+        "corpus": {"folder": str(corpus_dir), "tools": [r.to_json() for r in corpus]}
+        if corpus
+        else None,
         "noop_generate": noop.to_json(),
         "imports": [r.to_json() for r in imports],
         "import_floor_httpx_s": round(floor, 4),
@@ -165,12 +224,39 @@ def _custom_tool(text: str) -> Tool:
     name, sep, command = text.partition("=")
     if not sep or not command.strip():
         raise SystemExit(f"--baseline wants NAME=COMMAND, got {text!r}")
-    return Tool(name.strip(), "baseline", tuple(shlex.split(command)))
+    return Tool(name.strip(), "baseline", tuple(shlex.split(command)), corpus_out="out")
+
+
+Quality = tuple[int | None, ImportCheck | None]  # warnings logged, modules imported
+
+
+def _quality(tool: Tool, measured: Measurement, work: Path) -> Quality:
+    """The warnings in the last run's log, and every module of its output imported."""
+    if not measured.ok:
+        return None, None
+    text = Path(measured.log).read_text(encoding="utf-8", errors="replace") if measured.log else ""
+    log(f"quality: importing every module {tool.name} wrote")
+    check = import_all(import_root(output_of(work, tool)), tool.interpreter, timeout=600)
+    return count_warnings(tool.kind, text), check
+
+
+def _corpus_tool(tool: Tool) -> CorpusTool:
+    command = tool.corpus_command or tool.command
+    return CorpusTool(
+        tool.name,
+        tool.kind,
+        lambda spec, out: tool.argv(spec, out, command),
+        lambda folder: folder / tool.corpus_out if tool.corpus_out else folder,
+        tool.interpreter,
+        tool.corpus_entries,
+    )
 
 
 def _rows(
     spec: Path,
     generation: list[Measurement],
+    quality: list[Quality],
+    corpus: list[CorpusResult],
     noop: Measurement,
     imports: list[ImportResult],
     floor: float,
@@ -205,6 +291,7 @@ def _rows(
                     mark(ours_value <= base_value * TARGET_GENERATION) if targeted else "",
                 )
             )
+    rows.extend(_quality_rows(doc, generation, quality, corpus))
     if noop.samples:
         rows.append(
             Row(
@@ -264,6 +351,51 @@ def _rows(
                     f">= {TARGET_SERVER:.2f}x",
                     mark(measured.ours >= measured.baseline * TARGET_SERVER),
                 )
+            )
+    return rows
+
+
+def _quality_rows(
+    doc: str, generation: list[Measurement], quality: list[Quality], corpus: list[CorpusResult]
+) -> list[Row]:
+    """Modules failing to import and warnings on `doc`; importable outputs on the corpus."""
+    rows: list[Row] = []
+    mine_warnings, mine_check = quality[0]
+    others = [(m.name, *q) for m, q in zip(generation[1:], quality[1:], strict=True)]
+
+    def warnings(value: int | None) -> str:
+        return "n/a" if value is None else str(value)
+
+    if mine_check is not None:  # a failed generation is already in the table
+        for name, _, check in others:
+            if check is not None:
+                cell = f"{name}: {check.summary()}"
+                rows.append(Row(f"{doc}: modules failing to import", mine_check.summary(), cell))
+        for name, count, check in others:
+            if check is not None:
+                cell = f"{name}: {warnings(count)}"
+                rows.append(Row(f"{doc}: warnings logged", warnings(mine_warnings), cell))
+    if not corpus:
+        return rows
+    mine, *rest = corpus
+    total = mine.documents
+    label = f"corpus ({total} docs)"
+    refused = mine.count("refused")
+    ours_cell = f"{mine.count('imports')}/{total}" + (
+        f" ({refused} invalid document{'s' if refused != 1 else ''} refused)" if refused else ""
+    )
+    for what, value, cell in (
+        ("importable output", lambda r: f"{r.count('imports')}/{total}", ours_cell),
+        (
+            "every module imports",
+            lambda r: f"{r.every_module}/{total}",
+            f"{mine.every_module}/{total}",
+        ),
+        ("warnings logged", lambda r: str(r.warnings), str(mine.warnings)),
+    ):
+        for other in rest or [None]:
+            rows.append(
+                Row(f"{label}: {what}", cell, f"{other.tool}: {value(other)}" if other else "")
             )
     return rows
 

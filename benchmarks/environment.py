@@ -1,6 +1,7 @@
 """The benchmark's own environment under `.bench/` (gitignored), made on first use and cached.
 
-* `.bench/venv`: the baseline tools, pinned, isolated from the project's `.venv`.
+* `.bench/venv`: the baseline tools, pinned, isolated from the project's `.venv`, with what
+  their generated code needs to import.
 * `.bench/api.github.com.json`: GitHub's REST description, from the npm registry
   (`npm pack @octokit/openapi@23.0.2`), never committed.
 """
@@ -22,6 +23,9 @@ VENV = BENCH / "venv"
 BASELINE_PINS = (
     "openapi-python-client==0.29.1",
     "datamodel-code-generator==0.89.0",
+    # What their output needs at run time beyond their own dependencies (httpx, attrs,
+    # pydantic): datamodel-code-generator writes `EmailStr`, which needs pydantic[email].
+    "email-validator==2.4.0",
 )
 GITHUB_PACKAGE = "@octokit/openapi@23.0.2"
 GITHUB_MEMBER = "package/generated/api.github.com.json"

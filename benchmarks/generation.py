@@ -26,22 +26,41 @@ class Tool:
     label: str  # what it writes, for the table
     command: tuple[str, ...]
     out_is_file: bool = False  # {out} names a file (models.py) rather than a folder
+    # How its warnings are counted and its output imported (benchmarks/quality.py):
+    # "ours", "opc", "dcg" or "custom".
+    kind: str = "custom"
+    python: str = ""  # the interpreter its output is imported with (default: this one)
+    corpus_command: tuple[str, ...] = ()  # on the corpus (default: `command`)
+    corpus_out: str = ""  # what {out} names in a corpus job's folder ("": the folder itself)
+    corpus_entries: tuple[str, ...] = ()  # modules that must import for an output to count
+    in_corpus: bool = True
 
-    def argv(self, spec: Path, out: Path) -> list[str]:
+    def argv(self, spec: Path, out: Path, command: tuple[str, ...] = ()) -> list[str]:
         values = {"spec": str(spec), "out": str(out), "python": sys.executable}
-        return [part.format(**values) for part in self.command]
+        return [part.format(**values) for part in command or self.command]
+
+    @property
+    def interpreter(self) -> str:
+        return self.python or sys.executable
 
 
 OURS_PACKAGE = "github_api"
+CORPUS_PACKAGE = "corpus_api"  # ours on a corpus document
+CORPUS_CLIENT = "corpus_client"  # openapi-python-client's package on a corpus document
 
 
 def ours(package: str = OURS_PACKAGE) -> Tool:
+    # Not quiet: its summary line carries the warning count (CI=true keeps the list out).
+    generate = ("{python}", "-m", "generator", "generate", "--spec", "{spec}", "--out", "{out}",
+                "--package")  # fmt: skip
     return Tool(
         "ours",
         "models + client + server",
-        ("{python}", "-m", "generator", "generate", "--spec", "{spec}", "--out", "{out}",
-         "--package", package, "-q"),
-    )  # fmt: skip
+        (*generate, package),
+        kind="ours",
+        corpus_command=(*generate, CORPUS_PACKAGE),
+        corpus_entries=tuple(f"{CORPUS_PACKAGE}.{m}" for m in ("models", "client", "server")),
+    )
 
 
 def baselines(bin_dir: Path) -> list[Tool]:
@@ -50,18 +69,45 @@ def baselines(bin_dir: Path) -> list[Tool]:
     dcg = str(bin_dir / "datamodel-codegen")
     dcg_common = ("--input", "{spec}", "--input-file-type", "openapi", "--output", "{out}",
                   "--output-model-type", "pydantic_v2.BaseModel")  # fmt: skip
+    python = str(bin_dir / "python")
     return [
         Tool(
             "openapi-python-client",
             "client",
             (opc, "generate", "--path", "{spec}", "--output-path", "{out}", "--overwrite"),
+            kind="opc",
+            python=python,
+            corpus_command=(
+                opc,
+                "generate",
+                "--path",
+                "{spec}",
+                "--output-path",
+                "{out}",
+                "--meta",
+                "none",
+            ),
+            corpus_out=CORPUS_CLIENT,
+            corpus_entries=(CORPUS_CLIENT,),
         ),
-        Tool("datamodel-code-generator", "models (black+isort)", (dcg, *dcg_common), True),
+        Tool(
+            "datamodel-code-generator",
+            "models (black+isort)",
+            (dcg, *dcg_common),
+            True,
+            kind="dcg",
+            python=python,
+            corpus_out="models.py",
+            corpus_entries=("models",),
+        ),
         Tool(
             "datamodel-code-generator --formatters builtin",
             "models (builtin formatter)",
             (dcg, *dcg_common, "--formatters", "builtin"),
             True,
+            kind="dcg",
+            python=python,
+            in_corpus=False,  # the same models as above, formatted otherwise
         ),
     ]
 
@@ -92,6 +138,11 @@ def bench_noop_generate(command: list[str], cwd: Path, *, repeat: int) -> Measur
     env = {**os.environ, "CI": "true"}
     run_once(command, cwd=cwd, env=env)
     return measure("no-op generate", command, repeat=repeat, cwd=cwd, env=env)
+
+
+def output_of(work: Path, tool: Tool) -> Path:
+    """Where `tool`'s output on the benchmarked document is (a folder, or models.py)."""
+    return _out(work, tool)
 
 
 def _out(work: Path, tool: Tool) -> Path:

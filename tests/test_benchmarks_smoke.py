@@ -37,6 +37,16 @@ components:
       properties: {name: {type: string}}
 """
 
+# Not valid OpenAPI 3.0 (an operation needs a response): our generator refuses it.
+INVALID = """\
+openapi: 3.0.3
+info: {title: Invalid, version: 1.0.0}
+paths:
+  /x:
+    get:
+      responses: {}
+"""
+
 PYPROJECT = """\
 [[tool.openapi-contract.targets]]
 name = "tiny"
@@ -49,8 +59,15 @@ package = "tiny_api"
 def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
     (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    # The fake baseline writes a file where it is told to, as a generator would.
-    fake = "{python} -c 'import pathlib, sys; pathlib.Path(sys.argv[1]).mkdir()' {out}"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    (corpus / "invalid.yaml").write_text(INVALID, encoding="utf-8")
+    # The fake baseline writes a module where it is told to, as a generator would.
+    fake = (
+        "{python} -c 'import pathlib, sys; p = pathlib.Path(sys.argv[1]); p.mkdir(); "
+        '(p / "fake_module.py").write_text("VALUE = 1")\' {out}'
+    )
     noop = f"{sys.executable} -m generator generate -q --config {tmp_path / 'pyproject.toml'}"
     out = tmp_path / "reports"
     done = subprocess.run(
@@ -65,6 +82,9 @@ def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
             f"fake-generator={fake}",
             "--noop-command",
             noop,
+            "--corpus",
+            "--corpus-dir",
+            str(corpus),
             "--requests",
             "20",
             "--import-repeat",
@@ -94,6 +114,11 @@ def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
         "first call meta.get_api_version()",
         "client: one call, per request",
         "server: throughput",
+        "tiny.yaml: modules failing to import",
+        "tiny.yaml: warnings logged",
+        "corpus (2 docs): importable output",
+        "corpus (2 docs): every module imports",
+        "corpus (2 docs): warnings logged",
     ):
         assert row in table, row
     # The generated package really was written by our pipeline, with models, client and server.
@@ -109,6 +134,15 @@ def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
     assert report["noop_generate"]["ok"]
     assert [r["error"] for r in report["imports"]] == [None, None]
     assert {r["status"] for r in report["rows"]} <= {"", "pass", "FAIL"}
+    # Every module of each output was imported; ours printed its warning count.
+    assert [q["imports"]["failed"] for q in report["quality"]] == [0, 0]
+    assert report["quality"][0]["imports"]["modules"] > 10
+    assert report["quality"][1]["imports"]["modules"] == 1
+    assert report["quality"][0]["warnings"] == 0
+    # On the corpus, ours imports the valid document and refuses the invalid one.
+    mine, fake_tool = report["corpus"]["tools"]
+    assert (mine["importable"], mine["refused"], mine["documents"]) == (1, 1, 2)
+    assert (fake_tool["importable"], fake_tool["every_module_imports"]) == (2, 2)
 
 
 def test_a_failing_baseline_is_reported_not_fatal(tmp_path: Path) -> None:
