@@ -66,11 +66,7 @@ class OpenAIUpstream:
         except ApiError as exc:
             if 200 <= exc.status_code < 300:
                 raise UpstreamUnavailable("malformed client secret response") from None
-            raise UpstreamError(
-                exc.status_code,
-                exc.content_type or "application/octet-stream",
-                exc.response.content,
-            ) from None
+            raise _passed_through(exc) from None
         except SdkError as exc:
             raise UpstreamUnavailable(type(exc).__name__) from None
         session_id = str(getattr(reply.session, "id", ""))
@@ -82,11 +78,7 @@ class OpenAIUpstream:
                 body=sdp, content_type="application/sdp"
             )
         except ApiError as exc:
-            raise UpstreamError(
-                exc.status_code,
-                exc.content_type or "application/octet-stream",
-                exc.response.content,
-            ) from None
+            raise _passed_through(exc) from None
         except SdkError as exc:
             raise UpstreamUnavailable(type(exc).__name__) from None
         if not 200 <= raw.status_code < 300:
@@ -103,3 +95,10 @@ class OpenAIUpstream:
 
     async def aclose(self) -> None:
         await self.http.aclose()
+
+
+def _passed_through(exc: ApiError) -> UpstreamError:
+    """OpenAI's error as it came: status, content type and raw body, for verbatim pass-through."""
+    return UpstreamError(
+        exc.status_code, exc.content_type or "application/octet-stream", exc.response.content
+    )
