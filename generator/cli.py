@@ -11,11 +11,12 @@ import sys
 import sysconfig
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from generator import stamp
-from generator.config import Target, load_targets
-from generator.errors import EXIT_INVALID_SPEC, SpecError
+from generator.config import MODELS_ENGINES, Target, load_targets, models_engine
+from generator.errors import EXIT_INVALID_SPEC, Location, SpecError
 
 # The pipeline (datamodel-code-generator, jinja2, the validator) is imported only by commands
 # that generate, so that a no-op `make generate` answers in well under half a second.
@@ -27,7 +28,9 @@ def _targets(args: argparse.Namespace) -> list[Target]:
         package = args.package or "api_client"
         out = Path(args.out) if args.out else Path("generated") / package
         overlays = Path(args.overlays) if getattr(args, "overlays", None) else None
-        return [Target(package, spec, out, package, package.replace("_", "-"), overlays)]
+        engine = models_engine(args.models_engine, Location("--models-engine", ""))
+        target = Target(package, spec, out, package, package.replace("_", "-"), overlays)
+        return [replace(target, models_engine=engine)]
     targets = load_targets(Path(args.config))
     if args.target:
         targets = [t for t in targets if t.name in args.target]
@@ -194,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", help="output folder for --spec")
         p.add_argument("--package", help="import package name for --spec")
         p.add_argument("--overlays", help="overlay folder for --spec")
+        p.add_argument(
+            "--models-engine",
+            choices=MODELS_ENGINES,
+            default="native",
+            help="who writes the models for --spec (default: native)",
+        )
         p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
         p.add_argument(
             "-v", "--verbose", action="store_true", help="list every warning (also in CI)"

@@ -6,6 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from generator.errors import Location, Problem, SpecError
 
@@ -19,6 +20,22 @@ class Target:
     distribution: str  # the pip name
     overlay_dir: Path | None
     changelog: Path | None = None  # copied into the package as CHANGELOG.md (see `release`)
+    # Who writes the Pydantic models: the native engine (generator.emit.native_models, fast at
+    # any scale) or datamodel-code-generator (pinned, used as a library).
+    models_engine: ModelsEngine = "native"
+
+
+ModelsEngine = Literal["native", "datamodel-code-generator"]
+MODELS_ENGINES: tuple[ModelsEngine, ...] = ("native", "datamodel-code-generator")
+
+
+def models_engine(value: object, where: Location) -> ModelsEngine:
+    for engine in MODELS_ENGINES:
+        if value == engine:
+            return engine
+    raise SpecError(
+        [Problem(f"models-engine must be one of {', '.join(MODELS_ENGINES)}, not {value!r}", where)]
+    )
 
 
 def load_targets(pyproject: Path) -> list[Target]:
@@ -49,6 +66,7 @@ def load_targets(pyproject: Path) -> list[Target]:
                 distribution=entry.get("distribution", entry["package"].replace("_", "-")),
                 overlay_dir=root / entry["overlays"] if "overlays" in entry else None,
                 changelog=root / entry["changelog"] if "changelog" in entry else None,
+                models_engine=models_engine(entry.get("models-engine", "native"), where),
             )
         )
     return targets

@@ -9,10 +9,12 @@ from typing import Any
 from generator.config import Target
 from generator.emit.client import emit_client
 from generator.emit.models import emit_models
+from generator.emit.native_models import emit_native_models
 from generator.emit.package import emit_package
 from generator.emit.server import emit_server
 from generator.formatting import format_files
 from generator.ir import Document, build_document
+from generator.ir.model_plan import build_model_plan
 from generator.loader import load_document
 from generator.schema_walk import HTTP_METHODS
 
@@ -36,7 +38,10 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     document = build_document(loaded)
     step("models", {"schemas": len(document.schemas)})
     files = emit_package(document, target)
-    files.update(emit_models(document, target.package))
+    if target.models_engine == "native":
+        files.update(emit_native_models(document, build_model_plan(document), target.package))
+    else:
+        files.update(emit_models(document, target.package))
     step("client", {"operations": len(document.operations), "resources": len(document.resources)})
     files.update(emit_client(document, target))
     step("server", {"operations": len(document.operations)})

@@ -3,13 +3,15 @@
 `python -m generator generate` (the CLI) runs on each of the 57 documents in
 `../shared/corpus/readme-oas-examples/` and on `tests/fixtures/edge-cases.yaml` (names that
 collide case-insensitively or are keywords, statuses such as 299, 520 and `4XX`, operations
-without tags or operationId, non-JSON and multipart bodies, an inexpressible discriminator
-narrowing). For each valid document:
+without tags or operationId, non-JSON and multipart bodies, an allOf that redefines an inherited
+property, a pattern Python cannot compile). For each valid document:
 
 - every operation of the document is kept: in the server's operation table, as an abstract
   handler, and as an operation of a client resource;
 - the models (every name in `models.__all__`, each model complete once its references are
-  resolved), the client with every resource module and its errors, and the server app import;
+  resolved) import and accept every example the document gives for a JSON body, except the few
+  it writes as JSON text (REJECTED_EXAMPLES); the client with every resource module and its
+  errors, and the server app import;
 - one `mypy --strict` run over all the generated packages finds no error.
 
 The two invalid documents are refused with a located error (file:line:column and the JSON
@@ -30,6 +32,8 @@ import pytest
 import yaml
 
 from generator.errors import EXIT_INVALID_SPEC
+from generator.ir import build_document
+from generator.loader import load_document
 from generator.loader.refs import resolve_pointer
 from generator.schema_walk import HTTP_METHODS
 from tests.conftest import CORPUS, ROOT
@@ -46,14 +50,19 @@ INVALID = {
 }
 # Warnings the generator must give (typed fallbacks), by document: pointer prefixes.
 EXPECTED_WARNINGS = {
-    "edge-cases.yaml": ["/components/schemas/Cat: `Cat` narrows", "/components/schemas/Dog: `Dog`"],
+    "edge-cases.yaml": [
+        "/components/schemas/Kitten: `Kitten` changes the inherited property `kind` of `Cat`",
+        "/components/schemas/Pet/properties/nickname/pattern: pattern '^\\\\p{L}+$' is not",
+    ],
 }
 
 # Run in one interpreter for all packages: imports everything, prints one JSON line per package.
 _IMPORT_ALL = r"""
-import importlib, json, pkgutil, sys
+import importlib, json, pkgutil, sys, typing
+from pydantic import TypeAdapter, ValidationError
 
-for package in sys.argv[1:]:
+examples = json.loads(open(sys.argv[1], encoding="utf-8").read())
+for package in sys.argv[2:]:
     models = importlib.import_module(package + ".models")
     incomplete = []
     for name in models.__all__:
@@ -61,6 +70,14 @@ for package in sys.argv[1:]:
         complete = getattr(value, "__pydantic_complete__", True)
         if complete is not True and value.model_rebuild() is not True:
             incomplete.append(name)
+    namespace = {"Any": typing.Any, "Literal": typing.Literal}
+    namespace.update((name, getattr(models, name)) for name in models.__all__)
+    rejected = []
+    for annotation, value, pointer in examples.get(package, []):
+        try:
+            TypeAdapter(eval(annotation, namespace)).validate_python(value)
+        except ValidationError:
+            rejected.append(pointer)
     importlib.import_module(package + ".client.errors")
     client = importlib.import_module(package + ".client")
     client.Client("http://localhost")
@@ -78,8 +95,35 @@ for package in sys.argv[1:]:
         "client_operations": specs,
         "server_operations": sorted(app.OPERATIONS),
         "handlers": sorted(handlers.Handlers.__abstractmethods__),
+        "rejected_examples": rejected,
     }))
 """
+
+
+# The document's own examples that its schemas reject: it gives these bodies as JSON text (a
+# string) where the schema says array or object, to exercise tools' handling of such examples.
+REJECTED_EXAMPLES = {
+    "3.0/request-examples.json": sorted(
+        f"/paths/~1requestBody-primitive-example/{method}/{where}/content/application~1json"
+        f"/examples/{pet}/value"
+        for method in ("put", "patch")
+        for where in ("requestBody", "responses/200")
+        for pet in ("cat", "dog")
+    ),
+}
+
+
+def _json_examples(spec: Path) -> list[tuple[str, object, str]]:
+    """(type annotation, example value, pointer) of every example of a JSON body."""
+    document = build_document(load_document(spec))
+    found = []
+    for op in document.operations:
+        bodies = [m for r in op.responses for m in r.content]
+        bodies += list(op.request_body.content) if op.request_body else []
+        for media in bodies:
+            if media.kind == "json" and media.type.expr != "Any":
+                found += [(media.type.annotation, e.value, e.pointer) for e in media.examples]
+    return found
 
 
 def _package(rel: str) -> str:
@@ -155,9 +199,14 @@ def test_every_corpus_document_generates_packages_that_import_and_pass_mypy_stri
         generated[rel] = packages[rel]
     assert len(generated) == 56  # the 55 valid corpus documents and the edge cases
 
-    # Import every package: models, client (every resource, the errors), server stubs.
+    # Import every package: models, client (every resource, the errors), server stubs; and
+    # validate every example the document gives for a JSON body against its generated type.
+    examples = {p: _json_examples(documents[rel]) for rel, p in generated.items()}
+    assert sum(map(len, examples.values())) >= 30  # the corpus gives 34: the check is not empty
+    examples_file = tmp_path / "examples.json"
+    examples_file.write_text(json.dumps(examples), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-c", _IMPORT_ALL, *generated.values()],
+        [sys.executable, "-c", _IMPORT_ALL, str(examples_file), *generated.values()],
         cwd=tmp_path,
         env={"PYTHONPATH": os.pathsep.join(str(tmp_path / p) for p in generated.values())},
         capture_output=True,
@@ -174,6 +223,7 @@ def test_every_corpus_document_generates_packages_that_import_and_pass_mypy_stri
         assert report["client_operations"] == operations, rel  # no operation dropped
         assert len(report["server_operations"]) == operations, rel
         assert report["server_operations"] == report["handlers"], rel
+        assert sorted(report["rejected_examples"]) == REJECTED_EXAMPLES.get(rel, []), rel
 
     # One mypy --strict run over every generated package (models, client, server).
     done = subprocess.run(

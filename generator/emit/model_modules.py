@@ -1,14 +1,16 @@
-"""Split datamodel-code-generator's one models module into a lazily loaded `models/` package.
+"""Split the models into a lazily loaded `models/` package.
 
-A rendering concern, driven only by the code datamodel-code-generator wrote (the spec decisions
+The native emitter hands over its definitions as units (`split_units`); datamodel-code-generator's
+one module is cut into the same units from its syntax tree first (`split_models`).
+
+A rendering concern, driven only by the definitions and their references (the spec decisions
 are all in the intermediate model):
 
 - Every top-level definition is grouped under the schema it belongs to: a schema's own class, and
-  the nested classes datamodel-code-generator derives from it (its FullPath naming prefixes them
-  with the schema's name, `ChattyToolDefinitionFunction`; the longest schema name that prefixes a
-  class wins).
+  the nested classes derived from it (both engines prefix them with the schema's name,
+  `ChattyToolDefinitionFunction`; the longest schema name that prefixes a class wins).
 - Groups that reference each other cyclically (a strongly connected component of the graph of
-  class references read from the AST) share one module, so modules import each other acyclically.
+  class references) share one module, so modules import each other acyclically.
 - One private module per group (`_realtime_token_response.py`: deterministic, unique
   case-insensitively) holds its definitions, imports what it uses from the other modules, and
   ends with the `model_rebuild()` calls of the classes it owns.
@@ -39,16 +41,18 @@ _MAX_MODULE_NAME = 80
 
 
 @dataclass
-class _Unit:
+class Unit:
+    """One top-level definition (or several sharing a statement): its names, source, references."""
+
     names: list[str]
     text: str
     refs: set[str] = field(default_factory=set)
 
 
 @dataclass
-class _Parsed:
+class Parsed:
     imports: list[str]
-    units: list[_Unit]
+    units: list[Unit]
     rebuilds: dict[str, list[str]]  # class name -> its model_rebuild() statements
 
 
@@ -60,14 +64,25 @@ def split_models(
     `tree` is `ast.parse(code)`.
     """
     header, parsed = _parse(code, tree)
-    base = f"{package}/models"
     if parsed is None:  # something unexpected: one module, still loaded lazily
+        base = f"{package}/models"
         names = _defined_names(tree)
         lazy = _init(header, package, title, dict.fromkeys(names, "_models"))
         return {f"{base}/_models.py": code, f"{base}/__init__.py": lazy}
+    return split_units(header, parsed, package, schema_names, title)
+
+
+def split_units(
+    header: str, parsed: Parsed, package: str, schema_names: list[str], title: str
+) -> dict[str, str]:
+    """The models package of definitions already cut into units (names, text, references).
+
+    `parsed.units` come in an order that defines a class's bases before the class.
+    """
+    base = f"{package}/models"
     defined = {name: unit for unit in parsed.units for name in unit.names}
     owner = _owners(parsed.units, schema_names)
-    groups: dict[str, list[_Unit]] = {}
+    groups: dict[str, list[Unit]] = {}
     for unit in parsed.units:
         groups.setdefault(owner[unit.names[0]], []).append(unit)
     edges = {
@@ -85,8 +100,8 @@ def split_models(
             module_of_group[group] = module
     module_of_name = {name: module_of_group[owner[name]] for name in defined}
 
-    units_of_module: dict[str, list[_Unit]] = {}
-    for unit in parsed.units:  # in datamodel-code-generator's order, which defines before use
+    units_of_module: dict[str, list[Unit]] = {}
+    for unit in parsed.units:  # in the given order, which defines before use
         units_of_module.setdefault(module_of_group[owner[unit.names[0]]], []).append(unit)
     files: dict[str, str] = {}
     for module, units in units_of_module.items():
@@ -107,7 +122,7 @@ def split_models(
     return files
 
 
-def _parse(code: str, tree: ast.Module) -> tuple[str, _Parsed | None]:
+def _parse(code: str, tree: ast.Module) -> tuple[str, Parsed | None]:
     lines = code.splitlines()
     header_lines = []
     for line in lines:
@@ -116,7 +131,7 @@ def _parse(code: str, tree: ast.Module) -> tuple[str, _Parsed | None]:
         header_lines.append(line)
     header = "\n".join(header_lines)
     imports: list[str] = []
-    units: list[_Unit] = []
+    units: list[Unit] = []
     rebuilds: dict[str, list[str]] = {}
 
     def source(node: ast.stmt) -> str:
@@ -127,12 +142,12 @@ def _parse(code: str, tree: ast.Module) -> tuple[str, _Parsed | None]:
         if isinstance(node, ast.Import | ast.ImportFrom):
             imports.append(source(node))
         elif isinstance(node, ast.ClassDef):
-            units.append(_Unit([node.name], source(node)))
+            units.append(Unit([node.name], source(node)))
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if not all(isinstance(t, ast.Name) for t in targets):
                 return header, None
-            units.append(_Unit([t.id for t in targets if isinstance(t, ast.Name)], source(node)))
+            units.append(Unit([t.id for t in targets if isinstance(t, ast.Name)], source(node)))
         elif _rebuilt_class(node) is not None:
             rebuilds.setdefault(_rebuilt_class(node) or "", []).append(source(node))
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
@@ -151,7 +166,7 @@ def _parse(code: str, tree: ast.Module) -> tuple[str, _Parsed | None]:
                 for n in ast.walk(node)
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in names
             } - set(unit.names)
-    return header, _Parsed(imports, units, rebuilds)
+    return header, Parsed(imports, units, rebuilds)
 
 
 def _rebuilt_class(node: ast.stmt) -> str | None:
@@ -178,7 +193,7 @@ def _defined_names(tree: ast.Module) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _owners(units: list[_Unit], schema_names: list[str]) -> dict[str, str]:
+def _owners(units: list[Unit], schema_names: list[str]) -> dict[str, str]:
     """Each defined name -> the group it joins.
 
     A schema is its own group. Any other class (one datamodel-code-generator derived) joins the

@@ -8,7 +8,8 @@ class ContractModel(BaseModel):
     """A schema object. Unknown properties are kept, as JSON Schema allows them by default.
 
     Fields are populated by their Python name or by the name the document gives them, and
-    serialised by the document's name (`model_dump(by_alias=True)`).
+    serialised by the document's name (`model_dump(by_alias=True)`). A `pattern` is checked with
+    Python's `re`, the engine the generator verified it compiles with.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")

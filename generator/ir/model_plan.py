@@ -1,0 +1,801 @@
+"""The models as declarations: every JSON Schema decision of the native models emitter, made once.
+
+The native emitter (generator.emit.native_models) only renders what this module decides:
+
+- every named schema of the document (components and hoisted inline schemas, `Document.schemas`)
+  becomes exactly one declaration under its Python name: a model class for an object, a `StrEnum`
+  or `IntEnum` for a named enum of strings or integers, a `RootModel` for anything else;
+- an inline object inside a schema becomes a nested model named by where it stands
+  (`Pet` + `owner` -> `PetOwner`, items of a list `...Item`, values of a map `...Value`, union
+  branches `...Option1`); inline enums and constants are `Literal[...]`;
+- `allOf` whose one reference is a model becomes a subclass when the other parts add properties
+  without redefining inherited ones; any other `allOf` repeats the properties of its parts (a typed
+  fallback, warned when a subclass was impossible);
+- `oneOf`/`anyOf` are unions; validation keywords become pydantic `Field` constraints; formats
+  that pydantic parses without loss become their Python types (`date-time` -> `datetime`);
+- readOnly and writeOnly properties are optional, so one model parses both directions;
+- what cannot be expressed (a `pattern` Python cannot compile, a `$ref` outside the document's
+  schemas) is a warning with its JSON pointer and a typed fallback, never a crash.
+
+Declarations come in an order where a class's bases and a root model's type are defined before it
+(the only expressions Python evaluates at class creation); field annotations are lazy
+(`from __future__ import annotations`).
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeGuard
+
+from generator.errors import join_pointer
+from generator.ir.model import Document, Warning_
+from generator.ir.naming import RESERVED_CLASS_NAMES, NameRegistry, pascal
+from generator.ir.schemas import COMPONENT_PREFIX
+
+# Names a field must not take: pydantic's own attributes (`model_config`, `json`, `copy`...).
+_MODEL_ATTRIBUTES = frozenset(
+    {
+        "copy",
+        "dict",
+        "json",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "construct",
+        "schema",
+        "schema_json",
+        "validate",
+        "update_forward_refs",
+    }
+)
+_PY_TYPES = {
+    "string": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "null": "None",
+}
+# Formats pydantic parses into a Python value and writes back as the same text.
+_STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "binary": "bytes"}
+_LITERAL_TYPES = (str, int, bool)
+_MAX_LITERAL = 200  # longer enums are typed by their base type (a Literal that size helps no one)
+
+
+@dataclass(frozen=True)
+class FieldDecl:
+    name: str  # the Python attribute
+    alias: str | None  # the document's name when it differs
+    annotation: str  # the full annotation, `| None` included when null is admitted
+    required: bool
+    default: str | None  # Python source of the default of an optional field
+    constraints: tuple[tuple[str, str], ...]  # pydantic Field keyword -> Python source
+    description: str
+
+
+@dataclass(frozen=True)
+class ClassDecl:
+    name: str
+    bases: tuple[str, ...]  # model bases; empty for the package's base model
+    fields: tuple[FieldDecl, ...]
+    description: str
+    forbid_extra: bool
+    refs: frozenset[str]  # model names its annotations use
+    kind: Literal["class"] = "class"
+
+
+@dataclass(frozen=True)
+class EnumDecl:
+    name: str
+    base: Literal["StrEnum", "IntEnum"]
+    members: tuple[tuple[str, str], ...]  # member name -> Python source of its value
+    description: str
+    refs: frozenset[str] = frozenset()
+    kind: Literal["enum"] = "enum"
+
+
+@dataclass(frozen=True)
+class RootDecl:
+    name: str
+    annotation: str
+    description: str
+    refs: frozenset[str]
+    python_re: bool = False  # its type checks a pattern: the model needs Python's `re` engine
+    # The root type names a model defined later (a cycle): `RootModel[Any]` with `root: <type>`
+    deferred: bool = False
+    kind: Literal["root"] = "root"
+
+
+Decl = ClassDecl | EnumDecl | RootDecl
+
+
+@dataclass(frozen=True)
+class ModelPlan:
+    decls: tuple[Decl, ...]  # in definition order
+    rebuild: frozenset[str]  # classes whose annotations refer to themselves or a later model
+
+
+@dataclass
+class _Type:
+    """A translated schema: its annotation (without None) and whether null is admitted."""
+
+    expr: str
+    refs: set[str] = field(default_factory=set)
+    nullable: bool = False
+
+    @property
+    def annotation(self) -> str:
+        if self.nullable and self.expr not in ("Any", "None"):
+            return f"{self.expr} | None"
+        return self.expr
+
+
+_ANY = "Any"
+
+
+def build_model_plan(doc: Document) -> ModelPlan:
+    return _Planner(doc).plan()
+
+
+class _Planner:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.v30 = doc.openapi.startswith("3.0")
+        self.schemas = {s.python_name: s for s in doc.schemas}
+        self.names = NameRegistry(RESERVED_CLASS_NAMES | _CAPITALISED_BUILTINS, suffix="Model")
+        for s in doc.schemas:
+            self.names.claim(s.python_name, ("schema", s.python_name))
+        self.decls: dict[str, Decl] = {}
+        self.pointers: dict[str, str] = {}
+        self.by_ref: dict[str, str] = {}  # a deep `$ref` -> the model it became
+        self.class_names: set[str] = set()  # names that are (or will be) model classes
+        for s in doc.schemas:
+            if self._is_class(s.schema):
+                self.class_names.add(s.python_name)
+
+    # -- declarations ------------------------------------------------------------------------
+
+    def plan(self) -> ModelPlan:
+        for s in self.doc.schemas:
+            self._declare(s.python_name, s.schema, s.source_pointer)
+        return self._ordered()
+
+    def _warn(self, message: str, pointer: str) -> None:
+        self.doc.warnings.append(Warning_(message, pointer))
+
+    def _is_class(self, schema: Any) -> bool:
+        """Whether a schema is a model class (an object with properties or an allOf of objects)."""
+        if not isinstance(schema, dict) or ("$ref" in schema and len(schema) == 1):
+            return False
+        if any(k in schema for k in ("enum", "const")):
+            return False
+        if "properties" in schema:
+            return True
+        if any(k in schema for k in ("oneOf", "anyOf", "items")):
+            return False
+        if isinstance(schema.get("allOf"), list):
+            parts = schema["allOf"]
+            return all(isinstance(p, dict) for p in parts) and any(
+                self._class_ref(p) is not None or self._is_class(p) or p.get("type") == "object"
+                for p in parts
+            )
+        return schema.get("type") == "object" and not isinstance(
+            schema.get("additionalProperties"), dict
+        )
+
+    def _is_free_form(self, schema: dict[str, Any]) -> bool:
+        """`{type: object}` with nothing to model: a dict inline, a class only when named."""
+        return "properties" not in schema and "allOf" not in schema
+
+    def _declare(self, name: str, schema: Any, pointer: str) -> None:
+        self.pointers[name] = pointer
+        description = _description(schema)
+        if self._is_class(schema):
+            self.decls[name] = self._class(name, schema, pointer)
+            return
+        enum = self._enum(name, schema)
+        if enum is not None:
+            self.decls[name] = enum
+            return
+        root = self._type(schema, name, pointer)
+        annotation = _annotated(root.annotation, self._applicable(root, schema, pointer))
+        self.decls[name] = RootDecl(
+            name, annotation, description, frozenset(root.refs), python_re="pattern=" in annotation
+        )
+
+    def _enum(self, name: str, schema: Any) -> EnumDecl | None:
+        if not isinstance(schema, dict) or not isinstance(schema.get("enum"), list):
+            return None
+        values = schema["enum"]
+        if not values or len(values) > _MAX_LITERAL:
+            return None
+        if all(isinstance(v, str) for v in values):
+            base: Literal["StrEnum", "IntEnum"] = "StrEnum"
+        elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            base = "IntEnum"
+        else:
+            return None
+        if _nullable(schema, self.v30):
+            return None  # a RootModel of `Literal[...] | None` says it better
+        members = NameRegistry(frozenset({"mro", "name", "value"}))
+        listed = []
+        for v in dict.fromkeys(values):
+            member = _member_name(v)
+            listed.append((members.claim(member), repr(v)))
+        return EnumDecl(name, base, tuple(listed), _description(schema))
+
+    def _class(self, name: str, schema: dict[str, Any], pointer: str) -> ClassDecl:
+        required: set[str] = set()
+        bases: list[str] = []
+        refs_in_allof: list[str] = []
+        merged_parts: list[tuple[dict[str, Any], str]] = []
+        for i, part in enumerate(schema.get("allOf") or []):
+            at = join_pointer(pointer, "allOf", i)
+            target = self._class_ref(part)
+            if target is not None:
+                refs_in_allof.append(target)
+            elif isinstance(part, dict):
+                merged_parts.append((part, at))
+        own = _own_properties(schema, pointer)
+        for part, at in merged_parts:
+            own.update({k: v for k, v in _own_properties(part, at).items() if k not in own})
+        required |= set(_required(schema))
+        for part, _ in merged_parts:
+            required |= set(_required(part))
+        inherited: dict[str, tuple[Any, str]] = {}
+        base_required: set[str] = set()
+        for target in refs_in_allof:
+            props, req = self._class_properties(target, set())
+            inherited.update({k: v for k, v in props.items() if k not in inherited})
+            base_required |= req
+        if len(refs_in_allof) == 1:
+            redefined = [
+                k
+                for k in own
+                if k in inherited
+                and _canonical_annotation(own[k][0]) != _canonical_annotation(inherited[k][0])
+            ]
+            newly_required = (required - base_required) & set(inherited)
+            if not redefined and not newly_required:
+                bases = refs_in_allof
+                own = {k: v for k, v in own.items() if k not in inherited}
+            else:
+                changed = sorted(set(redefined) | newly_required)
+                self._warn(
+                    f"`{name}` changes the inherited propert{'y' if len(changed) == 1 else 'ies'}"
+                    f" {', '.join(f'`{c}`' for c in changed)} of `{refs_in_allof[0]}`; the model "
+                    f"repeats the properties of `{refs_in_allof[0]}` instead of subclassing it "
+                    "(typed fallback)",
+                    pointer,
+                )
+        if not bases:
+            for key, value in inherited.items():
+                own.setdefault(key, value)
+            # Inherited properties first, in the order the parts give them.
+            own = {**{k: own[k] for k in inherited}, **{k: v for k, v in own.items()}}
+            required |= base_required
+        fields, refs = self._fields(name, own, required)
+        refs |= set(bases)
+        return ClassDecl(
+            name,
+            tuple(bases),
+            tuple(fields),
+            _description(schema),
+            schema.get("additionalProperties") is False,
+            frozenset(refs),
+        )
+
+    def _class_ref(self, part: Any) -> str | None:
+        """The model class an allOf part refers to by `$ref`, if it is one."""
+        if not isinstance(part, dict) or not isinstance(part.get("$ref"), str):
+            return None
+        target = self._ref_name(part["$ref"])
+        return target if target in self.class_names else None
+
+    def _class_properties(
+        self, name: str, seen: set[str]
+    ) -> tuple[dict[str, tuple[Any, str]], set[str]]:
+        """Every property (with inherited ones) and the required names of the model `name`."""
+        if name in seen:
+            return {}, set()
+        seen.add(name)
+        named = self.schemas.get(name)
+        if named is None or not isinstance(named.schema, dict):
+            return {}, set()
+        schema, pointer = named.schema, named.source_pointer
+        props: dict[str, tuple[Any, str]] = {}
+        required = set(_required(schema))
+        for i, part in enumerate(schema.get("allOf") or []):
+            target = self._class_ref(part)
+            if target is not None:
+                p, r = self._class_properties(target, seen)
+            elif isinstance(part, dict):
+                p, r = (
+                    _own_properties(part, join_pointer(pointer, "allOf", i)),
+                    set(_required(part)),
+                )
+            else:
+                continue
+            props.update({k: v for k, v in p.items() if k not in props})
+            required |= r
+        props.update(_own_properties(schema, pointer))
+        return props, required
+
+    def _fields(
+        self, owner: str, properties: dict[str, tuple[Any, str]], required: set[str]
+    ) -> tuple[list[FieldDecl], set[str]]:
+        attrs = NameRegistry(frozenset())
+        refs: set[str] = set()
+        fields = []
+        typed: list[tuple[str, Any, str, _Type]] = []
+        for prop, (schema, at) in properties.items():
+            t = self._type(schema, owner + pascal(prop, "Field"), at)
+            typed.append((prop, schema, at, t))
+            refs |= t.refs
+        # A field must not take a name its class's annotations use (`date: date` breaks both
+        # pydantic and mypy), nor a keyword, nor a name pydantic's BaseModel defines.
+        used = _names_in(" ".join(t.expr for *_, t in typed))
+        for prop, schema, at, t in typed:
+            python = _field_name(prop, used)
+            python = attrs.claim(python)
+            is_required = prop in required and not _read_or_write_only(schema)
+            default = None
+            constraints = self._applicable(t, schema, at)
+            if not is_required:
+                default = _default_source(schema, t) or "None"
+            annotation = t.annotation
+            if not is_required and default == "None" and not annotation.endswith("| None"):
+                annotation = annotation if annotation in ("Any", "None") else annotation + " | None"
+            fields.append(
+                FieldDecl(
+                    python,
+                    prop if python != prop else None,
+                    annotation,
+                    is_required,
+                    default,
+                    constraints,
+                    _description(schema),
+                )
+            )
+        return fields, refs
+
+    # -- types --------------------------------------------------------------------------------
+
+    def _type(self, schema: Any, context: str, pointer: str) -> _Type:
+        """The type of `schema`; nested models it needs are declared, named from `context`."""
+        if not isinstance(schema, dict):
+            return _Type(_ANY)
+        nullable = _nullable(schema, self.v30)
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return self._with_null(self._ref_type(ref, context, pointer), nullable)
+        if "const" in schema:
+            return self._with_null(_literal([schema["const"]]) or _Type(_ANY), nullable)
+        if isinstance(schema.get("enum"), list):
+            values = [v for v in schema["enum"] if v is not None]
+            found = _literal(values) if len(values) <= _MAX_LITERAL else None
+            if found is not None:
+                return self._with_null(found, nullable or None in schema["enum"])
+        for key in ("oneOf", "anyOf"):
+            if isinstance(schema.get(key), list) and not self._is_class(schema):
+                return self._with_null(self._union(schema, key, context, pointer), nullable)
+        parts = schema.get("allOf")
+        if isinstance(parts, list) and "properties" not in schema:
+            dicts = [p for p in parts if isinstance(p, dict)]
+            if len(dicts) == 1:  # `allOf: [{$ref}]` beside a description: the referenced type
+                inner = self._type(dicts[0], context, join_pointer(pointer, "allOf", 0))
+                return self._with_null(inner, nullable)
+        if self._is_class(schema):
+            if self._is_free_form(schema):
+                return self._with_null(_Type("dict[str, Any]"), nullable)
+            name = self._nested(context, schema, pointer)
+            return self._with_null(_Type(name, {name}), nullable)
+        declared = schema.get("type")
+        if isinstance(declared, list):
+            kinds = [k for k in declared if k != "null"]
+            nullable = nullable or len(kinds) < len(declared)
+            if len(kinds) != 1:
+                branches = [self._typed_as(schema, k, context, pointer) for k in kinds]
+                return self._with_null(_union_of(branches) if branches else _Type("None"), nullable)
+            declared = kinds[0]
+        if declared is None:
+            if "items" in schema:
+                declared = "array"
+            elif "additionalProperties" in schema:
+                declared = "object"
+            else:
+                return _Type(_ANY)
+        return self._with_null(self._typed_as(schema, declared, context, pointer), nullable)
+
+    def _typed_as(self, schema: dict[str, Any], kind: Any, context: str, pointer: str) -> _Type:
+        if kind == "array":
+            items = schema.get("items")
+            if isinstance(items, dict):
+                inner = self._type(items, context + "Item", join_pointer(pointer, "items"))
+                constraints = self._applicable(inner, items, join_pointer(pointer, "items"))
+                annotation = _annotated(inner.annotation, constraints)
+                return _Type(f"list[{annotation}]", inner.refs)
+            return _Type("list[Any]")
+        if kind == "object":
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict) and extra:
+                at = join_pointer(pointer, "additionalProperties")
+                inner = self._type(extra, context + "Value", at)
+                annotation = _annotated(inner.annotation, self._applicable(inner, extra, at))
+                return _Type(f"dict[str, {annotation}]", inner.refs)
+            return _Type("dict[str, Any]")
+        if kind == "string":
+            fmt = schema.get("format")
+            return _Type(_STRING_FORMATS.get(fmt, "str") if isinstance(fmt, str) else "str")
+        if isinstance(kind, str) and kind in _PY_TYPES:
+            return _Type(_PY_TYPES[kind])
+        return _Type(_ANY)
+
+    def _union(self, schema: dict[str, Any], key: str, context: str, pointer: str) -> _Type:
+        branches = []
+        siblings = {k: v for k, v in schema.items() if k in ("type", "nullable")}
+        options = [b for b in schema[key] if isinstance(b, dict)]
+        nullable = False
+        for i, branch in enumerate(schema[key]):
+            if not isinstance(branch, dict):
+                continue
+            if branch.get("type") == "null" and len(branch) <= 2:
+                nullable = True
+                continue
+            if not any(k in branch for k in ("$ref", "type", "properties", "items", "enum", "const",
+                                              "oneOf", "anyOf", "allOf")):  # fmt: skip
+                # A branch of constraints only (`required: [...]`): the type is the parent's.
+                branch = {**siblings, **branch}
+                if "type" not in branch:
+                    branches.append(_Type(_ANY))
+                    continue
+            suffix = f"Option{i + 1}" if len(options) > 1 else ""
+            branches.append(self._type(branch, context + suffix, join_pointer(pointer, key, i)))
+        result = _union_of(branches) if branches else _Type("None")
+        result.nullable = result.nullable or nullable
+        return result
+
+    def _with_null(self, t: _Type, nullable: bool) -> _Type:
+        if nullable:
+            t.nullable = True
+        return t
+
+    def _ref_name(self, ref: str) -> str | None:
+        if ref.startswith(COMPONENT_PREFIX):
+            rest = ref[len(COMPONENT_PREFIX) :]
+            if "/" not in rest:
+                name = rest.replace("~1", "/").replace("~0", "~")
+                return name if name in self.schemas else None
+        return None
+
+    def _ref_type(self, ref: str, context: str, pointer: str) -> _Type:
+        name = self._ref_name(ref)
+        if name is not None:
+            # A model class cannot hold null itself: a nullable schema it models admits None
+            # where it is used (OpenAPI 3.0 `nullable-simple-user`).
+            target = self.schemas[name].schema
+            nullable = name in self.class_names and isinstance(target, dict)
+            return _Type(name, {name}, nullable and _nullable(target, self.v30))
+        if ref in self.by_ref:
+            done = self.by_ref[ref]  # "" while it is being translated: a cycle, typed as Any
+            return _Type(done, {done}) if done else _Type(_ANY)
+        target, at = self._resolve(ref)
+        if target is None:
+            self._warn(f"`$ref` {ref} is not a schema of this document; typed as Any", pointer)
+            return _Type(_ANY)
+        # A reference into a schema (`#/components/schemas/Pet/properties/owner`): its own model.
+        owner = ref[len(COMPONENT_PREFIX) :].split("/", 1)[0]
+        stem = owner + pascal(ref.rsplit("/", 1)[-1], "Model")
+        self.by_ref[ref] = ""  # provisional: a cycle through this reference stays finite
+        t = self._type(target, stem, at)
+        if len(t.refs) == 1 and t.expr in t.refs:
+            self.by_ref[ref] = t.expr
+        else:
+            del self.by_ref[ref]
+        return t
+
+    def _resolve(self, ref: str) -> tuple[Any, str]:
+        if not ref.startswith(COMPONENT_PREFIX):
+            return None, ""
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in ref[2:].split("/")]
+        named = self.schemas.get(tokens[2]) if len(tokens) > 2 else None
+        if named is None:
+            return None, ""
+        node: Any = named.schema
+        for token in tokens[3:]:
+            if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            elif isinstance(node, dict) and token in node:
+                node = node[token]
+            else:
+                return None, ""
+        return node, join_pointer(named.source_pointer, *tokens[3:])
+
+    def _nested(self, context: str, schema: dict[str, Any], pointer: str) -> str:
+        name = self.names.claim(pascal(context, "Model"), ("nested", pointer))
+        if name not in self.decls and name not in self.class_names:
+            self.class_names.add(name)
+            self._declare(name, schema, pointer)
+        return name
+
+    # -- constraints ------------------------------------------------------------------------
+
+    def _applicable(self, t: _Type, schema: Any, pointer: str) -> tuple[tuple[str, str], ...]:
+        """The constraints of a schema typed `t`: none on a union (pydantic cannot apply them)."""
+        if len(_split_union(t.expr)) > 1 or t.expr == _ANY:
+            return ()
+        return self._constraints(schema, pointer)
+
+    def _constraints(self, schema: Any, pointer: str) -> tuple[tuple[str, str], ...]:
+        if not isinstance(schema, dict) or "$ref" in schema:
+            return ()
+        found: list[tuple[str, str]] = []
+        kinds = schema.get("type")
+        kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+        numeric = bool(kinds & {"integer", "number"})
+        plain_string = not schema.get("enum") and "const" not in schema
+        if kinds & {"string"} and plain_string and schema.get("format") not in _STRING_FORMATS:
+            for key, kw in (("minLength", "min_length"), ("maxLength", "max_length")):
+                if _is_count(schema.get(key)):
+                    found.append((kw, repr(schema[key])))
+            pattern = schema.get("pattern")
+            if isinstance(pattern, str):
+                if _compiles(pattern):
+                    found.append(("pattern", repr(pattern)))
+                else:
+                    self._warn(
+                        f"pattern {pattern!r} is not a regular expression Python can "
+                        "compile; the model does not check it (typed fallback: str)",
+                        join_pointer(pointer, "pattern"),
+                    )
+        if kinds & {"array"}:
+            for key, kw in (("minItems", "min_length"), ("maxItems", "max_length")):
+                if _is_count(schema.get(key)):
+                    found.append((kw, repr(schema[key])))
+        if numeric and not schema.get("enum") and "const" not in schema:
+            low, high = schema.get("minimum"), schema.get("maximum")
+            ex_low, ex_high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+            if _is_number(low):
+                found.append(("gt" if ex_low is True else "ge", repr(low)))
+            if _is_number(high):
+                found.append(("lt" if ex_high is True else "le", repr(high)))
+            if _is_number(ex_low):  # OpenAPI 3.1: a bound of its own
+                found.append(("gt", repr(ex_low)))
+            if _is_number(ex_high):
+                found.append(("lt", repr(ex_high)))
+            multiple = schema.get("multipleOf")
+            if _is_number(multiple) and multiple > 0:
+                found.append(("multiple_of", repr(multiple)))
+        return tuple(found)
+
+    # -- order --------------------------------------------------------------------------------
+
+    def _ordered(self) -> ModelPlan:
+        """Depth-first over every reference, then bases and root types moved before their users."""
+        names = list(self.decls)
+        deps = {n: sorted(d.refs & self.decls.keys()) for n, d in self.decls.items()}
+        position: dict[str, int] = {}
+        for root in names:
+            if root in position:
+                continue
+            stack: list[tuple[str, int]] = [(root, 0)]
+            visiting = {root}
+            while stack:
+                node, i = stack.pop()
+                if i < len(deps[node]):
+                    stack.append((node, i + 1))
+                    nxt = deps[node][i]
+                    if nxt not in position and nxt not in visiting:
+                        visiting.add(nxt)
+                        stack.append((nxt, 0))
+                    continue
+                position[node] = len(position)
+        order = sorted(names, key=position.__getitem__)
+        # Hard dependencies: a class's bases, a root model's type (evaluated at class creation).
+        decls = dict(self.decls)
+        for name in order:
+            d = decls[name]
+            if isinstance(d, RootDecl) and any(
+                position[r] >= position[name] for r in d.refs if r in position
+            ):
+                decls[name] = RootDecl(d.name, d.annotation, d.description, d.refs, deferred=True)
+        hard = {
+            n: [b for b in d.bases if b in decls]
+            if isinstance(d, ClassDecl)
+            else ([] if isinstance(d, EnumDecl) or d.deferred else sorted(d.refs & decls.keys()))
+            for n, d in decls.items()
+        }
+        placed: list[str] = []
+        done: set[str] = set()
+
+        def place(name: str, trail: set[str]) -> None:
+            if name in done:
+                return
+            trail.add(name)
+            for dep in sorted(hard[name], key=position.__getitem__):
+                if dep not in trail:
+                    place(dep, trail)
+            trail.discard(name)
+            done.add(name)
+            placed.append(name)
+
+        for name in order:
+            place(name, set())
+        index = {n: i for i, n in enumerate(placed)}
+        rebuild = frozenset(
+            n
+            for n, d in decls.items()
+            if isinstance(d, ClassDecl | RootDecl) and any(index[r] >= index[n] for r in deps[n])
+        )
+        return ModelPlan(tuple(decls[n] for n in placed), rebuild)
+
+
+# -- small pure helpers ------------------------------------------------------------------------
+
+_CAPITALISED_BUILTINS = frozenset(n for n in dir(builtins) if n[:1].isupper())
+_IDENT = re.compile(r"[^0-9a-zA-Z_]+")
+
+
+def _description(schema: Any) -> str:
+    if not isinstance(schema, dict):
+        return ""
+    text = schema.get("description") or schema.get("title") or ""
+    return text.strip() if isinstance(text, str) else ""
+
+
+def _nullable(schema: dict[str, Any], v30: bool) -> bool:
+    if v30 and schema.get("nullable") is True:
+        return True
+    declared = schema.get("type")
+    return declared == "null" or (isinstance(declared, list) and "null" in declared)
+
+
+def _required(schema: dict[str, Any]) -> list[str]:
+    value = schema.get("required")
+    return [r for r in value if isinstance(r, str)] if isinstance(value, list) else []
+
+
+def _own_properties(schema: Any, pointer: str) -> dict[str, tuple[Any, str]]:
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(props, dict):
+        return {}
+    at = join_pointer(pointer, "properties")
+    return {str(k): (v, join_pointer(at, str(k))) for k, v in props.items()}
+
+
+def _read_or_write_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and (
+        schema.get("readOnly") is True or schema.get("writeOnly") is True
+    )
+
+
+def _canonical_annotation(schema: Any) -> str:
+    """Two property schemas that type the same (annotations ignored)."""
+    from generator.ir.schemas import canonical
+
+    return canonical(schema)
+
+
+def _literal(values: list[Any]) -> _Type | None:
+    if not values or not all(isinstance(v, _LITERAL_TYPES) for v in values):
+        return None
+    return _Type(f"Literal[{', '.join(repr(v) for v in dict.fromkeys(values))}]")
+
+
+def _union_of(branches: list[_Type]) -> _Type:
+    exprs: list[str] = []
+    refs: set[str] = set()
+    nullable = False
+    for b in branches:
+        nullable = nullable or b.nullable
+        refs |= b.refs
+        if b.expr == _ANY:
+            return _Type(_ANY, refs, False)
+        for part in _split_union(b.expr):
+            if part == "None":
+                nullable = True
+            elif part not in exprs:
+                exprs.append(part)
+    if not exprs:
+        return _Type("None", refs)
+    return _Type(" | ".join(exprs), refs, nullable)
+
+
+def _split_union(expr: str) -> list[str]:
+    """The top-level members of `A | B[C | D]` -> [`A`, `B[C | D]`]."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(expr):
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(expr[start:i].strip())
+            start = i + 1
+    parts.append(expr[start:].strip())
+    return parts
+
+
+def _annotated(annotation: str, constraints: tuple[tuple[str, str], ...]) -> str:
+    if not constraints:
+        return annotation
+    args = ", ".join(f"{k}={v}" for k, v in constraints)
+    return f"Annotated[{annotation}, Field({args})]"
+
+
+def _names_in(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)) | {"Annotated", "Field", "Literal"}
+
+
+def _field_name(prop: str, used: set[str]) -> str:
+    name = _IDENT.sub("_", prop).strip("_")
+    if not name:
+        name = "field"
+    if name[0].isdigit():
+        name = f"field_{name}"
+    if prop.startswith("_") and name == prop.strip("_"):
+        name = f"field_{name}"  # pydantic keeps leading underscores private
+    if (
+        keyword.iskeyword(name)
+        or keyword.issoftkeyword(name)
+        or name in _MODEL_ATTRIBUTES
+        or name.startswith("model_")
+        or name in used
+    ):
+        name += "_"
+    return name
+
+
+def _member_name(value: str | int) -> str:
+    text = str(value)
+    name = _IDENT.sub("_", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)).strip("_").upper()
+    if not name:
+        name = "EMPTY" if text == "" else "VALUE"
+    if name[0].isdigit() or (isinstance(value, int) and str(value).startswith("-")):
+        name = ("VALUE_MINUS_" if str(value).startswith("-") else "VALUE_") + name
+    if keyword.iskeyword(name) or name.startswith("_"):
+        name = f"VALUE_{name}"
+    return name
+
+
+def _default_source(schema: Any, t: _Type) -> str | None:
+    """The Python source of a property's default when its type admits it, else None."""
+    if not isinstance(schema, dict) or "default" not in schema:
+        return None
+    value = schema["default"]
+    if value is None:
+        return None
+    expr = t.expr
+    if expr.startswith("Literal["):
+        return repr(value) if isinstance(value, _LITERAL_TYPES) and repr(value) in expr else None
+    checks: dict[str, tuple[type, ...]] = {
+        "str": (str,),
+        "int": (int,),
+        "float": (int, float),
+        "bool": (bool,),
+    }
+    kinds = checks.get(expr)
+    if kinds is None or not isinstance(value, kinds):
+        return None
+    if expr in ("int", "float") and isinstance(value, bool):
+        return None
+    return repr(float(value)) if expr == "float" and isinstance(value, int) else repr(value)
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return True
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_number(value: Any) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
