@@ -53,6 +53,22 @@ def test_inline_twins_of_components_use_the_component() -> None:
     )
 
 
+def test_a_free_form_inline_object_is_a_dict_not_a_free_form_component(tmp_path: Path) -> None:
+    ok = {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}
+    doc = build(
+        tmp_path,
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/accepted": {"get": {"responses": {"202": ok}}}},
+            "components": {"schemas": {"PublicEvent": {"title": "Public Event", "type": "object"}}},
+        },
+    )
+    assert response_types(doc, "/accepted")["202"] == [
+        ("application/json", "json", "dict[str, Any]")
+    ]
+
+
 def test_sdp_exchange_responses_by_media_kind() -> None:
     types = response_types(serviceai(), "/api/realtime/webrtc")
     assert types["200"] == [("application/sdp", "text", "str")]

@@ -373,3 +373,33 @@ def test_models_are_pydantic_models(tmp_path: Path) -> None:
     assert m.Text.model_validate("ab").root == "ab"
     with pytest.raises(ValidationError):
         m.Text.model_validate("abc")
+
+
+def test_a_primitive_component_types_the_fields_that_refer_to_it(tmp_path: Path) -> None:
+    g = _generate(
+        tmp_path,
+        {
+            "Alert": {
+                "type": "object",
+                "required": ["number"],
+                "properties": {
+                    "number": {"$ref": "#/components/schemas/AlertNumber"},
+                    "state": {"$ref": "#/components/schemas/State"},
+                    "label": {"type": "string", "enum": ["type", "json"]},
+                    "type": {"type": "string"},
+                },
+            },
+            "AlertNumber": {"type": "integer", "minimum": 1},
+            "State": {"type": ["string", "null"], "pattern": "^[a-z|]+$"},
+        },
+    )
+    m = g.models
+    alert = m.Alert.model_validate({"number": 3, "state": "open", "label": "type", "type": "x"})
+    assert alert.number == 3 and alert.state == "open" and alert.type == "x"
+    assert m.Alert.model_validate({"number": 1, "state": None}).state is None
+    for bad in ({"number": 0}, {"number": 1, "state": "Open"}):
+        with pytest.raises(ValidationError):
+            m.Alert.model_validate(bad)
+    assert m.AlertNumber.model_validate(2).root == 2  # the component itself is still a model
+    # A word inside a literal is not a name the class uses: `type` keeps its name.
+    assert "    type: str | None = None" in g.source("Alert")

@@ -474,9 +474,16 @@ class _Planner:
     def _ref_type(self, ref: str, context: str, pointer: str) -> _Type:
         name = self._ref_name(ref)
         if name is not None:
+            target = self.schemas[name].schema
+            if _is_primitive(target):
+                # A plain primitive component (`alert-number: integer`) is used as its type, as
+                # the operations use it: `alert.number` is an int, not a RootModel to unwrap.
+                at = self.schemas[name].source_pointer
+                inner = self._type(target, name, at)
+                constraints = self._applicable(inner, target, at)
+                return _Type(_annotated(inner.expr, constraints), set(), inner.nullable)
             # A model class cannot hold null itself: a nullable schema it models admits None
             # where it is used (OpenAPI 3.0 `nullable-simple-user`).
-            target = self.schemas[name].schema
             nullable = name in self.class_names and isinstance(target, dict)
             return _Type(name, {name}, nullable and _nullable(target, self.v30))
         if ref in self.by_ref:
@@ -666,6 +673,19 @@ def _own_properties(schema: Any, pointer: str) -> dict[str, tuple[Any, str]]:
     return {str(k): (v, join_pointer(at, str(k))) for k, v in props.items()}
 
 
+def _is_primitive(schema: Any) -> bool:
+    """A string, number, integer or boolean schema with no enum: a type, not a model."""
+    if not isinstance(schema, dict) or any(
+        k in schema for k in ("$ref", "enum", "const", "allOf", "oneOf", "anyOf", "not")
+    ):
+        return False
+    declared = schema.get("type")
+    if isinstance(declared, list):
+        kinds = [k for k in declared if k != "null"]
+        declared = kinds[0] if len(kinds) == 1 else None
+    return declared in ("string", "integer", "number", "boolean")
+
+
 def _read_or_write_only(schema: Any) -> bool:
     return isinstance(schema, dict) and (
         schema.get("readOnly") is True or schema.get("writeOnly") is True
@@ -705,16 +725,25 @@ def _union_of(branches: list[_Type]) -> _Type:
 
 
 def _split_union(expr: str) -> list[str]:
-    """The top-level members of `A | B[C | D]` -> [`A`, `B[C | D]`]."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(expr):
-        if ch in "[(":
+    """The top-level members of `A | B[C | D]` -> [`A`, `B[C | D]`] (string literals skipped)."""
+    parts, depth, start, quote, i = [], 0, 0, "", 0
+    while i < len(expr):
+        ch = expr[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[(":
             depth += 1
         elif ch in "])":
             depth -= 1
         elif ch == "|" and depth == 0:
             parts.append(expr[start:i].strip())
             start = i + 1
+        i += 1
     parts.append(expr[start:].strip())
     return parts
 
@@ -726,8 +755,13 @@ def _annotated(annotation: str, constraints: tuple[tuple[str, str], ...]) -> str
     return f"Annotated[{annotation}, Field({args})]"
 
 
+_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
 def _names_in(text: str) -> set[str]:
-    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)) | {"Annotated", "Field", "Literal"}
+    """The names annotations use (not the words inside their string literals)."""
+    code = re.sub(r"\b\w+=", "", _STRING_LITERAL.sub("", text))  # keyword names look nothing up
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", code)) | {"Annotated", "Field", "Literal"}
 
 
 def _field_name(prop: str, used: set[str]) -> str:

@@ -63,10 +63,14 @@ def _strip(node: Any) -> Any:
 
 
 def _is_structural(schema: Any) -> bool:
-    """Worth matching against components: objects, unions, enums (not bare primitives)."""
+    """Worth matching against components: objects, unions, enums (not bare primitives).
+
+    A free-form `{type: object}` is not: it is `dict[str, Any]` wherever it stands, never the
+    first free-form component of the document (GitHub's `public-event` is one).
+    """
     if not isinstance(schema, dict):
         return False
-    if schema.get("type") == "object" or any(k in schema for k in _COMPOSITE_KEYS):
+    if any(k in schema for k in _COMPOSITE_KEYS):
         return True
     return schema.get("type") == "array" and _is_structural(schema.get("items"))
 
