@@ -172,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.node() or 'machine'}: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}.",
         f"Document: `{_display(spec)}` ({spec.stat().st_size / 1e6:.1f} MB); generation runs per "
-        f"tool: {repeat} (median wall, median peak RSS of the process tree); "
+        f"tool: {repeat} (median wall; median peak RSS: the largest sum over the process and "
+        "its subprocesses alive together, sampled every 10 ms); "
         f"import probes: {import_repeat} fresh interpreters each (median); runtime: {requests} "
         "client requests, "
         f"{requests * 2} server requests per side.",

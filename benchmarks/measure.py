@@ -1,8 +1,10 @@
 """Run a command as a subprocess and measure its wall time and peak memory.
 
-Wall time is `time.perf_counter()` around the child's whole life. Peak memory is `ru_maxrss`
-from `os.wait4`: the largest resident set of the child or of any descendant it waited for
-(a formatter a generator runs as a subprocess counts, at its own peak, not summed).
+Wall time is `time.perf_counter()` around the child's whole life. Peak memory is the largest
+sum of the resident sets of the child and every descendant alive at the same moment (its own
+session), sampled from /proc every 10 ms: a formatter a generator runs beside itself adds to
+the generator's memory. `ru_maxrss` from `os.wait4` (the largest single process of the tree) is
+kept too, and is the floor of that figure (the sampler may miss a peak shorter than 10 ms).
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Sample:
     wall: float  # seconds
-    peak_rss: float  # MiB
+    peak_rss: float  # MiB: the process tree's largest summed resident set (see the docstring)
     returncode: int
+    max_process_rss: float = 0.0  # MiB: ru_maxrss, the largest single process of the tree
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Measurement:
                 {
                     "wall_s": round(s.wall, 4),
                     "peak_rss_mib": round(s.peak_rss, 1),
+                    "max_process_rss_mib": round(s.max_process_rss, 1),
                     "rc": s.returncode,
                 }
                 for s in self.samples
@@ -91,17 +95,57 @@ def run_once(
         )
         timer = threading.Timer(timeout, _kill_group, (proc.pid,))
         timer.start()
+        sampler = _TreeSampler(proc.pid)
+        sampler.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             timer.cancel()
+            sampler.stop()
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
     finally:
         if log is not None and not isinstance(out, int):
             out.close()
-    # Linux reports ru_maxrss in KiB.
-    return Sample(wall, usage.ru_maxrss / 1024, proc.returncode)
+    largest = usage.ru_maxrss / 1024  # Linux reports ru_maxrss in KiB
+    return Sample(wall, max(sampler.peak_mib, largest), proc.returncode, largest)
+
+
+class _TreeSampler(threading.Thread):
+    """The largest summed resident set of one session (the child and its descendants)."""
+
+    def __init__(self, session: int, interval: float = 0.01) -> None:
+        super().__init__(daemon=True)
+        self.session = session
+        self.interval = interval
+        self.peak_mib = 0.0
+        self._done = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak_mib = max(self.peak_mib, self._sum_mib())
+            self._done.wait(self.interval)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def _sum_mib(self) -> float:
+        total = 0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    stat = f.read()
+            except OSError:
+                continue  # the process ended meanwhile
+            # Fields after the command name (which may hold spaces): state ppid pgrp session...
+            fields = stat[stat.rfind(b")") + 2 :].split()
+            if int(fields[3]) == self.session:
+                total += int(fields[21]) * self._page  # rss, in pages
+        return total / 2**20
 
 
 def _kill_group(pid: int) -> None:

@@ -177,3 +177,17 @@ def test_a_failing_baseline_is_reported_not_fatal(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "broken: failed (exit 3)" in done.stdout
     assert "server: throughput" not in done.stdout
+
+
+def test_peak_memory_sums_the_processes_alive_together() -> None:
+    """A parent and its child each holding 80 MiB at the same time count as about 160 MiB."""
+    from benchmarks.measure import run_once
+
+    # Touch every page so the 80 MiB are resident, not only reserved.
+    hold = "b = bytearray(80 * 2**20)\nfor i in range(0, len(b), 4096): b[i] = 1\n"
+    child = hold + "import time\ntime.sleep(0.6)\n"
+    parent = hold + f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {child!r}])\n"
+    sample = run_once([sys.executable, "-c", parent])
+    assert sample.returncode == 0
+    assert 80 <= sample.max_process_rss < 150  # each process alone
+    assert sample.peak_rss >= 160  # both together, as a user's machine has to hold them
