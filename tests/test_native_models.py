@@ -350,6 +350,12 @@ def test_the_generated_models_pass_mypy_strict(tmp_path: Path) -> None:
             },
             "B": {"type": "array", "items": {"$ref": "#/components/schemas/A"}},
             "C": {"allOf": [{"$ref": "#/components/schemas/A"}], "description": 'Says "why"\\.'},
+            # A schema named like pydantic's Tag, in a tagged union (GitHub has a `tag` schema).
+            "Tag": {"type": "object", "properties": {"kind": {"type": "string"}}},
+            "Either": {
+                "anyOf": [{"$ref": "#/components/schemas/Tag"}, {"$ref": "#/components/schemas/A"}],
+                "discriminator": {"propertyName": "kind", "mapping": {"a": "A"}},
+            },
         },
     )
     out = tmp_path / "out"
@@ -431,3 +437,59 @@ def test_output_is_byte_identical_across_processes(tmp_path: Path, spec: str) ->
         trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert trees[0] == trees[1]
     assert any(p.parts[1:2] == ("models",) for p in trees[0])
+
+
+def test_a_discriminator_picks_the_branch_by_its_mapping(tmp_path: Path) -> None:
+    pet = {"type": "object", "required": ["petType"], "properties": {"petType": {"type": "string"}}}
+    g = _generate(
+        tmp_path,
+        {
+            "Pets": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/cat"},
+                    {"$ref": "#/components/schemas/Dog"},
+                ],
+                "discriminator": {
+                    "propertyName": "petType",
+                    "mapping": {"kitty": "#/components/schemas/cat"},
+                },
+            },
+            "cat": {**pet, "properties": {**pet["properties"], "purrs": {"type": "boolean"}}},
+            "Dog": {**pet, "properties": {**pet["properties"], "barks": {"type": "boolean"}}},
+        },
+    )
+    m = g.models
+    pets = TypeAdapter(m.Pets)
+    # Both branches accept these (unknown properties are kept): only the tag tells them apart.
+    assert type(pets.validate_python({"petType": "Dog"}).root) is m.Dog
+    assert type(pets.validate_python({"petType": "kitty"}).root) is m.Cat  # by the mapping
+    assert type(pets.validate_python({"petType": "cat"}).root) is m.Cat  # by the schema's name
+    assert type(pets.validate_python(m.Dog(petType="Dog")).root) is m.Dog
+    for bad in ({"petType": "cow"}, {"barks": True}):
+        with pytest.raises(ValidationError):
+            pets.validate_python(bad)
+    assert pets.dump_python(pets.validate_python({"petType": "kitty", "purrs": True})) == {
+        "petType": "kitty",
+        "purrs": True,
+    }
+
+
+def test_a_schema_named_like_an_import_of_the_models_keeps_working(tmp_path: Path) -> None:
+    """GitHub's description has a `tag` schema; the tagged unions import pydantic's Tag."""
+    g = _generate(
+        tmp_path,
+        {
+            "Refs": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Tag"},
+                    {"$ref": "#/components/schemas/Tip"},
+                ],
+                "discriminator": {"propertyName": "kind"},
+            },
+            "Tag": {"type": "object", "properties": {"kind": {"type": "string"}}},
+            "Tip": {"type": "object", "properties": {"kind": {"type": "string"}}},
+        },
+    )
+    refs = TypeAdapter(g.models.Refs)
+    assert type(refs.validate_python({"kind": "Tag"}).root) is g.models.Tag
+    assert type(refs.validate_python({"kind": "Tip"}).root) is g.models.Tip

@@ -28,8 +28,9 @@ def emit_native_models(doc: Document, plan: ModelPlan, package: str) -> dict[str
         "from uuid import UUID",
         "",
         "from pydantic import ConfigDict, Field, RootModel",
+        "from pydantic import Tag as _Tag",
         "",
-        f"from {package}._base import {BASE_CLASS}",
+        f"from {package}._base import {BASE_CLASS}, discriminated",
         "",
     ]
     units = [Unit([d.name], _render(d), set(d.refs) - {d.name}) for d in plan.decls]

@@ -11,7 +11,8 @@ The native emitter (generator.emit.native_models) only renders what this module 
 - `allOf` whose one reference is a model becomes a subclass when the other parts add properties
   without redefining inherited ones; any other `allOf` repeats the properties of its parts (a typed
   fallback, warned when a subclass was impossible);
-- `oneOf`/`anyOf` are unions; validation keywords become pydantic `Field` constraints; formats
+- `oneOf`/`anyOf` are unions, tagged by the `discriminator` when one picks among models;
+  validation keywords become pydantic `Field` constraints; formats
   that pydantic parses without loss become their Python types (`date-time` -> `datetime`);
 - readOnly and writeOnly properties are optional, so one model parses both directions;
 - what cannot be expressed (a `pattern` Python cannot compile, a `$ref` outside the document's
@@ -152,6 +153,15 @@ class _Planner:
         self.pointers: dict[str, str] = {}
         self.by_ref: dict[str, str] = {}  # a deep `$ref` -> the model it became
         self.class_names: set[str] = set()  # names that are (or will be) model classes
+        # A component's name as the document writes it <-> its Python name (discriminators).
+        self.python_names: dict[str, str] = {}
+        self.original_names: dict[str, str] = {}
+        for s in doc.schemas:
+            tokens = s.source_pointer.split("/")
+            if not s.inline and len(tokens) == 4 and tokens[1:3] == ["components", "schemas"]:
+                original = tokens[3].replace("~1", "/").replace("~0", "~")
+                self.python_names[original] = s.python_name
+                self.original_names[s.python_name] = original
         for s in doc.schemas:
             if self._is_class(s.schema):
                 self.class_names.add(s.python_name)
@@ -454,9 +464,52 @@ class _Planner:
                     continue
             suffix = f"Option{i + 1}" if len(options) > 1 else ""
             branches.append(self._type(branch, context + suffix, join_pointer(pointer, key, i)))
-        result = _union_of(branches) if branches else _Type("None")
+        result = self._discriminated(schema, key, branches) if branches else None
+        if result is None:
+            result = _union_of(branches) if branches else _Type("None")
         result.nullable = result.nullable or nullable
         return result
+
+    def _discriminated(
+        self, schema: dict[str, Any], key: str, branches: list[_Type]
+    ) -> _Type | None:
+        """A tagged union when a discriminator picks among models, else None.
+
+        Each model is tagged with its name; `discriminated()` (in `_base.py`) reads the
+        discriminating property and maps its value through the document's `mapping`, and by the
+        schema's own name for values the mapping leaves out (OpenAPI's implicit mapping). No
+        branch needs its property narrowed to a literal, so no subclass override is invalid.
+        """
+        found = schema.get("discriminator")
+        prop = found.get("propertyName") if isinstance(found, dict) else None
+        names = [b.expr for b in branches]
+        if (
+            not isinstance(found, dict)
+            or not isinstance(prop, str)
+            or len(names) < 2
+            or len(set(names)) != len(names)
+            or any(b.nullable or b.expr not in self.class_names for b in branches)
+        ):
+            return None
+        tags: dict[str, str] = {}
+        mapping = found.get("mapping")
+        for value, ref in mapping.items() if isinstance(mapping, dict) else []:
+            target = self._mapped(ref)
+            if target in names:
+                tags[str(value)] = target
+        for name in names:
+            tags.setdefault(self.original_names.get(name, name), name)
+        # `_Tag`: pydantic's Tag, imported under a name no schema's class can take.
+        members = " | ".join(f"Annotated[{n}, _Tag({n!r})]" for n in names)
+        return _Type(f"Annotated[{members}, discriminated({prop!r}, {tags!r})]", set(names))
+
+    def _mapped(self, ref: Any) -> str | None:
+        """The model a discriminator mapping value names (`#/components/schemas/X` or `X`)."""
+        if not isinstance(ref, str):
+            return None
+        original = ref[len(COMPONENT_PREFIX) :] if ref.startswith(COMPONENT_PREFIX) else ref
+        original = original.replace("~1", "/").replace("~0", "~")
+        return self.python_names.get(original)
 
     def _with_null(self, t: _Type, nullable: bool) -> _Type:
         if nullable:
