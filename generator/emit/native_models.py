@@ -94,8 +94,9 @@ def _root(decl: RootDecl) -> str:
         body += [docstring(decl.description), ""]
     if decl.python_re:
         body += ['model_config = ConfigDict(regex_engine="python-re")', ""]
-    body.append(f"root: {decl.annotation}")
-    lines += _indented(body)
+    if decl.deferred:
+        body.append(f"root: {decl.annotation}")
+    lines += _indented(_trim(body) or ["pass"])
     return "\n".join(lines) + "\n\n"
 
 
