@@ -493,3 +493,27 @@ def test_a_schema_named_like_an_import_of_the_models_keeps_working(tmp_path: Pat
     refs = TypeAdapter(g.models.Refs)
     assert type(refs.validate_python({"kind": "Tag"}).root) is g.models.Tag
     assert type(refs.validate_python({"kind": "Tip"}).root) is g.models.Tip
+
+
+def test_a_typed_fallback_is_said_in_the_generated_code(tmp_path: Path) -> None:
+    g = _generate(
+        tmp_path,
+        {
+            "Base": {"type": "object", "properties": {"kind": {"type": "integer"}}},
+            "Odd": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Base"},
+                    {
+                        "properties": {
+                            "kind": {"type": "string"},
+                            "code": {"type": "string", "pattern": "\\p{L}"},
+                        }
+                    },
+                ]
+            },
+        },
+    )
+    source = g.source("Odd")
+    assert "    # Typed fallback: kind differs from Base, so this model repeats the" in source
+    assert "    # Typed fallback: pattern '\\\\p{L}' is not checked" in source
+    assert g.models.Odd.model_validate({"kind": "k", "code": "1"}).code == "1"

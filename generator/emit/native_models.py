@@ -9,6 +9,8 @@ target (`models-engine = "datamodel-code-generator"`).
 
 from __future__ import annotations
 
+import textwrap
+
 from generator.emit.model_modules import Parsed, Unit, split_units
 from generator.emit.models import BASE_CLASS, HEADER
 from generator.ir.model import Document
@@ -54,6 +56,8 @@ def _class(decl: ClassDecl) -> str:
     body: list[str] = []
     if decl.description:
         body += [docstring(decl.description), ""]
+    if decl.fallbacks:
+        body += [*_fallback_comments(decl.fallbacks), ""]
     if decl.forbid_extra:
         body += ['model_config = ConfigDict(extra="forbid")', ""]
     for f in decl.fields:
@@ -65,6 +69,7 @@ def _class(decl: ClassDecl) -> str:
             if arguments
             else (f.annotation)
         )
+        body += _fallback_comments(f.fallbacks)
         body.append(f"{f.name}: {annotation}" + ("" if f.required else f" = {f.default}"))
         if f.description:
             body.append(docstring(f.description))
@@ -92,12 +97,23 @@ def _root(decl: RootDecl) -> str:
     body: list[str] = []
     if decl.description:
         body += [docstring(decl.description), ""]
+    if decl.fallbacks:
+        body += [*_fallback_comments(decl.fallbacks), ""]
     if decl.python_re:
         body += ['model_config = ConfigDict(regex_engine="python-re")', ""]
     if decl.deferred:
         body.append(f"root: {decl.annotation}")
     lines += _indented(_trim(body) or ["pass"])
     return "\n".join(lines) + "\n\n"
+
+
+def _fallback_comments(fallbacks: tuple[str, ...]) -> list[str]:
+    """What the document says that the code cannot express, where the code stands (one line each)."""
+    lines: list[str] = []
+    for text in fallbacks:
+        wrapped = textwrap.wrap(f"Typed fallback: {text}", width=88, break_long_words=False)
+        lines += [f"# {line}" for line in wrapped]
+    return lines
 
 
 def _indented(body: list[str]) -> list[str]:

@@ -75,6 +75,7 @@ class FieldDecl:
     default: str | None  # Python source of the default of an optional field
     constraints: tuple[tuple[str, str], ...]  # pydantic Field keyword -> Python source
     description: str
+    fallbacks: tuple[str, ...] = ()  # what the field cannot express, said beside it in the code
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class ClassDecl:
     description: str
     forbid_extra: bool
     refs: frozenset[str]  # model names its annotations use
+    fallbacks: tuple[str, ...] = ()  # what the class cannot express, said in the code
     kind: Literal["class"] = "class"
 
 
@@ -107,6 +109,7 @@ class RootDecl:
     python_re: bool = False  # its type checks a pattern: the model needs Python's `re` engine
     # The root type names a model defined later (a cycle): `RootModel[Any]` with `root: <type>`
     deferred: bool = False
+    fallbacks: tuple[str, ...] = ()
     kind: Literal["root"] = "root"
 
 
@@ -152,6 +155,8 @@ class _Planner:
         self.decls: dict[str, Decl] = {}
         self.pointers: dict[str, str] = {}
         self.by_ref: dict[str, str] = {}  # a deep `$ref` -> the model it became
+        # Fallbacks met while translating the current field or root type (see _fallbacks_of).
+        self.fallbacks: list[str] = []
         self.class_names: set[str] = set()  # names that are (or will be) model classes
         # A component's name as the document writes it <-> its Python name (discriminators).
         self.python_names: dict[str, str] = {}
@@ -210,11 +215,18 @@ class _Planner:
         if enum is not None:
             self.decls[name] = enum
             return
+        self.fallbacks, outer = [], self.fallbacks
         root = self._type(schema, name, pointer)
         annotation = _annotated(root.annotation, self._applicable(root, schema, pointer))
         self.decls[name] = RootDecl(
-            name, annotation, description, frozenset(root.refs), python_re="pattern=" in annotation
+            name,
+            annotation,
+            description,
+            frozenset(root.refs),
+            python_re="pattern=" in annotation,
+            fallbacks=tuple(self.fallbacks),
         )
+        self.fallbacks = outer
 
     def _enum(self, name: str, schema: Any) -> EnumDecl | None:
         if not isinstance(schema, dict) or not isinstance(schema.get("enum"), list):
@@ -240,6 +252,7 @@ class _Planner:
     def _class(self, name: str, schema: dict[str, Any], pointer: str) -> ClassDecl:
         required: set[str] = set()
         bases: list[str] = []
+        fallbacks: list[str] = []
         refs_in_allof: list[str] = []
         merged_parts: list[tuple[dict[str, Any], str]] = []
         for i, part in enumerate(schema.get("allOf") or []):
@@ -274,6 +287,11 @@ class _Planner:
                 own = {k: v for k, v in own.items() if k not in inherited}
             else:
                 changed = sorted(set(redefined) | newly_required)
+                base = refs_in_allof[0]
+                fallbacks.append(
+                    f"{', '.join(changed)} differ{'s' if len(changed) == 1 else ''} from {base}, "
+                    f"so this model repeats the properties of {base} instead of subclassing it"
+                )
                 self._warn(
                     f"`{name}` changes the inherited propert{'y' if len(changed) == 1 else 'ies'}"
                     f" {', '.join(f'`{c}`' for c in changed)} of `{refs_in_allof[0]}`; the model "
@@ -296,6 +314,7 @@ class _Planner:
             _description(schema),
             schema.get("additionalProperties") is False,
             frozenset(refs),
+            tuple(fallbacks),
         )
 
     def _class_ref(self, part: Any) -> str | None:
@@ -340,20 +359,22 @@ class _Planner:
         attrs = NameRegistry(frozenset())
         refs: set[str] = set()
         fields = []
-        typed: list[tuple[str, Any, str, _Type]] = []
+        typed: list[tuple[str, Any, _Type, tuple[tuple[str, str], ...], tuple[str, ...]]] = []
         for prop, (schema, at) in properties.items():
+            self.fallbacks, outer = [], self.fallbacks  # nested models collect their own
             t = self._type(schema, owner + pascal(prop, "Field"), at)
-            typed.append((prop, schema, at, t))
+            constraints = self._applicable(t, schema, at)
+            typed.append((prop, schema, t, constraints, tuple(self.fallbacks)))
+            self.fallbacks = outer
             refs |= t.refs
         # A field must not take a name its class's annotations use (`date: date` breaks both
         # pydantic and mypy), nor a keyword, nor a name pydantic's BaseModel defines.
-        used = _names_in(" ".join(t.expr for *_, t in typed))
-        for prop, schema, at, t in typed:
+        used = _names_in(" ".join(t.expr for _, _, t, _, _ in typed))
+        for prop, schema, t, constraints, fallbacks in typed:
             python = _field_name(prop, used)
             python = attrs.claim(python)
             is_required = prop in required and not _read_or_write_only(schema)
             default = None
-            constraints = self._applicable(t, schema, at)
             if not is_required:
                 default = _default_source(schema, t) or "None"
             annotation = t.annotation
@@ -368,6 +389,7 @@ class _Planner:
                     default,
                     constraints,
                     _description(schema),
+                    fallbacks,
                 )
             )
         return fields, refs
@@ -610,6 +632,9 @@ class _Planner:
                         f"pattern {pattern!r} is not a regular expression Python can "
                         "compile; the model does not check it (typed fallback: str)",
                         join_pointer(pointer, "pattern"),
+                    )
+                    self.fallbacks.append(
+                        f"pattern {pattern!r} is not checked (Python's re cannot compile it)"
                     )
         if kinds & {"array"}:
             for key, kw in (("minItems", "min_length"), ("maxItems", "max_length")):

@@ -5,7 +5,11 @@ from golden_api._base import ContractModel
 
 
 class Kitten(ContractModel):
+    # Typed fallback: kind differs from Cat, so this model repeats the properties of Cat
+    # instead of subclassing it
+
     kind: str
     name: str | None = None
+    # Typed fallback: pattern '^\\p{L}+$' is not checked (Python's re cannot compile it)
     nickname: str | None = None
     purrs: bool | None = None

@@ -7,4 +7,5 @@ from golden_api._base import ContractModel
 class Pet(ContractModel):
     kind: int
     name: str | None = None
+    # Typed fallback: pattern '^\\p{L}+$' is not checked (Python's re cannot compile it)
     nickname: str | None = None
