@@ -25,34 +25,25 @@ Declarations come in an order where a class's bases and a root model's type are 
 
 from __future__ import annotations
 
-import builtins
-import keyword
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, TypeGuard
 
 from generator.errors import join_pointer
 from generator.ir.model import Document, Warning_
+from generator.ir.model_names import CAPITALISED_BUILTINS, field_name, member_name, names_in
 from generator.ir.naming import RESERVED_CLASS_NAMES, NameRegistry, pascal
-from generator.ir.schemas import COMPONENT_PREFIX
-
-# Names a field must not take: pydantic's own attributes (`model_config`, `json`, `copy`...).
-_MODEL_ATTRIBUTES = frozenset(
-    {
-        "copy",
-        "dict",
-        "json",
-        "parse_obj",
-        "parse_raw",
-        "parse_file",
-        "from_orm",
-        "construct",
-        "schema",
-        "schema_json",
-        "validate",
-        "update_forward_refs",
-    }
+from generator.ir.schemas import COMPONENT_PREFIX, canonical
+from generator.ir.type_text import (
+    ANY,
+    LITERAL_TYPES,
+    TypeText,
+    annotated,
+    literal,
+    split_union,
+    union_of,
 )
+
 _PY_TYPES = {
     "string": "str",
     "integer": "int",
@@ -62,7 +53,6 @@ _PY_TYPES = {
 }
 # Formats pydantic parses into a Python value and writes back as the same text.
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "binary": "bytes"}
-_LITERAL_TYPES = (str, int, bool)
 _MAX_LITERAL = 200  # longer enums are typed by their base type (a Literal that size helps no one)
 
 
@@ -122,24 +112,6 @@ class ModelPlan:
     rebuild: frozenset[str]  # classes whose annotations refer to themselves or a later model
 
 
-@dataclass
-class _Type:
-    """A translated schema: its annotation (without None) and whether null is admitted."""
-
-    expr: str
-    refs: set[str] = field(default_factory=set)
-    nullable: bool = False
-
-    @property
-    def annotation(self) -> str:
-        if self.nullable and self.expr not in ("Any", "None"):
-            return f"{self.expr} | None"
-        return self.expr
-
-
-_ANY = "Any"
-
-
 def build_model_plan(doc: Document) -> ModelPlan:
     return _Planner(doc).plan()
 
@@ -149,11 +121,10 @@ class _Planner:
         self.doc = doc
         self.v30 = doc.openapi.startswith("3.0")
         self.schemas = {s.python_name: s for s in doc.schemas}
-        self.names = NameRegistry(RESERVED_CLASS_NAMES | _CAPITALISED_BUILTINS, suffix="Model")
+        self.names = NameRegistry(RESERVED_CLASS_NAMES | CAPITALISED_BUILTINS, suffix="Model")
         for s in doc.schemas:
             self.names.claim(s.python_name, ("schema", s.python_name))
         self.decls: dict[str, Decl] = {}
-        self.pointers: dict[str, str] = {}
         self.by_ref: dict[str, str] = {}  # a deep `$ref` -> the model it became
         # Fallbacks met while translating the current field or root type (see _fallbacks_of).
         self.fallbacks: list[str] = []
@@ -206,7 +177,6 @@ class _Planner:
         return "properties" not in schema and "allOf" not in schema
 
     def _declare(self, name: str, schema: Any, pointer: str) -> None:
-        self.pointers[name] = pointer
         description = _description(schema)
         if self._is_class(schema):
             self.decls[name] = self._class(name, schema, pointer)
@@ -217,7 +187,7 @@ class _Planner:
             return
         self.fallbacks, outer = [], self.fallbacks
         root = self._type(schema, name, pointer)
-        annotation = _annotated(root.annotation, self._applicable(root, schema, pointer))
+        annotation = annotated(root.annotation, self._applicable(root, schema, pointer))
         self.decls[name] = RootDecl(
             name,
             annotation,
@@ -245,7 +215,7 @@ class _Planner:
         members = NameRegistry(frozenset({"mro", "name", "value"}))
         listed = []
         for v in dict.fromkeys(values):
-            member = _member_name(v)
+            member = member_name(v)
             listed.append((members.claim(member), repr(v)))
         return EnumDecl(name, base, tuple(listed), _description(schema))
 
@@ -278,8 +248,7 @@ class _Planner:
             redefined = [
                 k
                 for k in own
-                if k in inherited
-                and _canonical_annotation(own[k][0]) != _canonical_annotation(inherited[k][0])
+                if k in inherited and canonical(own[k][0]) != canonical(inherited[k][0])
             ]
             newly_required = (required - base_required) & set(inherited)
             if not redefined and not newly_required:
@@ -359,7 +328,7 @@ class _Planner:
         attrs = NameRegistry(frozenset())
         refs: set[str] = set()
         fields = []
-        typed: list[tuple[str, Any, _Type, tuple[tuple[str, str], ...], tuple[str, ...]]] = []
+        typed: list[tuple[str, Any, TypeText, tuple[tuple[str, str], ...], tuple[str, ...]]] = []
         for prop, (schema, at) in properties.items():
             self.fallbacks, outer = [], self.fallbacks  # nested models collect their own
             t = self._type(schema, owner + pascal(prop, "Field"), at)
@@ -369,9 +338,9 @@ class _Planner:
             refs |= t.refs
         # A field must not take a name its class's annotations use (`date: date` breaks both
         # pydantic and mypy), nor a keyword, nor a name pydantic's BaseModel defines.
-        used = _names_in(" ".join(t.expr for _, _, t, _, _ in typed))
+        used = names_in(" ".join(t.expr for _, _, t, _, _ in typed))
         for prop, schema, t, constraints, fallbacks in typed:
-            python = _field_name(prop, used)
+            python = field_name(prop, used)
             python = attrs.claim(python)
             is_required = prop in required and not _read_or_write_only(schema)
             default = None
@@ -396,19 +365,19 @@ class _Planner:
 
     # -- types --------------------------------------------------------------------------------
 
-    def _type(self, schema: Any, context: str, pointer: str) -> _Type:
+    def _type(self, schema: Any, context: str, pointer: str) -> TypeText:
         """The type of `schema`; nested models it needs are declared, named from `context`."""
         if not isinstance(schema, dict):
-            return _Type(_ANY)
+            return TypeText(ANY)
         nullable = _nullable(schema, self.v30)
         ref = schema.get("$ref")
         if isinstance(ref, str):
             return self._with_null(self._ref_type(ref, context, pointer), nullable)
         if "const" in schema:
-            return self._with_null(_literal([schema["const"]]) or _Type(_ANY), nullable)
+            return self._with_null(literal([schema["const"]]) or TypeText(ANY), nullable)
         if isinstance(schema.get("enum"), list):
             values = [v for v in schema["enum"] if v is not None]
-            found = _literal(values) if len(values) <= _MAX_LITERAL else None
+            found = literal(values) if len(values) <= _MAX_LITERAL else None
             if found is not None:
                 return self._with_null(found, nullable or None in schema["enum"])
         for key in ("oneOf", "anyOf"):
@@ -422,16 +391,18 @@ class _Planner:
                 return self._with_null(inner, nullable)
         if self._is_class(schema):
             if self._is_free_form(schema):
-                return self._with_null(_Type("dict[str, Any]"), nullable)
+                return self._with_null(TypeText("dict[str, Any]"), nullable)
             name = self._nested(context, schema, pointer)
-            return self._with_null(_Type(name, {name}), nullable)
+            return self._with_null(TypeText(name, {name}), nullable)
         declared = schema.get("type")
         if isinstance(declared, list):
             kinds = [k for k in declared if k != "null"]
             nullable = nullable or len(kinds) < len(declared)
             if len(kinds) != 1:
                 branches = [self._typed_as(schema, k, context, pointer) for k in kinds]
-                return self._with_null(_union_of(branches) if branches else _Type("None"), nullable)
+                return self._with_null(
+                    union_of(branches) if branches else TypeText("None"), nullable
+                )
             declared = kinds[0]
         if declared is None:
             if "items" in schema:
@@ -439,34 +410,34 @@ class _Planner:
             elif "additionalProperties" in schema:
                 declared = "object"
             else:
-                return _Type(_ANY)
+                return TypeText(ANY)
         return self._with_null(self._typed_as(schema, declared, context, pointer), nullable)
 
-    def _typed_as(self, schema: dict[str, Any], kind: Any, context: str, pointer: str) -> _Type:
+    def _typed_as(self, schema: dict[str, Any], kind: Any, context: str, pointer: str) -> TypeText:
         if kind == "array":
             items = schema.get("items")
             if isinstance(items, dict):
                 inner = self._type(items, context + "Item", join_pointer(pointer, "items"))
                 constraints = self._applicable(inner, items, join_pointer(pointer, "items"))
-                annotation = _annotated(inner.annotation, constraints)
-                return _Type(f"list[{annotation}]", inner.refs)
-            return _Type("list[Any]")
+                annotation = annotated(inner.annotation, constraints)
+                return TypeText(f"list[{annotation}]", inner.refs)
+            return TypeText("list[Any]")
         if kind == "object":
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra:
                 at = join_pointer(pointer, "additionalProperties")
                 inner = self._type(extra, context + "Value", at)
-                annotation = _annotated(inner.annotation, self._applicable(inner, extra, at))
-                return _Type(f"dict[str, {annotation}]", inner.refs)
-            return _Type("dict[str, Any]")
+                annotation = annotated(inner.annotation, self._applicable(inner, extra, at))
+                return TypeText(f"dict[str, {annotation}]", inner.refs)
+            return TypeText("dict[str, Any]")
         if kind == "string":
             fmt = schema.get("format")
-            return _Type(_STRING_FORMATS.get(fmt, "str") if isinstance(fmt, str) else "str")
+            return TypeText(_STRING_FORMATS.get(fmt, "str") if isinstance(fmt, str) else "str")
         if isinstance(kind, str) and kind in _PY_TYPES:
-            return _Type(_PY_TYPES[kind])
-        return _Type(_ANY)
+            return TypeText(_PY_TYPES[kind])
+        return TypeText(ANY)
 
-    def _union(self, schema: dict[str, Any], key: str, context: str, pointer: str) -> _Type:
+    def _union(self, schema: dict[str, Any], key: str, context: str, pointer: str) -> TypeText:
         branches = []
         siblings = {k: v for k, v in schema.items() if k in ("type", "nullable")}
         options = [b for b in schema[key] if isinstance(b, dict)]
@@ -482,19 +453,19 @@ class _Planner:
                 # A branch of constraints only (`required: [...]`): the type is the parent's.
                 branch = {**siblings, **branch}
                 if "type" not in branch:
-                    branches.append(_Type(_ANY))
+                    branches.append(TypeText(ANY))
                     continue
             suffix = f"Option{i + 1}" if len(options) > 1 else ""
             branches.append(self._type(branch, context + suffix, join_pointer(pointer, key, i)))
         result = self._discriminated(schema, key, branches) if branches else None
         if result is None:
-            result = _union_of(branches) if branches else _Type("None")
+            result = union_of(branches) if branches else TypeText("None")
         result.nullable = result.nullable or nullable
         return result
 
     def _discriminated(
-        self, schema: dict[str, Any], key: str, branches: list[_Type]
-    ) -> _Type | None:
+        self, schema: dict[str, Any], key: str, branches: list[TypeText]
+    ) -> TypeText | None:
         """A tagged union when a discriminator picks among models, else None.
 
         Each model is tagged with its name; `discriminated()` (in `_base.py`) reads the
@@ -523,7 +494,7 @@ class _Planner:
             tags.setdefault(self.original_names.get(name, name), name)
         # `_Tag`: pydantic's Tag, imported under a name no schema's class can take.
         members = " | ".join(f"Annotated[{n}, _Tag({n!r})]" for n in names)
-        return _Type(f"Annotated[{members}, discriminated({prop!r}, {tags!r})]", set(names))
+        return TypeText(f"Annotated[{members}, discriminated({prop!r}, {tags!r})]", set(names))
 
     def _mapped(self, ref: Any) -> str | None:
         """The model a discriminator mapping value names (`#/components/schemas/X` or `X`)."""
@@ -533,7 +504,7 @@ class _Planner:
         original = original.replace("~1", "/").replace("~0", "~")
         return self.python_names.get(original)
 
-    def _with_null(self, t: _Type, nullable: bool) -> _Type:
+    def _with_null(self, t: TypeText, nullable: bool) -> TypeText:
         if nullable:
             t.nullable = True
         return t
@@ -546,7 +517,7 @@ class _Planner:
                 return name if name in self.schemas else None
         return None
 
-    def _ref_type(self, ref: str, context: str, pointer: str) -> _Type:
+    def _ref_type(self, ref: str, context: str, pointer: str) -> TypeText:
         name = self._ref_name(ref)
         if name is not None:
             target = self.schemas[name].schema
@@ -556,18 +527,18 @@ class _Planner:
                 at = self.schemas[name].source_pointer
                 inner = self._type(target, name, at)
                 constraints = self._applicable(inner, target, at)
-                return _Type(_annotated(inner.expr, constraints), set(), inner.nullable)
+                return TypeText(annotated(inner.expr, constraints), set(), inner.nullable)
             # A model class cannot hold null itself: a nullable schema it models admits None
             # where it is used (OpenAPI 3.0 `nullable-simple-user`).
             nullable = name in self.class_names and isinstance(target, dict)
-            return _Type(name, {name}, nullable and _nullable(target, self.v30))
+            return TypeText(name, {name}, nullable and _nullable(target, self.v30))
         if ref in self.by_ref:
             done = self.by_ref[ref]  # "" while it is being translated: a cycle, typed as Any
-            return _Type(done, {done}) if done else _Type(_ANY)
+            return TypeText(done, {done}) if done else TypeText(ANY)
         target, at = self._resolve(ref)
         if target is None:
             self._warn(f"`$ref` {ref} is not a schema of this document; typed as Any", pointer)
-            return _Type(_ANY)
+            return TypeText(ANY)
         # A reference into a schema (`#/components/schemas/Pet/properties/owner`): its own model.
         owner = ref[len(COMPONENT_PREFIX) :].split("/", 1)[0]
         stem = owner + pascal(ref.rsplit("/", 1)[-1], "Model")
@@ -605,9 +576,9 @@ class _Planner:
 
     # -- constraints ------------------------------------------------------------------------
 
-    def _applicable(self, t: _Type, schema: Any, pointer: str) -> tuple[tuple[str, str], ...]:
+    def _applicable(self, t: TypeText, schema: Any, pointer: str) -> tuple[tuple[str, str], ...]:
         """The constraints of a schema typed `t`: none on a union (pydantic cannot apply them)."""
-        if len(_split_union(t.expr)) > 1 or t.expr == _ANY:
+        if len(split_union(t.expr)) > 1 or t.expr == ANY:
             return ()
         return self._constraints(schema, pointer)
 
@@ -720,9 +691,6 @@ class _Planner:
 
 # -- small pure helpers ------------------------------------------------------------------------
 
-_CAPITALISED_BUILTINS = frozenset(n for n in dir(builtins) if n[:1].isupper())
-_IDENT = re.compile(r"[^0-9a-zA-Z_]+")
-
 
 def _description(schema: Any) -> str:
     if not isinstance(schema, dict):
@@ -770,110 +738,7 @@ def _read_or_write_only(schema: Any) -> bool:
     )
 
 
-def _canonical_annotation(schema: Any) -> str:
-    """Two property schemas that type the same (annotations ignored)."""
-    from generator.ir.schemas import canonical
-
-    return canonical(schema)
-
-
-def _literal(values: list[Any]) -> _Type | None:
-    if not values or not all(isinstance(v, _LITERAL_TYPES) for v in values):
-        return None
-    return _Type(f"Literal[{', '.join(repr(v) for v in dict.fromkeys(values))}]")
-
-
-def _union_of(branches: list[_Type]) -> _Type:
-    exprs: list[str] = []
-    refs: set[str] = set()
-    nullable = False
-    for b in branches:
-        nullable = nullable or b.nullable
-        refs |= b.refs
-        if b.expr == _ANY:
-            return _Type(_ANY, refs, False)
-        for part in _split_union(b.expr):
-            if part == "None":
-                nullable = True
-            elif part not in exprs:
-                exprs.append(part)
-    if not exprs:
-        return _Type("None", refs)
-    return _Type(" | ".join(exprs), refs, nullable)
-
-
-def _split_union(expr: str) -> list[str]:
-    """The top-level members of `A | B[C | D]` -> [`A`, `B[C | D]`] (string literals skipped)."""
-    parts, depth, start, quote, i = [], 0, 0, "", 0
-    while i < len(expr):
-        ch = expr[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "[(":
-            depth += 1
-        elif ch in "])":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(expr[start:i].strip())
-            start = i + 1
-        i += 1
-    parts.append(expr[start:].strip())
-    return parts
-
-
-def _annotated(annotation: str, constraints: tuple[tuple[str, str], ...]) -> str:
-    if not constraints:
-        return annotation
-    args = ", ".join(f"{k}={v}" for k, v in constraints)
-    return f"Annotated[{annotation}, Field({args})]"
-
-
-_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-
-
-def _names_in(text: str) -> set[str]:
-    """The names annotations use (not the words inside their string literals)."""
-    code = re.sub(r"\b\w+=", "", _STRING_LITERAL.sub("", text))  # keyword names look nothing up
-    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", code)) | {"Annotated", "Field", "Literal"}
-
-
-def _field_name(prop: str, used: set[str]) -> str:
-    name = _IDENT.sub("_", prop).strip("_")
-    if not name:
-        name = "field"
-    if name[0].isdigit():
-        name = f"field_{name}"
-    if prop.startswith("_") and name == prop.strip("_"):
-        name = f"field_{name}"  # pydantic keeps leading underscores private
-    if (
-        keyword.iskeyword(name)
-        or keyword.issoftkeyword(name)
-        or name in _MODEL_ATTRIBUTES
-        or name.startswith("model_")
-        or name in used
-    ):
-        name += "_"
-    return name
-
-
-def _member_name(value: str | int) -> str:
-    text = str(value)
-    name = _IDENT.sub("_", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)).strip("_").upper()
-    if not name:
-        name = "EMPTY" if text == "" else "VALUE"
-    if name[0].isdigit() or (isinstance(value, int) and str(value).startswith("-")):
-        name = ("VALUE_MINUS_" if str(value).startswith("-") else "VALUE_") + name
-    if keyword.iskeyword(name) or name.startswith("_"):
-        name = f"VALUE_{name}"
-    return name
-
-
-def _default_source(schema: Any, t: _Type) -> str | None:
+def _default_source(schema: Any, t: TypeText) -> str | None:
     """The Python source of a property's default when its type admits it, else None."""
     if not isinstance(schema, dict) or "default" not in schema:
         return None
@@ -882,7 +747,7 @@ def _default_source(schema: Any, t: _Type) -> str | None:
         return None
     expr = t.expr
     if expr.startswith("Literal["):
-        return repr(value) if isinstance(value, _LITERAL_TYPES) and repr(value) in expr else None
+        return repr(value) if isinstance(value, LITERAL_TYPES) and repr(value) in expr else None
     checks: dict[str, tuple[type, ...]] = {
         "str": (str,),
         "int": (int,),
