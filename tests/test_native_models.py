@@ -517,3 +517,28 @@ def test_a_typed_fallback_is_said_in_the_generated_code(tmp_path: Path) -> None:
     assert "    # Typed fallback: kind differs from Base, so this model repeats the" in source
     assert "    # Typed fallback: pattern '\\\\p{L}' is not checked" in source
     assert g.models.Odd.model_validate({"kind": "k", "code": "1"}).code == "1"
+
+
+def test_models_built_from_each_other_do_not_subclass_each_other(tmp_path: Path) -> None:
+    g = _generate(
+        tmp_path,
+        {
+            "A": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/B"},
+                    {"properties": {"a": {"type": "string"}}},
+                ]
+            },
+            "B": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/A"},
+                    {"properties": {"b": {"type": "integer"}}},
+                ]
+            },
+        },
+    )
+    m = g.models
+    assert issubclass(m.A, m.B) != issubclass(m.B, m.A)  # one subclasses, the other repeats
+    assert m.A.model_validate({"a": "x", "b": 1}).b == 1
+    assert m.B.model_validate({"a": "x", "b": 1}).a == "x"
+    assert any("are built from each other" in w for w in g.warnings)

@@ -126,6 +126,7 @@ class _Planner:
             self.names.claim(s.python_name, ("schema", s.python_name))
         self.decls: dict[str, Decl] = {}
         self.by_ref: dict[str, str] = {}  # a deep `$ref` -> the model it became
+        self.base_of: dict[str, str] = {}  # model -> the model it subclasses
         # Fallbacks met while translating the current field or root type (see _fallbacks_of).
         self.fallbacks: list[str] = []
         self.class_names: set[str] = set()  # names that are (or will be) model classes
@@ -251,8 +252,17 @@ class _Planner:
                 if k in inherited and canonical(own[k][0]) != canonical(inherited[k][0])
             ]
             newly_required = (required - base_required) & set(inherited)
-            if not redefined and not newly_required:
+            if self._inherits(refs_in_allof[0], name):
+                # allOf through each other: Python cannot create either class first.
+                fallbacks.append(f"{refs_in_allof[0]} is built from this model in turn")
+                self._warn(
+                    f"`{name}` and `{refs_in_allof[0]}` are built from each other (allOf); the "
+                    "model repeats the properties instead of subclassing (typed fallback)",
+                    pointer,
+                )
+            elif not redefined and not newly_required:
                 bases = refs_in_allof
+                self.base_of[name] = bases[0]
                 own = {k: v for k, v in own.items() if k not in inherited}
             else:
                 changed = sorted(set(redefined) | newly_required)
@@ -285,6 +295,16 @@ class _Planner:
             frozenset(refs),
             tuple(fallbacks),
         )
+
+    def _inherits(self, name: str, ancestor: str) -> bool:
+        """Whether the model `name` already subclasses `ancestor` (directly or not)."""
+        seen: set[str] = set()
+        while name in self.base_of and name not in seen:
+            seen.add(name)
+            name = self.base_of[name]
+            if name == ancestor:
+                return True
+        return False
 
     def _class_ref(self, part: Any) -> str | None:
         """The model class an allOf part refers to by `$ref`, if it is one."""
