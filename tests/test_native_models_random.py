@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib
 import itertools
 import sys
-from pathlib import Path
 from typing import Any
 
 import yaml

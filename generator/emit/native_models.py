@@ -73,9 +73,7 @@ def _class(decl: ClassDecl) -> str:
         body.append(f"{f.name}: {annotation}" + ("" if f.required else f" = {f.default}"))
         if f.description:
             body.append(docstring(f.description))
-    if not body:
-        body = ["pass"]
-    lines += _indented(_trim(body))
+    lines += _indented(_with_statement(_trim(body)))
     return "\n".join(lines) + "\n\n"
 
 
@@ -103,7 +101,7 @@ def _root(decl: RootDecl) -> str:
         body += ['model_config = ConfigDict(regex_engine="python-re")', ""]
     if decl.deferred:
         body.append(f"root: {decl.annotation}")
-    lines += _indented(_trim(body) or ["pass"])
+    lines += _indented(_with_statement(_trim(body)))
     return "\n".join(lines) + "\n\n"
 
 
@@ -119,6 +117,13 @@ def _fallback_comments(fallbacks: tuple[str, ...]) -> list[str]:
 def _indented(body: list[str]) -> list[str]:
     """Body statements indented one level (every line of a multi-line docstring too)."""
     return [_INDENT + line if line else "" for item in body for line in item.split("\n")]
+
+
+def _with_statement(body: list[str]) -> list[str]:
+    """A class body that holds a statement: comments alone are no block."""
+    if all(not line or line.startswith("#") for line in body):
+        return [*body, "pass"]
+    return body
 
 
 def _trim(lines: list[str]) -> list[str]:
