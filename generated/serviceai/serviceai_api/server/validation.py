@@ -223,10 +223,25 @@ RESPONSES: Final[dict[str, dict[str, dict[str, tuple[str, str | None]]]]] = {
 
 @cache
 def validator(pointer: str) -> Draft202012Validator:
-    """A validator for the schema at `pointer` (a JSON pointer into the document)."""
-    return Draft202012Validator(
-        {"$ref": SPEC_URI + "#" + quote(pointer, safe="/~")}, registry=_REGISTRY
-    )
+    """A validator for the schema at `pointer` (a JSON pointer into the document).
+
+    A schema that refers to nothing (most parameters) is validated as it stands; one with
+    references is reached through the document, so its `$ref`s resolve against it.
+    """
+    reference = SPEC_URI + "#" + quote(pointer, safe="/~")
+    schema = _REGISTRY.resolver().lookup(reference).contents
+    if not _refers(schema):
+        # No reference lookup on every call: the header and query checks stay cheap.
+        return Draft202012Validator(schema)
+    return Draft202012Validator({"$ref": reference}, registry=_REGISTRY)
+
+
+def _refers(schema: Any) -> bool:
+    if isinstance(schema, dict):
+        return any(k in ("$ref", "$dynamicRef") or _refers(v) for k, v in schema.items())
+    if isinstance(schema, list):
+        return any(_refers(v) for v in schema)
+    return False
 
 
 def errors(pointer: str, instance: Any) -> list[str]:
