@@ -29,11 +29,11 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal, TypeGuard
 
-from generator.errors import join_pointer
+from generator.errors import join_pointer, split_pointer, unescape_pointer_token
 from generator.ir.model import Document, Warning_
 from generator.ir.model_names import CAPITALISED_BUILTINS, field_name, member_name, names_in
 from generator.ir.naming import RESERVED_CLASS_NAMES, NameRegistry, pascal
-from generator.ir.schemas import COMPONENT_PREFIX, canonical
+from generator.ir.schemas import COMPONENT_PREFIX, PRIMITIVES, canonical
 from generator.ir.type_text import (
     ANY,
     LITERAL_TYPES,
@@ -44,13 +44,6 @@ from generator.ir.type_text import (
     union_of,
 )
 
-_PY_TYPES = {
-    "string": "str",
-    "integer": "int",
-    "number": "float",
-    "boolean": "bool",
-    "null": "None",
-}
 # Formats pydantic parses into a Python value and writes back as the same text.
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "binary": "bytes"}
 _MAX_LITERAL = 200  # longer enums are typed by their base type (a Literal that size helps no one)
@@ -127,16 +120,16 @@ class _Planner:
         self.decls: dict[str, Decl] = {}
         self.by_ref: dict[str, str] = {}  # a deep `$ref` -> the model it became
         self.base_of: dict[str, str] = {}  # model -> the model it subclasses
-        # Fallbacks met while translating the current field or root type (see _fallbacks_of).
+        # Fallbacks met while translating the current field or root type (said in its code).
         self.fallbacks: list[str] = []
         self.class_names: set[str] = set()  # names that are (or will be) model classes
         # A component's name as the document writes it <-> its Python name (discriminators).
         self.python_names: dict[str, str] = {}
         self.original_names: dict[str, str] = {}
         for s in doc.schemas:
-            tokens = s.source_pointer.split("/")
-            if not s.inline and len(tokens) == 4 and tokens[1:3] == ["components", "schemas"]:
-                original = tokens[3].replace("~1", "/").replace("~0", "~")
+            tokens = split_pointer(s.source_pointer)
+            if not s.inline and len(tokens) == 3 and tokens[:2] == ["components", "schemas"]:
+                original = tokens[2]
                 self.python_names[original] = s.python_name
                 self.original_names[s.python_name] = original
         for s in doc.schemas:
@@ -453,8 +446,8 @@ class _Planner:
         if kind == "string":
             fmt = schema.get("format")
             return TypeText(_STRING_FORMATS.get(fmt, "str") if isinstance(fmt, str) else "str")
-        if isinstance(kind, str) and kind in _PY_TYPES:
-            return TypeText(_PY_TYPES[kind])
+        if isinstance(kind, str) and kind in PRIMITIVES:
+            return TypeText(PRIMITIVES[kind])
         return TypeText(ANY)
 
     def _union(self, schema: dict[str, Any], key: str, context: str, pointer: str) -> TypeText:
@@ -521,8 +514,7 @@ class _Planner:
         if not isinstance(ref, str):
             return None
         original = ref[len(COMPONENT_PREFIX) :] if ref.startswith(COMPONENT_PREFIX) else ref
-        original = original.replace("~1", "/").replace("~0", "~")
-        return self.python_names.get(original)
+        return self.python_names.get(unescape_pointer_token(original))
 
     def _with_null(self, t: TypeText, nullable: bool) -> TypeText:
         if nullable:
@@ -533,7 +525,7 @@ class _Planner:
         if ref.startswith(COMPONENT_PREFIX):
             rest = ref[len(COMPONENT_PREFIX) :]
             if "/" not in rest:
-                name = rest.replace("~1", "/").replace("~0", "~")
+                name = unescape_pointer_token(rest)
                 return name if name in self.schemas else None
         return None
 
@@ -573,7 +565,7 @@ class _Planner:
     def _resolve(self, ref: str) -> tuple[Any, str]:
         if not ref.startswith(COMPONENT_PREFIX):
             return None, ""
-        tokens = [t.replace("~1", "/").replace("~0", "~") for t in ref[2:].split("/")]
+        tokens = split_pointer(ref)
         named = self.schemas.get(tokens[2]) if len(tokens) > 2 else None
         if named is None:
             return None, ""

@@ -24,7 +24,7 @@ from generator.schema_walk import iter_subschemas
 _ANNOTATIONS = frozenset(
     {"description", "title", "example", "examples", "externalDocs", "$comment", "deprecated", "xml"}
 )
-_PRIMITIVES = {
+PRIMITIVES = {
     "string": "str",
     "integer": "int",
     "number": "float",
@@ -127,8 +127,8 @@ class SchemaRegistry:
             return self._with_null(expr, nullable)
         if declared == "string" and schema.get("format") == "binary":
             return self._with_null(TypeExpr("bytes"), nullable)
-        if isinstance(declared, str) and declared in _PRIMITIVES:
-            return self._with_null(TypeExpr(_PRIMITIVES[declared]), nullable)
+        if isinstance(declared, str) and declared in PRIMITIVES:
+            return self._with_null(TypeExpr(PRIMITIVES[declared]), nullable)
         if declared == "object":
             return self._with_null(TypeExpr("dict[str, Any]"), nullable)
         return ANY
@@ -157,11 +157,11 @@ class SchemaRegistry:
             return None
         if (
             isinstance(declared, str)
-            and declared in _PRIMITIVES
+            and declared in PRIMITIVES
             and schema.get("format") != "binary"
         ):
             nullable = bool(schema.get("nullable")) and self.minor == "3.0"
-            return TypeExpr(_PRIMITIVES[declared], (), nullable)
+            return TypeExpr(PRIMITIVES[declared], (), nullable)
         return None
 
     def _hoist(self, schema: dict[str, Any], pointer: str, stem: str) -> TypeExpr:
