@@ -36,16 +36,20 @@ from serviceai_api.server import (
 )
 from serviceai_api.server import responses as r
 
+from reference.hardening import ClientAddress, SecurityHeaders, semver_major
+from reference.operations import operational_routes, quota_key
 from reference.secrets_provider import ApiKeyProvider, install_redaction
+from reference.sessions import SessionTimers, call_id_from_location
 from reference.settings import Settings, User
-from reference.store import Store, open_store
+from reference.store import Store, StoreUnavailable, open_store
 from reference.tools import Tool, ToolError, load_tools
 from reference.upstream import OpenAIUpstream, Upstream, UpstreamError, UpstreamUnavailable
 
 log = logging.getLogger("reference")
 
 ENTITLEMENT = "chatty-voice"
-_SDP_LINE = re.compile(r"^[a-z]=.*$")
+# <type>=<value>; no control characters in a value (RFC 8866: no NUL, CR or LF; tab allowed).
+_SDP_LINE = re.compile(r"^[a-z]=[^\x00-\x08\x0a-\x1f\x7f]*$")
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,7 @@ def _sdp_problem(sdp: str, limit: int) -> str | None:
 
 
 def _major(version: str | None) -> int | None:
-    if not version:
-        return None
-    head = version.split(".", 1)[0]
-    return int(head) if head.isdigit() else None
+    return semver_major(version)
 
 
 class ServiceAi(Handlers):
@@ -86,6 +87,8 @@ class ServiceAi(Handlers):
         self.upstream = upstream
         self.keys = keys
         self.tools: dict[str, Tool] = load_tools(settings.tools)
+        self.addresses = ClientAddress(settings.trusted_proxies)
+        self.sessions = SessionTimers(upstream, keys.get, settings.max_session_duration_seconds)
 
     # -- identity -------------------------------------------------------------------------
 
@@ -114,6 +117,28 @@ class ServiceAi(Handlers):
                 body=ErrorEnvelope(error="Invalid or expired CSRF token.", code="CSRF_INVALID")
             )
         return None
+
+    async def on_unhandled_error(
+        self, ctx: RequestContext, error: Exception
+    ) -> StubResponse | None:
+        """A store outage (or any failure) while minting is still the fallback envelope; the
+        other operations get their documented server error (generated), 503 where none is."""
+        if ctx.operation_id == "createRealtimeToken":
+            return r.CreateRealtimeTokenInternalServerError(
+                body=RealtimeTokenResponse(
+                    fallback=True,
+                    message="Realtime session could not be minted; use the HTTP fallback.",
+                )
+            )
+        if ctx.operation_id == "exchangeRealtimeSdp" and isinstance(error, StoreUnavailable):
+            return r.ExchangeRealtimeSdpInternalServerError(
+                body=ErrorEnvelope(error="Session store unavailable.", code="STORE_UNAVAILABLE")
+            )
+        return None
+
+    @staticmethod
+    def _retry_headers(seconds: int) -> dict[str, str]:
+        return {"retry-after": str(seconds)}
 
     # -- operations ------------------------------------------------------------------------
 
@@ -226,8 +251,9 @@ class ServiceAi(Handlers):
 
     def _session_request(self) -> dict[str, Any]:
         s = self.settings
+        # push_to_talk: the client commits each turn (OpenAI's manual turns: turn_detection null)
         turn: dict[str, Any] | None = (
-            None if s.turn_detection == "none" else {"type": s.turn_detection}
+            None if s.turn_detection in ("none", "push_to_talk") else {"type": s.turn_detection}
         )
         return {
             "expires_after": {"anchor": "created_at", "seconds": s.client_secret_ttl_seconds},
@@ -282,7 +308,8 @@ class ServiceAi(Handlers):
             return r.CreateRealtimeTokenTooManyRequests(
                 body=ErrorEnvelope(
                     error="Too many token requests; try again later.", code="RATE_LIMITED"
-                )
+                ),
+                headers=self._retry_headers(await self.store.retry_after(f"mint:{user.id}")),
             )
         key = self._api_key(ctx, dict(body.model_extra or {}) if body else {})
         if isinstance(key, Denied):
@@ -292,6 +319,17 @@ class ServiceAi(Handlers):
                 else r.CreateRealtimeTokenForbidden
             )
             return cls(body=self._envelope(key))
+        # The organisation's daily quota, counted in the store (every replica shares it). A
+        # mint reserves its session before OpenAI is asked: a failed mint still counts.
+        quota, _day, seconds_left = quota_key(user.organization_id)
+        if not await self.store.hit(quota, s.org_daily_session_quota, seconds_left):
+            return r.CreateRealtimeTokenTooManyRequests(
+                body=ErrorEnvelope(
+                    error="Your organisation's daily realtime session quota is used up.",
+                    code="QUOTA_EXCEEDED",
+                ),
+                headers=self._retry_headers(seconds_left),
+            )
         direct = bool(body and body.directWebRTC)
         try:
             minted = await self.upstream.mint_client_secret(key, self._session_request())
@@ -352,14 +390,15 @@ class ServiceAi(Handlers):
                 body=ErrorEnvelope(error="Invalid or expired CSRF token.", code="CSRF_INVALID")
             )
         s = self.settings
-        ip = ctx.client_host or "unknown"
+        ip = self.addresses.of(ctx.client_host, ctx.request.headers.get("x-forwarded-for"))
         if not await self.store.hit(
             f"webrtc:{ip}", s.webrtc_rate_limit, s.rate_limit_window_seconds
         ):
             return r.ExchangeRealtimeSdpTooManyRequests(
                 body=ErrorEnvelope(
                     error="Rate limit exceeded (3 requests per minute).", code="RATE_LIMITED"
-                )
+                ),
+                headers=self._retry_headers(await self.store.retry_after(f"webrtc:{ip}")),
             )
         problem = (
             "a JSON body { sdp } is required"
@@ -398,6 +437,9 @@ class ServiceAi(Handlers):
             return r.ExchangeRealtimeSdpInternalServerError(
                 body=ErrorEnvelope(error="SDP exchange failed.", code="SDP_EXCHANGE_FAILED")
             )
+        call_id = call_id_from_location(answer.location)
+        if call_id is not None:
+            self.sessions.schedule(call_id, key)
         return r.ExchangeRealtimeSdpOK(body=answer.sdp)
 
 
@@ -416,13 +458,28 @@ def build_app(
     real_upstream: Upstream = upstream or OpenAIUpstream(
         str(settings.upstream_base_url), settings.upstream_timeout_seconds
     )
-    real_store = store or open_store(settings.store_url)
+    real_store = store or open_store(
+        settings.store_url,
+        max_entries=settings.memory_store_max_entries,
+        timeout=settings.store_timeout_seconds,
+    )
     handlers = ServiceAi(settings, real_store, real_upstream, keys)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await handlers.sessions.aclose()
         await real_upstream.aclose()
         await real_store.aclose()
 
-    return create_app(handlers, validate_responses=validate_responses, lifespan=lifespan)
+    app = create_app(
+        handlers,
+        validate_responses=validate_responses,
+        max_body_bytes=settings.max_body_bytes,
+        max_json_depth=settings.max_json_depth,
+        lifespan=lifespan,
+    )
+    app.router.routes[:0] = operational_routes(settings, real_store, real_upstream, keys)
+    app.add_middleware(SecurityHeaders)
+    app.state.handlers = handlers
+    return app

@@ -49,7 +49,7 @@ async def _main() -> int:
     )
     app = build_app(settings)
     servers.append(
-        uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, proxy_headers=True))
+        uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, proxy_headers=False))
     )
     print(f"ServiceAi reference server on http://127.0.0.1:{port}")
     print(f"demo user token: {token}")

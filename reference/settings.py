@@ -6,6 +6,7 @@ Invalid settings stop start-up with one clear line per problem (`SettingsError`)
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import tomllib
@@ -37,7 +38,8 @@ class Settings(BaseSettings):
 
     model: str = "gpt-realtime"
     default_voice: str = "marin"
-    turn_detection: Literal["server_vad", "semantic_vad", "none"] = "server_vad"
+    # push_to_talk (seed 001): the client commits each turn itself: turn_detection null upstream
+    turn_detection: Literal["server_vad", "semantic_vad", "push_to_talk", "none"] = "server_vad"
     max_session_duration_seconds: int = Field(1800, gt=0, le=7200)
     client_secret_ttl_seconds: int = 600
     base_instructions: str = "You are Chatty, the ServiceAi voice assistant."
@@ -59,6 +61,22 @@ class Settings(BaseSettings):
     users: dict[str, User] = Field(default_factory=dict)  # bearer token -> user
     openai_api_key_file: Path | None = None
     allow_api_key_from_request: bool = False
+    # Peers (addresses or networks) whose X-Forwarded-For is believed; empty: nobody's.
+    trusted_proxies: list[str] = Field(default_factory=list)
+    org_daily_session_quota: int = Field(1000, ge=1)  # minted sessions per organisation per UTC day
+    operator_token: str | None = None  # bearer token of GET /ops/quota/{org}; None: endpoint off
+    memory_store_max_entries: int = Field(100_000, ge=16)
+    store_timeout_seconds: float = Field(1.0, gt=0)
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    max_json_depth: int = Field(64, ge=2)
+    readiness_budget_ms: int = Field(5000, ge=1)  # the integration's health check budget
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)  # ValueError names the bad entry
+        return value
 
     @field_validator("client_secret_ttl_seconds")
     @classmethod

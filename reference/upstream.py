@@ -46,6 +46,10 @@ class Upstream(Protocol):
 
     async def create_call(self, ephemeral_key: str, sdp: str) -> CallAnswer: ...
 
+    async def hangup(self, api_key: str, call_id: str) -> None: ...
+
+    async def reachable(self) -> bool: ...
+
     async def aclose(self) -> None: ...
 
 
@@ -92,6 +96,23 @@ class OpenAIUpstream:
             return CallAnswer(raw.parse(), raw.headers.get("location"))
         except SdkError as exc:
             raise UpstreamUnavailable(type(exc).__name__) from None
+
+    async def hangup(self, api_key: str, call_id: str) -> None:
+        """End a call (its session reached maxSessionDurationSeconds) with the standard key."""
+        try:
+            await self._client(api_key).realtime.hangup_realtime_call(call_id)
+        except ApiError as exc:
+            raise _passed_through(exc) from None
+        except SdkError as exc:
+            raise UpstreamUnavailable(type(exc).__name__) from None
+
+    async def reachable(self) -> bool:
+        """Whether the upstream answers HTTP at all (any status: it is there)."""
+        try:
+            await self.http.get(self.base_url.rstrip("/") + "/models", timeout=self.timeout)
+        except httpx.HTTPError:
+            return False
+        return True
 
     async def aclose(self) -> None:
         await self.http.aclose()

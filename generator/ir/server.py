@@ -16,6 +16,11 @@ The server emitter renders this plan and decides nothing. Decisions made here:
   5. the lowest other documented 4xx whose meaning is not about who is calling or how often
      (401, 403, 405, 407, 426 and 429 are never used for a malformed request);
   6. none: an undocumented 400 (never 422), with a warning in the document's warnings.
+- **The server-error response** the stubs' last-resort handler writes when a handler raises (or
+  an implementation's `on_unhandled_error` hook declines): a documented `500`, else a `5XX`
+  range or a `default` (answered with 500), with a body that validates against it; an operation
+  documenting none of them gets an undocumented 503 JSON `{error}` (one warning per document
+  naming how many operations that is, so a large document is not flooded).
 - **Error bodies** the stubs write themselves (client error, 405): the first of a fixed list of
   conventional shapes (`{"error": {...OpenAI...}}`, `{"error", "code"}`, `{"error"}`,
   `{"message"}`, problem+json, ...) that validates against the documented schema and uses only
@@ -118,6 +123,7 @@ class ServerOperation:
     body_required: bool
     body_annotation: str  # what the handler's `body` argument is ("" when no request body)
     client_error: StubError
+    server_error: StubError
 
 
 @dataclass(frozen=True)
@@ -209,6 +215,16 @@ class _Planner:
                 for m in r.content:
                     self.use(m.schema_pointer)
         operations = tuple(self._operation(op) for op in self.doc.operations)
+        undocumented = [s for s in operations if not s.server_error.documented]
+        if undocumented:
+            self.doc.warnings.append(
+                Warning_(
+                    f"{len(undocumented)} operation(s) document no server-error response (500, "
+                    "5XX or default); the server stubs answer an unhandled error there with an "
+                    "undocumented 503 JSON {error}, first: " + undocumented[0].operation.pointer,
+                    "/paths",
+                )
+            )
         paths = self._paths(operations)
         return ServerPlan(operations, paths, self.embedded(), self.doc.openapi)
 
@@ -251,6 +267,7 @@ class _Planner:
             body_required=bool(op.request_body and op.request_body.required),
             body_annotation=body_annotation,
             client_error=self._client_error(op, responses),
+            server_error=self._server_error(op, responses),
         )
 
     def _response_classes(self, op: Operation, r: Response) -> list[ResponseClass]:
@@ -400,6 +417,13 @@ class _Planner:
             return StubError("", 400, "application/json", "json", {"error": MESSAGE}, False)
         return self._stub_error(op, chosen, classes, 400, "invalid_request")
 
+    def _server_error(self, op: Operation, classes: list[ResponseClass]) -> StubError:
+        by_status = {r.status: r for r in op.responses}
+        for status in ("500", "5XX", "default"):
+            if status in by_status:
+                return self._stub_error(op, by_status[status], classes, 500, "internal_error")
+        return StubError("", 503, "application/json", "json", {"error": MESSAGE}, False)
+
     def _stub_error(
         self, op: Operation, r: Response, classes: list[ResponseClass], status: int, code: str
     ) -> StubError:
@@ -425,6 +449,9 @@ class _Planner:
             set((schema.get("properties") or {}).keys()) if isinstance(schema, dict) else set()
         )
         candidates = _candidates(media.name, status, code)
+        synthesized = _from_required(schema, self._deref)
+        if synthesized is not None:
+            candidates.append(synthesized)
         validator = self.validator(media.schema_pointer) if media.schema_pointer else None
         valid = [c for c in candidates if validator is None or _valid(validator, c)]
         for c in valid:
@@ -576,6 +603,41 @@ def _candidates(media: str, status: int, code: str) -> list[Any]:
     if "problem" in media:
         found.insert(0, problem)
     return found
+
+
+_PLACEHOLDERS: dict[str, Any] = {
+    "boolean": True,
+    "string": "",
+    "integer": 0,
+    "number": 0,
+    "array": [],
+    "object": {},
+}
+
+
+def _from_required(schema: Any, deref: Any) -> dict[str, Any] | None:
+    """An error body built from an object schema's required properties (a last candidate).
+
+    The message goes to a declared `error` or `message` string property; every other required
+    property gets a placeholder of its type (a required boolean flag is `true`: an error body's
+    flags say that something happened, like a `fallback: true`). Used only when it validates.
+    """
+    if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+        return None
+    properties: dict[str, Any] = schema["properties"]
+    body: dict[str, Any] = {}
+    for name in ("error", "message"):
+        if _value_kind(deref(properties.get(name))) == "string":
+            body[name] = MESSAGE
+            break
+    for name in schema.get("required") or []:
+        if name in body or not isinstance(name, str):
+            continue
+        kind = _value_kind(deref(properties.get(name)))
+        if kind == "any":
+            return None
+        body[name] = _PLACEHOLDERS[kind]
+    return body or None
 
 
 def _sample(template: Any) -> Any:

@@ -86,6 +86,8 @@ def make_settings(tmp: Path, upstream_url: str, **extra: Any) -> Settings:
         "language": "Spanish",
         "voice_accent": "neutral Latin American Spanish",
         "voice_tone": "friendly and professional",
+        # The tests stand in for a proxy on loopback: fresh X-Forwarded-For addresses per test.
+        "trusted_proxies": ["127.0.0.1"],
     }
     values.update(extra)
     return Settings(**values)

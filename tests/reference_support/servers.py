@@ -24,8 +24,8 @@ class LiveServer:
             app,
             log_level="info",
             lifespan="on",
-            proxy_headers=True,
-            forwarded_allow_ips="127.0.0.1",
+            # X-Forwarded-For is the reference's to judge (settings.trusted_proxies), not uvicorn's
+            proxy_headers=False,
             access_log=True,
         )
         self.server = uvicorn.Server(config)

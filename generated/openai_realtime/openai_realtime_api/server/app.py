@@ -26,6 +26,7 @@ from openai_realtime_api.models import (
 from openai_realtime_api.server import responses as r
 from openai_realtime_api.server._runtime import (
     BodySpec,
+    Limits,
     OperationSpec,
     ParamSpec,
     StubError,
@@ -70,6 +71,19 @@ OPERATIONS: dict[str, OperationSpec] = {
                 }
             },
         ),
+        server_error=StubError(
+            500,
+            "application/json",
+            "json",
+            {
+                "error": {
+                    "message": "\x00message\x00",
+                    "type": "invalid_request_error",
+                    "param": "\x00param\x00",
+                    "code": "internal_error",
+                }
+            },
+        ),
     ),
     "create_realtime_call": OperationSpec(
         operation_id="createRealtimeCall",
@@ -111,6 +125,19 @@ OPERATIONS: dict[str, OperationSpec] = {
                     "type": "invalid_request_error",
                     "param": "\x00param\x00",
                     "code": "invalid_request",
+                }
+            },
+        ),
+        server_error=StubError(
+            500,
+            "application/json",
+            "json",
+            {
+                "error": {
+                    "message": "\x00message\x00",
+                    "type": "invalid_request_error",
+                    "param": "\x00param\x00",
+                    "code": "internal_error",
                 }
             },
         ),
@@ -166,6 +193,19 @@ OPERATIONS: dict[str, OperationSpec] = {
                 }
             },
         ),
+        server_error=StubError(
+            500,
+            "application/json",
+            "json",
+            {
+                "error": {
+                    "message": "\x00message\x00",
+                    "type": "invalid_request_error",
+                    "param": "\x00param\x00",
+                    "code": "internal_error",
+                }
+            },
+        ),
     ),
     "hangup_realtime_call": OperationSpec(
         operation_id="hangupRealtimeCall",
@@ -207,6 +247,19 @@ OPERATIONS: dict[str, OperationSpec] = {
                     "type": "invalid_request_error",
                     "param": "\x00param\x00",
                     "code": "invalid_request",
+                }
+            },
+        ),
+        server_error=StubError(
+            500,
+            "application/json",
+            "json",
+            {
+                "error": {
+                    "message": "\x00message\x00",
+                    "type": "invalid_request_error",
+                    "param": "\x00param\x00",
+                    "code": "internal_error",
                 }
             },
         ),
@@ -262,6 +315,19 @@ OPERATIONS: dict[str, OperationSpec] = {
                 }
             },
         ),
+        server_error=StubError(
+            500,
+            "application/json",
+            "json",
+            {
+                "error": {
+                    "message": "\x00message\x00",
+                    "type": "invalid_request_error",
+                    "param": "\x00param\x00",
+                    "code": "internal_error",
+                }
+            },
+        ),
     ),
     "reject_realtime_call": OperationSpec(
         operation_id="rejectRealtimeCall",
@@ -311,6 +377,19 @@ OPERATIONS: dict[str, OperationSpec] = {
                     "type": "invalid_request_error",
                     "param": "\x00param\x00",
                     "code": "invalid_request",
+                }
+            },
+        ),
+        server_error=StubError(
+            500,
+            "application/json",
+            "json",
+            {
+                "error": {
+                    "message": "\x00message\x00",
+                    "type": "invalid_request_error",
+                    "param": "\x00param\x00",
+                    "code": "internal_error",
                 }
             },
         ),
@@ -371,13 +450,24 @@ PATHS: tuple[tuple[str, str, dict[str, str], tuple[str, ...], dict[str, str], St
 
 
 def create_app(
-    handlers: Handlers, *, validate_responses: bool = False, **fastapi_options: Any
+    handlers: Handlers,
+    *,
+    validate_responses: bool = False,
+    max_body_bytes: int = Limits.max_body_bytes,
+    max_json_depth: int = Limits.max_json_depth,
+    **fastapi_options: Any,
 ) -> FastAPI:
     """The application serving `handlers`.
 
-    `validate_responses=True` checks every response against the document and raises
-    `ContractViolation` (a 500) for one it does not allow: for tests and staging.
+    `validate_responses=True` checks every response against the document; one it does not
+    allow is a `ContractViolation`, answered like any unhandled error: for tests and staging.
+    A request body over `max_body_bytes`, or JSON nested deeper than `max_json_depth`, gets the
+    operation's client-error response. An exception in a handler is logged on one line with a
+    request id and answered with `handlers.on_unhandled_error`'s response, else the operation's
+    documented server error (JSON), else an undocumented 503 JSON `{error}`; never text/plain,
+    and the connection stays open.
     """
+    limits = Limits(max_body_bytes=max_body_bytes, max_json_depth=max_json_depth)
     fastapi_options.setdefault("title", "OpenAI Realtime control plane")
     fastapi_options.setdefault("version", "2026-08-21")
     fastapi_options.setdefault("openapi_url", None)
@@ -385,7 +475,9 @@ def create_app(
     fastapi_options.setdefault("redoc_url", None)
     app = FastAPI(**fastapi_options)
     for _path, route_path, names, allow, methods, not_allowed in PATHS:
-        endpoint = _PathEndpoint(handlers, names, allow, methods, not_allowed, validate_responses)
+        endpoint = _PathEndpoint(
+            handlers, names, allow, methods, not_allowed, validate_responses, limits
+        )
         # An ASGI app (not a function) as endpoint: Starlette then routes every method to it.
         app.router.routes.append(Route(route_path, endpoint, include_in_schema=False))
     return app
@@ -402,6 +494,7 @@ class _PathEndpoint:
         methods: dict[str, str],
         not_allowed: StubError,
         validate_responses: bool,
+        limits: Limits,
     ) -> None:
         self.handlers = handlers
         self.names = names
@@ -409,6 +502,7 @@ class _PathEndpoint:
         self.methods = methods
         self.not_allowed = not_allowed
         self.validate_responses = validate_responses
+        self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -433,4 +527,6 @@ class _PathEndpoint:
             self.handlers.on_invalid_request,
             path_params,
             self.validate_responses,
+            self.limits,
+            self.handlers.on_unhandled_error,
         )

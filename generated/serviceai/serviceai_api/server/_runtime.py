@@ -9,8 +9,10 @@ turns into an HTTP response.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -26,6 +28,24 @@ MESSAGE = "\u0000message\u0000"
 PARAM = "\u0000param\u0000"
 _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _ARRAY_SEPARATORS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+# A JSON string (skipped whole, so brackets inside it do not count) or one bracket.
+_JSON_NESTING = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+log = logging.getLogger("serviceai_api.server")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may hold before it is refused with the operation's client error.
+
+    `max_body_bytes` bounds the request body (read as a stream, never whole beyond it);
+    `max_json_depth` bounds the nesting of a JSON body or JSON parameter, checked before the
+    parser runs (Python's parser recurses, so a deep document would otherwise be a crash).
+    """
+
+    max_body_bytes: int = 1024 * 1024
+    max_json_depth: int = 64
 
 
 class ContractViolation(RuntimeError):
@@ -188,10 +208,12 @@ class OperationSpec:
     body_required: bool
     responses: tuple[type[StubResponse], ...]
     client_error: StubError
+    server_error: StubError
 
 
 Handler = Callable[..., Awaitable[StubResponse]]
 InvalidHook = Callable[[RequestContext, RequestProblem], Awaitable[StubResponse | None]]
+ErrorHook = Callable[[RequestContext, Exception], Awaitable[StubResponse | None]]
 
 
 async def dispatch(
@@ -201,15 +223,60 @@ async def dispatch(
     on_invalid: InvalidHook,
     path_params: Mapping[str, str],
     validate_responses: bool,
+    limits: Limits = Limits(),
+    on_error: ErrorHook | None = None,
 ) -> Response:
     ctx = RequestContext(request, spec.operation_id, spec.security)
-    inputs = await read_inputs(request, spec, path_params)
-    if isinstance(inputs, RequestProblem):
-        custom = await on_invalid(ctx, inputs)
-        if custom is None:
-            return spec.client_error.render(inputs.message, inputs.name, {})
-        return render(custom, spec, validate_responses)
-    return render(await handler(ctx, **inputs), spec, validate_responses)
+    try:
+        inputs = await read_inputs(request, spec, path_params, limits)
+        if isinstance(inputs, RequestProblem):
+            custom = await on_invalid(ctx, inputs)
+            if custom is None:
+                return spec.client_error.render(inputs.message, inputs.name, {})
+            return render(custom, spec, validate_responses)
+        return render(await handler(ctx, **inputs), spec, validate_responses)
+    except Exception as exc:  # the last resort: never a text/plain 500, never a dropped connection
+        return await last_resort(ctx, spec, exc, on_error, validate_responses)
+
+
+async def last_resort(
+    ctx: RequestContext,
+    spec: OperationSpec,
+    exc: Exception,
+    on_error: ErrorHook | None,
+    validate_responses: bool,
+) -> Response:
+    """The answer to an exception: the hook's response, else the operation's server error.
+
+    One log line (no traceback: a flood of failing requests must not flood the log) with a
+    request id that the response carries in `X-Request-ID`.
+    """
+    given = ctx.request.headers.get("x-request-id", "")
+    request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    detail = " ".join(str(exc).split())[:200]
+    log.error(
+        "unhandled %s in %s (request id %s): %s",
+        type(exc).__name__,
+        spec.operation_id,
+        request_id,
+        detail,
+    )
+    extra = {"x-request-id": request_id}
+    if on_error is not None:
+        try:
+            custom = await on_error(ctx, exc)
+            if custom is not None:
+                response = render(custom, spec, validate_responses)
+                response.headers.update(extra)
+                return response
+        except Exception as hook_exc:
+            log.error(
+                "on_unhandled_error failed in %s (request id %s): %s",
+                spec.operation_id,
+                request_id,
+                type(hook_exc).__name__,
+            )
+    return spec.server_error.render(f"internal error (request id {request_id})", None, extra)
 
 
 def render(result: object, spec: OperationSpec, validate_responses: bool) -> Response:
@@ -232,11 +299,16 @@ def render(result: object, spec: OperationSpec, validate_responses: bool) -> Res
 
 
 async def read_inputs(
-    request: Request, spec: OperationSpec, path_params: Mapping[str, str]
+    request: Request,
+    spec: OperationSpec,
+    path_params: Mapping[str, str],
+    limits: Limits = Limits(),
 ) -> dict[str, Any] | RequestProblem:
     values: dict[str, Any] = {}
     for param in spec.params:
-        present, raw = _raw_param(request, param, path_params)
+        present, raw = _raw_param(request, param, path_params, limits)
+        if isinstance(raw, RequestProblem):
+            return raw
         if not present:
             if param.required:
                 return RequestProblem(
@@ -263,7 +335,7 @@ async def read_inputs(
                 param.name,
             )
     if spec.has_body:
-        body = await _read_body(request, spec)
+        body = await _read_body(request, spec, limits)
         if isinstance(body, RequestProblem):
             return body
         values["body"] = body
@@ -271,7 +343,7 @@ async def read_inputs(
 
 
 def _raw_param(
-    request: Request, param: ParamSpec, path_params: Mapping[str, str]
+    request: Request, param: ParamSpec, path_params: Mapping[str, str], limits: Limits
 ) -> tuple[bool, Any]:
     if param.location == "path":
         text = path_params.get(param.name)
@@ -287,6 +359,13 @@ def _raw_param(
     if items is None:
         return False, None
     if param.content_json:
+        if too_deep(items[0].encode("utf-8", "surrogatepass"), limits.max_json_depth):
+            return True, RequestProblem(
+                f"{param.location} parameter {param.name!r} nests deeper than "
+                f"{limits.max_json_depth} levels",
+                param.location,
+                param.name,
+            )
         try:
             return True, json.loads(items[0])
         except ValueError:
@@ -333,8 +412,45 @@ def _media_matches(declared: str, actual: str) -> bool:
     return False
 
 
-async def _read_body(request: Request, spec: OperationSpec) -> Any:
-    raw = await request.body()
+def too_deep(raw: bytes, limit: int) -> bool:
+    """Whether JSON text nests arrays and objects deeper than `limit` (strings are skipped)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    depth = 0
+    for match in _JSON_NESTING.finditer(raw):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+async def read_limited(request: Request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it is known to exceed `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # what request.body() and request.form() read from now on
+    return body
+
+
+async def _read_body(request: Request, spec: OperationSpec, limits: Limits) -> Any:
+    raw = await read_limited(request, limits.max_body_bytes)
+    if raw is None:
+        return RequestProblem(
+            f"the request body exceeds {limits.max_body_bytes} bytes", "body", "body"
+        )
     header = request.headers.get("content-type")
     if not raw:
         if spec.body_required:
@@ -352,9 +468,15 @@ async def _read_body(request: Request, spec: OperationSpec) -> Any:
         )
     checked: Any
     if chosen.kind == "json":
+        if too_deep(raw, limits.max_json_depth):
+            return RequestProblem(
+                f"the request body nests deeper than {limits.max_json_depth} levels",
+                "body",
+                "body",
+            )
         try:
             value = json.loads(raw, parse_constant=_reject_constant)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             return RequestProblem(f"the request body is not valid JSON: {exc}", "body")
         checked = value
     elif chosen.kind == "text":

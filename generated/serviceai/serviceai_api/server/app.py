@@ -24,6 +24,7 @@ from serviceai_api.models import (
 from serviceai_api.server import responses as r
 from serviceai_api.server._runtime import (
     BodySpec,
+    Limits,
     OperationSpec,
     ParamSpec,
     StubError,
@@ -56,6 +57,7 @@ OPERATIONS: dict[str, OperationSpec] = {
         body_required=False,
         responses=(r.GetApiVersionOK,),
         client_error=StubError(400, "application/json", "json", {"error": "\x00message\x00"}),
+        server_error=StubError(503, "application/json", "json", {"error": "\x00message\x00"}),
     ),
     "list_chatty_tools": OperationSpec(
         operation_id="listChattyTools",
@@ -86,6 +88,7 @@ OPERATIONS: dict[str, OperationSpec] = {
             r.ListChattyToolsUpgradeRequired,
         ),
         client_error=StubError(400, "application/json", "json", {"error": "\x00message\x00"}),
+        server_error=StubError(503, "application/json", "json", {"error": "\x00message\x00"}),
     ),
     "execute_chatty_tool": OperationSpec(
         operation_id="executeChattyTool",
@@ -124,6 +127,12 @@ OPERATIONS: dict[str, OperationSpec] = {
             r.ExecuteChattyToolInternalServerError,
         ),
         client_error=StubError(400, "application/json", "json", {"error": "\x00message\x00"}),
+        server_error=StubError(
+            500,
+            "application/json",
+            "json",
+            {"success": False, "error": "\x00message\x00", "code": "internal_error"},
+        ),
     ),
     "get_chatty_ai_context": OperationSpec(
         operation_id="getChattyAiContext",
@@ -153,6 +162,7 @@ OPERATIONS: dict[str, OperationSpec] = {
             r.GetChattyAiContextForbidden,
         ),
         client_error=StubError(400, "application/json", "json", {"error": "\x00message\x00"}),
+        server_error=StubError(503, "application/json", "json", {"error": "\x00message\x00"}),
     ),
     "create_realtime_token": OperationSpec(
         operation_id="createRealtimeToken",
@@ -193,6 +203,9 @@ OPERATIONS: dict[str, OperationSpec] = {
             r.CreateRealtimeTokenInternalServerError,
         ),
         client_error=StubError(400, "application/json", "json", {"error": "\x00message\x00"}),
+        server_error=StubError(
+            500, "application/json", "json", {"message": "\x00message\x00", "fallback": True}
+        ),
     ),
     "get_csrf_token": OperationSpec(
         operation_id="getCsrfToken",
@@ -222,6 +235,7 @@ OPERATIONS: dict[str, OperationSpec] = {
             r.GetCsrfTokenForbidden,
         ),
         client_error=StubError(400, "application/json", "json", {"error": "\x00message\x00"}),
+        server_error=StubError(503, "application/json", "json", {"error": "\x00message\x00"}),
     ),
     "exchange_realtime_sdp": OperationSpec(
         operation_id="exchangeRealtimeSdp",
@@ -278,6 +292,9 @@ OPERATIONS: dict[str, OperationSpec] = {
         ),
         client_error=StubError(
             400, "application/json", "json", {"error": "\x00message\x00", "code": "invalid_request"}
+        ),
+        server_error=StubError(
+            500, "application/json", "json", {"error": "\x00message\x00", "code": "internal_error"}
         ),
     ),
 }
@@ -349,13 +366,24 @@ PATHS: tuple[tuple[str, str, dict[str, str], tuple[str, ...], dict[str, str], St
 
 
 def create_app(
-    handlers: Handlers, *, validate_responses: bool = False, **fastapi_options: Any
+    handlers: Handlers,
+    *,
+    validate_responses: bool = False,
+    max_body_bytes: int = Limits.max_body_bytes,
+    max_json_depth: int = Limits.max_json_depth,
+    **fastapi_options: Any,
 ) -> FastAPI:
     """The application serving `handlers`.
 
-    `validate_responses=True` checks every response against the document and raises
-    `ContractViolation` (a 500) for one it does not allow: for tests and staging.
+    `validate_responses=True` checks every response against the document; one it does not
+    allow is a `ContractViolation`, answered like any unhandled error: for tests and staging.
+    A request body over `max_body_bytes`, or JSON nested deeper than `max_json_depth`, gets the
+    operation's client-error response. An exception in a handler is logged on one line with a
+    request id and answered with `handlers.on_unhandled_error`'s response, else the operation's
+    documented server error (JSON), else an undocumented 503 JSON `{error}`; never text/plain,
+    and the connection stays open.
     """
+    limits = Limits(max_body_bytes=max_body_bytes, max_json_depth=max_json_depth)
     fastapi_options.setdefault("title", "ServiceAi API")
     fastapi_options.setdefault("version", "1.1.24")
     fastapi_options.setdefault("openapi_url", None)
@@ -363,7 +391,9 @@ def create_app(
     fastapi_options.setdefault("redoc_url", None)
     app = FastAPI(**fastapi_options)
     for _path, route_path, names, allow, methods, not_allowed in PATHS:
-        endpoint = _PathEndpoint(handlers, names, allow, methods, not_allowed, validate_responses)
+        endpoint = _PathEndpoint(
+            handlers, names, allow, methods, not_allowed, validate_responses, limits
+        )
         # An ASGI app (not a function) as endpoint: Starlette then routes every method to it.
         app.router.routes.append(Route(route_path, endpoint, include_in_schema=False))
     return app
@@ -380,6 +410,7 @@ class _PathEndpoint:
         methods: dict[str, str],
         not_allowed: StubError,
         validate_responses: bool,
+        limits: Limits,
     ) -> None:
         self.handlers = handlers
         self.names = names
@@ -387,6 +418,7 @@ class _PathEndpoint:
         self.methods = methods
         self.not_allowed = not_allowed
         self.validate_responses = validate_responses
+        self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -411,4 +443,6 @@ class _PathEndpoint:
             self.handlers.on_invalid_request,
             path_params,
             self.validate_responses,
+            self.limits,
+            self.handlers.on_unhandled_error,
         )

@@ -110,3 +110,13 @@ class Handlers(abc.ABC):
         client-error response the generator chose (`generator.ir.server`).
         """
         return None
+
+    async def on_unhandled_error(
+        self, ctx: RequestContext, error: Exception
+    ) -> StubResponse | None:
+        """Shape the response to an exception a handler raised (already logged on one line).
+
+        Return one of the operation's response classes, or None for the documented server-error
+        response the generator chose (an undocumented 503 JSON `{error}` where there is none).
+        """
+        return None
