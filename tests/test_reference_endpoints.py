@@ -282,7 +282,7 @@ def test_settings_refuse_a_bad_ttl(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
         load_settings()
     monkeypatch.setenv("SERVICEAI_CLIENT_SECRET_TTL_SECONDS", "7200")
     config = tmp_path / "serviceai.json"
-    config.write_text('{"turn_detection": "push_to_talk"}')
+    config.write_text('{"turn_detection": "sometimes"}')
     monkeypatch.setenv("SERVICEAI_CONFIG_FILE", str(config))
     with pytest.raises(SettingsError, match="turn_detection"):
         load_settings()
