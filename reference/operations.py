@@ -108,11 +108,13 @@ def operational_routes(
         except StoreUnavailable:
             return JSONResponse({"error": "store unavailable"}, status_code=503)
         limit = settings.org_daily_session_quota
+        # The counter also counts the refused attempts (each one is a hit): split them out.
         return JSONResponse(
             {
                 "organizationId": organization,
                 "day": day,
-                "used": used,
+                "used": min(used, limit),
+                "refused": max(0, used - limit),
                 "limit": limit,
                 "remaining": max(0, limit - used),
             }

@@ -61,7 +61,10 @@ async def _main() -> int:
 
 
 def main() -> None:
-    sys.exit(asyncio.run(_main()))
+    try:
+        sys.exit(asyncio.run(_main()))
+    except KeyboardInterrupt:  # Ctrl-C (uvicorn re-raises the signal once it has shut down)
+        sys.exit(0)
 
 
 if __name__ == "__main__":
