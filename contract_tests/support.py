@@ -236,6 +236,8 @@ class Coverage:
     cases: Counter[tuple[str, str, str, str]] = field(
         default_factory=Counter
     )  # source, op, phase, mode
+    # gaps of the published contract: what it cannot describe -> the responses that showed it
+    contract_gaps: dict[str, list[str]] = field(default_factory=dict)
 
     def record(self, label: str, status: int, content_type: str | None, source: str) -> None:
         method, path = label.split(" ", 1)

@@ -48,6 +48,10 @@ def _matrix() -> dict[str, Any]:
                 for op in SPEC_GAP_OPERATIONS
             ],
         },
+        "published_contract_gaps": [
+            {"gap": gap, "responses": found}
+            for gap, found in sorted(COVERAGE.contract_gaps.items())
+        ],
         "mutations_caught": {name: parts for name, parts in sorted(COVERAGE.mutations.items())},
         "generated_cases": [
             {"source": source, "operation": op, "phase": phase, "mode": mode, "count": n}
@@ -87,6 +91,13 @@ def _markdown(matrix: dict[str, Any]) -> str:
     lines += ["| operation | negative cases answered 400 |", "| --- | ---: |"]
     lines += [
         f"| `{g['operation']}` | {g['negative_cases_answered_400']} |" for g in gaps["operations"]
+    ]
+    lines += ["", "## Gaps of the published contract (test_upstream_statuses.py)", ""]
+    lines += ["| gap | responses | statuses and media types |", "| --- | ---: | --- |"]
+    lines += [
+        f"| {g['gap']} | {len(g['responses'])} | {', '.join(g['responses'][:12])}"
+        f"{' ...' if len(g['responses']) > 12 else ''} |"
+        for g in matrix["published_contract_gaps"]
     ]
     lines += ["", "## Broken variants (test_mutations.py)", ""]
     lines += ["| variant | caught by |", "| --- | --- |"]

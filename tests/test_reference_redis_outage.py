@@ -22,6 +22,7 @@ from serviceai_api.server import validation
 from tests.reference_support.process import served
 from tests.reference_support.servers import free_port
 
+REDIS_ARGS = ("--save", "", "--appendonly", "no")
 USER = {"id": "load", "organization_id": "org_load", "entitlements": ["chatty-voice"]}
 
 
@@ -35,8 +36,7 @@ class Redis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no"],
+            [self.binary, *("--port", str(self.port), "--bind", "127.0.0.1"), *REDIS_ARGS],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -116,7 +116,9 @@ def test_redis_killed_and_restarted_under_load(tmp_path: Path) -> None:
                 while not stop.is_set():
                     try:
                         if path == "/api/csrf-token":
-                            response = client.get(path, headers={"authorization": "Bearer tok-load"})
+                            response = client.get(
+                                path, headers={"authorization": "Bearer tok-load"}
+                            )
                         else:
                             response = client.post(
                                 path, json={}, headers={"authorization": "Bearer tok-load"}

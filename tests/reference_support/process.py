@@ -29,6 +29,13 @@ class Served:
     log: Path
     process: subprocess.Popen[bytes]
 
+    @property
+    def fake_url(self) -> str:
+        """The fake upstream this process started (its `/__faults` switch is at this root)."""
+        found = re.search(r"fake OpenAI upstream on (http://\S+)/v1", self.log_text())
+        assert found, "this process runs no fake upstream"
+        return found.group(1)
+
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
