@@ -190,3 +190,78 @@ def test_openapi_30_nullable_and_exclusive_bounds(s30: dict[str, ModuleType]) ->
         assert response.status_code == 422, bad
         assert response.headers["content-type"] == "application/problem+json"
         assert {"title", "detail"} <= set(response.json())
+
+
+def _raising(mods: dict[str, ModuleType], hook: bool) -> Any:
+    r = mods["responses"]
+    m = mods["models"]
+
+    class Impl(mods["handlers"].Handlers):  # type: ignore[misc,name-defined]
+        async def get_item(self, ctx: Any, **kw: Any) -> Any:
+            raise RuntimeError("boom in get_item")
+
+        async def put_item(self, ctx: Any, **kw: Any) -> Any:
+            raise RecursionError("deep")
+
+        async def delete_item(self, ctx: Any, **kw: Any) -> Any:
+            return r.DeleteItemNoContent()
+
+        async def echo(self, ctx: Any, **kw: Any) -> Any:
+            raise KeyError("echo")
+
+        async def on_unhandled_error(self, ctx: Any, error: Exception) -> Any:
+            if hook and ctx.operation_id == "getItem":
+                return r.GetItemNotFound(body=m.Error(message=f"hooked {type(error).__name__}"))
+            return None
+
+    return Impl()
+
+
+def test_the_last_resort_answers_json_and_keeps_the_connection(
+    s31: dict[str, ModuleType], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = s31["app"].create_app(_raising(s31, hook=False))
+    with TestClient(app, raise_server_exceptions=True) as client:  # nothing may escape
+        got = client.get("/items/5", headers={"x-request-id": "abc-1"})
+        # getItem documents no 5xx: the stubs' 503 JSON, with the request id
+        assert (got.status_code, got.headers["content-type"]) == (503, "application/json")
+        assert got.json() == {"error": "internal error (request id abc-1)"}
+        assert got.headers["x-request-id"] == "abc-1"
+        # putItem documents 5XX as text/plain only: never text/plain, so the 503 JSON again
+        put = client.put("/items/1", json={"id": 1, "count": 1})
+        assert (put.status_code, put.headers["content-type"]) == (503, "application/json")
+        # echo documents a JSON `default`: a documented 500 with a body valid against it
+        echo = client.post("/echo", content="hi", headers={"content-type": "text/plain"})
+        assert echo.status_code == 500 and echo.json()["code"] == "internal_error"
+        assert len(echo.headers["x-request-id"]) == 32  # a fresh id for a request without one
+    lines = [r.getMessage() for r in caplog.records if "unhandled" in r.getMessage()]
+    assert lines[0] == "unhandled RuntimeError in getItem (request id abc-1): boom in get_item"
+    assert len(lines) == 3 and not any(r.exc_info for r in caplog.records)
+    hooked = TestClient(s31["app"].create_app(_raising(s31, hook=True))).get("/items/5")
+    assert hooked.status_code == 404 and hooked.json()["message"] == "hooked RuntimeError"
+
+
+def test_body_size_and_json_depth_limits(s31: dict[str, ModuleType]) -> None:
+    seen: list[dict[str, Any]] = []
+    app = s31["app"].create_app(_handlers31(s31, seen), max_body_bytes=64, max_json_depth=3)
+    client = TestClient(app)
+    ok = client.put("/items/1", json={"id": 1, "count": 2})
+    assert ok.status_code == 200
+    big = client.put("/items/1", json={"id": 1, "count": 2, "pad": "x" * 100})
+    assert big.status_code == 400 and "exceeds 64 bytes" in big.json()["message"]
+    deep = client.put(
+        "/items/1", content=b'{"id":[[[[1]]]]}', headers={"content-type": "application/json"}
+    )
+    assert deep.status_code == 400 and "deeper than 3 levels" in deep.json()["message"]
+    # brackets inside strings are not nesting
+    text = client.put(
+        "/items/1",
+        content=b'{"id":1,"count":1,"n":"[[[[["}',
+        headers={"content-type": "application/json"},
+    )
+    assert (
+        text.status_code == 400 and "additional" in text.text.lower()
+    )  # refused by the schema, not the depth
+    # echo documents 422 as its client error
+    long = client.post("/echo", content="x" * 100, headers={"content-type": "text/plain"})
+    assert long.status_code == 422

@@ -18,9 +18,9 @@ The server emitter renders this plan and decides nothing. Decisions made here:
   6. none: an undocumented 400 (never 422), with a warning in the document's warnings.
 - **The server-error response** the stubs' last-resort handler writes when a handler raises (or
   an implementation's `on_unhandled_error` hook declines): a documented `500`, else a `5XX`
-  range or a `default` (answered with 500), with a body that validates against it; an operation
-  documenting none of them gets an undocumented 503 JSON `{error}` (one warning per document
-  naming how many operations that is, so a large document is not flooded).
+  range or a `default` (answered with 500), with a JSON body that validates against it; an
+  operation documenting none of them with a JSON body gets an undocumented 503 JSON `{error}`
+  (one warning per document naming how many operations that is, not one per operation).
 - **Error bodies** the stubs write themselves (client error, 405): the first of a fixed list of
   conventional shapes (`{"error": {...OpenAI...}}`, `{"error", "code"}`, `{"error"}`,
   `{"message"}`, problem+json, ...) that validates against the documented schema and uses only
@@ -420,7 +420,9 @@ class _Planner:
     def _server_error(self, op: Operation, classes: list[ResponseClass]) -> StubError:
         by_status = {r.status: r for r in op.responses}
         for status in ("500", "5XX", "default"):
-            if status in by_status:
+            media = _preferred_media(by_status[status]) if status in by_status else None
+            # only a JSON body: a last resort never answers text/plain
+            if media is not None and media.kind == "json":
                 return self._stub_error(op, by_status[status], classes, 500, "internal_error")
         return StubError("", 503, "application/json", "json", {"error": MESSAGE}, False)
 
