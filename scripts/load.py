@@ -222,11 +222,14 @@ def main() -> int:
         urls = [u for u, _ in replicas]
         pids = [p.pid for _, p in replicas]
         auth = {"authorization": f"Bearer {TOKEN}"}
-        csrf = [httpx.get(u + "/api/csrf-token", headers=auth).json()["token"] for u in urls]
+
+        def fresh_csrf() -> list[str]:
+            # CSRF tokens live 5 minutes: a fresh one for every operation's run
+            return [httpx.get(u + "/api/csrf-token", headers=auth).json()["token"] for u in urls]
 
         # Warm-up: every operation a few hundred times (lazy imports, pools, caches).
         for operation, _ in MIX:
-            asyncio.run(drive(urls, operation, 400, concurrency, csrf))
+            asyncio.run(drive(urls, operation, 400, concurrency, fresh_csrf()))
         time.sleep(6)  # let the warm-up's calls be hung up
         baseline = [rss_mb(pid) for pid in pids]
 
@@ -235,7 +238,7 @@ def main() -> int:
             count = max(1, int(total * share))
             before = [rss_mb(pid) for pid in pids]
             errors, seconds, latencies = asyncio.run(
-                drive(urls, operation, count, concurrency, csrf)
+                drive(urls, operation, count, concurrency, fresh_csrf())
             )
             after = [rss_mb(pid) for pid in pids]
             results.append(Result(operation, count, errors, seconds, latencies, before, after))
