@@ -580,10 +580,8 @@ class _Planner:
                 tags[str(value)] = target
         mapped = set(tags.values())
         for name in names:
-            if name in mapped:
-                continue
             values = self._tag_values(name, prop)
-            if values is None:
+            if values is None and name not in mapped:
                 # The branch does not declare the property: nothing to tag it by, so the union
                 # stays a smart one (pydantic keeps the branch that validates).
                 return None
