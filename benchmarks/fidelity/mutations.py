@@ -3,8 +3,8 @@
 Each mutation says what it changed; the oracle keeps only the mutants it rejects. The kinds:
 `wrong-type`, `missing-required`, `outside-enum`, `outside-bounds`, `pattern`, `length`,
 `null` (null where the schema does not admit it), and the two the models accept on purpose by
-default: `null-optional` (an explicit null for an optional property) and `lax-number` (`"7"`
-or `true` for an integer, `1` for `true`).
+default: `null-optional` (an explicit null for an optional property) and `lax-coercion` (`"7"`
+or `true` for an integer, `1` or `"yes"` for `true`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from benchmarks.fidelity.instances import Drawer
 
 # What the models accept by default on purpose; `strict-models = true` refuses them.
-LENIENT_KINDS = ("null-optional", "lax-number")
+LENIENT_KINDS = ("null-optional", "lax-coercion")
 
 Path = tuple[str | int, ...]
 
@@ -50,16 +50,17 @@ def _at(drawer: Drawer, schema: Any, value: Any, path: Path) -> Iterator[tuple[s
     kinds = set(declared) if isinstance(declared, list) else {declared} if declared else set()
     yield "null", path, None
     if isinstance(value, bool):
-        yield "wrong-type", path, "yes"
-        yield "lax-number", path, 1 if value else 0
+        yield "wrong-type", path, "maybe"
+        yield "lax-coercion", path, "yes" if value else "no"
+        yield "lax-coercion", path, 1 if value else 0
     elif isinstance(value, int):
         yield "wrong-type", path, f"n{value}"
         yield "wrong-type", path, value + 0.5
-        yield "lax-number", path, str(value)
-        yield "lax-number", path, True
+        yield "lax-coercion", path, str(value)
+        yield "lax-coercion", path, True
     elif isinstance(value, float):
         yield "wrong-type", path, "x"
-        yield "lax-number", path, str(value)
+        yield "lax-coercion", path, str(value)
     elif isinstance(value, str):
         yield "wrong-type", path, 7
         yield "wrong-type", path, {"v": value}
