@@ -391,3 +391,23 @@ def test_schemas_named_like_the_server_imports_do_not_shadow_them(tmp_path: Path
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_all_of_of_plain_schemas_keeps_their_constraints(tmp_path: Path) -> None:
+    """`allOf: [{type: string}, {type: string, minLength: 1}]` (readme.json): one checked type."""
+    m = _models(
+        tmp_path,
+        {
+            "Key": {
+                "type": "object",
+                "required": ["label"],
+                "properties": {
+                    "label": {"allOf": [{"type": "string"}, {"type": "string", "minLength": 1}]},
+                    "size": {"allOf": [{"type": "integer", "maximum": 9}, {"minimum": 2}]},
+                },
+            }
+        },
+    )
+    assert _accepts(m.Key, {"label": "a", "size": 2})
+    for bad in ({"label": ""}, {"label": 7}, {"label": "a", "size": 10}, {"label": "a", "size": 1}):
+        assert not _accepts(m.Key, bad), bad

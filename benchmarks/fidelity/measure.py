@@ -36,7 +36,7 @@ _MAX_MISSES = 25  # misses kept per engine and kind of miss in the report
 class Instances:
     """What was drawn for one component schema."""
 
-    schema: str  # the component's name in the document
+    schema: str  # where the schema stands in the document (a JSON pointer)
     model: str  # its Python name
     valid: list[Any] = field(default_factory=list)
     invalid: list[tuple[str, Any]] = field(default_factory=list)  # (mutation kind, instance)
@@ -87,13 +87,16 @@ def load(path: Path) -> dict[str, Any]:
 def draw_instances(
     document: dict[str, Any], names: dict[str, str], seed: str, per_schema: int
 ) -> tuple[Oracle, list[Instances]]:
-    """Valid and invalid instances for each component schema (`names`: document -> Python)."""
+    """Valid and invalid instances for each named schema (`names`: pointer -> Python name)."""
     oracle = Oracle(document)
     drawn: list[Instances] = []
     for schema_name, model in names.items():
         rng = random.Random(f"{seed}:{schema_name}")
         drawer = Drawer(oracle.root, rng, oracle.v30)
-        schema = oracle.schema(schema_name)
+        try:
+            schema = oracle.schema(schema_name)
+        except (KeyError, IndexError, ValueError, TypeError):
+            continue  # not a place in this document (a schema the loader built)
         found = Instances(schema_name, model)
         seen: set[str] = set()
         for _ in range(per_schema * 4):
@@ -121,7 +124,11 @@ def draw_instances(
 
 
 def generate_models(spec: Path, engine: str, workdir: Path) -> tuple[Any, dict[str, str]]:
-    """The imported models package of `spec` and its component names -> Python names."""
+    """The imported models package of `spec` and its named schemas: pointer -> Python name.
+
+    Components and the inline schemas the generator makes models of (request and response
+    bodies), each drawn from where the document writes it.
+    """
     from generator.config import Target
     from generator.pipeline import generate_target
     from generator.writer import write_files
@@ -135,11 +142,7 @@ def generate_models(spec: Path, engine: str, workdir: Path) -> tuple[Any, dict[s
         target = replace(target, strict_models=True)
     result = generate_target(target)
     write_files(out, result.files)
-    names = {}
-    for s in result.document.schemas:
-        tokens = s.source_pointer.split("/")
-        if not s.inline and len(tokens) == 4 and tokens[1:3] == ["components", "schemas"]:
-            names[tokens[3].replace("~1", "/").replace("~0", "~")] = s.python_name
+    names = {s.source_pointer: s.python_name for s in result.document.schemas}
     sys.path.insert(0, str(out))
     try:
         models = importlib.import_module(f"{package}.models")

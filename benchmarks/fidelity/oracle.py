@@ -45,7 +45,7 @@ def _nullable_as_type(node: Any) -> Any:
 
 
 class Oracle:
-    """`is_valid(name, instance)` for the component schema `name` of one document."""
+    """`is_valid(pointer, instance)` for the schema at a JSON pointer of one document."""
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.v30 = str(document.get("openapi", "")).startswith("3.0")
@@ -61,24 +61,28 @@ class Oracle:
         self.checker = _format_checker(self.cls.FORMAT_CHECKER)
         self.validators: dict[str, Validator] = {}
 
-    def validator(self, name: str) -> Validator:
-        found = self.validators.get(name)
+    def validator(self, at: str) -> Validator:
+        found = self.validators.get(at)
         if found is None:
-            pointer = "#/components/schemas/" + name.replace("~", "~0").replace("/", "~1")
+            pointer = "#" + at
             # The whole document is the root resource, so every `$ref` inside resolves.
             schema = {**self.root, "$ref": pointer}
             if self.v30:  # draft 4 ignores siblings of $ref: reference from an `allOf`
                 schema = {**self.root, "allOf": [{"$ref": pointer}]}
                 schema.pop("$ref", None)
             found = self.cls(schema, format_checker=self.checker)
-            self.validators[name] = found
+            self.validators[at] = found
         return found
 
-    def is_valid(self, name: str, instance: Any) -> bool:
+    def is_valid(self, at: str, instance: Any) -> bool:
         try:
-            return bool(self.validator(name).is_valid(instance))
+            return bool(self.validator(at).is_valid(instance))
         except Exception:  # a schema jsonschema cannot apply (a bad regex): no verdict
             return False
 
-    def schema(self, name: str) -> Any:
-        return self.root["components"]["schemas"][name]
+    def schema(self, at: str) -> Any:
+        node: Any = self.root
+        for token in at.split("/")[1:]:
+            token = token.replace("~1", "/").replace("~0", "~")
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        return node

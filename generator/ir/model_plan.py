@@ -452,6 +452,15 @@ class _Planner:
             if isinstance(schema.get(key), list) and not self._is_class(schema):
                 return self._with_null(self._union(schema, key, context, pointer), nullable)
         parts = schema.get("allOf")
+        if isinstance(parts, list) and "properties" not in schema and not self._is_class(schema):
+            merged = self._merged_all_of(schema, parts)
+            if merged is not None:
+                # `allOf: [{type: string}, {type: string, minLength: 1}]`: one schema, its
+                # constraints kept on the type.
+                inner = self._type(merged, context, pointer)
+                constraints = self._applicable(inner, merged, pointer)
+                expr = annotated(inner.expr, constraints)
+                return self._with_null(TypeText(expr, inner.refs, inner.nullable), nullable)
         if isinstance(parts, list) and "properties" not in schema:
             dicts = [p for p in parts if isinstance(p, dict)]
             if len(dicts) == 1:  # `allOf: [{$ref}]` beside a description: the referenced type
@@ -480,6 +489,28 @@ class _Planner:
             else:
                 return TypeText(ANY)
         return self._with_null(self._typed_as(schema, declared, context, pointer), nullable)
+
+    def _merged_all_of(self, schema: dict[str, Any], parts: list[Any]) -> dict[str, Any] | None:
+        """An allOf of plain schemas (no models, no unions) as one schema, else None."""
+        merged = {k: v for k, v in schema.items() if k != "allOf"}
+        for part in parts:
+            if isinstance(part, dict) and isinstance(part.get("$ref"), str) and len(part) == 1:
+                target = self._ref_name(part["$ref"])
+                if target is None or not _is_primitive(self.schemas[target].schema):
+                    return None
+                part = self.schemas[target].schema
+            if not isinstance(part, dict) or any(k in part for k in _NOT_MERGED):
+                return None
+            for key, value in part.items():
+                if key not in merged or merged[key] == value or key in _ANNOTATIONS:
+                    merged.setdefault(key, value)
+                elif key in _LOWER_BOUNDS and _is_number(value) and _is_number(merged[key]):
+                    merged[key] = max(merged[key], value)
+                elif key in _UPPER_BOUNDS and _is_number(value) and _is_number(merged[key]):
+                    merged[key] = min(merged[key], value)
+                else:
+                    return None  # two patterns, two types: not one schema
+        return merged
 
     def _typed_as(self, schema: dict[str, Any], kind: Any, context: str, pointer: str) -> TypeText:
         if kind == "array":
@@ -845,6 +876,14 @@ def _only_annotations(mine: Any, theirs: Any) -> bool:
 
     return bool(bare(mine) == bare(theirs))
 
+
+# allOf parts that cannot be merged into one plain schema (models, unions, references).
+_NOT_MERGED = frozenset(
+    {"$ref", "properties", "additionalProperties", "items", "allOf", "oneOf", "anyOf", "not",
+     "discriminator", "enum", "const", "patternProperties", "if"}
+)  # fmt: skip
+_LOWER_BOUNDS = frozenset({"minimum", "minLength", "minItems", "exclusiveMinimum"})
+_UPPER_BOUNDS = frozenset({"maximum", "maxLength", "maxItems", "exclusiveMaximum"})
 
 _BRANCH_NOTES = frozenset({"required", "description", "title", "$comment"})
 
