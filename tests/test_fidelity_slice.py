@@ -90,5 +90,3 @@ def test_the_measure_catches_a_model_that_rejects_or_accepts_too_much() -> None:
 def test_the_slice_documents_exist() -> None:
     missing = [name for name in SLICE if not (CORPUS / name).is_file()]
     assert not missing, f"the shared corpus lacks {missing} (at {CORPUS})"
-
-

@@ -21,7 +21,9 @@ REFUSED = ("3.0/openapi-workshop/post.json", "3.1/schema-validation-local.json")
 
 
 def corpus_documents(corpus: Path) -> list[Path]:
-    return [p for p in sorted(corpus.rglob("*.json")) if not any(str(p).endswith(r) for r in REFUSED)]
+    return [
+        p for p in sorted(corpus.rglob("*.json")) if not any(str(p).endswith(r) for r in REFUSED)
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,8 +62,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"{s.get('round_trip_equal', 0)} equal, {s.get('invalid_rejected', 0)}/{s.get('invalid', 0)} invalid rejected"
                 + (" ERROR" if s.get("error") else "")
             )
-        print(f"{spec.name} ({time.perf_counter() - started:.1f}s): " + "; ".join(parts), flush=True)
-    command = "python -m benchmarks.fidelity " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+        print(
+            f"{spec.name} ({time.perf_counter() - started:.1f}s): " + "; ".join(parts), flush=True
+        )
+    command = "python -m benchmarks.fidelity " + " ".join(
+        shlex.quote(a) for a in (argv or sys.argv[1:])
+    )
     text = write(results, engines, args.out, command.strip())
     print(text.split("## Per document")[0])
     return 0

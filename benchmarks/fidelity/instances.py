@@ -10,7 +10,6 @@ the regular expression.
 from __future__ import annotations
 
 import random
-import re
 import string
 from typing import Any
 

@@ -168,9 +168,7 @@ def judge(engine: str, models: Any, drawn: list[Instances]) -> Score:
                 continue
             score.accepted += 1
             try:
-                dumped = adapter.dump_python(
-                    parsed, mode="json", by_alias=True, exclude_unset=True
-                )
+                dumped = adapter.dump_python(parsed, mode="json", by_alias=True, exclude_unset=True)
             except Exception as exc:
                 _miss(score, "dump-failed", found, value, _short(exc))
                 continue
@@ -210,7 +208,13 @@ def _miss(score: Score, what: str, found: Instances, value: Any, detail: str) ->
     if sum(1 for m in score.misses if m["miss"] == what) >= _MAX_MISSES:
         return
     score.misses.append(
-        {"miss": what, "schema": found.schema, "model": found.model, "instance": value, "detail": detail}
+        {
+            "miss": what,
+            "schema": found.schema,
+            "model": found.model,
+            "instance": value,
+            "detail": detail,
+        }
     )
 
 

@@ -35,7 +35,9 @@ def write(results: list[dict[str, Any]], engines: tuple[str, ...], out: Path, co
     out.mkdir(parents=True, exist_ok=True)
     summary = {e: totals(results, e) for e in engines}
     (out / "fidelity.json").write_text(
-        json.dumps({"command": command, "totals": summary, "documents": results}, indent=1, default=str)
+        json.dumps(
+            {"command": command, "totals": summary, "documents": results}, indent=1, default=str
+        )
         + "\n",
         encoding="utf-8",
     )
@@ -73,7 +75,9 @@ def write(results: list[dict[str, Any]], engines: tuple[str, ...], out: Path, co
             if s is None:
                 continue
             if s.get("error") and not s["valid"]:
-                lines.append(f"| {name} | {r.get('schemas', '-')} | {e} | error: {s['error'][:80]} | | | | |")
+                lines.append(
+                    f"| {name} | {r.get('schemas', '-')} | {e} | error: {s['error'][:80]} | | | | |"
+                )
                 continue
             lines.append(
                 f"| {name} | {r.get('schemas', '-')} | {e} | {s['valid']} | "

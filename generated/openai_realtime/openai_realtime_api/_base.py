@@ -160,6 +160,23 @@ def _reject_null(value: Any) -> Any:
 NOT_NULL = BeforeValidator(_reject_null)
 
 
+def _only_bool(value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise ValueError("a boolean is required")
+    return value
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    return value
+
+
+# Strict models: `Literal[True]` refuses 1, `Literal[1]` refuses true.
+ONLY_BOOL = BeforeValidator(_only_bool)
+NOT_BOOL = BeforeValidator(_not_bool)
+
+
 def required_alternatives(alternatives: Sequence[Sequence[str]], exactly_one: bool) -> Any:
     """A before-validator: `oneOf` (exactly one) / `anyOf` (one or more) of `required` lists."""
 
