@@ -3,8 +3,9 @@
 Each mutation says what it changed; the oracle keeps only the mutants it rejects. The kinds:
 `wrong-type`, `missing-required`, `outside-enum`, `outside-bounds`, `pattern`, `length`,
 `null` (null where the schema does not admit it), and the two the models accept on purpose by
-default: `null-optional` (an explicit null for an optional property) and `lax-coercion` (`"7"`
-or `true` for an integer, `1` or `"yes"` for `true`).
+default: `null-optional` (an explicit null for an optional property), `lax-coercion` (`"7"`
+or `true` for an integer, `1` or `"yes"` for `true`) and `read-write-only` (a required readOnly
+or writeOnly property left out).
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from typing import Any
 
 from benchmarks.fidelity.instances import Drawer
 
-# What the models accept by default on purpose; `strict-models = true` refuses them.
-LENIENT_KINDS = ("null-optional", "lax-coercion")
+# What the models accept by default on purpose; `strict-models = true` refuses the first two.
+# The third: a required readOnly / writeOnly property may be absent (one model parses both a
+# request and a response), with or without strict models.
+LENIENT_KINDS = ("null-optional", "lax-coercion", "read-write-only")
+STRICT_KINDS = ("null-optional", "lax-coercion")  # what `strict-models` refuses
 
 Path = tuple[str | int, ...]
 
@@ -91,12 +95,16 @@ def _at(drawer: Drawer, schema: Any, value: Any, path: Path) -> Iterator[tuple[s
     if isinstance(flat.get("maxItems"), int) and isinstance(value, list) and value:
         yield "length", path, [value[0]] * (flat["maxItems"] + 1)
     if isinstance(value, dict) and ("object" in kinds or "properties" in flat):
+        props = flat.get("properties") if isinstance(flat.get("properties"), dict) else {}
         for name in flat.get("required") or []:
             if name in value:
                 trimmed = copy.copy(value)
                 del trimmed[name]
-                yield "missing-required", path, trimmed
-        props = flat.get("properties") if isinstance(flat.get("properties"), dict) else {}
+                sub = drawer.flatten(props.get(name))
+                directional = isinstance(sub, dict) and (
+                    sub.get("readOnly") is True or sub.get("writeOnly") is True
+                )
+                yield "read-write-only" if directional else "missing-required", path, trimmed
         required = set(flat.get("required") or [])
         for name in props:
             if name not in required:

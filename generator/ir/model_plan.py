@@ -682,9 +682,11 @@ class _Planner:
                 constraints = self._applicable(inner, target, at)
                 return TypeText(annotated(inner.expr, constraints), set(), inner.nullable)
             # A model class cannot hold null itself: a nullable schema it models admits None
-            # where it is used (OpenAPI 3.0 `nullable-simple-user`).
-            nullable = name in self.class_names and isinstance(target, dict)
-            return TypeText(name, {name}, nullable and _nullable(target, self.v30))
+            # where it is used (OpenAPI 3.0 `nullable-simple-user`). A nullable root model
+            # (an enum with `nullable: true`) admits it too, and says so in the annotation, so
+            # a strict model does not refuse the null its reference admits.
+            nullable = isinstance(target, dict) and _nullable(target, self.v30)
+            return TypeText(name, {name}, nullable)
         if ref in self.by_ref:
             done = self.by_ref[ref]  # "" while it is being translated: a cycle, typed as Any
             return TypeText(done, {done}) if done else TypeText(ANY)
