@@ -411,3 +411,37 @@ def test_all_of_of_plain_schemas_keeps_their_constraints(tmp_path: Path) -> None
     assert _accepts(m.Key, {"label": "a", "size": 2})
     for bad in ({"label": ""}, {"label": 7}, {"label": "a", "size": 10}, {"label": "a", "size": 1}):
         assert not _accepts(m.Key, bad), bad
+
+
+def test_strict_models_from_the_command_line_and_the_configuration(tmp_path: Path) -> None:
+    """`--strict-models` with `--spec`, `strict-models = true` per target, a bad value refused."""
+    from generator.config import load_targets
+    from generator.errors import SpecError
+    from tests.conftest import ROOT, run_generator
+
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {"Item": {"type": "object", "properties": {"n": {"type": "integer"}}}}
+        },
+    }
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    for flag, strict in (("--strict-models", True), (None, False)):
+        out = tmp_path / f"out_{strict}"
+        args = ["generate", "-q", "--spec", str(path), "--out", str(out), "--package", "s_api"]
+        done = run_generator(*args, *([flag] if flag else []), cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        item = (out / "s_api" / "models" / "_item.py").read_text(encoding="utf-8")
+        assert ("_NOT_NULL" in item and "_Strict()" in item) is strict, item
+    pyproject = tmp_path / "pyproject.toml"
+    entry = '[[tool.openapi-contract.targets]]\nname = "t"\nspec = "spec.yaml"\nout = "o"\npackage = "p"\n'
+    pyproject.write_text(entry + "strict-models = true\n", encoding="utf-8")
+    assert load_targets(pyproject)[0].strict_models is True
+    pyproject.write_text(entry, encoding="utf-8")
+    assert load_targets(pyproject)[0].strict_models is False
+    pyproject.write_text(entry + 'strict-models = "yes"\n', encoding="utf-8")
+    with pytest.raises(SpecError, match="strict-models must be true or false"):
+        load_targets(pyproject)
