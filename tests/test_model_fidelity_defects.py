@@ -445,3 +445,27 @@ def test_strict_models_from_the_command_line_and_the_configuration(tmp_path: Pat
     pyproject.write_text(entry + 'strict-models = "yes"\n', encoding="utf-8")
     with pytest.raises(SpecError, match="strict-models must be true or false"):
         load_targets(pyproject)
+
+
+def test_all_of_a_reference_and_a_description_is_the_referenced_type(tmp_path: Path) -> None:
+    """AWS writes `allOf: [{$ref: X}, {description: ...}]` for every property: X, not Any."""
+    m = _models(
+        tmp_path,
+        {
+            "Key": {
+                "type": "object",
+                "properties": {
+                    "grants": {
+                        "allOf": [
+                            {"$ref": "#/components/schemas/Grants"},
+                            {"description": "The grants."},
+                        ]
+                    }
+                },
+            },
+            "Grants": {"type": "array", "items": {"type": "string"}},
+        },
+    )
+    assert _accepts(m.Key, {"grants": ["a"]})
+    for bad in ({"grants": "a"}, {"grants": [1]}, {"grants": {}}):
+        assert not _accepts(m.Key, bad), bad

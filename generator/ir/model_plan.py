@@ -462,9 +462,12 @@ class _Planner:
                 expr = annotated(inner.expr, constraints)
                 return self._with_null(TypeText(expr, inner.refs, inner.nullable), nullable)
         if isinstance(parts, list) and "properties" not in schema:
-            dicts = [p for p in parts if isinstance(p, dict)]
+            # Parts that only annotate (`{description: ...}`, as AWS's documents write beside
+            # every `$ref`) constrain nothing.
+            dicts = [p for p in parts if isinstance(p, dict) and not set(p) <= _ANNOTATIONS]
             if len(dicts) == 1:  # `allOf: [{$ref}]` beside a description: the referenced type
-                inner = self._type(dicts[0], context, join_pointer(pointer, "allOf", 0))
+                at = join_pointer(pointer, "allOf", parts.index(dicts[0]))
+                inner = self._type(dicts[0], context, at)
                 return self._with_null(inner, nullable)
         if self._is_class(schema):
             if self._is_free_form(schema):
