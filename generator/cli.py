@@ -30,7 +30,8 @@ def _targets(args: argparse.Namespace) -> list[Target]:
         overlays = Path(args.overlays) if getattr(args, "overlays", None) else None
         engine = models_engine(args.models_engine, Location("--models-engine", ""))
         target = Target(package, spec, out, package, package.replace("_", "-"), overlays)
-        return [replace(target, models_engine=engine)]
+        strict_models = bool(getattr(args, "strict_models", False))
+        return [replace(target, models_engine=engine, strict_models=strict_models)]
     targets = load_targets(Path(args.config))
     if args.target:
         targets = [t for t in targets if t.name in args.target]
@@ -202,6 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
             choices=MODELS_ENGINES,
             default="native",
             help="who writes the models for --spec (default: native)",
+        )
+        p.add_argument(
+            "--strict-models",
+            action="store_true",
+            help="native models for --spec refuse an explicit null an optional property's "
+            "schema forbids and lax coercions (default: accepted)",
         )
         p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
         p.add_argument(

@@ -23,6 +23,9 @@ class Target:
     # Who writes the Pydantic models: the native engine (generator.emit.native_models, fast at
     # any scale) or datamodel-code-generator (pinned, used as a library).
     models_engine: ModelsEngine = "native"
+    # Native models refuse what they accept on purpose by default: an explicit null for an
+    # optional property whose schema forbids it, lax numeric coercions (docs/model-fidelity.md).
+    strict_models: bool = False
 
 
 ModelsEngine = Literal["native", "datamodel-code-generator"]
@@ -36,6 +39,12 @@ def models_engine(value: object, where: Location) -> ModelsEngine:
     raise SpecError(
         [Problem(f"models-engine must be one of {', '.join(MODELS_ENGINES)}, not {value!r}", where)]
     )
+
+
+def _flag(value: object, key: str, where: Location) -> bool:
+    if not isinstance(value, bool):
+        raise SpecError([Problem(f"{key} must be true or false, not {value!r}", where)])
+    return value
 
 
 def load_targets(pyproject: Path) -> list[Target]:
@@ -67,6 +76,7 @@ def load_targets(pyproject: Path) -> list[Target]:
                 overlay_dir=root / entry["overlays"] if "overlays" in entry else None,
                 changelog=root / entry["changelog"] if "changelog" in entry else None,
                 models_engine=models_engine(entry.get("models-engine", "native"), where),
+                strict_models=_flag(entry.get("strict-models", False), "strict-models", where),
             )
         )
     return targets

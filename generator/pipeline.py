@@ -42,7 +42,11 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     step("models", {"schemas": len(document.schemas)})
     files = emit_package(document, target)
     if target.models_engine == "native":
-        files.update(emit_native_models(document, build_model_plan(document), target.package))
+        files.update(
+            emit_native_models(
+                document, build_model_plan(document, target.strict_models), target.package
+            )
+        )
     else:
         files.update(emit_models(document, target.package))
     step("client", {"operations": len(document.operations), "resources": len(document.resources)})

@@ -30,9 +30,16 @@ def emit_native_models(doc: Document, plan: ModelPlan, package: str) -> dict[str
         "from uuid import UUID",
         "",
         "from pydantic import ConfigDict, Field, RootModel",
+        "from pydantic import Strict as _Strict",
         "from pydantic import Tag as _Tag",
         "",
         f"from {package}._base import {BASE_CLASS}, discriminated",
+        f"from {package}._base import NOT_BOOL as _NOT_BOOL",
+        f"from {package}._base import NOT_NULL as _NOT_NULL",
+        f"from {package}._base import ONLY_BOOL as _ONLY_BOOL",
+        f"from {package}._base import DateText as _DateText",
+        f"from {package}._base import DateTimeText as _DateTimeText",
+        f"from {package}._base import required_alternatives as _required_alternatives",
         "",
     ]
     units = [Unit([d.name], _render(d), set(d.refs) - {d.name}) for d in plan.decls]
@@ -60,6 +67,10 @@ def _class(decl: ClassDecl) -> str:
         body += [*_fallback_comments(decl.fallbacks), ""]
     if decl.forbid_extra:
         body += ['model_config = ConfigDict(extra="forbid")', ""]
+    if decl.alternatives is not None:
+        sets, exactly_one = decl.alternatives
+        call = f"_required_alternatives({[list(names) for names in sets]!r}, {exactly_one})"
+        body += [f"_check_required_alternatives = {call}", ""]
     for f in decl.fields:
         arguments = ([f"alias={f.alias!r}"] if f.alias else []) + [
             f"{k}={v}" for k, v in f.constraints

@@ -26,7 +26,7 @@ Declarations come in an order where a class's bases and a root model's type are 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeGuard
 
 from generator.errors import join_pointer, split_pointer, unescape_pointer_token
@@ -44,9 +44,22 @@ from generator.ir.type_text import (
     union_of,
 )
 
-# Formats pydantic parses into a Python value and writes back as the same text.
-_STRING_FORMATS = {"date-time": "datetime", "date": "date", "uuid": "UUID", "binary": "bytes"}
-_MAX_LITERAL = 200  # longer enums are typed by their base type (a Literal that size helps no one)
+# Formats parsed into a Python value and written back as the same text. `date-time` and `date`
+# are read strictly (RFC 3339, an offset required) and keep the text they came from
+# (`DateTimeText` in the package's `_base.py`): pydantic's own `datetime` also takes a bare date
+# or a number and rewrites `+00:00` as `Z` and the fractional digits.
+_STRING_FORMATS = {
+    "date-time": "Annotated[datetime, _DateTimeText]",
+    "date": "Annotated[date, _DateText]",
+    "uuid": "UUID",
+    "binary": "bytes",
+}
+# Keywords that say something about a value without constraining it: an allOf part that only
+# restates an inherited property with these (a new `default`) keeps the subclass.
+_ANNOTATIONS = frozenset(
+    {"default", "description", "title", "example", "examples", "deprecated", "$comment",
+     "externalDocs", "xml"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,8 @@ class ClassDecl:
     forbid_extra: bool
     refs: frozenset[str]  # model names its annotations use
     fallbacks: tuple[str, ...] = ()  # what the class cannot express, said in the code
+    # `oneOf` / `anyOf` of branches that only list `required` names: (names per branch, oneOf?)
+    alternatives: tuple[tuple[tuple[str, ...], ...], bool] | None = None
     kind: Literal["class"] = "class"
 
 
@@ -105,13 +120,18 @@ class ModelPlan:
     rebuild: frozenset[str]  # classes whose annotations refer to themselves or a later model
 
 
-def build_model_plan(doc: Document) -> ModelPlan:
-    return _Planner(doc).plan()
+def build_model_plan(doc: Document, strict: bool = False) -> ModelPlan:
+    """The declarations of `doc`'s models; `strict` (a target's `strict-models = true`) refuses
+    the two things the models accept on purpose by default: an explicit null for an optional
+    property whose schema does not admit it, and lax coercions (`"7"` or `true` for an integer,
+    `1` for `true`)."""
+    return _Planner(doc, strict).plan()
 
 
 class _Planner:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, strict: bool = False) -> None:
         self.doc = doc
+        self.strict = strict
         self.v30 = doc.openapi.startswith("3.0")
         self.schemas = {s.python_name: s for s in doc.schemas}
         self.names = NameRegistry(RESERVED_CLASS_NAMES | CAPITALISED_BUILTINS, suffix="Model")
@@ -182,12 +202,17 @@ class _Planner:
         self.fallbacks, outer = [], self.fallbacks
         root = self._type(schema, name, pointer)
         annotation = annotated(root.annotation, self._applicable(root, schema, pointer))
+        python_re = "pattern=" in annotation
         self.decls[name] = RootDecl(
             name,
             annotation,
             description,
             frozenset(root.refs),
-            python_re="pattern=" in annotation,
+            python_re=python_re,
+            # `RootModel[<type>]` builds its validator before the class body's config is read,
+            # with pydantic's Rust regex engine (no look-ahead, a size limit): a pattern's root
+            # type is declared in the body (`root: <type>`), where Python's `re` checks it.
+            deferred=python_re,
             fallbacks=tuple(self.fallbacks),
         )
         self.fallbacks = outer
@@ -196,7 +221,7 @@ class _Planner:
         if not isinstance(schema, dict) or not isinstance(schema.get("enum"), list):
             return None
         values = schema["enum"]
-        if not values or len(values) > _MAX_LITERAL:
+        if not values:
             return None
         if all(isinstance(v, str) for v in values):
             base: Literal["StrEnum", "IntEnum"] = "StrEnum"
@@ -238,12 +263,22 @@ class _Planner:
             props, req = self._class_properties(target, set())
             inherited.update({k: v for k, v in props.items() if k not in inherited})
             base_required |= req
+        # A name `required` lists without any property (own or inherited) is still required.
+        for missing in sorted(required - set(own) - set(inherited)):
+            own[missing] = ({}, join_pointer(pointer, "required"))
+        restated: dict[str, tuple[Any, str]] = {}
         if len(refs_in_allof) == 1:
-            redefined = [
-                k
-                for k in own
-                if k in inherited and canonical(own[k][0]) != canonical(inherited[k][0])
-            ]
+            redefined = []
+            for k in own:
+                if k not in inherited or canonical(own[k][0]) == canonical(inherited[k][0]):
+                    continue
+                mine, theirs = own[k][0], inherited[k][0]
+                if _only_annotations(mine, theirs):
+                    # Only a new default (or description): the same type, restated in the subclass.
+                    merged = {**theirs, **mine} if set(mine) <= _ANNOTATIONS else mine
+                    restated[k] = (merged, own[k][1])
+                else:
+                    redefined.append(k)
             newly_required = (required - base_required) & set(inherited)
             if self._inherits(refs_in_allof[0], name):
                 # allOf through each other: Python cannot create either class first.
@@ -256,7 +291,11 @@ class _Planner:
             elif not redefined and not newly_required:
                 bases = refs_in_allof
                 self.base_of[name] = bases[0]
-                own = {k: v for k, v in own.items() if k not in inherited}
+                own = {
+                    k: restated.get(k, v)
+                    for k, v in own.items()
+                    if k not in inherited or k in restated
+                }
             else:
                 changed = sorted(set(redefined) | newly_required)
                 base = refs_in_allof[0]
@@ -279,14 +318,20 @@ class _Planner:
             required |= base_required
         fields, refs = self._fields(name, own, required)
         refs |= set(bases)
+        # `unevaluatedProperties: false` on a class: every property its parts declare is
+        # evaluated, so it forbids exactly what `additionalProperties: false` would.
+        forbid = any(
+            schema.get(k) is False for k in ("additionalProperties", "unevaluatedProperties")
+        )
         return ClassDecl(
             name,
             tuple(bases),
             tuple(fields),
             _description(schema),
-            schema.get("additionalProperties") is False,
+            forbid,
             frozenset(refs),
             tuple(fallbacks),
+            _required_alternatives(schema),
         )
 
     def _inherits(self, name: str, ancestor: str) -> bool:
@@ -360,8 +405,17 @@ class _Planner:
             if not is_required:
                 default = _default_source(schema, t) or "None"
             annotation = t.annotation
-            if not is_required and default == "None" and not annotation.endswith("| None"):
-                annotation = annotation if annotation in ("Any", "None") else annotation + " | None"
+            if (
+                not is_required
+                and default == "None"
+                and not annotation.endswith("| None")
+                and annotation not in ("Any", "None")
+            ):
+                # Absent is None; an explicit null the schema forbids is accepted by default
+                # (real servers send it) and refused by strict models.
+                annotation += " | None"
+                if self.strict:
+                    annotation = f"Annotated[{annotation}, _NOT_NULL]"
             fields.append(
                 FieldDecl(
                     python,
@@ -387,20 +441,33 @@ class _Planner:
         if isinstance(ref, str):
             return self._with_null(self._ref_type(ref, context, pointer), nullable)
         if "const" in schema:
-            return self._with_null(literal([schema["const"]]) or TypeText(ANY), nullable)
+            found = self._literal([schema["const"]])
+            return self._with_null(found or TypeText(ANY), nullable)
         if isinstance(schema.get("enum"), list):
             values = [v for v in schema["enum"] if v is not None]
-            found = literal(values) if len(values) <= _MAX_LITERAL else None
+            found = self._literal(values)
             if found is not None:
                 return self._with_null(found, nullable or None in schema["enum"])
         for key in ("oneOf", "anyOf"):
             if isinstance(schema.get(key), list) and not self._is_class(schema):
                 return self._with_null(self._union(schema, key, context, pointer), nullable)
         parts = schema.get("allOf")
+        if isinstance(parts, list) and "properties" not in schema and not self._is_class(schema):
+            merged = self._merged_all_of(schema, parts)
+            if merged is not None:
+                # `allOf: [{type: string}, {type: string, minLength: 1}]`: one schema, its
+                # constraints kept on the type.
+                inner = self._type(merged, context, pointer)
+                constraints = self._applicable(inner, merged, pointer)
+                expr = annotated(inner.expr, constraints)
+                return self._with_null(TypeText(expr, inner.refs, inner.nullable), nullable)
         if isinstance(parts, list) and "properties" not in schema:
-            dicts = [p for p in parts if isinstance(p, dict)]
+            # Parts that only annotate (`{description: ...}`, as AWS's documents write beside
+            # every `$ref`) constrain nothing.
+            dicts = [p for p in parts if isinstance(p, dict) and not set(p) <= _ANNOTATIONS]
             if len(dicts) == 1:  # `allOf: [{$ref}]` beside a description: the referenced type
-                inner = self._type(dicts[0], context, join_pointer(pointer, "allOf", 0))
+                at = join_pointer(pointer, "allOf", parts.index(dicts[0]))
+                inner = self._type(dicts[0], context, at)
                 return self._with_null(inner, nullable)
         if self._is_class(schema):
             if self._is_free_form(schema):
@@ -426,6 +493,28 @@ class _Planner:
                 return TypeText(ANY)
         return self._with_null(self._typed_as(schema, declared, context, pointer), nullable)
 
+    def _merged_all_of(self, schema: dict[str, Any], parts: list[Any]) -> dict[str, Any] | None:
+        """An allOf of plain schemas (no models, no unions) as one schema, else None."""
+        merged = {k: v for k, v in schema.items() if k != "allOf"}
+        for part in parts:
+            if isinstance(part, dict) and isinstance(part.get("$ref"), str) and len(part) == 1:
+                target = self._ref_name(part["$ref"])
+                if target is None or not _is_primitive(self.schemas[target].schema):
+                    return None
+                part = self.schemas[target].schema
+            if not isinstance(part, dict) or any(k in part for k in _NOT_MERGED):
+                return None
+            for key, value in part.items():
+                if key not in merged or merged[key] == value or key in _ANNOTATIONS:
+                    merged.setdefault(key, value)
+                elif key in _LOWER_BOUNDS and _is_number(value) and _is_number(merged[key]):
+                    merged[key] = max(merged[key], value)
+                elif key in _UPPER_BOUNDS and _is_number(value) and _is_number(merged[key]):
+                    merged[key] = min(merged[key], value)
+                else:
+                    return None  # two patterns, two types: not one schema
+        return merged
+
     def _typed_as(self, schema: dict[str, Any], kind: Any, context: str, pointer: str) -> TypeText:
         if kind == "array":
             items = schema.get("items")
@@ -447,8 +536,22 @@ class _Planner:
             fmt = schema.get("format")
             return TypeText(_STRING_FORMATS.get(fmt, "str") if isinstance(fmt, str) else "str")
         if isinstance(kind, str) and kind in PRIMITIVES:
+            if self.strict and kind in ("integer", "number", "boolean"):
+                # No lax coercion: `"7"` and `true` are not integers, `1` is not `true`.
+                return TypeText(f"Annotated[{PRIMITIVES[kind]}, _Strict()]")
             return TypeText(PRIMITIVES[kind])
         return TypeText(ANY)
+
+    def _literal(self, values: list[Any]) -> TypeText | None:
+        found = literal(values)
+        if found is None or not self.strict:
+            return found
+        # pydantic's Literal takes `1` for `true` and `true` for `1`; strict models do not.
+        if all(isinstance(v, bool) for v in values):
+            return TypeText(f"Annotated[{found.expr}, _ONLY_BOOL]")
+        if not any(isinstance(v, bool) for v in values) and any(isinstance(v, int) for v in values):
+            return TypeText(f"Annotated[{found.expr}, _NOT_BOOL]")
+        return found
 
     def _union(self, schema: dict[str, Any], key: str, context: str, pointer: str) -> TypeText:
         branches = []
@@ -469,7 +572,13 @@ class _Planner:
                     branches.append(TypeText(ANY))
                     continue
             suffix = f"Option{i + 1}" if len(options) > 1 else ""
-            branches.append(self._type(branch, context + suffix, join_pointer(pointer, key, i)))
+            at = join_pointer(pointer, key, i)
+            t = self._type(branch, context + suffix, at)
+            # A branch's own constraints (`{type: integer, minimum: 1000}`) stay on that branch.
+            constraints = self._applicable(t, branch, at)
+            if constraints:
+                t = TypeText(annotated(t.expr, constraints), t.refs, t.nullable)
+            branches.append(t)
         result = self._discriminated(schema, key, branches) if branches else None
         if result is None:
             result = union_of(branches) if branches else TypeText("None")
@@ -503,11 +612,46 @@ class _Planner:
             target = self._mapped(ref)
             if target in names:
                 tags[str(value)] = target
+        mapped = set(tags.values())
         for name in names:
-            tags.setdefault(self.original_names.get(name, name), name)
+            values = self._tag_values(name, prop)
+            if values is None and name not in mapped:
+                # The branch does not declare the property: nothing to tag it by, so the union
+                # stays a smart one (pydantic keeps the branch that validates).
+                return None
+            # The branch's own `const` / `enum` of the property when it has one (a schema name
+            # would fail the branch), else OpenAPI's implicit mapping: the schema's name.
+            for value in values or [self.original_names.get(name, name)]:
+                tags.setdefault(value, name)
         # `_Tag`: pydantic's Tag, imported under a name no schema's class can take.
         members = " | ".join(f"Annotated[{n}, _Tag({n!r})]" for n in names)
         return TypeText(f"Annotated[{members}, discriminated({prop!r}, {tags!r})]", set(names))
+
+    def _tag_values(self, name: str, prop: str) -> list[str] | None:
+        """The values a model's discriminating property is limited to (`const`, `enum`).
+
+        An empty list when the property admits any value, None when the model does not declare
+        the property at all.
+        """
+        props, _ = self._class_properties(name, set())
+        if prop not in props:
+            return None
+        schema = props[prop][0]
+        for _ in range(8):  # follow `$ref`s to a named enum (bounded: a cycle is no enum)
+            ref = schema.get("$ref") if isinstance(schema, dict) else None
+            target = self._ref_name(ref) if isinstance(ref, str) else None
+            if target is None:
+                break
+            schema = self.schemas[target].schema
+        if not isinstance(schema, dict):
+            return []
+        if "const" in schema:
+            values = [schema["const"]]
+        elif isinstance(schema.get("enum"), list):
+            values = schema["enum"]
+        else:
+            return []
+        return [str(v) for v in values if v is not None]
 
     def _mapped(self, ref: Any) -> str | None:
         """The model a discriminator mapping value names (`#/components/schemas/X` or `X`)."""
@@ -541,9 +685,11 @@ class _Planner:
                 constraints = self._applicable(inner, target, at)
                 return TypeText(annotated(inner.expr, constraints), set(), inner.nullable)
             # A model class cannot hold null itself: a nullable schema it models admits None
-            # where it is used (OpenAPI 3.0 `nullable-simple-user`).
-            nullable = name in self.class_names and isinstance(target, dict)
-            return TypeText(name, {name}, nullable and _nullable(target, self.v30))
+            # where it is used (OpenAPI 3.0 `nullable-simple-user`). A nullable root model
+            # (an enum with `nullable: true`) admits it too, and says so in the annotation, so
+            # a strict model does not refuse the null its reference admits.
+            nullable = isinstance(target, dict) and _nullable(target, self.v30)
+            return TypeText(name, {name}, nullable)
         if ref in self.by_ref:
             done = self.by_ref[ref]  # "" while it is being translated: a cycle, typed as Any
             return TypeText(done, {done}) if done else TypeText(ANY)
@@ -669,7 +815,7 @@ class _Planner:
             if isinstance(d, RootDecl) and any(
                 position[r] >= position[name] for r in d.refs if r in position
             ):
-                decls[name] = RootDecl(d.name, d.annotation, d.description, d.refs, deferred=True)
+                decls[name] = replace(d, deferred=True)
         hard = {
             n: [b for b in d.bases if b in decls]
             if isinstance(d, ClassDecl)
@@ -723,6 +869,47 @@ def _required(schema: dict[str, Any]) -> list[str]:
     return [r for r in value if isinstance(r, str)] if isinstance(value, list) else []
 
 
+def _only_annotations(mine: Any, theirs: Any) -> bool:
+    """Whether a restated property changes nothing but annotations (a default, a description)."""
+    if not isinstance(mine, dict) or not isinstance(theirs, dict):
+        return False
+    if set(mine) <= _ANNOTATIONS:
+        return True
+
+    def bare(schema: dict[str, Any]) -> Any:
+        return canonical({k: v for k, v in schema.items() if k not in _ANNOTATIONS})
+
+    return bool(bare(mine) == bare(theirs))
+
+
+# allOf parts that cannot be merged into one plain schema (models, unions, references).
+_NOT_MERGED = frozenset(
+    {"$ref", "properties", "additionalProperties", "items", "allOf", "oneOf", "anyOf", "not",
+     "discriminator", "enum", "const", "patternProperties", "if"}
+)  # fmt: skip
+_LOWER_BOUNDS = frozenset({"minimum", "minLength", "minItems", "exclusiveMinimum"})
+_UPPER_BOUNDS = frozenset({"maximum", "maxLength", "maxItems", "exclusiveMaximum"})
+
+_BRANCH_NOTES = frozenset({"required", "description", "title", "$comment"})
+
+
+def _required_alternatives(
+    schema: dict[str, Any],
+) -> tuple[tuple[tuple[str, ...], ...], bool] | None:
+    """`oneOf: [{required: [a, b]}, {required: [a, c]}]` beside properties: the name sets."""
+    for key in ("oneOf", "anyOf"):
+        branches = schema.get(key)
+        if not isinstance(branches, list) or not branches:
+            continue
+        if all(
+            isinstance(b, dict) and isinstance(b.get("required"), list) and set(b) <= _BRANCH_NOTES
+            for b in branches
+        ):
+            sets = tuple(tuple(dict.fromkeys(_required(b))) for b in branches)
+            return sets, key == "oneOf"
+    return None
+
+
 def _own_properties(schema: Any, pointer: str) -> dict[str, tuple[Any, str]]:
     props = schema.get("properties") if isinstance(schema, dict) else None
     if not isinstance(props, dict):
@@ -758,6 +945,9 @@ def _default_source(schema: Any, t: TypeText) -> str | None:
     if value is None:
         return None
     expr = t.expr
+    for marker in (", _Strict()]", ", _ONLY_BOOL]", ", _NOT_BOOL]"):  # strict models' wrappers
+        if expr.startswith("Annotated[") and expr.endswith(marker):
+            expr = expr[len("Annotated[") : -len(marker)]
     if expr.startswith("Literal["):
         return repr(value) if isinstance(value, LITERAL_TYPES) and repr(value) in expr else None
     checks: dict[str, tuple[type, ...]] = {

@@ -16,6 +16,28 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 # replace pydantic's Field inside the models module.
 RESERVED_CLASS_NAMES = frozenset(
     {
+        # Names the server modules import beside the models (`server/app.py`,
+        # `handlers.py`, `responses.py`): a schema `Response` would shadow Starlette's.
+        "Request",
+        "Response",
+        "Route",
+        "FastAPI",
+        "Receive",
+        "Scope",
+        "Send",
+        "BodySpec",
+        "OperationSpec",
+        "ParamSpec",
+        "StubError",
+        "Handlers",
+        "RequestContext",
+        "RequestProblem",
+        "StubResponse",
+        "RawResponse",
+        "ContractViolation",
+        "ValidationError",
+        "Awaitable",
+        "Callable",
         "Any",
         "Annotated",
         "ContractModel",

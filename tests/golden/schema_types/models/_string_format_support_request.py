@@ -7,6 +7,8 @@ from typing import Annotated
 from pydantic import Field
 
 from golden_api._base import ContractModel
+from golden_api._base import DateText as _DateText
+from golden_api._base import DateTimeText as _DateTimeText
 
 
 class StringFormatSupportRequest(ContractModel):
@@ -14,10 +16,12 @@ class StringFormatSupportRequest(ContractModel):
     binary_with_default: Annotated[bytes, Field(alias="binary (with default)")]
     blob: str | None = None
     """Strings with `format: blob` should render a `<textarea>`."""
-    date_: Annotated[date | None, Field(alias="date")] = None
-    date_with_pattern: Annotated[date | None, Field(alias="date (with pattern)")] = None
+    date_: Annotated[Annotated[date, _DateText] | None, Field(alias="date")] = None
+    date_with_pattern: Annotated[
+        Annotated[date, _DateText] | None, Field(alias="date (with pattern)")
+    ] = None
     """This accepts a pattern of matching `(\\d{4})-(\\d{2})-(\\d{2})`"""
-    date_time: Annotated[datetime | None, Field(alias="date-time")] = None
+    date_time: Annotated[Annotated[datetime, _DateTimeText] | None, Field(alias="date-time")] = None
     """Unsupported due to the varying ways that `date-time` is utilized in API definitions for representing dates, the [lack of wide browser support for the input](https://developer.mozilla.org/en-US/docs/Web/HTML/Element/input/datetime-local#Browser_compatibility), and that it's not [RFC 3339](https://tools.ietf.org/html/rfc3339) compliant."""
     html: str | None = None
     """Strings with `format: html` should render a `<textarea>`."""

@@ -1,0 +1,1 @@
+"""The fidelity measure: does a generated model accept exactly what its schema accepts?"""

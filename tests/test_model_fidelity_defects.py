@@ -1,0 +1,471 @@
+"""Issue 11's fidelity defects of the native models, each on its smallest example.
+
+A model must accept what its schema accepts and reject what it rejects (docs/model-fidelity.md);
+where it accepts more on purpose (an explicit null, lax numbers), `strict-models` refuses it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from generator.config import Target
+from generator.pipeline import generate_target
+from generator.writer import write_files
+
+_COUNTER = itertools.count()
+
+
+def _models(
+    tmp_path: Path, schemas: dict[str, Any], openapi: str = "3.1.0", strict: bool = False
+) -> Any:
+    """The imported `models` package of a document holding these component schemas."""
+    package = f"fidelity_{next(_COUNTER)}_api"
+    first = next(iter(schemas))
+    ok = {"application/json": {"schema": {"$ref": f"#/components/schemas/{first}"}}}
+    spec = {
+        "openapi": openapi,
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "listThings",
+                    "responses": {"200": {"description": "ok", "content": ok}},
+                }
+            }
+        },
+        "components": {"schemas": schemas},
+    }
+    path = tmp_path / f"{package}.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    out = tmp_path / package
+    target = Target(package, path, out, package, package.replace("_", "-"), None)
+    write_files(out, generate_target(replace(target, strict_models=strict)).files)
+    sys.path.insert(0, str(out))
+    try:
+        return importlib.import_module(f"{package}.models")
+    finally:
+        sys.path.remove(str(out))
+
+
+def _accepts(model: Any, value: Any) -> bool:
+    try:
+        model.model_validate(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def test_discriminator_without_mapping_takes_tags_from_each_branch_const(tmp_path: Path) -> None:
+    """Defect 1: tags come from the branches' `const` / single `enum`, not the schema names."""
+    m = _models(
+        tmp_path,
+        {
+            "Content": {
+                "type": "object",
+                "properties": {
+                    "part": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/RefusalContent"},
+                            {"$ref": "#/components/schemas/OutputTextContent"},
+                        ],
+                        "discriminator": {"propertyName": "type"},
+                    }
+                },
+            },
+            "RefusalContent": {
+                "type": "object",
+                "required": ["type", "refusal"],
+                "properties": {"type": {"enum": ["refusal"]}, "refusal": {"type": "string"}},
+            },
+            "OutputTextContent": {
+                "type": "object",
+                "required": ["type", "text"],
+                "properties": {"type": {"const": "output_text"}, "text": {"type": "string"}},
+            },
+        },
+    )
+    refusal = m.Content.model_validate({"part": {"type": "refusal", "refusal": "no"}})
+    assert isinstance(refusal.part, m.RefusalContent)
+    text = m.Content.model_validate({"part": {"type": "output_text", "text": "hi"}})
+    assert isinstance(text.part, m.OutputTextContent)
+    assert not _accepts(m.Content, {"part": {"type": "RefusalContent", "refusal": "no"}})
+    assert not _accepts(m.Content, {"part": {"type": "refusal"}})  # the branch's own rule
+
+
+def test_discriminator_on_branches_without_the_property_is_a_smart_union(tmp_path: Path) -> None:
+    """Defect 1, second half: a branch that does not declare the property cannot be tagged."""
+    m = _models(
+        tmp_path,
+        {
+            "Holder": {
+                "type": "object",
+                "properties": {
+                    "pet": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/Cat"},
+                            {"$ref": "#/components/schemas/Dog"},
+                        ],
+                        "discriminator": {"propertyName": "kind"},
+                    }
+                },
+            },
+            "Cat": {
+                "type": "object",
+                "required": ["meow"],
+                "properties": {"meow": {"type": "boolean"}},
+            },
+            "Dog": {
+                "type": "object",
+                "required": ["bark"],
+                "properties": {"bark": {"type": "string"}},
+            },
+        },
+    )
+    assert isinstance(m.Holder.model_validate({"pet": {"bark": "woof"}}).pet, m.Dog)
+    assert isinstance(m.Holder.model_validate({"pet": {"meow": True}}).pet, m.Cat)
+
+
+def test_one_of_required_only_branches_is_enforced(tmp_path: Path) -> None:
+    """Defect 2: `oneOf: [{required: [title, category]}, {required: [title, categorySlug]}]`."""
+    m = _models(
+        tmp_path,
+        {
+            "Doc": {
+                "type": "object",
+                "properties": {
+                    "title": {"type": "string"},
+                    "category": {"type": "string"},
+                    "categorySlug": {"type": "string"},
+                },
+                "oneOf": [
+                    {"required": ["title", "category"]},
+                    {"required": ["title", "categorySlug"]},
+                ],
+            }
+        },
+    )
+    assert _accepts(m.Doc, {"title": "a", "category": "b"})
+    assert _accepts(m.Doc, {"title": "a", "categorySlug": "b"})
+    assert not _accepts(m.Doc, {})
+    assert not _accepts(m.Doc, {"title": "a"})
+    assert not _accepts(m.Doc, {"title": "a", "category": "b", "categorySlug": "c"})  # both
+
+
+def test_constraints_on_inline_union_branches_are_kept(tmp_path: Path) -> None:
+    """Defect 3: `anyOf: [{type: integer, minimum: 1000}, {type: 'null'}]` and a string branch."""
+    m = _models(
+        tmp_path,
+        {
+            "Limits": {
+                "type": "object",
+                "properties": {
+                    "port": {"anyOf": [{"type": "integer", "minimum": 1000}, {"type": "null"}]},
+                    "note": {
+                        "anyOf": [
+                            {"type": "string", "maxLength": 5},
+                            {"$ref": "#/components/schemas/Ref"},
+                        ]
+                    },
+                },
+            },
+            "Ref": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {"id": {"type": "integer"}},
+            },
+        },
+    )
+    assert _accepts(m.Limits, {"port": 1000, "note": "short"})
+    assert _accepts(m.Limits, {"port": None, "note": {"id": 1}})
+    assert not _accepts(m.Limits, {"port": 5})
+    assert not _accepts(m.Limits, {"note": "x" * 6})
+
+
+def test_enums_of_more_than_200_values_are_checked(tmp_path: Path) -> None:
+    """Defect 4: a long enum is an enum (named: StrEnum; inline: Literal), not plain `str`."""
+    values = [f"v{i}" for i in range(250)]
+    m = _models(
+        tmp_path,
+        {
+            "Holder": {
+                "type": "object",
+                "properties": {
+                    "named": {"$ref": "#/components/schemas/Big"},
+                    "inline": {"type": "string", "enum": values},
+                },
+            },
+            "Big": {"type": "string", "enum": values},
+        },
+    )
+    assert len(m.Big) == 250
+    assert _accepts(m.Holder, {"named": "v249", "inline": "v0"})
+    assert not _accepts(m.Holder, {"named": "v250"})
+    assert not _accepts(m.Holder, {"inline": "nope"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2020-01-01T00:00:00Z",
+        "2020-01-01T00:00:00+00:00",
+        "2020-01-01T10:20:30.120+02:00",
+        "2020-01-01t10:20:30.1234567z",
+    ],
+)
+def test_date_time_is_aware_and_round_trips_its_text(tmp_path: Path, text: str) -> None:
+    """Defect 5: RFC 3339 only, an offset required, the same text written back."""
+    m = _models(
+        tmp_path,
+        {
+            "Event": {
+                "type": "object",
+                "required": ["at"],
+                "properties": {
+                    "at": {"type": "string", "format": "date-time"},
+                    "day": {"type": "string", "format": "date"},
+                },
+            }
+        },
+    )
+    event = m.Event.model_validate({"at": text, "day": "2020-02-29"})
+    assert event.at.tzinfo is not None
+    dumped = event.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    assert dumped == {"at": text, "day": "2020-02-29"}
+    for bad in ("2020-01-01", 1700000000, "2020-01-01T00:00:00", "2020-01-01 00:00:00Z", "Z"):
+        assert not _accepts(m.Event, {"at": bad}), bad
+    for bad_day in ("2020-02-30", 20200101, "2020-01-01T00:00:00Z"):
+        assert not _accepts(m.Event, {"at": text, "day": bad_day}), bad_day
+
+
+def test_required_name_without_property_and_unevaluated_properties(tmp_path: Path) -> None:
+    """Defect 6: a `required` name with no property; `unevaluatedProperties: false`."""
+    m = _models(
+        tmp_path,
+        {
+            "Thing": {
+                "type": "object",
+                "required": ["id", "ghost"],
+                "properties": {"id": {"type": "integer"}},
+            },
+            "Closed": {
+                "allOf": [{"$ref": "#/components/schemas/Base"}],
+                "properties": {"b": {"type": "string"}},
+                "unevaluatedProperties": False,
+            },
+            "Base": {"type": "object", "properties": {"a": {"type": "string"}}},
+        },
+    )
+    assert _accepts(m.Thing, {"id": 1, "ghost": None})
+    assert m.Thing.model_validate({"id": 1, "ghost": [1]}).model_dump(by_alias=True) == {
+        "id": 1,
+        "ghost": [1],
+    }
+    assert not _accepts(m.Thing, {"id": 1})
+    assert _accepts(m.Closed, {"a": "x", "b": "y"})
+    assert not _accepts(m.Closed, {"a": "x", "c": "y"})
+    assert issubclass(m.Closed, m.Base)
+
+
+def test_all_of_that_only_adds_a_default_keeps_the_subclass(tmp_path: Path) -> None:
+    """Defect 7: restating an inherited property with a new `default` is no type change."""
+    m = _models(
+        tmp_path,
+        {
+            "Child": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Parent"},
+                    {"properties": {"size": {"default": 3}, "name": {"type": "string"}}},
+                ]
+            },
+            "Parent": {
+                "type": "object",
+                "properties": {"size": {"type": "integer", "minimum": 1}},
+            },
+        },
+    )
+    assert issubclass(m.Child, m.Parent)
+    assert m.Child.model_validate({}).size == 3
+    assert not _accepts(m.Child, {"size": 0})
+    assert not _accepts(m.Child, {"size": "big"})
+
+
+def test_primitive_with_look_ahead_pattern_and_huge_pattern_import(tmp_path: Path) -> None:
+    """A root model's pattern runs on Python's `re`: a look-ahead, a regex too big for Rust's."""
+    huge = "^(" + "|".join(f"[a-z]{{{i}}}x{i}" for i in range(1, 3000)) + ")$"
+    m = _models(
+        tmp_path,
+        {
+            "Holder": {
+                "type": "object",
+                "properties": {
+                    "key": {"$ref": "#/components/schemas/TagKey"},
+                    "code": {"$ref": "#/components/schemas/Code"},
+                },
+            },
+            "TagKey": {"type": "string", "pattern": "^(?!aws:)[a-zA-Z+-=._:/]+$"},
+            "Code": {"type": "string", "pattern": huge},
+            "Codes": {"type": "array", "items": {"$ref": "#/components/schemas/Code"}},
+        },
+    )
+    assert m.TagKey.model_validate("owner").root == "owner"
+    assert not _accepts(m.TagKey, "aws:owner")
+    assert m.Code.model_validate("abx2").root == "abx2"
+    assert not _accepts(m.Code, "ab")
+    assert _accepts(m.Codes, ["ax1"]) and not _accepts(m.Codes, ["nope"])
+    assert _accepts(m.Holder, {"key": "k", "code": "ax1"})
+    assert not _accepts(m.Holder, {"key": "aws:k"})
+
+
+def test_lenient_by_default_and_strict_models_refuse(tmp_path: Path) -> None:
+    """An explicit null for an optional non-nullable property and lax numbers: named choices."""
+    schemas = {
+        "Item": {
+            "type": "object",
+            "properties": {
+                "count": {"type": "integer"},
+                "ratio": {"type": "number"},
+                "on": {"type": "boolean"},
+                "flag": {"enum": [True]},
+                "level": {"type": "integer", "default": 2},
+                "maybe": {"type": ["integer", "null"]},
+            },
+        }
+    }
+    lenient = _models(tmp_path, schemas)
+    strict = _models(tmp_path, schemas, strict=True)
+    for value in ({"count": None}, {"count": "7"}, {"count": True}, {"flag": 1}, {"on": 1}):
+        assert _accepts(lenient.Item, value), value
+        assert not _accepts(strict.Item, value), value
+    good = {"count": 7, "ratio": 1, "on": True, "flag": True, "maybe": None}
+    item = strict.Item.model_validate(good)
+    assert item.level == 2 and item.count == 7 and item.ratio == 1
+    assert item.model_dump(mode="json", by_alias=True, exclude_unset=True) == good
+    assert strict.Item.model_validate({}).count is None
+
+
+def test_schemas_named_like_the_server_imports_do_not_shadow_them(tmp_path: Path) -> None:
+    """Defect 8, first half: a component `Response` must not shadow Starlette's in server/app.py."""
+    ok = {"application/json": {"schema": {"$ref": "#/components/schemas/Response"}}}
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Request"}}}}
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/things": {
+                "post": {
+                    "operationId": "makeThing",
+                    "requestBody": body,
+                    "responses": {"200": {"description": "ok", "content": ok}},
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                name: {"type": "object", "properties": {"id": {"type": "integer"}}}
+                for name in ("Response", "Request", "Route", "Handlers")
+            }
+        },
+    }
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    target = Target("shadow_api", path, out, "shadow_api", "shadow-api", None)
+    write_files(out, generate_target(target).files)
+    models = (out / "shadow_api" / "models" / "__init__.py").read_text(encoding="utf-8")
+    assert "ResponseModel" in models and "RequestModel" in models
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "shadow_api"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_all_of_of_plain_schemas_keeps_their_constraints(tmp_path: Path) -> None:
+    """`allOf: [{type: string}, {type: string, minLength: 1}]` (readme.json): one checked type."""
+    m = _models(
+        tmp_path,
+        {
+            "Key": {
+                "type": "object",
+                "required": ["label"],
+                "properties": {
+                    "label": {"allOf": [{"type": "string"}, {"type": "string", "minLength": 1}]},
+                    "size": {"allOf": [{"type": "integer", "maximum": 9}, {"minimum": 2}]},
+                },
+            }
+        },
+    )
+    assert _accepts(m.Key, {"label": "a", "size": 2})
+    for bad in ({"label": ""}, {"label": 7}, {"label": "a", "size": 10}, {"label": "a", "size": 1}):
+        assert not _accepts(m.Key, bad), bad
+
+
+def test_strict_models_from_the_command_line_and_the_configuration(tmp_path: Path) -> None:
+    """`--strict-models` with `--spec`, `strict-models = true` per target, a bad value refused."""
+    from generator.config import load_targets
+    from generator.errors import SpecError
+    from tests.conftest import ROOT, run_generator
+
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {"Item": {"type": "object", "properties": {"n": {"type": "integer"}}}}
+        },
+    }
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    for flag, strict in (("--strict-models", True), (None, False)):
+        out = tmp_path / f"out_{strict}"
+        args = ["generate", "-q", "--spec", str(path), "--out", str(out), "--package", "s_api"]
+        done = run_generator(*args, *([flag] if flag else []), cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        item = (out / "s_api" / "models" / "_item.py").read_text(encoding="utf-8")
+        assert ("_NOT_NULL" in item and "_Strict()" in item) is strict, item
+    pyproject = tmp_path / "pyproject.toml"
+    entry = '[[tool.openapi-contract.targets]]\nname = "t"\nspec = "spec.yaml"\nout = "o"\npackage = "p"\n'
+    pyproject.write_text(entry + "strict-models = true\n", encoding="utf-8")
+    assert load_targets(pyproject)[0].strict_models is True
+    pyproject.write_text(entry, encoding="utf-8")
+    assert load_targets(pyproject)[0].strict_models is False
+    pyproject.write_text(entry + 'strict-models = "yes"\n', encoding="utf-8")
+    with pytest.raises(SpecError, match="strict-models must be true or false"):
+        load_targets(pyproject)
+
+
+def test_all_of_a_reference_and_a_description_is_the_referenced_type(tmp_path: Path) -> None:
+    """AWS writes `allOf: [{$ref: X}, {description: ...}]` for every property: X, not Any."""
+    m = _models(
+        tmp_path,
+        {
+            "Key": {
+                "type": "object",
+                "properties": {
+                    "grants": {
+                        "allOf": [
+                            {"$ref": "#/components/schemas/Grants"},
+                            {"description": "The grants."},
+                        ]
+                    }
+                },
+            },
+            "Grants": {"type": "array", "items": {"type": "string"}},
+        },
+    )
+    assert _accepts(m.Key, {"grants": ["a"]})
+    for bad in ({"grants": "a"}, {"grants": [1]}, {"grants": {}}):
+        assert not _accepts(m.Key, bad), bad
