@@ -30,10 +30,13 @@ def _targets(args: argparse.Namespace) -> list[Target]:
         overlays = Path(args.overlays) if getattr(args, "overlays", None) else None
         engine = models_engine(args.models_engine, Location("--models-engine", ""))
         target = Target(package, spec, out, package, package.replace("_", "-"), overlays)
-        return [replace(target, models_engine=engine)]
+        # Someone else's document: lenient unless --strict.
+        return [replace(target, models_engine=engine, strict=args.strict)]
     targets = load_targets(Path(args.config))
     if args.target:
         targets = [t for t in targets if t.name in args.target]
+    if args.strict:
+        targets = [replace(t, strict=True) for t in targets]
     return targets
 
 
@@ -96,11 +99,21 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Errors (exit 2) and repairs, each located and marked; --strict makes repairs errors."""
     from generator.loader import load_document
 
     overlays = [Path(p) for p in args.overlay]
-    load_document(Path(args.document), overlays=overlays)
-    print(f"{args.document}: valid")
+    doc = load_document(Path(args.document), overlays=overlays, strict=args.strict)
+    for warning in doc.warnings:
+        print(f"repair: {warning}")
+    if doc.warnings:
+        rules = sorted({w.rule or "" for w in doc.warnings})
+        print(
+            f"{args.document}: usable after {len(doc.warnings)} repair(s) ({', '.join(rules)}); "
+            "--strict refuses it"
+        )
+    else:
+        print(f"{args.document}: valid")
     return 0
 
 
@@ -181,6 +194,12 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0 if outcome.ok else 1
 
 
+_STRICT_HELP = (
+    "refuse the faults lenient loading repairs (docs/lenient-loading.md) instead: exit 2, "
+    "nothing written"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -208,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
             "-v", "--verbose", action="store_true", help="list every warning (also in CI)"
         )
         p.add_argument("--force", action="store_true", help="regenerate even when up to date")
+        p.add_argument("--strict", action="store_true", help=_STRICT_HELP)
         p.set_defaults(func=func)
     p = sub.add_parser("link", help="make the generated packages importable in this virtualenv")
     p.add_argument("--config", default="pyproject.toml")
@@ -217,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--overlay", action="append", default=[], help="overlay to apply first (repeatable)"
     )
+    p.add_argument("--strict", action="store_true", help=_STRICT_HELP)
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser(
         "diff",

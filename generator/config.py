@@ -23,6 +23,9 @@ class Target:
     # Who writes the Pydantic models: the native engine (generator.emit.native_models, fast at
     # any scale) or datamodel-code-generator (pinned, used as a library).
     models_engine: ModelsEngine = "native"
+    # Strict: the document's faults that lenient loading repairs (generator/loader/repair.py)
+    # are errors instead; for contracts we own, never for a vendor's document.
+    strict: bool = False
 
 
 ModelsEngine = Literal["native", "datamodel-code-generator"]
@@ -67,6 +70,13 @@ def load_targets(pyproject: Path) -> list[Target]:
                 overlay_dir=root / entry["overlays"] if "overlays" in entry else None,
                 changelog=root / entry["changelog"] if "changelog" in entry else None,
                 models_engine=models_engine(entry.get("models-engine", "native"), where),
+                strict=_strict(entry.get("strict", False), where),
             )
         )
     return targets
+
+
+def _strict(value: object, where: Location) -> bool:
+    if not isinstance(value, bool):
+        raise SpecError([Problem(f"strict must be true or false, not {value!r}", where)])
+    return value

@@ -27,9 +27,11 @@ class Location:
 class Problem:
     message: str
     location: Location
+    # The lenient-loading rule that repaired this finding (generator/loader/repair.py), if any.
+    rule: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        return f"{self.location}: {self.message}" + (f" [{self.rule}]" if self.rule else "")
 
 
 @dataclass
