@@ -94,7 +94,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "response-description-missing",
-        "a response without `description`",
+        "a response without `description` (or one that is not text)",
         "an empty description",
     ),
     Rule(
@@ -253,11 +253,12 @@ class _Repairer:
         if not isinstance(response, dict) or "$ref" in response:
             return
         if not isinstance(response.get("description"), str):
-            self.warn(
-                "response-description-missing",
-                at,
-                "response has no `description`: an empty one is used",
-            )
+            if "description" in response:
+                where = join_pointer(at, "description")
+                message = f"response `description` is not text ({_json(response['description'])})"
+            else:
+                where, message = at, "response has no `description`"
+            self.warn("response-description-missing", where, f"{message}: an empty one is used")
             response["description"] = ""
         self.swagger_media(response, at, "response")
         self.content(response, at)
@@ -421,11 +422,15 @@ class _Repairer:
 
     def schemas(self) -> None:
         for top, schema in iter_document_schemas(self.doc):
+            # A schema that declares draft 4 (or 3) writes boolean exclusive bounds rightly.
+            dialect = str(schema.get("$schema", "")) if isinstance(schema, dict) else ""
+            boolean_bounds = "draft-04" in dialect or "draft-03" in dialect
             for at, node in iter_subschemas(schema, top):
-                self.schema(node, at, top)
+                self.schema(node, at, top, boolean_bounds)
 
-    def schema(self, node: dict[str, Any], at: str, top: str) -> None:
-        self.exclusive_bounds(node, at)
+    def schema(self, node: dict[str, Any], at: str, top: str, boolean_bounds: bool) -> None:
+        if not boolean_bounds:
+            self.exclusive_bounds(node, at)
         self.required(node, at)
         self.schema_type(node, at)
         if self.minor == "3.1":
