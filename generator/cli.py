@@ -18,6 +18,8 @@ from generator import stamp
 from generator.config import MODELS_ENGINES, Target, load_targets, models_engine
 from generator.errors import EXIT_INVALID_SPEC, Location, SpecError
 
+EXIT_INTERNAL_ERROR = 3
+
 # The pipeline (datamodel-code-generator, jinja2, the validator) is imported only by commands
 # that generate, so that a no-op `make generate` answers in well under half a second.
 
@@ -296,3 +298,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID_SPEC
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a generator bug: one line to report, never a traceback
+        import traceback
+
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        print(
+            f"error: internal error ({type(exc).__name__}: {message} at {where}); "
+            "this is a generator bug, please report it with the document",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR

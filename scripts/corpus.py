@@ -87,7 +87,7 @@ def _generate_in_process(spec: Path, out: Path, package: str) -> dict[str, Any]:
             traceback.print_exc(file=err)
             status = 3 if not isinstance(exc, SystemExit) else int(exc.code or 0)
     seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the runner's base included
     text = err.getvalue()
     rules: Counter[str] = Counter()
     for line in text.splitlines():
@@ -95,14 +95,19 @@ def _generate_in_process(spec: Path, out: Path, package: str) -> dict[str, Any]:
             found = _RULE.search(line)
             rules[found.group(1) if found else "generator"] += 1
     errors = [ln.removeprefix("error: ") for ln in text.splitlines() if ln.startswith("error: ")]
-    crash = "Traceback" in text
+    crash = "Traceback" in text or "error: internal error" in text
     return {
         "exit": status,
         "seconds": round(seconds, 3),
         "peak_mib": round(peak_kib / 1024, 1),
         "warnings": dict(sorted(rules.items())),
         "errors": errors[:5],
-        "crash": text.strip().splitlines()[-1][:400] if crash and text.strip() else None,
+        "crash": next(
+            (ln for ln in reversed(text.splitlines()) if "internal error" in ln or "Error" in ln),
+            "",
+        )[:400]
+        if crash
+        else None,
     }
 
 
@@ -151,6 +156,10 @@ def status_of(record: dict[str, Any]) -> str:
 def run(names: list[str], api: Path, jobs: int) -> list[dict[str, Any]]:
     # Every document in its own forked child: its peak memory is its own, a crash stays there.
     context = multiprocessing.get_context("fork")
+    # Imported once here, inherited by every fork: no interpreter start-up per document.
+    import generator.cli
+    import generator.pipeline  # noqa: F401
+
     with tempfile.TemporaryDirectory(prefix="corpus-") as work:
         tasks = [(rel, str(api), work) for rel in names]
         records = []
