@@ -39,8 +39,10 @@ def test_the_directory_slice_generates_and_every_module_imports(tmp_path: Path) 
     names = [ln for ln in SLICE.read_text().splitlines() if ln and not ln.startswith("#")]
     assert len(names) == 30 and len({n.split("/")[0] for n in names}) == 30
     done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "corpus.py"), "--list", str(SLICE)]
-        + ["--jobs", "2", "--report-dir", str(tmp_path), "--name", "slice"],
+        [
+            *(sys.executable, str(ROOT / "scripts" / "corpus.py"), "--list", str(SLICE)),
+            *("--jobs", "2", "--report-dir", str(tmp_path), "--name", "slice"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
