@@ -105,7 +105,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from generator.loader import load_document
 
     overlays = [Path(p) for p in args.overlay]
-    doc = load_document(Path(args.document), overlays=overlays, strict=args.strict)
+    try:
+        doc = load_document(Path(args.document), overlays=overlays, strict=args.strict)
+    except SpecError as err:
+        for repair in err.repairs:  # the errors follow (main prints them)
+            print(f"repair: {repair}")
+        raise
     for warning in doc.warnings:
         print(f"repair: {warning}")
     if doc.warnings:

@@ -39,6 +39,8 @@ class SpecError(Exception):
     """The document cannot be used; carries every problem found, each located."""
 
     problems: list[Problem] = field(default_factory=list)
+    # What lenient loading repaired before these errors were found (for `validate` to list).
+    repairs: list[Problem] = field(default_factory=list)
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)

@@ -300,6 +300,27 @@ def test_validate_tells_errors_from_repairs(tmp_path: Path) -> None:
     assert re.search(
         r"^error: .*broken.yaml:\d+:\d+: .*/\$ref: \$ref '#/nowhere' points", err, re.M
     )
+    # Errors and repairs together: each listed, marked as what it is.
+    mixed = tmp_path / "mixed.yaml"
+    mixed.write_text(
+        "openapi: 3.0.3\ninfo: {title: X, version: '1'}\npaths:\n  /a:\n    get:\n"
+        "      responses:\n        '200':\n          content: 5\n    post: {}\n"
+    )
+    out, errors = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(errors):
+        status = main(["validate", str(mixed)])
+    err = errors.getvalue()
+    assert status == EXIT_INVALID_SPEC
+    assert re.findall(r"\[([a-z-]+)\]$", out.getvalue(), re.M) == [
+        "response-description-missing",
+        "responses-missing",
+    ]
+    assert all(line.startswith("repair: ") for line in out.getvalue().splitlines())
+    assert re.fullmatch(
+        r"error: \S*mixed.yaml:8:11: /paths/~1a/get/responses/200/content: "
+        r"5 is not of type 'object'\n",
+        err,
+    )
 
 
 def test_a_failed_one_of_reports_the_best_matching_branch_not_the_reference_branch(

@@ -70,7 +70,7 @@ def load_document(
     if strict and warnings:
         problems += [strict_error(w) for w in warnings]
     if problems:
-        raise SpecError(problems)
+        raise SpecError(problems, [] if strict else warnings)
     return LoadedDocument(
         path=path, data=bundled.data, bundle=bundled, overlays=chosen, warnings=warnings
     )
