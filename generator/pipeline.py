@@ -33,7 +33,7 @@ STAGES = ("load", "ir", "models", "client", "server", "format", "write")  # writ
 def generate_target(target: Target, progress: Progress | None = None) -> GenerationResult:
     step = progress or _silent
     step("load", {})
-    loaded = load_document(target.spec, overlay_dir=target.overlay_dir)
+    loaded = load_document(target.spec, overlay_dir=target.overlay_dir, strict=target.strict)
     step("ir", {"operations": count_operations(loaded.data)})
     document = build_document(loaded)
     # The source text, its line index and the parts of the document the intermediate model does

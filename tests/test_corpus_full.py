@@ -14,8 +14,9 @@ property, a pattern Python cannot compile). For each valid document:
   errors, and the server app import;
 - one `mypy --strict` run over all the generated packages finds no error.
 
-The two invalid documents are refused with a located error (file:line:column and the JSON
-pointer), exit status 2, never a traceback.
+The two faulty documents are generated with a named repair (a located warning); with `--strict`
+they are refused with a located error (file:line:column and the JSON pointer), exit status 2,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -39,13 +40,15 @@ from generator.schema_walk import HTTP_METHODS
 from tests.conftest import CORPUS, ROOT
 
 EDGE_CASES = ROOT / "tests" / "fixtures" / "edge-cases.yaml"
-# Not valid OpenAPI documents: the pointer of the located error the generator gives for each.
-INVALID = {
+# Faulty documents: generated with a named repair (lenient loading, the default), refused with
+# `--strict` by a located error at the same pointer: (pointer, rule) for each.
+REPAIRED = {
     # OpenAPI 3.0 requires at least one response per operation.
-    "3.0/openapi-workshop/post.json": "/paths/~1hoot/post/responses",
+    "3.0/openapi-workshop/post.json": ("/paths/~1hoot/post/responses", "responses-missing"),
     # A schema declaring draft 2019-09 uses draft-04's boolean exclusiveMaximum.
     "3.1/schema-validation-local.json": (
-        "/paths/~1anything~1numbers/parameters/7/schema/exclusiveMaximum"
+        "/paths/~1anything~1numbers/parameters/7/schema/exclusiveMaximum",
+        "exclusive-bound-boolean",
     ),
 }
 # Warnings the generator must give (typed fallbacks), by document: pointer prefixes.
@@ -142,12 +145,14 @@ def _operation_count(path: Path) -> int:
     return count
 
 
-def _generate(spec: Path, out: Path, package: str, engine: str) -> subprocess.CompletedProcess[str]:
+def _generate(
+    spec: Path, out: Path, package: str, engine: str, *flags: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             *(sys.executable, "-m", "generator", "generate", "--verbose"),
             *("--spec", str(spec), "--out", str(out), "--package", package),
-            *("--models-engine", engine),
+            *("--models-engine", engine, *flags),
         ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"},
@@ -179,6 +184,28 @@ def test_the_datamodel_code_generator_engine_on_every_corpus_document(
     _check_corpus(corpus_documents, tmp_path, "datamodel-code-generator", with_edge_cases=False)
 
 
+@pytest.mark.corpus
+@pytest.mark.parametrize("rel", sorted(REPAIRED))
+def test_faulty_corpus_documents_are_refused_with_strict(
+    corpus_documents: list[Path], tmp_path: Path, rel: str
+) -> None:
+    """`--strict` makes each repair a located error: exit 2, nothing written, no traceback."""
+    spec = CORPUS / rel
+    assert spec in corpus_documents
+    out = tmp_path / "out"
+    done = _generate(spec, out, "strict_pkg", "native", "--strict")
+    assert done.returncode == EXIT_INVALID_SPEC, (rel, done.stderr[-2000:])
+    assert "Traceback" not in done.stderr, done.stderr
+    pointer, rule = REPAIRED[rel]
+    located = re.search(
+        rf"^error: {re.escape(str(spec))}:\d+:\d+: {re.escape(pointer)}: .*\[{re.escape(rule)}\]$",
+        done.stderr,
+        re.M,
+    )
+    assert located, done.stderr
+    assert not out.exists()
+
+
 def _check_corpus(
     corpus_documents: list[Path], tmp_path: Path, engine: str, *, with_edge_cases: bool
 ) -> None:
@@ -204,24 +231,18 @@ def _check_corpus(
 
     generated: dict[str, str] = {}
     for rel, done in runs.items():
-        if rel in INVALID:
-            # Refused with a located error: `error: <file>:<line>:<column>: <pointer>: ...`.
-            assert done.returncode == EXIT_INVALID_SPEC, (rel, done.stderr[-2000:])
-            assert "Traceback" not in done.stderr, done.stderr
-            located = re.search(
-                rf"^error: {re.escape(str(documents[rel]))}:\d+:\d+: {re.escape(INVALID[rel])}\b",
-                done.stderr,
-                re.M,
-            )
-            assert located, done.stderr
-            continue
         assert done.returncode == 0, (rel, done.stderr[-3000:])
         for warning in re.findall(r"^  warning: (.*)$", done.stderr, re.M):
             assert warning.startswith("/"), (rel, warning)  # every warning has its JSON pointer
         for expected in EXPECTED_WARNINGS.get(rel, []):
             assert f"  warning: {expected}" in done.stderr, (rel, done.stderr)
+        if rel in REPAIRED:
+            pointer, rule = REPAIRED[rel]
+            assert re.search(
+                rf"^  warning: {re.escape(pointer)}: .* \[{re.escape(rule)}\]$", done.stderr, re.M
+            ), (rel, done.stderr)
         generated[rel] = packages[rel]
-    assert len(generated) == 55 + with_edge_cases  # the valid corpus documents (and edge cases)
+    assert len(generated) == 57 + with_edge_cases  # every corpus document (and edge cases)
 
     # Import every package: models, client (every resource, the errors), server stubs; and
     # validate every example the document gives for a JSON body against its generated type.

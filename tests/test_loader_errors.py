@@ -43,9 +43,9 @@ def write(tmp_path: Path, text: str, name: str = "api.yaml") -> Path:
     return path
 
 
-def problems_of(path: Path) -> list[str]:
+def problems_of(path: Path, *, strict: bool = False) -> list[str]:
     with pytest.raises(SpecError) as caught:
-        load_document(path)
+        load_document(path, strict=strict)
     return [str(p) for p in caught.value.problems]
 
 
@@ -73,7 +73,7 @@ def test_dangling_ref_is_located_at_the_ref(tmp_path: Path) -> None:
 
 def test_wrong_type_is_located(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace("name: {type: string}", "name: {type: strng}"))
-    lines = problems_of(path)
+    lines = problems_of(path, strict=True)
     assert any(
         "api.yaml:22:" in line
         and "/components/schemas/Pet/properties/name/type" in line
@@ -84,7 +84,7 @@ def test_wrong_type_is_located(tmp_path: Path) -> None:
 
 def test_wrong_value_type_in_openapi_structure_is_located(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace("description: A pet.", "description: [not, text]"))
-    lines = problems_of(path)
+    lines = problems_of(path, strict=True)
     assert any("/paths/~1pets~1{petId}/get/responses/200/description" in line for line in lines), (
         lines
     )
@@ -100,15 +100,18 @@ def test_duplicate_path_key_is_an_error_not_an_overwrite(tmp_path: Path) -> None
     assert "duplicate key '/pets/{petId}'" in line and "api.yaml:17:" in line
 
 
-def test_equivalent_path_templates_with_the_same_method_are_an_error(tmp_path: Path) -> None:
+def test_equivalent_path_templates_with_the_same_method_are_an_error_when_strict(
+    tmp_path: Path,
+) -> None:
     text = VALID.replace(
         "components:",
         "  /pets/{id}:\n    get:\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: Gone.}\ncomponents:",
     )
-    lines = problems_of(write(tmp_path, text))
+    lines = problems_of(write(tmp_path, text), strict=True)
     assert any(
         "duplicate path: '/pets/{id}' matches the same requests as '/pets/{petId}' (GET on both)"
         in ln
+        and ln.endswith("[equivalent-path-templates]")
         for ln in lines
     ), lines
 
@@ -178,31 +181,33 @@ def test_yaml_anchors_and_aliases_are_expanded(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("case", "mutate"),
+    ("case", "mutate", "flags"),
     [
-        ("bad-ref", lambda t: t.replace("schemas/Pet'", "schemas/Nope'")),
+        ("bad-ref", lambda t: t.replace("schemas/Pet'", "schemas/Nope'"), ()),
         (
-            "wrong-type",
+            "wrong-type",  # lenient loading drops it; strict refuses it
             lambda t: t.replace("{type: string}\n      responses", "{type: 12}\n      responses"),
+            ("--strict",),
         ),
-        ("invalid-yaml", lambda t: t + "  : : :\n\t-\n"),
+        ("invalid-yaml", lambda t: t + "  : : :\n\t-\n", ()),
         (
             "duplicate-path",
             lambda t: t.replace(
                 "components:",
                 "  /pets/{petId}:\n    put:\n      responses: {'200': {description: x}}\ncomponents:",
             ),
+            (),
         ),
     ],
 )
 def test_cli_exits_2_with_located_message_and_no_traceback(
-    tmp_path: Path, case: str, mutate: object
+    tmp_path: Path, case: str, mutate: object, flags: tuple[str, ...]
 ) -> None:
     assert callable(mutate)
     spec = write(tmp_path, mutate(VALID))
     out = tmp_path / "out"
     done = run_generator(
-        "generate", "--spec", str(spec), "--out", str(out), "--package", "pets_api"
+        "generate", "--spec", str(spec), "--out", str(out), "--package", "pets_api", *flags
     )
     assert done.returncode == 2, (case, done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
@@ -217,14 +222,17 @@ def test_equivalent_path_templates_with_other_methods_are_a_warning(tmp_path: Pa
         "  /pets/{id}:\n    delete:\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: Gone.}\ncomponents:",
     )
     doc = load_document(write(tmp_path, text))
-    assert [w.message for w in doc.warnings] == [
-        "duplicate path: '/pets/{id}' matches the same requests as '/pets/{petId}'"
+    assert [(w.message, w.rule) for w in doc.warnings] == [
+        (
+            "duplicate path: '/pets/{id}' matches the same requests as '/pets/{petId}': both kept",
+            "equivalent-path-templates",
+        )
     ]
 
 
 def test_undeclared_path_parameter_is_located(tmp_path: Path) -> None:
     text = VALID.replace("  /pets/{petId}:", "  /pets/{petId}/{size}:")
-    lines = problems_of(write(tmp_path, text))
+    lines = problems_of(write(tmp_path, text), strict=True)
     assert any(
         "path parameter 'size' of '/pets/{petId}/{size}' is not declared for GET" in ln
         and "api.yaml:5:" in ln
@@ -236,7 +244,7 @@ def test_invalid_schema_keyword_in_31_is_located(tmp_path: Path) -> None:
     text = VALID.replace(
         "        name: {type: string}", "        name: {type: string, minLength: -1}"
     )
-    lines = problems_of(write(tmp_path, text))
+    lines = problems_of(write(tmp_path, text), strict=True)
     assert any(
         "/components/schemas/Pet/properties/name/minLength" in ln and "api.yaml:22:" in ln
         for ln in lines

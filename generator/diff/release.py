@@ -152,7 +152,8 @@ def release(
     date: str | None = None,
 ) -> ReleaseOutcome:
     """Run the release; with `check`, only verify that the current spec is released and fits."""
-    new = load_document(spec)  # validation first: an invalid spec is a SpecError (exit 2)
+    # Validation first, strict: our own contract gets no lenient repair (a SpecError, exit 2).
+    new = load_document(spec, strict=True)
     previous = latest_release(history)
     version = str(new.data.get("info", {}).get("version", ""))
     released = history / f"{version}{spec.suffix}"

@@ -43,7 +43,10 @@ _RANGE_NAMES = {
 def build_document(loaded: LoadedDocument) -> Document:
     """The whole intermediate model: operations and schemas, then the client and server plans."""
     document = _Builder(loaded.data).build()
-    document.warnings[:0] = [Warning_(str(w.message), w.location.pointer) for w in loaded.warnings]
+    document.warnings[:0] = [
+        Warning_(f"{w.message} [{w.rule}]" if w.rule else w.message, w.location.pointer)
+        for w in loaded.warnings
+    ]
     document.server = build_server_plan(loaded.data, document)
     document.client = build_client_plan(document)
     return document

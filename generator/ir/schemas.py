@@ -179,11 +179,15 @@ class SchemaRegistry:
     def _use_components(self, schema: dict[str, Any]) -> dict[str, Any]:
         """A copy of an inline schema whose nested parts that equal a component refer to it."""
         result = copy.deepcopy(schema)
+        replaced: list[str] = []
         for at, sub in list(iter_subschemas(result, "")):
             if not at or not _is_structural(sub) or "$ref" in sub:
                 continue
+            if any(at.startswith(done + "/") for done in replaced):
+                continue  # inside a part already replaced by its component
             name = self.by_canonical.get(canonical(sub))
             if name in self.component_names.values():
+                replaced.append(at)
                 original = next(k for k, v in self.component_names.items() if v == name)
                 parent = result
                 tokens = split_pointer(at)

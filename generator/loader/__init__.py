@@ -12,7 +12,7 @@ from generator.loader.refs import Bundle, bundle
 from generator.loader.source import SourceFile, parse_file
 from generator.loader.validate import validate_document
 
-__all__ = ["LoadedDocument", "load_document", "load_raw"]
+__all__ = ["LoadedDocument", "load_document", "load_raw", "strict_error"]
 
 
 @dataclass
@@ -29,17 +29,29 @@ class LoadedDocument:
         return self.bundle.locate(pointer)
 
 
+def strict_error(warning: Problem) -> Problem:
+    """A lenient repair, stated as the error that strict loading makes of it."""
+    return Problem(f"{warning.message} (refused: strict)", warning.location, warning.rule)
+
+
 def load_raw(path: Path) -> SourceFile:
     return parse_file(path)
 
 
 def load_document(
-    path: Path, overlays: list[Path] | None = None, overlay_dir: Path | None = None
+    path: Path,
+    overlays: list[Path] | None = None,
+    overlay_dir: Path | None = None,
+    *,
+    strict: bool = False,
 ) -> LoadedDocument:
-    """Parse, bundle, overlay and validate `path`; raise SpecError with every located problem.
+    """Parse, bundle, overlay, repair and validate `path`; raise SpecError with every error.
 
     Overlays are applied before anything else sees the document, so names and links they add
-    are part of the validated contract that every emitter reads.
+    are part of the validated contract that every emitter reads. Lenient (the default), a
+    published document's faults are repaired by named rules (generator/loader/repair.py) and
+    listed in `.warnings`; `strict` refuses the document instead, listing those findings as
+    errors beside the real ones.
     """
     source = parse_file(path)
     chosen = list(overlays or [])
@@ -55,8 +67,10 @@ def load_document(
     bundled = bundle(source)
     warnings: list[Problem] = []
     problems = validate_document(bundled.data, bundled.locate, warnings)
+    if strict and warnings:
+        problems += [strict_error(w) for w in warnings]
     if problems:
-        raise SpecError(problems)
+        raise SpecError(problems, [] if strict else warnings)
     return LoadedDocument(
         path=path, data=bundled.data, bundle=bundled, overlays=chosen, warnings=warnings
     )

@@ -12,6 +12,7 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from generator.errors import Location, Problem, SpecError, join_pointer, split_pointer
 from generator.loader.source import SourceFile, parse_file
@@ -172,6 +173,7 @@ def bundle(main: SourceFile) -> Bundle:
             raise SpecError(bundler.problems)
         refs = iter_refs(bundler.bundle.data)
     result = bundler.bundle
+    refs = _decode_fragments(result.data, refs)
     problems = [
         Problem(
             f"$ref {ref!r} points to nothing in this document",
@@ -203,6 +205,25 @@ def iter_refs(data: Any, pointer: str = "") -> list[tuple[str, str]]:
                 if isinstance(node[i], dict | list):
                     stack.append((join_pointer(at, i), node[i]))
     return found
+
+
+def _decode_fragments(data: Any, refs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`#/paths/~1a~1%7Bid%7D` is a URI fragment: percent-decoded, it is the JSON pointer.
+
+    RFC 6901 section 6: a pointer in a URI fragment is percent-encoded (APIs.guru's documents
+    write `{` as `%7B`). Such references are rewritten decoded, so everything after the loader
+    resolves them as plain pointers.
+    """
+    kept = []
+    for at, ref in refs:
+        if ref.startswith("#") and "%" in ref and not _resolves(data, ref):
+            decoded = unquote(ref)
+            if _resolves(data, decoded):
+                holder = resolve_pointer(data, at)
+                if isinstance(holder, dict):
+                    holder["$ref"] = ref = decoded
+        kept.append((at, ref))
+    return kept
 
 
 def _resolves(data: Any, ref: str) -> bool:

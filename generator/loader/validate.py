@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError, best_match, relevance
 from jsonschema.validators import validator_for
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 from openapi_spec_validator.schemas import schema_v30, schema_v31
@@ -19,6 +19,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from generator.errors import Location, Problem, join_pointer
+from generator.loader.repair import drop_invalid_keyword, drop_unknown_field, repair_document
 from generator.schema_walk import HTTP_METHODS, iter_document_schemas, iter_subschemas
 
 Locate = Callable[[str], Location]
@@ -58,13 +59,19 @@ def _structure_errors(doc: dict[str, Any], minor: str) -> list[Any]:
 
 
 # Findings that do not stop generation: the document is usable, a user should still hear of them.
-_WARNING_PREFIXES = ("Unknown JSON Schema dialect",)
+_WARNING_RULES = (("Unknown JSON Schema dialect", "unknown-dialect"),)
+# Rounds of dropping refused schema keywords before what is left is reported as errors.
+_DROP_ROUNDS = 4
 
 
 def validate_document(
     doc: Any, locate: Locate, warnings: list[Problem] | None = None
 ) -> list[Problem]:
-    """Problems that make `doc` unusable; softer findings go to `warnings` when given."""
+    """Problems that make `doc` unusable; softer findings go to `warnings` when given.
+
+    `doc` is repaired in place first (generator/loader/repair.py): every repair is a warning
+    naming its rule, and the validator judges the repaired document.
+    """
     if warnings is None:
         warnings = []
     if not isinstance(doc, dict):
@@ -84,23 +91,37 @@ def validate_document(
                 locate("/openapi"),
             )
         ]
+    if not any(
+        isinstance(doc.get(k), dict) and doc[k] for k in ("paths", "components", "webhooks")
+    ):
+        return [
+            Problem(
+                "nothing to generate: the document has no `paths`, `webhooks` or `components`",
+                locate(""),
+            )
+        ]
+    warnings.extend(repair_document(doc, minor, locate))
     problems = _check_paths(doc, locate, warnings) + _check_schema_types(doc, minor, locate)
     problems += _check_path_parameters(doc, locate)
-    seen: set[tuple[str, str]] = set()
     try:
-        structural = _structure_errors(doc, minor)
-        if minor == "3.1":
-            structural += _schema_dialect_errors(doc, warnings, locate)
-        for error in structural:
-            problem = _from_validation_error(error, locate)
-            key = (problem.location.pointer, problem.message)
-            if key in seen:
-                continue
-            seen.add(key)
-            if problem.message.startswith(_WARNING_PREFIXES):
-                warnings.append(problem)
-            else:
-                problems.append(problem)
+        for round_ in range(_DROP_ROUNDS + 1):
+            # The dialect warnings of the first round only: later rounds find the same ones.
+            found = _structure_problems(doc, minor, warnings if round_ == 0 else [], locate)
+            refused = [p for p in found if p.rule is None]
+            if not refused or round_ == _DROP_ROUNDS:
+                break
+            dropped = False
+            for problem in refused:
+                hit = drop_invalid_keyword(doc, problem.location.pointer)
+                if hit is None and problem.message.startswith(UNKNOWN_FIELD):
+                    hit = drop_unknown_field(doc, problem.location.pointer)
+                if hit is not None:
+                    dropped = True
+                    warnings.append(Problem(f"{problem.message}: dropped", locate(hit[0]), hit[1]))
+            if not dropped:
+                break
+        for problem in found:
+            (warnings if problem.rule else problems).append(problem)
     except Exception as exc:  # the validator crashes on some malformed inputs; never show that
         problems.append(
             Problem(f"the document could not be validated: {type(exc).__name__}: {exc}", locate(""))
@@ -110,19 +131,92 @@ def validate_document(
     return problems
 
 
-def _from_validation_error(error: Any, locate: Locate) -> Problem:
+def _structure_problems(
+    doc: dict[str, Any], minor: str, warnings: list[Problem], locate: Locate
+) -> list[Problem]:
+    """Meta-schema findings, located and without duplicates; warnings carry their rule."""
+    structural = _structure_errors(doc, minor)
+    if minor == "3.1":
+        structural += _schema_dialect_errors(doc, warnings, locate)
+    seen: set[tuple[str, str]] = set()
+    found: list[Problem] = []
+    for error in structural:
+        for problem in _from_validation_error(error, locate):
+            key = (problem.location.pointer, problem.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            for prefix, rule in _WARNING_RULES:
+                if problem.message.startswith(prefix):
+                    problem = Problem(problem.message, problem.location, rule)
+            found.append(problem)
+    return found
+
+
+def _best_error(error: Any) -> Any:
+    """The error to report for a failed `oneOf`/`anyOf`: the best-matching branch's own.
+
+    The OpenAPI meta-schemas say "a Reference or an X" everywhere; jsonschema's `best_match`
+    prefers the shallowest error, which is the Reference branch's "'$ref' is a required
+    property" whatever the real fault of the X is. Branches that only miss `$ref` are set aside.
+    """
+    while isinstance(error, ValidationError) and error.context:
+        branches: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            branch = sub.relative_schema_path[0] if sub.relative_schema_path else None
+            branches.setdefault(branch, []).append(sub)
+        useful = [
+            sub
+            for subs in branches.values()
+            if not all(s.validator == "required" and "'$ref'" in str(s.message) for s in subs)
+            for sub in subs
+        ]
+        error = max(useful or error.context, key=_relevance)
+    return error
+
+
+def _relevance(error: ValidationError) -> Any:
+    # Deeper errors name the faulty keyword itself; among equals, jsonschema's own order.
+    return (len(error.absolute_path), relevance(error))
+
+
+def _from_validation_error(error: Any, locate: Locate) -> list[Problem]:
     schema_location = getattr(error, "schema_location", None)
-    if isinstance(error, ValidationError) and error.context:
-        error = best_match(error.context) or error
+    error = _best_error(error)
     path = [str(p) for p in getattr(error, "absolute_path", None) or []]
     if schema_location:
         # Errors raised inside a schema are relative to it.
         path = list(schema_location) + [str(p) for p in getattr(error, "path", None) or []]
     pointer = join_pointer("", *path)
+    extras = _unknown_fields(error)
+    if extras:
+        # One finding per unknown field, located at the field itself.
+        return [
+            Problem(f"{UNKNOWN_FIELD} {name!r}", locate(join_pointer(pointer, name)))
+            for name in extras
+        ]
     message = str(getattr(error, "message", error)).splitlines()[0]
     if len(message) > 300:
         message = message[:297] + "..."
-    return Problem(message, locate(pointer))
+    return [Problem(message, locate(pointer))]
+
+
+UNKNOWN_FIELD = "unknown field"
+
+
+def _unknown_fields(error: Any) -> list[str]:
+    """The fields an `additionalProperties: false` error is about."""
+    if not isinstance(error, ValidationError) or error.validator != "additionalProperties":
+        return []
+    if not isinstance(error.instance, dict) or not isinstance(error.schema, dict):
+        return []
+    known = error.schema.get("properties") or {}
+    patterns = list((error.schema.get("patternProperties") or {}).keys())
+    return [
+        str(name)
+        for name in error.instance
+        if name not in known and not any(re.search(p, str(name)) for p in patterns)
+    ]
 
 
 def _check_values(doc: dict[str, Any], minor: str, locate: Locate) -> list[Problem]:
@@ -132,6 +226,9 @@ def _check_values(doc: dict[str, Any], minor: str, locate: Locate) -> list[Probl
     validator_cls: Any = OAS31Validator if minor == "3.1" else OAS30Validator
     found: list[Problem] = []
     for top, schema in iter_document_schemas(doc):
+        dialect = str(schema.get("$schema", "")) if isinstance(schema, dict) else ""
+        if "draft-04" in dialect or "draft-03" in dialect:
+            continue  # boolean exclusive bounds: the OpenAPI validators would misread them
         for at, sub in iter_subschemas(schema, top):
             if "default" not in sub or "$ref" in sub:
                 continue
@@ -143,8 +240,10 @@ def _check_values(doc: dict[str, Any], minor: str, locate: Locate) -> list[Probl
             if error is not None:
                 found.append(
                     Problem(
-                        f"default does not match its schema: {str(error.message)[:200]}",
+                        f"default does not match its schema: {str(error.message)[:200]}: "
+                        "kept as written",
                         locate(join_pointer(at, "default")),
+                        "default-mismatch",
                     )
                 )
     return found
@@ -169,6 +268,7 @@ def _schema_dialect_errors(
                     Problem(
                         f"Unknown JSON Schema dialect {dialect!r}: schema not checked",
                         locate(join_pointer(at, "$schema")),
+                        "unknown-dialect",
                     )
                 )
                 continue
@@ -277,12 +377,15 @@ def _check_paths(doc: dict[str, Any], locate: Locate, warnings: list[Problem]) -
             clash = [m for m in HTTP_METHODS if isinstance(item, dict) and m in item and m in other]
             message = f"duplicate path: {path!r} matches the same requests as {first[key]!r}"
             if clash:
+                # The same method on both (Google's descriptions have these): the client can
+                # call either; a server can only route one of them, the first.
                 both = ", ".join(m.upper() for m in clash)
-                problems.append(Problem(f"{message} ({both} on both)", locate(at)))
+                message += f" ({both} on both): both kept, the server routes {first[key]!r}"
             else:
                 # Different methods on equivalent templates (GitHub's description has these): the
                 # operations stay distinct, so they are generated, with a warning.
-                warnings.append(Problem(message, locate(at)))
+                message += ": both kept"
+            warnings.append(Problem(message, locate(at), "equivalent-path-templates"))
         else:
             first[key] = path
         if not isinstance(item, dict):

