@@ -31,6 +31,9 @@ class Rule:
     direction: Direction
     description: str
     deviation: str = ""
+    # oasdiff's level for the same id (None: oasdiff has no such check). A rule whose level
+    # differs must say why in `deviation` (tests/test_diff_rules.py enforces it).
+    oasdiff: Level | None = None
 
 
 def _classify(direction: Direction, effect: Effect) -> tuple[Level, bool, bool]:
@@ -55,6 +58,7 @@ def _add(
     *,
     level: Level | None = None,
     deviation: str = "",
+    oasdiff: Level | None | Literal["same"] = "same",
 ) -> None:
     derived, clients, servers = _classify(direction, effect)
     if level is not None and level != derived:
@@ -62,7 +66,8 @@ def _add(
         derived = level
     if id_ in RULES:  # pragma: no cover - a programming error in the table
         raise ValueError(f"duplicate rule id {id_}")
-    RULES[id_] = Rule(id_, derived, clients, servers, direction, description, deviation)
+    theirs: Level | None = derived if oasdiff == "same" else oasdiff
+    RULES[id_] = Rule(id_, derived, clients, servers, direction, description, deviation, theirs)
 
 
 # --- paths and operations -------------------------------------------------------------------
@@ -77,11 +82,16 @@ _add(
 _add(
     "api-path-removed-with-deprecation",
     "none",
+    "none",
+    "A path was removed whose operations were all deprecated, with no sunset date or one that "
+    "has passed (`x-sunset`, see docs/diff-rules.md#sunset-and-stability).",
+)
+_add(
+    "api-path-removed-before-sunset",
+    "none",
     "narrow",
-    "A deprecated path was removed.",
+    "A path was removed while one of its deprecated operations' sunset date is still ahead.",
     level="breaking",
-    deviation="oasdiff: info once the sunset date has passed. This contract has no sunset dates: "
-    "deprecation announces the removal, the removal itself still needs a major version.",
 )
 _add(
     "api-removed-without-deprecation",
@@ -93,10 +103,28 @@ _add(
 _add(
     "api-removed-with-deprecation",
     "none",
+    "none",
+    "A deprecated operation was removed, with no sunset date or one that has passed.",
+)
+_add(
+    "api-removed-before-sunset",
+    "none",
     "narrow",
-    "A deprecated operation was removed.",
+    "A deprecated operation was removed before its sunset date.",
     level="breaking",
-    deviation="As api-path-removed-with-deprecation.",
+)
+_add(
+    "api-stability-decreased",
+    "none",
+    "narrow",
+    "An operation's `x-stability-level` went down (stable > beta > alpha > draft).",
+    level="breaking",
+)
+_add(
+    "api-stability-increased",
+    "none",
+    "none",
+    "An operation's `x-stability-level` went up.",
 )
 _add("endpoint-deprecated", "none", "none", "An operation was marked deprecated.")
 _add("endpoint-reactivated", "none", "none", "An operation is no longer deprecated.")
@@ -104,18 +132,43 @@ _add("api-operation-id-added", "none", "none", "An operation got an operationId 
 _add("api-operation-id-removed", "none", "none", "An operation lost or changed its operationId.")
 _add("api-tag-added", "none", "none", "An operation got a tag.")
 _add("api-tag-removed", "none", "none", "An operation lost a tag.")
+# Security requirements are compared as sets: a client may satisfy any one alternative, and an
+# alternative is a set of schemes, each with a set of scopes it must hold.
 _add(
     "api-security-removed",
     "request",
     "narrow",
-    "A security alternative of an operation was removed (removing the anonymous alternative "
-    "means a public operation now requires credentials).",
+    "A security alternative of an operation was removed, and no remaining alternative is "
+    "satisfied by the credentials it asked for (removing the anonymous alternative means a "
+    "public operation now requires credentials).",
 )
 _add(
     "api-security-added",
     "request",
     "widen",
-    "A security alternative was added to an operation.",
+    "A security alternative was added to an operation (clients may use it or keep theirs).",
+)
+_add(
+    "api-security-relaxed",
+    "request",
+    "widen",
+    "A security alternative asks for fewer schemes than before: credentials that satisfied it "
+    "still do.",
+    oasdiff=None,
+    deviation="oasdiff reports the old alternative removed (error) and a new one added; here "
+    "alternatives are sets of requirements, and a subset is a relaxation, not a removal.",
+)
+_add(
+    "api-security-scope-added",
+    "request",
+    "narrow",
+    "A scope is now required by a security scheme of an operation.",
+)
+_add(
+    "api-security-scope-removed",
+    "request",
+    "widen",
+    "A scope is no longer required by a security scheme of an operation.",
 )
 
 # --- parameters -------------------------------------------------------------------------------
@@ -140,6 +193,20 @@ _add(
     level="warning",
 )
 _add(
+    "request-parameter-removed-with-deprecation",
+    "request",
+    "none",
+    "A deprecated parameter was removed, with no sunset date or one that has passed.",
+    oasdiff=None,
+    deviation="oasdiff reports nothing at error or warning level for it; reported here as info.",
+)
+_add(
+    "request-parameter-removed-before-sunset",
+    "request",
+    "narrow",
+    "A deprecated parameter was removed before its sunset date.",
+)
+_add(
     "request-parameter-became-required",
     "request",
     "narrow",
@@ -150,8 +217,8 @@ _add(
 )
 
 # --- request bodies ---------------------------------------------------------------------------
-_add("added-required-request-body", "request", "narrow", "A required request body was added.")
-_add("added-optional-request-body", "request", "widen", "An optional request body was added.")
+_add("request-body-added-required", "request", "narrow", "A required request body was added.")
+_add("request-body-added-optional", "request", "widen", "An optional request body was added.")
 _add(
     "request-body-removed",
     "request",
@@ -192,7 +259,8 @@ _add(
     "optional-response-header-removed",
     "response",
     "none",
-    "An optional response header was removed.",
+    "An optional response header was removed; clients that read it when present lose it.",
+    level="warning",
 )
 _add("response-header-became-optional", "response", "widen", "A response header became optional.")
 _add("response-header-added", "response", "narrow", "A response header was added.")
@@ -252,6 +320,7 @@ _add(
     "response",
     "widen",
     "An optional property was removed from a response schema.",
+    oasdiff="info",
     deviation="oasdiff: warning (info since 1.30), since old clients already cope with its "
     "absence on the wire. Here the SDK is generated from the contract: the regenerated model "
     "drops the attribute, so client code that reads it no longer type-checks or runs.",
@@ -268,6 +337,28 @@ _add(
     "narrow",
     "An optional response property became required.",
 )
+_add(
+    "response-required-property-became-not-write-only",
+    "response",
+    "none",
+    "A required property lost `writeOnly`: it now appears in responses, where it was hidden.",
+    level="warning",
+)
+_add(
+    "response-optional-property-became-not-write-only",
+    "response",
+    "none",
+    "An optional property lost `writeOnly`: it may now appear in responses.",
+)
+_add(
+    "response-required-property-became-write-only",
+    "response",
+    "widen",
+    "A required response property became `writeOnly`: responses no longer carry it.",
+    oasdiff="info",
+    deviation="oasdiff: info. Here the regenerated response model drops the attribute, so client "
+    "code that reads it breaks, as for a removed required property.",
+)
 
 # --- components -------------------------------------------------------------------------------
 _add("api-schema-added", "none", "none", "A schema was added under components/schemas.")
@@ -277,6 +368,7 @@ _add(
     "narrow",
     "A schema was removed from components/schemas.",
     level="breaking",
+    oasdiff="info",
     deviation="oasdiff: info (a component nobody references changes no request or response). "
     "Every component becomes a class of the generated SDK's models module, so removing (or "
     "renaming) one breaks code that imports it.",
@@ -325,7 +417,13 @@ SCHEMA_KINDS: list[SchemaKind] = [
     SchemaKind("const-added", "narrow", "A const value was set."),
     SchemaKind("const-removed", "widen", "The const value was removed."),
     SchemaKind("const-changed", "incomparable", "The const value changed."),
-    SchemaKind("pattern-added", "narrow", "A pattern was set.", request_level="warning"),
+    SchemaKind("pattern-added", "narrow", "A pattern was set."),
+    SchemaKind(
+        "pattern-generalized",
+        "widen",
+        "The pattern was changed to one that matches anything (`.*`).",
+        response_level="warning",
+    ),
     SchemaKind("pattern-removed", "widen", "The pattern was removed."),
     SchemaKind(
         "pattern-changed",
@@ -382,8 +480,113 @@ for _k in SCHEMA_KINDS:
             )
 
 
+
+def _override(
+    id_: str,
+    *,
+    level: Level | None = None,
+    oasdiff: Level | None | Literal["same"] = "same",
+    deviation: str | None = None,
+) -> None:
+    """Adjust one generated schema rule where a subject differs from its kind's default."""
+    from dataclasses import replace
+
+    current = RULES[id_]
+    changed = replace(current)
+    if level is not None:
+        changed = replace(changed, level=level, breaks_clients=level != "info")
+    if oasdiff != "same":
+        changed = replace(changed, oasdiff=oasdiff)
+    if deviation is not None:
+        changed = replace(changed, deviation=deviation)
+    RULES[id_] = changed
+
+
+# A parameter's default is what the server assumes when a client leaves it out: changing it
+# changes what existing calls mean, and the regenerated SDK silently sends the new default.
+_override(
+    "request-parameter-default-value-changed",
+    level="breaking",
+    oasdiff="info",
+    deviation="oasdiff: error up to 1.11, info in its current tests (optional parameters). Kept "
+    "breaking: the generated SDK's keyword default changes silently, and so does what an "
+    "existing call that omits the parameter means.",
+)
+# oasdiff checks neither response header schemas nor defaults outside parameters.
+for _kind in SCHEMA_KINDS:
+    _override(f"response-header-{_kind.kind}", oasdiff=None)
+for _subject in ("request-body", "request-property", "response-body", "response-property"):
+    for _which in ("added", "removed", "changed"):
+        _override(f"{_subject}-default-value-{_which}", oasdiff=None)
+for _subject in REQUEST_SUBJECTS + RESPONSE_SUBJECTS:
+    _override(f"{_subject}-enum-removed", oasdiff=None)
+_override(
+    "response-body-pattern-generalized",
+    oasdiff=None,
+)
+_override(
+    "response-property-pattern-generalized",
+    oasdiff="warning",
+    deviation="",
+)
+
+
 def rule(id_: str) -> Rule:
     return RULES[id_]
+
+
+# What oasdiff checks and this engine does not report, with the reason: the oasdiff agreement
+# suite (tests/test_diff_oasdiff.py) accepts a miss only when its oasdiff id is listed here.
+NOT_REPORTED: dict[str, str] = {
+    "api-path-sunset-parse": "An unparsable `x-sunset` is treated as no sunset date (the "
+    "removal is then judged by deprecation alone); the loader, not the diff, validates values.",
+    "request-parameter-sunset-parse": "As api-path-sunset-parse.",
+}
+
+_EXTRA_DOCS = """
+## Sunset and stability
+
+- An operation (or parameter) marked `deprecated: true` may carry `x-sunset` (an RFC 3339 date,
+  `2026-12-31` or a full timestamp). Removing it before that date is breaking
+  (`api-removed-before-sunset`, `api-path-removed-before-sunset`,
+  `request-parameter-removed-before-sunset`); removing it on or after the date, or when it was
+  deprecated without a sunset date, is info (`api-removed-with-deprecation`, ...). The date
+  compared is today's (UTC), or `--date YYYY-MM-DD` for reproducible runs.
+- `x-stability-level` on an operation (`draft`, `alpha`, `beta`, `stable`; none means stable):
+  a change to a `draft` or `alpha` operation (as the old document declares it) is never breaking
+  or a warning: it is reported at info level with `(stability: alpha)` in its message. Lowering
+  the level is breaking (`api-stability-decreased`).
+
+## Accepting a change: the ignore file
+
+`--ignore FILE` (oasdiff's `--err-ignore` / `--warn-ignore` format) lists accepted changes, one
+per line: the operation as `METHOD /path`, then the change's text or its rule id, for example
+
+    GET /api/version api-removed-without-deprecation
+    POST /api/sessions request-property-removed /components/schemas/Session/properties/model
+
+A line matches a change when it names one of the change's operations (or no operation is named
+and the change belongs to none) and contains its rule id or its message; matching ignores case.
+An ignored change is left out of the report and of `--fail-on`; the summary counts it.
+Blank lines and lines starting with `#` are comments.
+
+## Per-rule levels
+
+`--levels FILE` (oasdiff's `--severity-levels` format): one `rule-id LEVEL` per line, LEVEL one
+of `ERR`/`breaking`, `WARN`/`warning`, `INFO`/`info` or `NONE` (drop the rule's changes).
+
+## Output formats
+
+`--format text|markdown|json|yaml|junit|githubactions`. `githubactions` prints one workflow
+command per change (`::error file=spec/openapi.yaml,line=N::...` for breaking, `::warning` for
+warnings, `::notice` for info), located on the line of the pointer it names; `junit` writes one
+test case per change (failures for breaking changes).
+
+## Inputs
+
+Either contract may be a git revision, `REV:path` (`origin/main:spec/openapi.yaml`), read
+with `git show`; its relative `$ref`s are read from the same revision.
+"""
 
 
 def _yes(flag: bool) -> str:
@@ -414,8 +617,9 @@ def rules_markdown() -> str:
         "",
         "## Operations, parameters, bodies, responses, properties, components",
         "",
-        "| Id | Level | Breaks clients | Breaks servers | Description | Deviation from oasdiff |",
-        "|---|---|---|---|---|---|",
+        "| Id | Level | oasdiff | Breaks clients | Breaks servers | Description | "
+        "Deviation from oasdiff |",
+        "|---|---|---|---|---|---|---|",
     ]
     schema_ids = {
         f"{s}-{k.kind}" for k in SCHEMA_KINDS for s in REQUEST_SUBJECTS + RESPONSE_SUBJECTS
@@ -424,8 +628,8 @@ def rules_markdown() -> str:
         if r.id in schema_ids:
             continue
         lines.append(
-            f"| `{r.id}` | {r.level} | {_yes(r.breaks_clients)} | {_yes(r.breaks_servers)} | "
-            f"{r.description} | {r.deviation} |"
+            f"| `{r.id}` | {r.level} | {r.oasdiff or '-'} | {_yes(r.breaks_clients)} | "
+            f"{_yes(r.breaks_servers)} | {r.description} | {r.deviation} |"
         )
     lines += [
         "",
@@ -452,7 +656,31 @@ def rules_markdown() -> str:
         )
     lines += [
         "",
+        "### Subjects that differ from their kind",
+        "",
+        "The level or oasdiff's level of these ids differs from the row of their kind above "
+        "(`-` in the oasdiff column: oasdiff has no such check).",
+        "",
+        "| Id | Level | oasdiff | Deviation from oasdiff |",
+        "|---|---|---|---|",
+    ]
+    for k in SCHEMA_KINDS:
+        for subject in REQUEST_SUBJECTS + RESPONSE_SUBJECTS:
+            r = RULES[f"{subject}-{k.kind}"]
+            body = RULES[("request" if r.direction == "request" else "response") + f"-body-{k.kind}"]
+            if subject.endswith("-body") or (
+                (r.level, r.oasdiff, r.deviation) == (body.level, body.oasdiff, body.deviation)
+            ):
+                continue
+            lines.append(f"| `{r.id}` | {r.level} | {r.oasdiff or '-'} | {r.deviation} |")
+    lines += ["", *_EXTRA_DOCS.strip("\n").split("\n")]
+    lines += [
+        "",
         "## Not reported",
+        "",
+        "What oasdiff reports and this engine does not:",
+        "",
+        *[f"- `{id_}`: {why}" for id_, why in NOT_REPORTED.items()],
         "",
         "Descriptions, summaries, examples, `info`, `servers`, `externalDocs` and vendor "
         "extensions do not change what a client may send or receive and are not reported. "
