@@ -521,7 +521,9 @@ def test_direction_decides_the_level() -> None:
 
 def test_every_level_that_differs_from_oasdiff_says_why() -> None:
     unexplained = [
-        r.id for r in RULES.values() if r.oasdiff is not None and r.oasdiff != r.level and not r.deviation
+        r.id
+        for r in RULES.values()
+        if r.oasdiff is not None and r.oasdiff != r.level and not r.deviation
     ]
     assert unexplained == []
 

@@ -61,8 +61,13 @@ def diff_documents(
     main_files = {display_path(old.path), display_path(new.path)}
     for change in diff_data(old.data, new.data, today):
         where = (old if change.side == "old" else new).locate(change.pointer)
-        location = where.file + (f":{where.line}" if where.line is not None else "")
-        change = replace(change, location=location)
+        location = _shown(old if change.side == "old" else new, where.file)
+        location += f":{where.line}" if where.line is not None else ""
+        shows = new.locate(change.pointer)
+        new_location = _shown(new, shows.file) + (
+            f":{shows.line}" if shows.line is not None else ""
+        )
+        change = replace(change, location=location, new_location=new_location)
         if where.file in main_files or where.line is None:
             changes.append(change)
             continue
@@ -86,6 +91,17 @@ def diff_documents(
     )
 
 
+def _shown(doc: LoadedDocument, file: str) -> str:
+    """A file as the user named it: `REV:path` for a document read from a git revision."""
+    revision = getattr(doc, "revision", None)
+    if revision is None:
+        return file
+    rev, root = revision
+    if file.startswith(root):
+        return f"{rev}:{Path(file).relative_to(root).as_posix()}"
+    return file
+
+
 def _key(change: Change) -> tuple[str, str, str, str]:
     return (change.id, change.location, canonical(change.old), canonical(change.new))
 
@@ -98,6 +114,4 @@ def diff_files(
 ) -> DiffResult:
     """Load (bundle, validate) both contracts (paths or `REV:path`) and diff them. Overlays are
     not applied unless asked: the published contract is what is versioned."""
-    return diff_documents(
-        load_contract(old, overlay_dir), load_contract(new, overlay_dir), today
-    )
+    return diff_documents(load_contract(old, overlay_dir), load_contract(new, overlay_dir), today)

@@ -100,7 +100,8 @@ def is_ignored(change: Change, lines: list[str]) -> bool:
 
 
 def split_ignored(changes: list[Change], lines: list[str]) -> tuple[list[Change], list[Change]]:
-    kept, ignored = [], []
+    kept: list[Change] = []
+    ignored: list[Change] = []
     for change in changes:
         (ignored if is_ignored(change, lines) else kept).append(change)
     return kept, ignored

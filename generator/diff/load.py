@@ -124,6 +124,7 @@ def _load_revision(spec: str, overlay_dir: Path | None) -> LoadedDocument:
                 todo.append(PurePosixPath(*parts))
         loaded = _load(root / main, overlay_dir)
         loaded.display_name = spec  # type: ignore[attr-defined]
+        loaded.revision = (rev, str(root))  # type: ignore[attr-defined]
         return loaded
     finally:
         shutil.rmtree(root, ignore_errors=True)

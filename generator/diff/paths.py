@@ -60,7 +60,10 @@ def removal_kind(nodes: list[dict[str, Any]], today: date) -> str:
 
 def _requirements(items: Any) -> list[dict[str, frozenset[str]]]:
     return [
-        {name: frozenset(s for s in scopes or [] if isinstance(s, str)) for name, scopes in r.items()}
+        {
+            name: frozenset(s for s in scopes or [] if isinstance(s, str))
+            for name, scopes in r.items()
+        }
         for r in (items if isinstance(items, list) else [])
         if isinstance(r, dict)
     ]
@@ -237,8 +240,9 @@ def _parameter_schemas(
             )
     if not pairs and len(o_content) == 1 and len(n_content) == 1:
         # One media type each, renamed (application/json -> text/json): still one value.
-        (o_media, o_obj), (n_media, n_obj) = next(iter(o_content.items())), next(
-            iter(n_content.items())
+        (o_media, o_obj), (n_media, n_obj) = (
+            next(iter(o_content.items())),
+            next(iter(n_content.items())),
         )
         if "schema" in _dict(o_obj) and "schema" in _dict(n_obj):
             pairs.append(
@@ -294,8 +298,10 @@ class _Operation:
     def lifecycle(self) -> None:
         old_level, new_level = stability(self.o), stability(self.n)
         if old_level != new_level:
-            went = "decreased" if STABILITY.index(new_level) < STABILITY.index(old_level) else (
-                "increased"
+            went = (
+                "decreased"
+                if STABILITY.index(new_level) < STABILITY.index(old_level)
+                else ("increased")
             )
             self.add(
                 f"api-stability-{went}",

@@ -58,7 +58,7 @@ def _add(
     *,
     level: Level | None = None,
     deviation: str = "",
-    oasdiff: Level | None | Literal["same"] = "same",
+    oasdiff: Level | Literal["same"] | None = "same",
 ) -> None:
     derived, clients, servers = _classify(direction, effect)
     if level is not None and level != derived:
@@ -480,12 +480,11 @@ for _k in SCHEMA_KINDS:
             )
 
 
-
 def _override(
     id_: str,
     *,
     level: Level | None = None,
-    oasdiff: Level | None | Literal["same"] = "same",
+    oasdiff: Level | Literal["same"] | None = "same",
     deviation: str | None = None,
 ) -> None:
     """Adjust one generated schema rule where a subject differs from its kind's default."""
@@ -667,7 +666,9 @@ def rules_markdown() -> str:
     for k in SCHEMA_KINDS:
         for subject in REQUEST_SUBJECTS + RESPONSE_SUBJECTS:
             r = RULES[f"{subject}-{k.kind}"]
-            body = RULES[("request" if r.direction == "request" else "response") + f"-body-{k.kind}"]
+            body = RULES[
+                ("request" if r.direction == "request" else "response") + f"-body-{k.kind}"
+            ]
             if subject.endswith("-body") or (
                 (r.level, r.oasdiff, r.deviation) == (body.level, body.oasdiff, body.deviation)
             ):
