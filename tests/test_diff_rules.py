@@ -379,6 +379,21 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "old",
     ),
     (
+        "api-path-sunset-parse",
+        lambda o, n: (_add_get(o, True), o["paths"]["/pets"]["get"].update({"x-sunset": "soon"})),
+        "/paths/~1pets/get",
+        "old",
+    ),
+    (
+        "request-parameter-sunset-parse",
+        lambda o, n: (
+            get(o, PARAM).update({"deprecated": True, "x-sunset": "soon"}),
+            _op(n)["parameters"].clear(),
+        ),
+        PARAM,
+        "old",
+    ),
+    (
         "api-stability-decreased",
         lambda o, n: (
             _op(o).update({"x-stability-level": "beta"}),

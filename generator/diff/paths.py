@@ -50,9 +50,12 @@ def sunset(node: dict[str, Any]) -> date | None:
 
 
 def removal_kind(nodes: list[dict[str, Any]], today: date) -> str:
-    """without-deprecation, before-sunset or with-deprecation, for removing all of `nodes`."""
+    """without-deprecation, sunset-parse (a sunset date that is not a date), before-sunset or
+    with-deprecation, for removing all of `nodes`."""
     if not nodes or not all(n.get("deprecated") is True for n in nodes):
         return "without-deprecation"
+    if any("x-sunset" in n and sunset(n) is None for n in nodes):
+        return "sunset-parse"
     if any((d := sunset(n)) is not None and d > today for n in nodes):
         return "before-sunset"
     return "with-deprecation"
@@ -161,7 +164,9 @@ class OperationDiffer:
                 ops = [m for m in HTTP_METHODS if isinstance(_dict(item).get(m), dict)]
                 kind = removal_kind([item[m] for m in ops], self.today)
                 change = make_change(
-                    f"api-path-removed-{kind}",
+                    "api-path-sunset-parse"
+                    if kind == "sunset-parse"
+                    else f"api-path-removed-{kind}",
                     at,
                     "old",
                     f"path {old_path} removed" + _sunset_note(kind, [item[m] for m in ops]),
@@ -192,7 +197,9 @@ class OperationDiffer:
                 self.add(
                     self._label(method, old_path),
                     make_change(
-                        f"api-removed-{kind}",
+                        "api-path-sunset-parse"
+                        if kind == "sunset-parse"
+                        else f"api-removed-{kind}",
                         join_pointer(o_at, method),
                         "old",
                         f"{self._label(method, old_path)} removed" + _sunset_note(kind, [o_op]),
@@ -256,6 +263,8 @@ def _parameter_schemas(
 
 def _sunset_note(kind: str, nodes: list[dict[str, Any]]) -> str:
     dates = sorted(str(d) for n in nodes if (d := sunset(n)) is not None)
+    if kind == "sunset-parse":
+        return f" (its x-sunset {nodes[0].get('x-sunset')!r} is not a date)"
     if kind == "before-sunset":
         return f" before its sunset date {dates[-1]}"
     if kind == "with-deprecation":
@@ -473,11 +482,10 @@ class _Operation:
             elif key not in new:
                 at, param = old[key]
                 kind = removal_kind([param], self.p.today)
-                id_ = (
-                    "request-parameter-removed"
-                    if kind == "without-deprecation"
-                    else f"request-parameter-removed-{kind}"
-                )
+                id_ = {
+                    "without-deprecation": "request-parameter-removed",
+                    "sunset-parse": "request-parameter-sunset-parse",
+                }.get(kind, f"request-parameter-removed-{kind}")
                 self.add(id_, at, "old", f"{what} removed" + _sunset_note(kind, [param]))
             else:
                 (o_at, o_param), (n_at, n_param) = old[key], new[key]
