@@ -29,19 +29,24 @@ def is_git_revision(spec: str) -> bool:
     return bool(rev) and bool(path) and not (len(rev) == 1 and path[:1] in ("\\", "/"))
 
 
-def load_contract(spec: str | Path, overlay_dir: Path | None = None) -> LoadedDocument:
-    """Load one side of a diff: a path, or `REV:path` read from git."""
+def load_contract(
+    spec: str | Path, overlay_dir: Path | None = None, *, strict: bool = False
+) -> LoadedDocument:
+    """Load one side of a diff: a path, or `REV:path` read from git. `strict` refuses what the
+    loader would otherwise repair (release uses it for the contract it is about to publish)."""
     text = str(spec)
     if not isinstance(spec, Path) and is_git_revision(text):
-        return _load_revision(text, overlay_dir)
-    return _load(Path(text), overlay_dir)
+        return _load_revision(text, overlay_dir, strict)
+    return _load(Path(text), overlay_dir, strict)
 
 
-def _load(path: Path, overlay_dir: Path | None) -> LoadedDocument:
-    # THE single call site into the loader. Lenient loading (issue 11) adds `strict`; ask for
-    # the lenient mode whenever the loader knows it.
+def _load(path: Path, overlay_dir: Path | None, strict: bool) -> LoadedDocument:
+    # THE single call site into the loader. Lenient loading (issue 11) adds `strict`; the diff
+    # asks for the lenient mode whenever the loader knows it. Without it, loading is strict.
     if "strict" in inspect.signature(load_document).parameters:
-        return load_document(path, overlay_dir=overlay_dir, strict=False)  # type: ignore[call-arg]
+        lenient_aware: Any = load_document  # typed loosely until that keyword exists (merge)
+        loaded: LoadedDocument = lenient_aware(path, overlay_dir=overlay_dir, strict=strict)
+        return loaded
     return load_document(path, overlay_dir=overlay_dir)
 
 
@@ -85,7 +90,7 @@ def _relative_refs(data: Any) -> set[str]:
     return found
 
 
-def _load_revision(spec: str, overlay_dir: Path | None) -> LoadedDocument:
+def _load_revision(spec: str, overlay_dir: Path | None, strict: bool) -> LoadedDocument:
     """Write the file at the revision, and every file it references, into a temporary tree that
     mirrors the repository, then load it from there."""
     rev, _, path = spec.partition(":")
@@ -122,7 +127,7 @@ def _load_revision(spec: str, overlay_dir: Path | None) -> LoadedDocument:
                     elif part != ".":
                         parts.append(part)
                 todo.append(PurePosixPath(*parts))
-        loaded = _load(root / main, overlay_dir)
+        loaded = _load(root / main, overlay_dir, strict)
         loaded.display_name = spec  # type: ignore[attr-defined]
         loaded.revision = (rev, str(root))  # type: ignore[attr-defined]
         return loaded
