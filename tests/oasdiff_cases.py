@@ -342,8 +342,11 @@ class Case:
     test: str  # the test function in it
     oasdiff_id: str | None
     level: str  # breaking, warning or info
-    edit: Edit
+    edit: Edit | None = None
     lenient: bool = False  # the strict loader refuses the pair as oasdiff wrote it
+    # oasdiff's own base and revision files, reproduced in tests/fixtures/oasdiff/ (instead of
+    # an edit of the shared base document)
+    files: tuple[str, str] | None = None
 
     @property
     def name(self) -> str:
@@ -362,6 +365,9 @@ CBODY = "checker/check_request_body_required_value_updated_test.go"
 CREQ = "checker/check_request_parameter_required_value_updated_test.go"
 CMAX = "checker/check_request_parameters_max_items_updated_test.go"
 CENUM = "checker/check_request_parameter_enum_value_updated_test.go"
+CBER = "checker/check_request_body_enum_removed_test.go"
+CPER = "checker/check_request_parameter_enum_removed_test.go"
+ENUM_GONE = ("enum_removed_entirely_base.yaml", "enum_removed_entirely_revision.yaml")
 COPID = "checker/check_api_operation_id_updated_test.go"
 
 NP = "network-policies"
@@ -1327,5 +1333,21 @@ CASES: list[Case] = [
             )(o, n),
             schema(n, "Report").pop("required"),
         ),
+    ),
+    # --- oasdiff's data/checker/enum_removed_entirely_{base,revision}.yaml, as written ----------
+    Case(CBER, "TestRequestBodyEnumRemoved", "request-body-enum-removed", INF, files=ENUM_GONE),
+    Case(
+        CPER,
+        "TestRequestParameterEnumRemoved",
+        "request-parameter-enum-removed",
+        INF,
+        files=ENUM_GONE,
+    ),
+    Case(
+        CPER,
+        "TestRequestParameterEnumRemoved",
+        "request-parameter-property-enum-removed",
+        INF,
+        files=ENUM_GONE,
     ),
 ]

@@ -29,11 +29,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "request-header-property-became-enum": ("request-parameter-became-enum",),
     "request-parameter-property-enum-value-removed": ("request-parameter-enum-value-removed",),
     "request-parameter-property-enum-value-added": ("request-parameter-enum-value-added",),
+    "request-parameter-property-enum-removed": ("request-parameter-enum-removed",),
     # Dropping a security alternative for a subset of it (here: none) is a relaxation.
     "api-security-removed": ("api-security-relaxed",),
     # A pattern that matches anything is reported as generalized, at the same level.
     "response-property-pattern-changed": ("response-property-pattern-generalized",),
 }
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "oasdiff"
 SEVERITY = {"breaking": 0, "warning": 1, "info": 2, "missing": 3}
 TODAY = __import__("datetime").date(2026, 1, 1)
 
@@ -43,13 +45,17 @@ _RESULTS: dict[int, tuple[str, list[Change]] | SpecError] = {}
 
 def _measure(index: int, tmp_path: Path) -> tuple[str, list[Change]]:
     case = CASES[index]
-    old, new = base(), base()
-    case.edit(old, new)
     files = []
-    for side, doc in (("old", old), ("new", new)):
-        path = tmp_path / f"{index:03d}-{side}.yaml"
-        path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-        files.append(path)
+    if case.files is not None:
+        files = [FIXTURES / name for name in case.files]
+    else:
+        assert case.edit is not None
+        old, new = base(), base()
+        case.edit(old, new)
+        for side, doc in (("old", old), ("new", new)):
+            path = tmp_path / f"{index:03d}-{side}.yaml"
+            path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+            files.append(path)
     result = diff_documents(load_contract(files[0]), load_contract(files[1]), TODAY)
     if case.oasdiff_id is None:
         chosen = result.changes  # oasdiff reports nothing above info: neither may we
