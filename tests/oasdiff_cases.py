@@ -7,7 +7,9 @@ install-command and security-score operations; `data/checker/*`: POST /api/v1.0/
 createOneGroup), and the edit is the one the test makes (in code or between its base and
 revision fixtures). `level` is what oasdiff asserts for its change id (ERR = breaking,
 WARN = warning, INFO = info); `oasdiff_id` None means the test asserts oasdiff reports nothing at
-ERR or WARN level. `lenient` marks pairs the strict loader refuses as oasdiff wrote them
+ERR or WARN level. Where oasdiff's own fixture files are available they are used as written
+(tests/fixtures/oasdiff/, each citing its source); where a test asserts only the id, the level is
+that of the id in oasdiff's checker/rules.go. `lenient` marks pairs the strict loader refuses as oasdiff wrote them
 (operations without responses, `required: []`, undeclared path parameters): they pass once the
 diff loads leniently (issue 11).
 """
@@ -367,6 +369,11 @@ CMAX = "checker/check_request_parameters_max_items_updated_test.go"
 CENUM = "checker/check_request_parameter_enum_value_updated_test.go"
 CBER = "checker/check_request_body_enum_removed_test.go"
 CPER = "checker/check_request_parameter_enum_removed_test.go"
+CSUB = "checker/check_sub_schema_traversal_test.go"  # asserts the id; the level: checker/rules.go
+TRAVERSAL = (
+    "additional_properties_traversal_base.yaml",
+    "additional_properties_traversal_revision.yaml",
+)
 ENUM_GONE = ("enum_removed_entirely_base.yaml", "enum_removed_entirely_revision.yaml")
 COPID = "checker/check_api_operation_id_updated_test.go"
 
@@ -1349,5 +1356,20 @@ CASES: list[Case] = [
         "request-parameter-property-enum-removed",
         INF,
         files=ENUM_GONE,
+    ),
+    # --- oasdiff's data/checker/additional_properties_traversal_{base,revision}.yaml -------------
+    Case(
+        CSUB,
+        "TestAdditionalPropertiesTraversalDeletedRequiredProperty",
+        "response-required-property-removed",
+        B,
+        files=TRAVERSAL,
+    ),
+    Case(
+        CSUB,
+        "TestAdditionalPropertiesTraversalAddedRequiredProperty",
+        "response-required-property-added",
+        INF,
+        files=TRAVERSAL[::-1],
     ),
 ]
