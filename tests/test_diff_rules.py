@@ -564,3 +564,10 @@ def test_a_public_operation_that_needs_credentials_is_breaking() -> None:
 
 def test_base_document_is_what_the_cases_expect() -> None:
     assert get(base(), PARAM)["name"] == "q"
+
+
+def test_oasdiff_levels_name_known_rules() -> None:
+    from generator.diff.oasdiff_levels import OASDIFF_LEVELS
+
+    assert [i for i in OASDIFF_LEVELS if i not in RULES] == []
+    assert RULES["request-body-added-required"].oasdiff == "breaking"
