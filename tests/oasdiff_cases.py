@@ -374,6 +374,8 @@ TRAVERSAL = (
     "additional_properties_traversal_base.yaml",
     "additional_properties_traversal_revision.yaml",
 )
+CWH = "checker/check_webhook_updated_test.go"
+WEBHOOKS = ("webhook_base.yaml", "webhook_revision.yaml")
 ENUM_GONE = ("enum_removed_entirely_base.yaml", "enum_removed_entirely_revision.yaml")
 COPID = "checker/check_api_operation_id_updated_test.go"
 
@@ -1372,4 +1374,8 @@ CASES: list[Case] = [
         INF,
         files=TRAVERSAL[::-1],
     ),
+    # --- oasdiff's data/checker/webhook_{base,revision}.yaml -----------------------------------
+    Case(CWH, "TestWebhookAddedAndRemoved", "webhook-removed", B, files=WEBHOOKS),
+    Case(CWH, "TestWebhookAddedAndRemoved", "webhook-added", INF, files=WEBHOOKS),
+    Case(CWH, "TestWebhookNoChanges", None, INF, files=(WEBHOOKS[0], WEBHOOKS[0])),
 ]

@@ -124,7 +124,7 @@ def test_webhooks_are_compared() -> None:
         change.pointer == "/webhooks/newPet/post/requestBody/content/application~1json/schema/type"
     )
     new.pop("webhooks")
-    assert _ids(diff(old, new)) == [("api-path-removed-without-deprecation", "breaking")]
+    assert _ids(diff(old, new)) == [("webhook-removed", "breaking")]
 
 
 # --- sunset and stability ---------------------------------------------------------------------

@@ -379,6 +379,22 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "old",
     ),
     (
+        "webhook-added",
+        lambda o, n: n.update(
+            webhooks={"ping": {"post": {"responses": {"200": {"description": "ok"}}}}}
+        ),
+        "/webhooks/ping",
+        "new",
+    ),
+    (
+        "webhook-removed",
+        lambda o, n: o.update(
+            webhooks={"ping": {"post": {"responses": {"200": {"description": "ok"}}}}}
+        ),
+        "/webhooks/ping",
+        "old",
+    ),
+    (
         "api-path-sunset-parse",
         lambda o, n: (_add_get(o, True), o["paths"]["/pets"]["get"].update({"x-sunset": "soon"})),
         "/paths/~1pets/get",

@@ -41,6 +41,8 @@ OASDIFF_LEVELS: dict[str, Level] = {
     "api-tag-added": _I,
     "api-tag-removed": _I,
     "api-schema-removed": _I,
+    "webhook-added": _I,
+    "webhook-removed": _E,
     # security
     "api-security-added": _I,
     "api-security-removed": _E,

@@ -148,6 +148,9 @@ class OperationDiffer:
             if old_path is None:
                 assert new_path is not None
                 at, item = self.resolve_new(join_pointer("/" + section, new_path))
+                if section == "webhooks":
+                    self._webhook("webhook-added", new_path, at, item, "new")
+                    continue
                 for method in HTTP_METHODS:
                     if isinstance(_dict(item).get(method), dict):
                         self.add(
@@ -161,6 +164,9 @@ class OperationDiffer:
                         )
             elif new_path is None:
                 at, item = self.resolve_old(join_pointer("/" + section, old_path))
+                if section == "webhooks":
+                    self._webhook("webhook-removed", old_path, at, item, "old")
+                    continue
                 ops = [m for m in HTTP_METHODS if isinstance(_dict(item).get(m), dict)]
                 kind = removal_kind([item[m] for m in ops], self.today)
                 change = make_change(
@@ -175,6 +181,14 @@ class OperationDiffer:
                     self.add(self._label(method, old_path), change)
             else:
                 self.path(old_path, new_path)
+
+    def _webhook(self, id_: str, name: str, at: str, item: Any, side: str) -> None:
+        """oasdiff reports a webhook as a whole: added (info) or removed (breaking)."""
+        verb = "added" if side == "new" else "removed"
+        change = make_change(id_, at, side, f"webhook {name} {verb}")
+        ops = [m for m in HTTP_METHODS if isinstance(_dict(item).get(m), dict)]
+        for method in ops or ["*"]:
+            self.add(self._label(method, name), change)
 
     def path(self, old_path: str, new_path: str) -> None:
         o_at, o_item = self.resolve_old(join_pointer("/" + self.section, old_path))

@@ -133,6 +133,14 @@ _add(
     "none",
     "An operation's `x-stability-level` went up.",
 )
+_add("webhook-added", "none", "none", "A webhook (3.1 `webhooks`) was added.")
+_add(
+    "webhook-removed",
+    "none",
+    "narrow",
+    "A webhook was removed: clients subscribed to it no longer receive its calls.",
+    level="breaking",
+)
 _add("endpoint-deprecated", "none", "none", "An operation was marked deprecated.")
 _add("endpoint-reactivated", "none", "none", "An operation is no longer deprecated.")
 _add("api-operation-id-added", "none", "none", "An operation got an operationId or a new one.")
