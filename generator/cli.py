@@ -129,7 +129,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.rules:
         sys.stdout.write(rules_markdown())
         return 0
-    if args.old and not args.new:  # one argument: that contract against its previous release
+    if args.old and not args.new and not is_git_revision(args.old):
+        # one file: that contract against its previous release; one git revision
+        # (`origin/main:spec/openapi.yaml`): the working spec/openapi.yaml against it
         args.old, args.new = None, args.old
     new: str = args.new or "spec/openapi.yaml"
     if args.old:
@@ -247,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
         "old",
         nargs="?",
         help="old contract, a path or a git revision REV:path (default: the newest release in "
-        "--history older than NEW's version)",
+        "--history older than NEW's version; a lone REV:path is compared with spec/openapi.yaml)",
     )
     p.add_argument(
         "new", nargs="?", help="new contract (default: spec/openapi.yaml; one argument is NEW)"

@@ -296,5 +296,17 @@ def test_a_git_revision_is_an_input(
     assert out.startswith("main:spec/main.yaml (1) -> spec/main.yaml (1): 1 changes: 1 breaking")
     assert "request-body-type-changed spec/common.yaml:2" in out
     assert _run(capsys, "main:spec/main.yaml", "main:spec/main.yaml")[0] == 0
+    (tmp_path / "spec" / "openapi.yaml").write_text(
+        (tmp_path / "spec" / "main.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "v2")
+    (tmp_path / "spec" / "openapi.yaml").write_text(
+        yaml.safe_dump({"openapi": "3.1.0", "info": {"title": "t", "version": "2"}, "paths": {}}),
+        encoding="utf-8",
+    )
+    status, out = _run(capsys, "main:spec/openapi.yaml", "--format", "text")  # alone: vs the spec
+    assert out.startswith("main:spec/openapi.yaml (1) -> spec/openapi.yaml (2)")
+    assert "api-path-removed-without-deprecation" in out
     assert main(["diff", "nope:spec/main.yaml", str(old)]) == 2
     assert "git cannot show nope:spec/main.yaml" in capsys.readouterr().err

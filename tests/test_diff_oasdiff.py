@@ -150,6 +150,8 @@ def test_at_least_95_percent_agree_with_oasdiff(tmp_path: Path) -> None:
 
 
 def test_every_lenient_mark_is_a_pair_the_loader_refuses(tmp_path: Path) -> None:
+    """Once the diff loads leniently (issue 11) these pairs load, their xfail turns into a
+    failure, and `lenient=True` comes off them in tests/oasdiff_cases.py."""
     for i, case in enumerate(CASES):
         if case.lenient:
             with pytest.raises(SpecError):

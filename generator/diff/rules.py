@@ -608,7 +608,9 @@ test case per change (failures for breaking changes).
 ## Inputs
 
 Either contract may be a git revision, `REV:path` (`origin/main:spec/openapi.yaml`), read
-with `git show`; its relative `$ref`s are read from the same revision.
+with `git show`; its relative `$ref`s are read from the same revision. Given alone,
+`python -m generator diff origin/main:spec/openapi.yaml` compares the working
+`spec/openapi.yaml` with that revision.
 """
 
 
