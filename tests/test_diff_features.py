@@ -310,3 +310,13 @@ def test_a_git_revision_is_an_input(
     assert "api-path-removed-without-deprecation" in out
     assert main(["diff", "nope:spec/main.yaml", str(old)]) == 2
     assert "git cannot show nope:spec/main.yaml" in capsys.readouterr().err
+
+
+def test_stability_follows_an_operation_whose_path_parameter_was_renamed() -> None:
+    old, new = pair()
+    _path_param(old, "/books/{bookId}", "bookId")
+    _path_param(new, "/books/{id}", "id")
+    old["paths"]["/books/{bookId}"]["get"]["x-stability-level"] = "draft"
+    new["paths"]["/books/{id}"]["get"]["x-stability-level"] = "draft"
+    new["paths"]["/books/{id}"]["get"]["parameters"][0]["schema"]["maxLength"] = 3
+    assert _ids(diff(old, new)) == [("request-parameter-max-length-set", "info")]

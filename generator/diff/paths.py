@@ -220,6 +220,8 @@ class OperationDiffer:
                     ),
                 )
             else:
+                # The operation's changes are labelled with the new path: note its old stability.
+                self._note_stability(method, new_path, o_op)
                 self.current_paths = (old_path, new_path)
                 _Operation(self, label, o_at, n_at, method, o_item, n_item).run()
 
