@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generator import stamp
 from generator.config import MODELS_ENGINES, Target, load_targets, models_engine
-from generator.errors import EXIT_INVALID_SPEC, Location, SpecError
+from generator.errors import EXIT_INVALID_SPEC, Location, Problem, SpecError
 
 EXIT_INTERNAL_ERROR = 3
 
@@ -139,32 +139,54 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from datetime import date
+
     from generator.diff import diff_files
+    from generator.diff.accept import apply_levels, read_ignore, read_levels, split_ignored
+    from generator.diff.load import is_git_revision
     from generator.diff.policy import check_policy
     from generator.diff.release import base_for
-    from generator.diff.report import summary_line, to_json, to_markdown
+    from generator.diff.report import FORMATS, summary_line, to_json, to_markdown
     from generator.diff.rules import rules_markdown
 
     if args.rules:
         sys.stdout.write(rules_markdown())
         return 0
-    if args.old and not args.new:  # one argument: that contract against its previous release
+    if args.old and not args.new and not is_git_revision(args.old):
+        # one file: that contract against its previous release; one git revision
+        # (`origin/main:spec/openapi.yaml`): the working spec/openapi.yaml against it
         args.old, args.new = None, args.old
-    new = Path(args.new or "spec/openapi.yaml")
-    old = Path(args.old) if args.old else base_for(Path(args.history), new)
+    new: str = args.new or "spec/openapi.yaml"
+    if args.old:
+        old: str = args.old
+    elif is_git_revision(new):
+        raise SpecError(
+            [Problem("a git revision needs an explicit OLD contract", Location(new, ""))]
+        )
+    else:
+        old = str(base_for(Path(args.history), Path(new)))
     overlay_dir = Path(args.overlay_dir) if args.overlay_dir else None
-    result = diff_files(old, new, overlay_dir=overlay_dir)
+    try:
+        today = date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        raise SpecError(
+            [Problem(f"--date {args.date!r} is not YYYY-MM-DD", Location("<command line>", ""))]
+        ) from None
+    result = diff_files(old, new, overlay_dir=overlay_dir, today=today)
+    if args.levels:
+        result.changes = apply_levels(result.changes, read_levels(Path(args.levels)))
+    if args.ignore:
+        lines = [line for path in args.ignore for line in read_ignore(Path(path))]
+        result.changes, result.ignored = split_ignored(result.changes, lines)
     policy = check_policy(result) if args.policy else None
-    markdown, json_text = to_markdown(result, policy), to_json(result, policy)
     if args.output_dir:
         out = Path(args.output_dir)
         out.mkdir(parents=True, exist_ok=True)
-        (out / "diff.md").write_text(markdown, encoding="utf-8")
-        (out / "diff.json").write_text(json_text, encoding="utf-8")
-    if args.format == "json":
-        sys.stdout.write(json_text)
-    elif args.format == "markdown":
-        sys.stdout.write(markdown)
+        (out / "diff.md").write_text(to_markdown(result, policy), encoding="utf-8")
+        (out / "diff.json").write_text(to_json(result, policy), encoding="utf-8")
+        (out / "diff.junit.xml").write_text(FORMATS["junit"](result, policy), encoding="utf-8")
+    if args.format != "none":
+        sys.stdout.write(FORMATS[args.format](result, policy))
     status = 0
     failing = {"breaking": ("breaking",), "warning": ("breaking", "warning")}.get(args.fail_on, ())
     flagged = [c for c in result.changes if c.level in failing]
@@ -176,7 +198,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         )
         for change in flagged:
             print(
-                f"  {change.id}: {change.pointer} ({change.side}): {change.message}",
+                f"  {change.id}: {change.pointer} ({change.side}): {change.message}"
+                + (f" [{change.location}]" if change.location else ""),
                 file=sys.stderr,
             )
         status = 1
@@ -262,14 +285,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "old",
         nargs="?",
-        help="old contract (default: the newest release in --history older than NEW's version)",
+        help="old contract, a path or a git revision REV:path (default: the newest release in "
+        "--history older than NEW's version; a lone REV:path is compared with spec/openapi.yaml)",
     )
     p.add_argument(
         "new", nargs="?", help="new contract (default: spec/openapi.yaml; one argument is NEW)"
     )
     p.add_argument("--history", default="spec/history", help="released contracts")
-    p.add_argument("--format", choices=("markdown", "json", "none"), default="markdown")
-    p.add_argument("--output-dir", help="also write diff.md and diff.json here")
+    p.add_argument(
+        "--format",
+        choices=("text", "markdown", "json", "yaml", "junit", "githubactions", "none"),
+        default="markdown",
+    )
+    p.add_argument("--output-dir", help="also write diff.md, diff.json and diff.junit.xml here")
+    p.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        help="accepted changes, one per line (oasdiff's err-ignore format; repeatable)",
+    )
+    p.add_argument("--levels", help="per-rule levels: `rule-id ERR|WARN|INFO|NONE` per line")
+    p.add_argument("--date", help="today's date for x-sunset (YYYY-MM-DD; default: today)")
     p.add_argument(
         "--fail-on", choices=("breaking", "warning"), help="exit 1 when such changes are found"
     )

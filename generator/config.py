@@ -84,4 +84,3 @@ def load_targets(pyproject: Path) -> list[Target]:
             )
         )
     return targets
-

@@ -38,6 +38,7 @@ KIND_CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str, str]] = {
     "pattern-added": (S, {**S, "pattern": "^a"}, "/pattern", "new"),
     "pattern-removed": ({**S, "pattern": "^a"}, S, "/pattern", "old"),
     "pattern-changed": ({**S, "pattern": "^a"}, {**S, "pattern": "^b"}, "/pattern", "new"),
+    "pattern-generalized": ({**S, "pattern": "^a"}, {**S, "pattern": ".*"}, "/pattern", "new"),
     "one-of-added": ({"oneOf": [S]}, {"oneOf": [S, {"type": "integer"}]}, "/oneOf/1", "new"),
     "one-of-removed": ({"oneOf": [S, {"type": "integer"}]}, {"oneOf": [S]}, "/oneOf/1", "old"),
     "any-of-added": ({"anyOf": [S]}, {"anyOf": [S, {"type": "integer"}]}, "/anyOf/1", "new"),
@@ -137,6 +138,7 @@ def _param(doc: dict[str, Any], **fields: Any) -> None:
 
 
 RES_NOTE = RES + "/properties/note"
+SOON = "9999-12-31"  # a sunset date that has not passed
 REQ_TAG = REQ + "/properties/tag"
 CASES: list[tuple[str, Mutation, str, str]] = [
     ("endpoint-added", lambda o, n: _add_get(n), "/paths/~1pets/get", "new"),
@@ -206,13 +208,13 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "new",
     ),
     (
-        "added-required-request-body",
+        "request-body-added-required",
         lambda o, n: _op(o).pop("requestBody"),
         OP + "/requestBody",
         "new",
     ),
     (
-        "added-optional-request-body",
+        "request-body-added-optional",
         lambda o, n: (_op(o).pop("requestBody"), _op(n)["requestBody"].pop("required")),
         OP + "/requestBody",
         "new",
@@ -365,6 +367,124 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "new",
     ),
     (
+        "api-path-removed-before-sunset",
+        lambda o, n: (_new_path(o, True), o["paths"]["/toys"]["get"].update({"x-sunset": SOON})),
+        "/paths/~1toys",
+        "old",
+    ),
+    (
+        "api-removed-before-sunset",
+        lambda o, n: (_add_get(o, True), o["paths"]["/pets"]["get"].update({"x-sunset": SOON})),
+        "/paths/~1pets/get",
+        "old",
+    ),
+    (
+        "webhook-added",
+        lambda o, n: n.update(
+            webhooks={"ping": {"post": {"responses": {"200": {"description": "ok"}}}}}
+        ),
+        "/webhooks/ping",
+        "new",
+    ),
+    (
+        "webhook-removed",
+        lambda o, n: o.update(
+            webhooks={"ping": {"post": {"responses": {"200": {"description": "ok"}}}}}
+        ),
+        "/webhooks/ping",
+        "old",
+    ),
+    (
+        "api-path-sunset-parse",
+        lambda o, n: (_add_get(o, True), o["paths"]["/pets"]["get"].update({"x-sunset": "soon"})),
+        "/paths/~1pets/get",
+        "old",
+    ),
+    (
+        "request-parameter-sunset-parse",
+        lambda o, n: (
+            get(o, PARAM).update({"deprecated": True, "x-sunset": "soon"}),
+            _op(n)["parameters"].clear(),
+        ),
+        PARAM,
+        "old",
+    ),
+    (
+        "api-stability-decreased",
+        lambda o, n: (
+            _op(o).update({"x-stability-level": "beta"}),
+            _op(n).update({"x-stability-level": "alpha"}),
+        ),
+        OP + "/x-stability-level",
+        "new",
+    ),
+    (
+        "api-stability-increased",
+        lambda o, n: _op(o).update({"x-stability-level": "beta"}),
+        OP,
+        "new",
+    ),
+    (
+        "api-security-relaxed",
+        lambda o, n: (
+            _op(o).update(security=[{"bearer": [], "key": []}]),
+            _op(n).update(security=[{"bearer": []}]),
+        ),
+        OP + "/security/0",
+        "new",
+    ),
+    (
+        "api-security-scope-added",
+        lambda o, n: (
+            _op(o).update(security=[{"oauth": ["read"]}]),
+            _op(n).update(security=[{"oauth": ["read", "write"]}]),
+        ),
+        OP + "/security/0",
+        "new",
+    ),
+    (
+        "api-security-scope-removed",
+        lambda o, n: (
+            _op(o).update(security=[{"oauth": ["read", "write"]}]),
+            _op(n).update(security=[{"oauth": ["read"]}]),
+        ),
+        OP + "/security/0",
+        "old",
+    ),
+    (
+        "request-parameter-removed-with-deprecation",
+        lambda o, n: (get(o, PARAM).update(deprecated=True), _op(n)["parameters"].clear()),
+        PARAM,
+        "old",
+    ),
+    (
+        "request-parameter-removed-before-sunset",
+        lambda o, n: (
+            get(o, PARAM).update({"deprecated": True, "x-sunset": SOON}),
+            _op(n)["parameters"].clear(),
+        ),
+        PARAM,
+        "old",
+    ),
+    (
+        "response-required-property-became-not-write-only",
+        lambda o, n: get(o, RES)["properties"]["id"].update(writeOnly=True),
+        RES + "/properties/id",
+        "new",
+    ),
+    (
+        "response-optional-property-became-not-write-only",
+        lambda o, n: get(o, RES)["properties"]["note"].update(writeOnly=True),
+        RES_NOTE,
+        "new",
+    ),
+    (
+        "response-required-property-became-write-only",
+        lambda o, n: get(n, RES)["properties"]["id"].update(writeOnly=True),
+        RES + "/properties/id",
+        "new",
+    ),
+    (
         "api-schema-added",
         lambda o, n: n["components"]["schemas"].update(Toy={}),
         "/components/schemas/Toy",
@@ -430,6 +550,15 @@ def test_direction_decides_the_level() -> None:
     assert RULES["response-property-max-length-increased"].level == "breaking"
 
 
+def test_every_level_that_differs_from_oasdiff_says_why() -> None:
+    unexplained = [
+        r.id
+        for r in RULES.values()
+        if r.oasdiff is not None and r.oasdiff != r.level and not r.deviation
+    ]
+    assert unexplained == []
+
+
 def test_committed_rule_docs_are_current() -> None:
     from pathlib import Path
 
@@ -451,3 +580,10 @@ def test_a_public_operation_that_needs_credentials_is_breaking() -> None:
 
 def test_base_document_is_what_the_cases_expect() -> None:
     assert get(base(), PARAM)["name"] == "q"
+
+
+def test_oasdiff_levels_name_known_rules() -> None:
+    from generator.diff.oasdiff_levels import OASDIFF_LEVELS
+
+    assert [i for i in OASDIFF_LEVELS if i not in RULES] == []
+    assert RULES["request-body-added-required"].oasdiff == "breaking"

@@ -34,6 +34,9 @@ class Change:
     new: Any = None
     operations: tuple[str, ...] = field(default=())
     location: str = ""  # file:line of the pointer, filled in when the document is known
+    # file:line in the NEW document where the change shows (for a removal: the nearest node that
+    # is still there), for annotations on the file a pull request edits.
+    new_location: str = ""
 
     def sort_key(self) -> tuple[int, str, str, str, str]:
         return (
@@ -53,6 +56,7 @@ class Change:
             "pointer": self.pointer,
             "side": self.side,
             "location": self.location,
+            "new_location": self.new_location,
             "operations": list(self.operations),
             "message": self.message,
             "old": self.old,
@@ -73,6 +77,7 @@ class DiffResult:
     old_version: str
     new_version: str
     changes: list[Change]
+    ignored: list[Change] = field(default_factory=list)  # accepted in an ignore file
 
     @property
     def breaking(self) -> list[Change]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Any
 
 from generator.diff.model import Change
@@ -21,14 +22,86 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+STABILITY = ("draft", "alpha", "beta", "stable")
+UNSTABLE = ("draft", "alpha")  # oasdiff: changes to these operations never break anyone
+
+
+def stability(op: dict[str, Any]) -> str:
+    level = op.get("x-stability-level")
+    return level if level in STABILITY else "stable"
+
+
+def sunset(node: dict[str, Any]) -> date | None:
+    """The `x-sunset` date of a deprecated node, None when absent or not a date."""
+    value = node.get("x-sunset")
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+        except ValueError:
+            try:
+                return date.fromisoformat(value.strip()[:10])
+            except ValueError:
+                return None
+    return None
+
+
+def removal_kind(nodes: list[dict[str, Any]], today: date) -> str:
+    """without-deprecation, sunset-parse (a sunset date that is not a date), before-sunset or
+    with-deprecation, for removing all of `nodes`."""
+    if not nodes or not all(n.get("deprecated") is True for n in nodes):
+        return "without-deprecation"
+    if any("x-sunset" in n and sunset(n) is None for n in nodes):
+        return "sunset-parse"
+    if any((d := sunset(n)) is not None and d > today for n in nodes):
+        return "before-sunset"
+    return "with-deprecation"
+
+
+def _requirements(items: Any) -> list[dict[str, frozenset[str]]]:
+    return [
+        {
+            name: frozenset(s for s in scopes or [] if isinstance(s, str))
+            for name, scopes in r.items()
+        }
+        for r in (items if isinstance(items, list) else [])
+        if isinstance(r, dict)
+    ]
+
+
+def _key(req: dict[str, frozenset[str]]) -> str:
+    return (
+        ", ".join(
+            f"{name}[{' '.join(sorted(scopes))}]" if scopes else name
+            for name, scopes in sorted(req.items())
+        )
+        or "anonymous"
+    )
+
+
+def _satisfies(held: dict[str, frozenset[str]], asked: dict[str, frozenset[str]]) -> bool:
+    """Credentials that met `held` also meet `asked` (fewer schemes, fewer scopes)."""
+    return all(name in held and scopes <= held[name] for name, scopes in asked.items())
+
+
 class OperationDiffer:
     """Collects (change, operation label) pairs; the engine merges them per change."""
 
-    def __init__(self, old_doc: dict[str, Any], new_doc: dict[str, Any]) -> None:
+    def __init__(
+        self, old_doc: dict[str, Any], new_doc: dict[str, Any], today: date | None = None
+    ) -> None:
         self.old_doc = old_doc
         self.new_doc = new_doc
+        self.today = today or date.today()
         self.schemas = SchemaDiffer(old_doc, new_doc)
         self.found: list[tuple[Change, str]] = []
+        # Operation labels that are draft or alpha in the old document: their changes break no one.
+        self.unstable: dict[str, str] = {}
+        self.section = "paths"
+        self.current_paths = ("", "")
 
     def add(self, label: str, change: Change) -> None:
         self.found.append((change, label))
@@ -45,49 +118,85 @@ class OperationDiffer:
 
     # --- paths ---------------------------------------------------------------------------------
     def run(self) -> None:
-        old_paths = _dict(self.old_doc.get("paths"))
-        new_paths = _dict(self.new_doc.get("paths"))
+        self.section = "paths"
+        self._run()
+        # Webhooks (3.1) are operations the API calls: compared the same way, labelled by name.
+        self.section = "webhooks"
+        self._run()
+
+    def _label(self, method: str, path: str) -> str:
+        label = _label(method, path)
+        return label if self.section == "paths" else f"webhook {label}"
+
+    def _note_stability(self, method: str, path: str, op: Any) -> None:
+        if isinstance(op, dict) and stability(op) in UNSTABLE:
+            self.unstable[self._label(method, path)] = stability(op)
+
+    def _run(self) -> None:
+        section = self.section
+        old_paths = _dict(self.old_doc.get(section))
+        new_paths = _dict(self.new_doc.get(section))
         # /pets/{id} and /pets/{petId} are the same path to a client.
         old_by_shape = {_TEMPLATE.sub("{}", p): p for p in old_paths}
         new_by_shape = {_TEMPLATE.sub("{}", p): p for p in new_paths}
         for shape in sorted(set(old_by_shape) | set(new_by_shape)):
             old_path, new_path = old_by_shape.get(shape), new_by_shape.get(shape)
+            if old_path is not None:
+                _, o_item = self.resolve_old(join_pointer("/" + section, old_path))
+                for method in HTTP_METHODS:
+                    self._note_stability(method, old_path, _dict(o_item).get(method))
             if old_path is None:
                 assert new_path is not None
-                at, item = self.resolve_new(join_pointer("/paths", new_path))
+                at, item = self.resolve_new(join_pointer("/" + section, new_path))
+                if section == "webhooks":
+                    self._webhook("webhook-added", new_path, at, item, "new")
+                    continue
                 for method in HTTP_METHODS:
                     if isinstance(_dict(item).get(method), dict):
                         self.add(
-                            _label(method, new_path),
+                            self._label(method, new_path),
                             make_change(
                                 "endpoint-added",
                                 join_pointer(at, method),
                                 "new",
-                                f"{_label(method, new_path)} added",
+                                f"{self._label(method, new_path)} added",
                             ),
                         )
             elif new_path is None:
-                at, item = self.resolve_old(join_pointer("/paths", old_path))
+                at, item = self.resolve_old(join_pointer("/" + section, old_path))
+                if section == "webhooks":
+                    self._webhook("webhook-removed", old_path, at, item, "old")
+                    continue
                 ops = [m for m in HTTP_METHODS if isinstance(_dict(item).get(m), dict)]
-                deprecated = bool(ops) and all(item[m].get("deprecated") is True for m in ops)
+                kind = removal_kind([item[m] for m in ops], self.today)
                 change = make_change(
-                    f"api-path-removed-{'with' if deprecated else 'without'}-deprecation",
+                    "api-path-sunset-parse"
+                    if kind == "sunset-parse"
+                    else f"api-path-removed-{kind}",
                     at,
                     "old",
-                    f"path {old_path} removed",
+                    f"path {old_path} removed" + _sunset_note(kind, [item[m] for m in ops]),
                 )
                 for method in ops or ["*"]:
-                    self.add(_label(method, old_path), change)
+                    self.add(self._label(method, old_path), change)
             else:
                 self.path(old_path, new_path)
 
+    def _webhook(self, id_: str, name: str, at: str, item: Any, side: str) -> None:
+        """oasdiff reports a webhook as a whole: added (info) or removed (breaking)."""
+        verb = "added" if side == "new" else "removed"
+        change = make_change(id_, at, side, f"webhook {name} {verb}")
+        ops = [m for m in HTTP_METHODS if isinstance(_dict(item).get(m), dict)]
+        for method in ops or ["*"]:
+            self.add(self._label(method, name), change)
+
     def path(self, old_path: str, new_path: str) -> None:
-        o_at, o_item = self.resolve_old(join_pointer("/paths", old_path))
-        n_at, n_item = self.resolve_new(join_pointer("/paths", new_path))
+        o_at, o_item = self.resolve_old(join_pointer("/" + self.section, old_path))
+        n_at, n_item = self.resolve_new(join_pointer("/" + self.section, new_path))
         o_item, n_item = _dict(o_item), _dict(n_item)
         for method in HTTP_METHODS:
             o_op, n_op = o_item.get(method), n_item.get(method)
-            label = _label(method, new_path)
+            label = self._label(method, new_path)
             if not isinstance(o_op, dict) and not isinstance(n_op, dict):
                 continue
             if not isinstance(o_op, dict):
@@ -98,17 +207,22 @@ class OperationDiffer:
                     ),
                 )
             elif not isinstance(n_op, dict):
-                deprecated = o_op.get("deprecated") is True
+                kind = removal_kind([o_op], self.today)
                 self.add(
-                    _label(method, old_path),
+                    self._label(method, old_path),
                     make_change(
-                        f"api-removed-{'with' if deprecated else 'without'}-deprecation",
+                        "api-path-sunset-parse"
+                        if kind == "sunset-parse"
+                        else f"api-removed-{kind}",
                         join_pointer(o_at, method),
                         "old",
-                        f"{_label(method, old_path)} removed",
+                        f"{self._label(method, old_path)} removed" + _sunset_note(kind, [o_op]),
                     ),
                 )
             else:
+                # The operation's changes are labelled with the new path: note its old stability.
+                self._note_stability(method, new_path, o_op)
+                self.current_paths = (old_path, new_path)
                 _Operation(self, label, o_at, n_at, method, o_item, n_item).run()
 
     # --- components ----------------------------------------------------------------------------
@@ -128,6 +242,50 @@ class OperationDiffer:
                 # No operation compared this component: SDK code may build it or parse it.
                 self.extend(label, self.schemas.compare(at, at, "request", "request-body"))
                 self.extend(label, self.schemas.compare(at, at, "response", "response-body"))
+
+
+def _parameter_schemas(
+    o_at: str, o_param: dict[str, Any], n_at: str, n_param: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """The schema pointers to compare: `schema`, or the schema of each media type of `content`
+    both sides declare (a parameter may be serialised as a JSON document instead)."""
+    if "schema" in o_param and "schema" in n_param:
+        return [(join_pointer(o_at, "schema"), join_pointer(n_at, "schema"))]
+    o_content, n_content = _dict(o_param.get("content")), _dict(n_param.get("content"))
+    pairs = []
+    for media in sorted(set(o_content) & set(n_content)):
+        if "schema" in _dict(o_content[media]) and "schema" in _dict(n_content[media]):
+            pairs.append(
+                (
+                    join_pointer(o_at, "content", media, "schema"),
+                    join_pointer(n_at, "content", media, "schema"),
+                )
+            )
+    if not pairs and len(o_content) == 1 and len(n_content) == 1:
+        # One media type each, renamed (application/json -> text/json): still one value.
+        (o_media, o_obj), (n_media, n_obj) = (
+            next(iter(o_content.items())),
+            next(iter(n_content.items())),
+        )
+        if "schema" in _dict(o_obj) and "schema" in _dict(n_obj):
+            pairs.append(
+                (
+                    join_pointer(o_at, "content", o_media, "schema"),
+                    join_pointer(n_at, "content", n_media, "schema"),
+                )
+            )
+    return pairs
+
+
+def _sunset_note(kind: str, nodes: list[dict[str, Any]]) -> str:
+    dates = sorted(str(d) for n in nodes if (d := sunset(n)) is not None)
+    if kind == "sunset-parse":
+        return f" (its x-sunset {nodes[0].get('x-sunset')!r} is not a date)"
+    if kind == "before-sunset":
+        return f" before its sunset date {dates[-1]}"
+    if kind == "with-deprecation":
+        return " after deprecation" + (f" (sunset {dates[-1]})" if dates else "")
+    return ""
 
 
 class _Operation:
@@ -163,6 +321,23 @@ class _Operation:
         self.responses()
 
     def lifecycle(self) -> None:
+        old_level, new_level = stability(self.o), stability(self.n)
+        if old_level != new_level:
+            went = (
+                "decreased"
+                if STABILITY.index(new_level) < STABILITY.index(old_level)
+                else ("increased")
+            )
+            self.add(
+                f"api-stability-{went}",
+                join_pointer(self.n_at, "x-stability-level")
+                if "x-stability-level" in self.n
+                else self.n_at,
+                "new",
+                f"stability level {old_level} became {new_level}",
+                old_level,
+                new_level,
+            )
         old_dep, new_dep = self.o.get("deprecated") is True, self.n.get("deprecated") is True
         if new_dep and not old_dep:
             self.add(
@@ -216,42 +391,70 @@ class _Operation:
                 )
 
     # --- security ------------------------------------------------------------------------------
-    @staticmethod
-    def _effective(doc: dict[str, Any], op: dict[str, Any], op_at: str) -> dict[str, str]:
-        """Each security alternative (as a canonical key) -> where it is declared."""
+    def _effective(
+        self, doc: dict[str, Any], op: dict[str, Any], op_at: str
+    ) -> list[tuple[dict[str, frozenset[str]], str]]:
+        """Each security alternative (scheme -> required scopes) and where it is declared."""
         if "security" in op:
             declared, at = op.get("security"), join_pointer(op_at, "security")
         else:
             declared, at = doc.get("security"), "/security" if "security" in doc else op_at
-        alternatives: dict[str, str] = {}
-        items = declared if isinstance(declared, list) else []
-        for i, requirement in enumerate(items):
-            req = _dict(requirement)
-            key = ", ".join(
-                f"{name}[{' '.join(sorted(scopes or []))}]" if scopes else name
-                for name, scopes in sorted(req.items())
-            )
-            alternatives.setdefault(key or "anonymous", join_pointer(at, i))
-        if not items:
-            alternatives["anonymous"] = at
-        return alternatives
+        alternatives = [(req, join_pointer(at, i)) for i, req in enumerate(_requirements(declared))]
+        return alternatives or [({}, at)]
 
     def security(self) -> None:
         old = self._effective(self.p.old_doc, self.o, self.o_at)
         new = self._effective(self.p.new_doc, self.n, self.n_at)
-        for key in sorted(set(old) - set(new)):
-            self.add(
-                "api-security-removed", old[key], "old", f"security alternative {key} removed", key
-            )
-        for key in sorted(set(new) - set(old)):
-            self.add(
-                "api-security-added",
-                new[key],
-                "new",
-                f"security alternative {key} added",
-                None,
-                key,
-            )
+        old_keys, new_keys = {_key(r) for r, _ in old}, {_key(r) for r, _ in new}
+        counterparts: set[str] = set()
+        for req, at in old:
+            key = _key(req)
+            if key in new_keys:
+                continue
+            same = [(r, a) for r, a in new if set(r) == set(req) and _key(r) not in old_keys]
+            looser = [(r, a) for r, a in new if _satisfies(req, r)]
+            if same:  # the same schemes with other scopes: report each scope
+                n_req, n_at = same[0]
+                counterparts.add(_key(n_req))
+                for name in sorted(req):
+                    for scope in sorted(n_req[name] - req[name]):
+                        self.add(
+                            "api-security-scope-added",
+                            n_at,
+                            "new",
+                            f"scope {scope} now required for security scheme {name}",
+                            None,
+                            scope,
+                        )
+                    for scope in sorted(req[name] - n_req[name]):
+                        self.add(
+                            "api-security-scope-removed",
+                            at,
+                            "old",
+                            f"scope {scope} no longer required for security scheme {name}",
+                            scope,
+                        )
+            elif looser:  # a client holding these credentials still satisfies an alternative
+                n_req, n_at = looser[0]
+                counterparts.add(_key(n_req))
+                self.add(
+                    "api-security-relaxed",
+                    n_at,
+                    "new",
+                    f"security alternative {key} relaxed to {_key(n_req)}",
+                    key,
+                    _key(n_req),
+                )
+            else:
+                self.add(
+                    "api-security-removed", at, "old", f"security alternative {key} removed", key
+                )
+        for req, at in new:
+            key = _key(req)
+            if key not in old_keys and key not in counterparts:
+                self.add(
+                    "api-security-added", at, "new", f"security alternative {key} added", None, key
+                )
 
     # --- parameters ----------------------------------------------------------------------------
     def _parameters(self, side: str) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
@@ -261,6 +464,10 @@ class _Operation:
         )
         op_at = self.o_at if side == "old" else self.n_at
         op = self.o if side == "old" else self.n
+        # A path parameter is known by its place in the template: /books/{bookId} and
+        # /books/{id} take the same value from a client, whatever the name.
+        path = self.p.current_paths[0 if side == "old" else 1]
+        slots = [m.group(0)[1:-1] for m in _TEMPLATE.finditer(path)]
         found: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         for base, holder in ((item_at, item), (op_at, op)):  # operation level overrides path level
             for i, _ in enumerate(holder.get("parameters") or []):
@@ -268,14 +475,17 @@ class _Operation:
                 if not isinstance(param, dict):
                     continue
                 where, name = str(param.get("in")), str(param.get("name"))
+                if where == "path" and name in slots:
+                    name = f"{{{slots.index(name)}}}"
                 found[(where, name.lower() if where == "header" else name)] = (at, param)
         return found
 
     def parameters(self) -> None:
         old, new = self._parameters("old"), self._parameters("new")
         for key in sorted(set(old) | set(new)):
-            where, name = key
-            what = f"{where} parameter `{name}`"
+            where = key[0]
+            shown = (new.get(key) or old[key])[1].get("name")
+            what = f"{where} parameter `{shown}`"
             if key not in old:
                 at, param = new[key]
                 if where == "path":
@@ -286,7 +496,13 @@ class _Operation:
                     id_ = "new-optional-request-parameter"
                 self.add(id_, at, "new", f"{what} added")
             elif key not in new:
-                self.add("request-parameter-removed", old[key][0], "old", f"{what} removed")
+                at, param = old[key]
+                kind = removal_kind([param], self.p.today)
+                id_ = {
+                    "without-deprecation": "request-parameter-removed",
+                    "sunset-parse": "request-parameter-sunset-parse",
+                }.get(kind, f"request-parameter-removed-{kind}")
+                self.add(id_, at, "old", f"{what} removed" + _sunset_note(kind, [param]))
             else:
                 (o_at, o_param), (n_at, n_param) = old[key], new[key]
                 o_req, n_req = o_param.get("required") is True, n_param.get("required") is True
@@ -300,15 +516,10 @@ class _Operation:
                         o_req,
                         n_req,
                     )
-                if "schema" in o_param and "schema" in n_param:
+                for o_schema, n_schema in _parameter_schemas(o_at, o_param, n_at, n_param):
                     self.p.extend(
                         self.label,
-                        self.p.schemas.compare(
-                            join_pointer(o_at, "schema"),
-                            join_pointer(n_at, "schema"),
-                            "request",
-                            "request-parameter",
-                        ),
+                        self.p.schemas.compare(o_schema, n_schema, "request", "request-parameter"),
                     )
 
     # --- request body --------------------------------------------------------------------------
@@ -320,7 +531,7 @@ class _Operation:
             at, body = self.p.resolve_new(join_pointer(self.n_at, "requestBody"))
             required = _dict(body).get("required") is True
             self.add(
-                f"added-{'required' if required else 'optional'}-request-body",
+                f"request-body-added-{'required' if required else 'optional'}",
                 at,
                 "new",
                 "request body added",

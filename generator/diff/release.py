@@ -13,10 +13,10 @@ from pathlib import Path
 
 from generator.config import load_targets
 from generator.diff import diff_documents
+from generator.diff.load import load_contract
 from generator.diff.model import Change, DiffResult
 from generator.diff.policy import PolicyVerdict, Version, check_policy, parse_version
 from generator.errors import Location, Problem, SpecError
-from generator.loader import load_document
 from generator.loader.source import display_path, parse_file
 from generator.pipeline import generate_target
 from generator.writer import write_files
@@ -153,7 +153,7 @@ def release(
 ) -> ReleaseOutcome:
     """Run the release; with `check`, only verify that the current spec is released and fits."""
     # Validation first, strict: our own contract gets no lenient repair (a SpecError, exit 2).
-    new = load_document(spec, strict=True)
+    new = load_contract(spec, strict=True)
     previous = latest_release(history)
     version = str(new.data.get("info", {}).get("version", ""))
     released = history / f"{version}{spec.suffix}"
@@ -174,11 +174,11 @@ def release(
         before = previous_release(history, version)
         if check and before is not None:
             # The gate also re-judges the stored release against the one before it.
-            result = diff_documents(load_document(before), new)
+            result = diff_documents(load_contract(before), new)
             policy = check_policy(result)
             return ReleaseOutcome(policy.ok, [*messages, *policy.messages], result, policy)
         return ReleaseOutcome(True, messages)
-    result = diff_documents(load_document(previous), new)
+    result = diff_documents(load_contract(previous), new)
     policy = check_policy(result)
     outcome = ReleaseOutcome(policy.ok, list(policy.messages), result, policy)
     if not policy.ok:

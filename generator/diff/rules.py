@@ -14,10 +14,11 @@ NEW one (it must be updated before the new contract is published); it never chan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from generator.diff.model import Direction, Level
+from generator.diff.oasdiff_levels import OASDIFF_LEVELS
 
 Effect = Literal["widen", "narrow", "incomparable", "none"]
 
@@ -31,6 +32,9 @@ class Rule:
     direction: Direction
     description: str
     deviation: str = ""
+    # oasdiff's level for the same id (None: oasdiff has no such check). A rule whose level
+    # differs must say why in `deviation` (tests/test_diff_rules.py enforces it).
+    oasdiff: Level | None = None
 
 
 def _classify(direction: Direction, effect: Effect) -> tuple[Level, bool, bool]:
@@ -77,11 +81,16 @@ _add(
 _add(
     "api-path-removed-with-deprecation",
     "none",
+    "none",
+    "A path was removed whose operations were all deprecated, with no sunset date or one that "
+    "has passed (`x-sunset`, see docs/diff-rules.md#sunset-and-stability).",
+)
+_add(
+    "api-path-removed-before-sunset",
+    "none",
     "narrow",
-    "A deprecated path was removed.",
+    "A path was removed while one of its deprecated operations' sunset date is still ahead.",
     level="breaking",
-    deviation="oasdiff: info once the sunset date has passed. This contract has no sunset dates: "
-    "deprecation announces the removal, the removal itself still needs a major version.",
 )
 _add(
     "api-removed-without-deprecation",
@@ -93,10 +102,44 @@ _add(
 _add(
     "api-removed-with-deprecation",
     "none",
+    "none",
+    "A deprecated operation was removed, with no sunset date or one that has passed.",
+)
+_add(
+    "api-removed-before-sunset",
+    "none",
     "narrow",
-    "A deprecated operation was removed.",
+    "A deprecated operation was removed before its sunset date.",
     level="breaking",
-    deviation="As api-path-removed-with-deprecation.",
+)
+_add(
+    "api-path-sunset-parse",
+    "none",
+    "narrow",
+    "A deprecated operation (or a path of them) was removed whose `x-sunset` is not a date: "
+    "whether the sunset passed cannot be told.",
+    level="breaking",
+)
+_add(
+    "api-stability-decreased",
+    "none",
+    "narrow",
+    "An operation's `x-stability-level` went down (stable > beta > alpha > draft).",
+    level="breaking",
+)
+_add(
+    "api-stability-increased",
+    "none",
+    "none",
+    "An operation's `x-stability-level` went up.",
+)
+_add("webhook-added", "none", "none", "A webhook (3.1 `webhooks`) was added.")
+_add(
+    "webhook-removed",
+    "none",
+    "narrow",
+    "A webhook was removed: clients subscribed to it no longer receive its calls.",
+    level="breaking",
 )
 _add("endpoint-deprecated", "none", "none", "An operation was marked deprecated.")
 _add("endpoint-reactivated", "none", "none", "An operation is no longer deprecated.")
@@ -104,18 +147,44 @@ _add("api-operation-id-added", "none", "none", "An operation got an operationId 
 _add("api-operation-id-removed", "none", "none", "An operation lost or changed its operationId.")
 _add("api-tag-added", "none", "none", "An operation got a tag.")
 _add("api-tag-removed", "none", "none", "An operation lost a tag.")
+# Security requirements are compared as sets: a client may satisfy any one alternative, and an
+# alternative is a set of schemes, each with a set of scopes it must hold.
 _add(
     "api-security-removed",
     "request",
     "narrow",
-    "A security alternative of an operation was removed (removing the anonymous alternative "
-    "means a public operation now requires credentials).",
+    "A security alternative of an operation was removed, and no remaining alternative is "
+    "satisfied by the credentials it asked for (removing the anonymous alternative means a "
+    "public operation now requires credentials).",
 )
 _add(
     "api-security-added",
     "request",
     "widen",
-    "A security alternative was added to an operation.",
+    "A security alternative was added to an operation (clients may use it or keep theirs).",
+)
+_add(
+    "api-security-relaxed",
+    "request",
+    "widen",
+    "A security alternative asks for fewer schemes than before: credentials that satisfied it "
+    "still do.",
+    deviation="oasdiff reports the old alternative removed (error) and a new one added; here "
+    "alternatives are sets of requirements, and a subset is a relaxation, not a removal.",
+)
+_add(
+    "api-security-scope-added",
+    "request",
+    "narrow",
+    "A scope is now required by a security scheme of an operation.",
+    deviation="oasdiff's tests (check_api_security_updated_test.go) assert info, its current "
+    "rule table error. Breaking here: a token issued without the new scope is refused.",
+)
+_add(
+    "api-security-scope-removed",
+    "request",
+    "widen",
+    "A scope is no longer required by a security scheme of an operation.",
 )
 
 # --- parameters -------------------------------------------------------------------------------
@@ -140,6 +209,24 @@ _add(
     level="warning",
 )
 _add(
+    "request-parameter-removed-with-deprecation",
+    "request",
+    "none",
+    "A deprecated parameter was removed, with no sunset date or one that has passed.",
+)
+_add(
+    "request-parameter-sunset-parse",
+    "request",
+    "narrow",
+    "A deprecated parameter was removed whose `x-sunset` is not a date.",
+)
+_add(
+    "request-parameter-removed-before-sunset",
+    "request",
+    "narrow",
+    "A deprecated parameter was removed before its sunset date.",
+)
+_add(
     "request-parameter-became-required",
     "request",
     "narrow",
@@ -150,8 +237,8 @@ _add(
 )
 
 # --- request bodies ---------------------------------------------------------------------------
-_add("added-required-request-body", "request", "narrow", "A required request body was added.")
-_add("added-optional-request-body", "request", "widen", "An optional request body was added.")
+_add("request-body-added-required", "request", "narrow", "A required request body was added.")
+_add("request-body-added-optional", "request", "widen", "An optional request body was added.")
 _add(
     "request-body-removed",
     "request",
@@ -192,7 +279,8 @@ _add(
     "optional-response-header-removed",
     "response",
     "none",
-    "An optional response header was removed.",
+    "An optional response header was removed; clients that read it when present lose it.",
+    level="warning",
 )
 _add("response-header-became-optional", "response", "widen", "A response header became optional.")
 _add("response-header-added", "response", "narrow", "A response header was added.")
@@ -268,6 +356,27 @@ _add(
     "narrow",
     "An optional response property became required.",
 )
+_add(
+    "response-required-property-became-not-write-only",
+    "response",
+    "none",
+    "A required property lost `writeOnly`: it now appears in responses, where it was hidden.",
+    level="warning",
+)
+_add(
+    "response-optional-property-became-not-write-only",
+    "response",
+    "none",
+    "An optional property lost `writeOnly`: it may now appear in responses.",
+)
+_add(
+    "response-required-property-became-write-only",
+    "response",
+    "widen",
+    "A required response property became `writeOnly`: responses no longer carry it.",
+    deviation="oasdiff: info. Here the regenerated response model drops the attribute, so client "
+    "code that reads it breaks, as for a removed required property.",
+)
 
 # --- components -------------------------------------------------------------------------------
 _add("api-schema-added", "none", "none", "A schema was added under components/schemas.")
@@ -320,12 +429,17 @@ SCHEMA_KINDS: list[SchemaKind] = [
         "enum-removed",
         "widen",
         "The enum restriction was removed.",
-        deviation="No oasdiff counterpart (it reports each value); one change for the whole enum.",
     ),
     SchemaKind("const-added", "narrow", "A const value was set."),
     SchemaKind("const-removed", "widen", "The const value was removed."),
     SchemaKind("const-changed", "incomparable", "The const value changed."),
-    SchemaKind("pattern-added", "narrow", "A pattern was set.", request_level="warning"),
+    SchemaKind("pattern-added", "narrow", "A pattern was set."),
+    SchemaKind(
+        "pattern-generalized",
+        "widen",
+        "The pattern was changed to one that matches anything (`.*`).",
+        response_level="warning",
+    ),
     SchemaKind("pattern-removed", "widen", "The pattern was removed."),
     SchemaKind(
         "pattern-changed",
@@ -358,7 +472,12 @@ SCHEMA_KINDS += [
     SchemaKind("one-of-removed", "narrow", "A oneOf member was removed."),
     SchemaKind("any-of-added", "widen", "An anyOf member was added."),
     SchemaKind("any-of-removed", "narrow", "An anyOf member was removed."),
-    SchemaKind("all-of-added", "narrow", "An allOf member was added."),
+    SchemaKind(
+        "all-of-added",
+        "narrow",
+        "An allOf member was added (whether it narrows what the others allow cannot be decided).",
+        request_level="warning",
+    ),
     SchemaKind("all-of-removed", "widen", "An allOf member was removed."),
     SchemaKind("default-value-added", "none", "A default value was set."),
     SchemaKind("default-value-removed", "none", "The default value was removed."),
@@ -382,8 +501,117 @@ for _k in SCHEMA_KINDS:
             )
 
 
+def _override(
+    id_: str,
+    *,
+    level: Level | None = None,
+    deviation: str | None = None,
+) -> None:
+    """Adjust one generated schema rule where a subject differs from its kind's default."""
+    current = RULES[id_]
+    changed = replace(current)
+    if level is not None:
+        changed = replace(changed, level=level, breaks_clients=level != "info")
+    if deviation is not None:
+        changed = replace(changed, deviation=deviation)
+    RULES[id_] = changed
+
+
+# A parameter's default is what the server assumes when a client leaves it out: changing it
+# changes what existing calls mean, and the regenerated SDK silently sends the new default.
+_override(
+    "request-parameter-default-value-changed",
+    level="breaking",
+    deviation="oasdiff: info in its current rule table (error in earlier versions). Kept "
+    "breaking: the generated SDK's keyword default changes silently, and so does what an "
+    "existing call that omits the parameter means.",
+)
+for _subject in ("request-body", "request-property"):
+    _override(
+        f"{_subject}-all-of-added",
+        deviation="oasdiff's rule says error, but it compares allOf branch by branch and cannot "
+        "tell whether a new member narrows what the others allow: its disclaimer caps the change "
+        "at warning (check_breaking_test.go asserts warning), as here.",
+    )
+for _subject in RESPONSE_SUBJECTS:
+    _override(
+        f"{_subject}-enum-removed",
+        deviation="oasdiff checks a removed enum in requests only.",
+    )
+
+# oasdiff's own level for every id both tools have (None: no counterpart).
+for _id, _rule in list(RULES.items()):
+    RULES[_id] = replace(_rule, oasdiff=OASDIFF_LEVELS.get(_id))
+
+
 def rule(id_: str) -> Rule:
     return RULES[id_]
+
+
+# What oasdiff checks and this engine does not report, with the reason: the oasdiff agreement
+# suite (tests/test_diff_oasdiff.py) accepts a miss only when its oasdiff id is listed here.
+NOT_REPORTED: dict[str, str] = {}
+
+_EXTRA_DOCS = """
+## Measured against oasdiff
+
+tests/test_diff_oasdiff.py runs more than 100 (old, new) pairs taken from oasdiff's own checker
+tests (tests/oasdiff_cases.py cites the test of each) and compares our level for the change each
+test asserts with oasdiff's. A pair whose level differs fails unless its rule's Deviation column
+(or "Not reported" below) says why; at least 95% must agree. `python -m pytest
+tests/test_diff_oasdiff.py -s` prints the numbers and every disagreement. Where the two tools
+name the same change differently, the suite's alias table says so: oasdiff reports properties of
+a parameter's object schema as `request-parameter-property-...` / `request-header-property-...`
+(here: the parameter's subject, `request-parameter-...` or `new-required-request-property`), a
+media type's enum as `response-mediatype-...` (here `response-body-...`), and the removal of a
+security alternative in favour of a subset of it as `api-security-removed` (here
+`api-security-relaxed`).
+
+## Sunset and stability
+
+- An operation (or parameter) marked `deprecated: true` may carry `x-sunset` (an RFC 3339 date,
+  `2026-12-31` or a full timestamp). Removing it before that date is breaking
+  (`api-removed-before-sunset`, `api-path-removed-before-sunset`,
+  `request-parameter-removed-before-sunset`); removing it on or after the date, or when it was
+  deprecated without a sunset date, is info (`api-removed-with-deprecation`, ...). The date
+  compared is today's (UTC), or `--date YYYY-MM-DD` for reproducible runs.
+- `x-stability-level` on an operation (`draft`, `alpha`, `beta`, `stable`; none means stable):
+  a change to a `draft` or `alpha` operation (as the old document declares it) is never breaking
+  or a warning: it is reported at info level with `(stability: alpha)` in its message. Lowering
+  the level is breaking (`api-stability-decreased`).
+
+## Accepting a change: the ignore file
+
+`--ignore FILE` (oasdiff's `--err-ignore` / `--warn-ignore` format) lists accepted changes, one
+per line: the operation as `METHOD /path`, then the change's text or its rule id, for example
+
+    GET /api/version api-removed-without-deprecation
+    POST /api/sessions request-property-removed /components/schemas/Session/properties/model
+
+A line matches a change when it names one of the change's operations (or no operation is named
+and the change belongs to none) and contains its rule id or its message; matching ignores case.
+An ignored change is left out of the report and of `--fail-on`; the summary counts it.
+Blank lines and lines starting with `#` are comments.
+
+## Per-rule levels
+
+`--levels FILE` (oasdiff's `--severity-levels` format): one `rule-id LEVEL` per line, LEVEL one
+of `ERR`/`breaking`, `WARN`/`warning`, `INFO`/`info` or `NONE` (drop the rule's changes).
+
+## Output formats
+
+`--format text|markdown|json|yaml|junit|githubactions`. `githubactions` prints one workflow
+command per change (`::error file=spec/openapi.yaml,line=N::...` for breaking, `::warning` for
+warnings, `::notice` for info), located on the line of the pointer it names; `junit` writes one
+test case per change (failures for breaking changes).
+
+## Inputs
+
+Either contract may be a git revision, `REV:path` (`origin/main:spec/openapi.yaml`), read
+with `git show`; its relative `$ref`s are read from the same revision. Given alone,
+`python -m generator diff origin/main:spec/openapi.yaml` compares the working
+`spec/openapi.yaml` with that revision.
+"""
 
 
 def _yes(flag: bool) -> str:
@@ -414,8 +642,9 @@ def rules_markdown() -> str:
         "",
         "## Operations, parameters, bodies, responses, properties, components",
         "",
-        "| Id | Level | Breaks clients | Breaks servers | Description | Deviation from oasdiff |",
-        "|---|---|---|---|---|---|",
+        "| Id | Level | oasdiff | Breaks clients | Breaks servers | Description | "
+        "Deviation from oasdiff |",
+        "|---|---|---|---|---|---|---|",
     ]
     schema_ids = {
         f"{s}-{k.kind}" for k in SCHEMA_KINDS for s in REQUEST_SUBJECTS + RESPONSE_SUBJECTS
@@ -424,8 +653,8 @@ def rules_markdown() -> str:
         if r.id in schema_ids:
             continue
         lines.append(
-            f"| `{r.id}` | {r.level} | {_yes(r.breaks_clients)} | {_yes(r.breaks_servers)} | "
-            f"{r.description} | {r.deviation} |"
+            f"| `{r.id}` | {r.level} | {r.oasdiff or '-'} | {_yes(r.breaks_clients)} | "
+            f"{_yes(r.breaks_servers)} | {r.description} | {r.deviation} |"
         )
     lines += [
         "",
@@ -452,7 +681,48 @@ def rules_markdown() -> str:
         )
     lines += [
         "",
+        "### Subjects that differ from their kind",
+        "",
+        "These ids have a level of their own, or a level that differs from oasdiff's.",
+        "",
+        "| Id | Level | oasdiff | Deviation from oasdiff |",
+        "|---|---|---|---|",
+    ]
+    unmatched = []
+    for k in SCHEMA_KINDS:
+        for subject in REQUEST_SUBJECTS + RESPONSE_SUBJECTS:
+            r = RULES[f"{subject}-{k.kind}"]
+            request = r.direction == "request"
+            usual = (k.request_level if request else k.response_level) or _classify(
+                r.direction, k.effect
+            )[0]
+            if r.oasdiff is None:
+                unmatched.append(r.id)
+            if (
+                r.level != usual
+                or r.deviation != k.deviation
+                or (r.oasdiff is not None and r.oasdiff != r.level)
+            ):
+                lines.append(f"| `{r.id}` | {r.level} | {r.oasdiff or '-'} | {r.deviation} |")
+    lines += [
+        "",
+        f"{len(unmatched)} schema ids have no oasdiff counterpart (oasdiff folds `format` into "
+        "type changes, checks most `-unset` bounds and response header schemas only in part, and "
+        "names parameter properties differently): " + ", ".join(f"`{i}`" for i in unmatched) + ".",
+    ]
+    lines += ["", *_EXTRA_DOCS.strip("\n").split("\n")]
+    lines += [
+        "",
         "## Not reported",
+        "",
+        "What oasdiff reports and this engine does not:",
+        "",
+        *(
+            [f"- `{id_}`: {why}" for id_, why in NOT_REPORTED.items()]
+            or [
+                "- nothing that the oasdiff agreement suite (tests/test_diff_oasdiff.py) exercises."
+            ]
+        ),
         "",
         "Descriptions, summaries, examples, `info`, `servers`, `externalDocs` and vendor "
         "extensions do not change what a client may send or receive and are not reported. "

@@ -27,6 +27,7 @@ _BOUNDS = (
     ("exclusiveMinimum", "exclusive-min", False),
     ("minItems", "min-items", False),
 )
+_ANYTHING = (".*", "^.*$", "^.*", ".*$", "(.*)", "^(.*)$")
 _NESTED = {"request-body": "request-property", "response-body": "response-property"}
 
 
@@ -142,7 +143,7 @@ class _Comparison:
         self.simple("format", "format")
         self.enum()
         self.simple("const", "const")
-        self.simple("pattern", "pattern")
+        self.pattern()
         self.simple("default", "default-value")
         self.bounds()
         self.properties()
@@ -207,6 +208,20 @@ class _Comparison:
                 old,
                 new,
             )
+
+    def pattern(self) -> None:
+        old, new = self.old.get("pattern"), self.new.get("pattern")
+        if "pattern" in self.old and "pattern" in self.new and old != new and new in _ANYTHING:
+            self.kind(
+                "pattern-generalized",
+                join_pointer(self.np, "pattern"),
+                "new",
+                f"pattern changed from {old} to {new}, which matches anything",
+                old,
+                new,
+            )
+            return
+        self.simple("pattern", "pattern")
 
     def enum(self) -> None:
         old, new = self.old.get("enum"), self.new.get("enum")
@@ -334,6 +349,7 @@ class _Comparison:
                 what = "required" if required else "optional"
                 self.emit(make_change(id_, o_at, "old", f"{what} property `{name}` removed"))
             else:
+                self.write_only(name, o_at, n_at, name in new_req)
                 if (name in old_req) != (name in new_req) and not self._hidden(
                     n_at, self.differ.new_doc
                 ):
@@ -350,6 +366,32 @@ class _Comparison:
                         )
                     )
                 self.nested(o_at, n_at)
+
+    def write_only(self, name: str, o_at: str, n_at: str, required: bool) -> None:
+        """A property that starts or stops appearing in responses because of `writeOnly`."""
+        if self.direction != "response":
+            return
+        was = self._hidden(o_at, self.differ.old_doc)
+        now = self._hidden(n_at, self.differ.new_doc)
+        what = "required" if required else "optional"
+        if was and not now:
+            self.emit(
+                make_change(
+                    f"response-{what}-property-became-not-write-only",
+                    n_at,
+                    "new",
+                    f"{what} property `{name}` is no longer writeOnly: responses now carry it",
+                )
+            )
+        elif now and not was and required:
+            self.emit(
+                make_change(
+                    "response-required-property-became-write-only",
+                    n_at,
+                    "new",
+                    f"required property `{name}` became writeOnly: responses no longer carry it",
+                )
+            )
 
     def union(self, keyword: str, kind: str) -> None:
         old = self.old.get(keyword)
