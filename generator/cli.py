@@ -56,7 +56,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         reporter = StageReporter(target.name, enabled=show_progress)
         result = generate_target(target, progress=reporter)
         reporter("write", {"files": len(result.files)})
-        changed = write_files(target.out, result.files)
+        changed = sum(write_files(f, fs) for f, fs in result.folders(target).items())
         reporter.close()
         if configured:
             stamp.record(target, root)
@@ -82,12 +82,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     stale = False
     for target in _targets(args):
-        lines = differences(target.out, generate_target(target).files)
-        if lines:
-            stale = True
-            print(f"{target.out} differs from what the generator writes now:", file=sys.stderr)
-            for line in lines:
-                print(f"  {line}", file=sys.stderr)
+        for folder, files in generate_target(target).folders(target).items():
+            lines = differences(folder, files)
+            if lines:
+                stale = True
+                print(f"{folder} differs from what the generator writes now:", file=sys.stderr)
+                for line in lines:
+                    print(f"  {line}", file=sys.stderr)
     if stale:
         print("Run `make generate` and commit the result.", file=sys.stderr)
         return 1

@@ -23,6 +23,10 @@ class Target:
     # Who writes the Pydantic models: the native engine (generator.emit.native_models, fast at
     # any scale) or datamodel-code-generator (pinned, used as a library).
     models_engine: ModelsEngine = "native"
+    # The contract package for web clients (generator/emit/npm_package.py): its npm name, and
+    # the folder it is written to (default: generated/<scope>-<name>).
+    npm_package: str | None = None
+    npm_out: Path | None = None
 
 
 ModelsEngine = Literal["native", "datamodel-code-generator"]
@@ -67,6 +71,29 @@ def load_targets(pyproject: Path) -> list[Target]:
                 overlay_dir=root / entry["overlays"] if "overlays" in entry else None,
                 changelog=root / entry["changelog"] if "changelog" in entry else None,
                 models_engine=models_engine(entry.get("models-engine", "native"), where),
+                npm_package=npm_package(entry.get("npm-package"), where),
+                npm_out=npm_out(root, entry, where),
             )
         )
     return targets
+
+
+_NPM_NAME = re.compile(r"(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*")
+
+
+def npm_package(value: object, where: Location) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _NPM_NAME.fullmatch(value) or len(value) > 214:
+        raise SpecError([Problem(f"npm-package {value!r} is not a valid npm package name", where)])
+    return value
+
+
+def npm_out(root: Path, entry: dict[str, object], where: Location) -> Path | None:
+    """Where the npm package goes: `npm-out`, else generated/<scope>-<name> beside `out`."""
+    name = npm_package(entry.get("npm-package"), where)
+    if name is None:
+        return None
+    if "npm-out" in entry:
+        return root / str(entry["npm-out"])
+    return (root / str(entry["out"])).parent / name.lstrip("@").replace("/", "-")
