@@ -118,6 +118,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from generator.diff import diff_files
+    from generator.diff.package_files import package_files_section
     from generator.diff.policy import check_policy
     from generator.diff.release import base_for
     from generator.diff.report import summary_line, to_json, to_markdown
@@ -134,6 +135,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     result = diff_files(old, new, overlay_dir=overlay_dir)
     policy = check_policy(result) if args.policy else None
     markdown, json_text = to_markdown(result, policy), to_json(result, policy)
+    markdown += package_files_section(old, new, Path(args.config))
     if args.output_dir:
         out = Path(args.output_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -242,6 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--overlay-dir", help="apply these overlays to both documents first")
     p.add_argument("--rules", action="store_true", help="print the rule table (Markdown)")
+    p.add_argument(
+        "--config",
+        default="pyproject.toml",
+        help="targets whose npm package files are listed when NEW is their spec",
+    )
     p.set_defaults(func=cmd_diff)
     p = sub.add_parser(
         "release",
