@@ -76,3 +76,14 @@ github: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The web contract package (docs/web-contract.md): the TypeScript checks alone (npm needed; the
+# pinned tools are installed into .cache/npm-tools once), and its generation time on GitHub's
+# description against the Python generation.
+.PHONY: web-contract bench-typescript
+web-contract: $(STAMP)
+	$(PY) -m pytest tests/test_web_contract.py tests/test_web_contract_typescript.py -q
+	@echo "comparison with openapi-typescript 7: reports/web-contract-compat.md"
+
+bench-typescript: $(STAMP)
+	$(PY) -m benchmarks.typescript $(BENCH_ARGS)

@@ -33,10 +33,11 @@ from generator.schema_walk import HTTP_METHODS
 # -- the type language ------------------------------------------------------------------------
 # A type is a plain string for a leaf (`string`, `null`, `"cat"`, `components["schemas"]["Pet"]`)
 # or one of the nodes below. Leaves are strings because there are hundreds of thousands of them
-# in a large document and they render as they are.
+# in a large document and they render as they are. The nodes are not frozen: a frozen
+# dataclass's __init__ costs three times as much, and nothing here mutates them.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TsProp:
     name: str  # as written in the document
     type: TsType
@@ -45,34 +46,34 @@ class TsProp:
     doc: tuple[str, ...] = ()  # JSDoc lines, without the comment markers
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TsObject:
     props: tuple[TsProp, ...] = ()
     index: TsType | None = None  # `[key: string]: index`
     index_name: str = "key"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TsArray:
     item: TsType
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TsTuple:
     items: tuple[TsType, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TsUnion:
     items: tuple[TsType, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TsIntersection:
     items: tuple[TsType, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TsGeneric:
     name: str  # a helper type the file declares (see HELPERS)
     args: tuple[TsType, ...]
@@ -143,6 +144,12 @@ DEFAULT_IN_REQUEST_NAMED = (
     "it optional wherever the schema's pointer merely contains `parameters` or `requestBody`"
 )
 _REQUEST_WORDS = re.compile(r"parameters|requestBod")
+# Schemas of these types without any of the other keywords are their TypeScript primitive.
+_SIMPLE = {"string": "string", "integer": "number", "number": "number", "boolean": "boolean"}
+_NOT_SIMPLE = frozenset(
+    {"$ref", "const", "enum", "allOf", "anyOf", "oneOf", "nullable", "properties"}
+    | {"additionalProperties"}
+)
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 _COMPONENT_KINDS = ("schemas", "responses", "parameters", "requestBodies", "headers", "pathItems")
 _PARAM_LOCATIONS = ("query", "header", "path", "cookie")
@@ -294,6 +301,7 @@ class _Builder:
             if isinstance(schema, dict) and "$ref" not in schema and _is_structural(schema):
                 self.by_shape.setdefault(_shape(schema), []).append(name)
         self.operation_pointers: dict[str, str] = {}
+        self.component_refs: dict[str, str] = {}  # `$ref` -> its indexed access
 
     def note(self, pointer: str, reason: str) -> None:
         self.divergences.setdefault((pointer, reason), None)
@@ -567,6 +575,9 @@ class _Builder:
 
     def ref(self, ref: str, at: str) -> TsType:
         """A reference: an indexed access into `components`, else the target's own type."""
+        known = self.component_refs.get(ref)
+        if known is not None:
+            return known
         if not ref.startswith("#/"):
             return UNKNOWN
         try:
@@ -579,7 +590,8 @@ class _Builder:
             and tokens[1] in _COMPONENT_KINDS
             and tokens[2] in (self.components.get(tokens[1]) or {})
         ):
-            return component_ref(tokens[1], tokens[2])
+            self.component_refs[ref] = component_ref(tokens[1], tokens[2])
+            return self.component_refs[ref]
         if (
             len(tokens) > 3
             and tokens[:2] == ["components", "schemas"]
@@ -608,6 +620,9 @@ class _Builder:
             return NEVER
         if s is True or not isinstance(s, dict):
             return UNKNOWN
+        simple = _SIMPLE.get(s.get("type"))  # type: ignore[arg-type]
+        if simple is not None and _NOT_SIMPLE.isdisjoint(s):
+            return simple  # most schemas of a large document: a plain string, number...
         if isinstance(s.get("$ref"), str):
             return self.ref(s["$ref"], at)
         if s.get("const") is not None:
