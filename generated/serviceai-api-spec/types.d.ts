@@ -1,5 +1,5 @@
 /**
- * TypeScript declarations of ServiceAi API 1.1.24, in the
+ * ServiceAi API 1.1.24: TypeScript declarations in the
  * conventions of openapi-typescript and openapi-fetch (`createClient<paths>()`).
  * Written by the contract toolkit's generator from openapi.yaml: do not edit.
  */

@@ -25,7 +25,7 @@ _STEP = "    "
 def render_types(plan: TsPlan) -> str:
     out: list[str] = [
         "/**\n",
-        f" * TypeScript declarations of {_comment(plan.title)} {_comment(plan.version)}, in the\n",
+        f" * {_comment(plan.title)} {_comment(plan.version)}: TypeScript declarations in the\n",
         " * conventions of openapi-typescript and openapi-fetch (`createClient<paths>()`).\n",
         " * Written by the contract toolkit's generator from openapi.yaml: do not edit.\n",
         " */\n\n",
@@ -50,7 +50,7 @@ def _declare(out: list[str], name: str, body: TsObject | None) -> None:
 
 
 def _comment(text: str) -> str:
-    return text.replace("*/", "*\\/")
+    return " ".join(text.split()).replace("*/", "*\\/")
 
 
 def _doc(out: list[str], lines: tuple[str, ...], indent: str) -> None:
