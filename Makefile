@@ -87,3 +87,8 @@ web-contract: $(STAMP)
 
 bench-typescript: $(STAMP)
 	$(PY) -m benchmarks.typescript $(BENCH_ARGS)
+
+# The same comparison on GitHub's REST description (about two minutes; not part of `make test`).
+.PHONY: web-contract-github
+web-contract-github: $(STAMP)
+	$(PY) -m tests.web_contract.compat

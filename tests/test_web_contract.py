@@ -144,6 +144,11 @@ def test_schema_constructs() -> None:
                     "required": ["x", "secret"],
                 },
                 "Closed": {"type": "object", "additionalProperties": False},
+                "Several": {"type": ["string", "integer", "null"]},
+                "MaybeNode": {
+                    "type": ["object", "null"],
+                    "allOf": [{"$ref": "#/components/schemas/Node"}],
+                },
             },
             openapi="3.0.3",
         )
@@ -165,6 +170,8 @@ def test_schema_constructs() -> None:
     assert 'Both: WithRequired<components["schemas"]["Node"], "secret"> & {' in text
     assert "export type WithRequired<T, K extends keyof T>" in text
     assert "Closed: Record<string, never>;" in text
+    assert "Several: string | number | null;" in text  # 3.1 type lists
+    assert 'MaybeNode: components["schemas"]["Node"] | null;' in text
 
 
 def test_discriminators_narrow_their_property_at_the_union() -> None:

@@ -620,14 +620,14 @@ class _Builder:
             return NEVER
         if s is True or not isinstance(s, dict):
             return UNKNOWN
-        simple = _SIMPLE.get(s.get("type"))  # type: ignore[arg-type]
+        declared = s.get("type")
+        simple = _SIMPLE.get(declared) if isinstance(declared, str) else None
         if simple is not None and _NOT_SIMPLE.isdisjoint(s):
             return simple  # most schemas of a large document: a plain string, number...
         if isinstance(s.get("$ref"), str):
             return self.ref(s["$ref"], at)
         if s.get("const") is not None:
             return literal(s["const"])
-        declared = s.get("type")
         nullable = s.get("nullable") is True
         if (
             isinstance(s.get("enum"), list)
@@ -639,6 +639,12 @@ class _Builder:
             if nullable or (isinstance(declared, list) and "null" in declared):
                 members.append(NULL)
             return union(members)
+        # `null` in a 3.1 type list is nullability, whatever else the schema says (`allOf`...).
+        null_listed = isinstance(declared, list) and "null" in declared
+        if isinstance(declared, list):
+            others = [t for t in declared if t != "null"]
+            declared = others[0] if len(others) == 1 else (others or "null")
+            s = {**s, "type": declared}
         parts: list[TsType] = []
         core = self._core(s, at, request)
         if core is not None:
@@ -658,17 +664,17 @@ class _Builder:
                 self.note(at, COMPOSITION)
                 final = intersection([final, union(types)])
         if final is None:
-            if "type" in s:
-                if s.get("additionalProperties") is False or declared not in ("object", None):
-                    final = "Record<string, never>"
-                else:
-                    self.note(at, FREE_FORM)
-                    final = TsObject((), UNKNOWN)
-            else:
-                final = UNKNOWN
-        if nullable and final != UNKNOWN:
+            final = self._empty_object(s, at) if "type" in s else UNKNOWN
+        if (nullable or null_listed) and final != UNKNOWN:
             final = union([final, NULL])
         return final
+
+    def _empty_object(self, s: dict[str, Any], at: str) -> TsType:
+        """A typed schema that says nothing more: any object, unless it forbids every property."""
+        if s.get("additionalProperties") is False or s.get("type") not in ("object", None):
+            return "Record<string, never>"
+        self.note(at, FREE_FORM)
+        return TsObject((), UNKNOWN)
 
     def _branches(
         self, s: dict[str, Any], branches: list[Any], at: str, request: bool
@@ -716,11 +722,11 @@ class _Builder:
     def _core(self, s: dict[str, Any], at: str, request: bool) -> TsType | None:
         """The type a schema's `type`, `items`, `properties` and `additionalProperties` give."""
         declared = s.get("type")
-        if isinstance(declared, list):
-            types = [
-                NULL if t == "null" else self._core({**s, "type": t}, at, request) or UNKNOWN
-                for t in declared
-            ]
+        if isinstance(declared, list):  # several types besides null: each as if alone
+            types: list[TsType] = []
+            for t in declared:
+                alone = {**s, "type": t}
+                types.append(self._core(alone, at, request) or self._empty_object(alone, at))
             return union(types) if types else None
         if declared == "null":
             return NULL

@@ -189,7 +189,7 @@ def prepare(documents: list[tuple[str, Path]], work: Path) -> list[DocumentRun]:
 def run_openapi_typescript(runs: list[DocumentRun], work: Path) -> None:
     """openapi-typescript 7 over every prepared document, in one Node process."""
     jobs = [
-        {"input": str(r.path), "output": str(work / f"theirs_{r.stem}.d.ts")}
+        {"input": str(r.path.resolve()), "output": str(work / f"theirs_{r.stem}.d.ts")}
         for r in runs
         if r.skipped is None
     ]
@@ -290,3 +290,52 @@ def report(runs: list[DocumentRun]) -> str:
             why = "; ".join(diff.reasons) if diff.reasons else "UNEXPLAINED"
             lines.append(f"- `{diff.label}`: {why}")
     return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    """`python -m tests.web_contract.compat [DOC...]`: the comparison outside pytest (default:
+    GitHub's description, `make web-contract-github`); the report goes to reports/."""
+    import argparse
+    import tempfile
+
+    from tests.web_contract.node_tools import ROOT, link_node_modules, node_tools, tsc
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("documents", nargs="*", type=Path)
+    parser.add_argument("--report", type=Path, default=ROOT / "reports" / "web-contract-github.md")
+    args = parser.parse_args()
+    if not args.documents:
+        from benchmarks.environment import github_document
+
+        args.documents = [github_document()]
+    import shutil
+
+    if shutil.which("npm") is None:
+        from tests.web_contract.node_tools import NPM_MISSING
+
+        print(NPM_MISSING)
+        return 2
+    cache = node_tools()
+    with tempfile.TemporaryDirectory(prefix="web-contract-") as tmp:
+        work = Path(tmp)
+        link_node_modules(cache, work)
+        runs = prepare([(p.name, p) for p in args.documents], work)
+        run_openapi_typescript(runs, work)
+        read_results(runs, tsc(cache, write_checks(runs, work), work))
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(report(runs), encoding="utf-8")
+    for run in runs:
+        unexplained = sum(1 for d in run.differences if not d.reasons)
+        print(
+            f"{run.label}: {len(run.items)} compared, {run.equal} equal, "
+            f"{len(run.differences)} different ({unexplained} unexplained), "
+            f"{len(run.ours_errors)} tsc errors in ours; "
+            + (run.skipped or run.theirs_failure or "compared")
+        )
+    print(f"report: {args.report}")
+    bad = any(r.ours_errors or any(not d.reasons for d in r.differences) for r in runs)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
