@@ -220,8 +220,15 @@ def test_request_bodies_and_operations() -> None:
             },
         }
     }
+    doc["components"]["pathItems"] = {
+        "Ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "Up."}}}}
+    }
+    doc["webhooks"] = {"petAdded": {"$ref": "#/components/pathItems/Ping"}}
     text, _ = _types(doc)
     assert 'put: operations["putPet"];' in text
+    # An operation of a path item component is declared too, and webhooks refer to it.
+    assert 'get: operations["ping"];' in text and "\n    ping: {" in text
+    assert 'export interface webhooks {\n    petAdded: components["pathItems"]["Ping"];' in text
     assert "export interface operations {\n    putPet: {" in text
     assert "path: {\n                id: number;\n            };" in text
     assert (

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import split_pointer
@@ -109,8 +109,6 @@ class TsPlan:
     operations: TsObject | None  # None: no operation has an operationId
     helpers: tuple[str, ...]
     divergences: tuple[Divergence, ...] = ()
-    # paths / webhooks key -> method -> operation pointer, for tests and tools
-    operation_pointers: dict[str, str] = field(default_factory=dict)
 
 
 # -- reasons for deliberate divergences (kept short: they are listed in reports) ---------------
@@ -300,19 +298,18 @@ class _Builder:
         for name, schema in self.schemas.items():
             if isinstance(schema, dict) and "$ref" not in schema and _is_structural(schema):
                 self.by_shape.setdefault(_shape(schema), []).append(name)
-        self.operation_pointers: dict[str, str] = {}
         self.component_refs: dict[str, str] = {}  # `$ref` -> its indexed access
+        self.operations: list[TsProp] = []  # by operationId, in document order
 
     def note(self, pointer: str, reason: str) -> None:
         self.divergences.setdefault((pointer, reason), None)
 
     def build(self) -> TsPlan:
         info = self.doc.get("info") or {}
-        operations: list[TsProp] = []
-        paths = self._paths(self.doc.get("paths") or {}, "/paths", operations)
+        paths = self._paths(self.doc.get("paths") or {}, "/paths")
         webhooks_raw = self.doc.get("webhooks")
         webhooks = (
-            self._paths(webhooks_raw, "/webhooks", operations)
+            self._paths(webhooks_raw, "/webhooks")
             if isinstance(webhooks_raw, dict) and webhooks_raw
             else None
         )
@@ -325,10 +322,9 @@ class _Builder:
             paths=paths,
             webhooks=webhooks,
             components=components,
-            operations=TsObject(tuple(operations)) if operations else None,
+            operations=TsObject(tuple(self.operations)) if self.operations else None,
             helpers=tuple(HELPERS[h] for h in self.helpers),
             divergences=tuple(Divergence(p, r) for p, r in self.divergences),
-            operation_pointers=self.operation_pointers,
         )
 
     # -- components ----------------------------------------------------------------------------
@@ -352,20 +348,20 @@ class _Builder:
             elif kind == "headers":
                 type_ = self._header(item, at)
             else:
-                type_ = self._path_item(item, at, [], str(name))
+                type_ = self._path_item(item, at)
             props.append(TsProp(str(name), type_, doc=jsdoc(item)))
         return TsObject(tuple(props))
 
     # -- paths and operations --------------------------------------------------------------------
 
-    def _paths(self, raw: dict[str, Any], base: str, operations: list[TsProp]) -> TsObject:
+    def _paths(self, raw: dict[str, Any], base: str) -> TsObject:
         props = []
         for key, item in raw.items():
             at = join_pointer(base, key)
-            props.append(TsProp(str(key), self._path_item(item, at, operations, str(key))))
+            props.append(TsProp(str(key), self._path_item(item, at)))
         return TsObject(tuple(props))
 
-    def _path_item(self, item: Any, at: str, operations: list[TsProp], key: str) -> TsType:
+    def _path_item(self, item: Any, at: str) -> TsType:
         if isinstance(item, dict) and isinstance(item.get("$ref"), str):
             return self.ref(item["$ref"], at)
         item = item if isinstance(item, dict) else {}
@@ -377,13 +373,12 @@ class _Builder:
                 props.append(TsProp(method, NEVER, optional=True))
                 continue
             op_at = join_pointer(at, method)
-            self.operation_pointers[f"{key} {method}"] = op_at
             merged = self._merged_parameters(shared, op.get("parameters") or [])
             body = self._operation(op, op_at, merged)
             op_id = op.get("operationId")
             if isinstance(op_id, str) and op_id:
                 op_key = op_id.replace("#", "/")
-                operations.append(TsProp(op_key, body))
+                self.operations.append(TsProp(op_key, body))
                 type_: TsType = f"operations[{json.dumps(op_key, ensure_ascii=False)}]"
             else:
                 type_ = body
