@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity
+.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
@@ -96,3 +96,17 @@ fidelity: $(STAMP)
 # `make corpus LIMIT=150 SEED=11`.
 corpus: $(STAMP)
 	$(PY) scripts/corpus.py --jobs $(or $(JOBS),2) $(if $(LIMIT),--limit $(LIMIT)) $(if $(SEED),--seed $(SEED))
+
+# The web contract package (docs/web-contract.md): the TypeScript checks alone (npm needed; the
+# pinned tools are installed into .cache/npm-tools once), and its generation time on GitHub's
+# description against the Python generation.
+web-contract: $(STAMP)
+	$(PY) -m pytest tests/test_web_contract.py tests/test_web_contract_typescript.py -q
+	@cat reports/web-contract-compat.md
+
+bench-typescript: $(STAMP)
+	$(PY) -m benchmarks.typescript $(BENCH_ARGS)
+
+# The same comparison on GitHub's REST description (about two minutes; not part of `make test`).
+web-contract-github: $(STAMP)
+	$(PY) -m tests.web_contract.compat

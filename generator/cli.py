@@ -64,7 +64,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         reporter = StageReporter(target.name, enabled=show_progress)
         result = generate_target(target, progress=reporter)
         reporter("write", {"files": len(result.files)})
-        changed = write_files(target.out, result.files)
+        changed = sum(write_files(f, fs) for f, fs in result.folders(target).items())
         reporter.close()
         if configured:
             stamp.record(target, root)
@@ -90,12 +90,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     stale = False
     for target in _targets(args):
-        lines = differences(target.out, generate_target(target).files)
-        if lines:
-            stale = True
-            print(f"{target.out} differs from what the generator writes now:", file=sys.stderr)
-            for line in lines:
-                print(f"  {line}", file=sys.stderr)
+        for folder, files in generate_target(target).folders(target).items():
+            lines = differences(folder, files)
+            if lines:
+                stale = True
+                print(f"{folder} differs from what the generator writes now:", file=sys.stderr)
+                for line in lines:
+                    print(f"  {line}", file=sys.stderr)
     if stale:
         print("Run `make generate` and commit the result.", file=sys.stderr)
         return 1
@@ -144,6 +145,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from generator.diff import diff_files
     from generator.diff.accept import apply_levels, read_ignore, read_levels, split_ignored
     from generator.diff.load import is_git_revision
+    from generator.diff.package_files import package_files_section
     from generator.diff.policy import check_policy
     from generator.diff.release import base_for
     from generator.diff.report import FORMATS, summary_line, to_json, to_markdown
@@ -179,14 +181,20 @@ def cmd_diff(args: argparse.Namespace) -> int:
         lines = [line for path in args.ignore for line in read_ignore(Path(path))]
         result.changes, result.ignored = split_ignored(result.changes, lines)
     policy = check_policy(result) if args.policy else None
+    # The generated packages' files that change with the contract (the web contract package
+    # among them) go with the Markdown report.
+    package_files = package_files_section(old, new, Path(args.config))
     if args.output_dir:
         out = Path(args.output_dir)
         out.mkdir(parents=True, exist_ok=True)
-        (out / "diff.md").write_text(to_markdown(result, policy), encoding="utf-8")
+        markdown = to_markdown(result, policy) + package_files
+        (out / "diff.md").write_text(markdown, encoding="utf-8")
         (out / "diff.json").write_text(to_json(result, policy), encoding="utf-8")
         (out / "diff.junit.xml").write_text(FORMATS["junit"](result, policy), encoding="utf-8")
     if args.format != "none":
         sys.stdout.write(FORMATS[args.format](result, policy))
+        if args.format == "markdown":
+            sys.stdout.write(package_files)
     status = 0
     failing = {"breaking": ("breaking",), "warning": ("breaking", "warning")}.get(args.fail_on, ())
     flagged = [c for c in result.changes if c.level in failing]
@@ -314,6 +322,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--overlay-dir", help="apply these overlays to both documents first")
     p.add_argument("--rules", action="store_true", help="print the rule table (Markdown)")
+    p.add_argument(
+        "--config",
+        default="pyproject.toml",
+        help="targets whose npm package files are listed when NEW is their spec",
+    )
     p.set_defaults(func=cmd_diff)
     p = sub.add_parser(
         "release",

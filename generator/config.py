@@ -30,6 +30,11 @@ class Target:
     # are errors instead; for contracts we own, never for a vendor's document.
     strict: bool = False
 
+    # The contract package for web clients (generator/emit/npm_package.py): its npm name, and
+    # the folder it is written to (default: generated/<scope>-<name>).
+    npm_package: str | None = None
+    npm_out: Path | None = None
+
 
 ModelsEngine = Literal["native", "datamodel-code-generator"]
 MODELS_ENGINES: tuple[ModelsEngine, ...] = ("native", "datamodel-code-generator")
@@ -81,6 +86,29 @@ def load_targets(pyproject: Path) -> list[Target]:
                 models_engine=models_engine(entry.get("models-engine", "native"), where),
                 strict_models=_flag(entry.get("strict-models", False), "strict-models", where),
                 strict=_flag(entry.get("strict", False), "strict", where),
+                npm_package=npm_package(entry.get("npm-package"), where),
+                npm_out=npm_out(root, entry, where),
             )
         )
     return targets
+
+
+_NPM_NAME = re.compile(r"(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*")
+
+
+def npm_package(value: object, where: Location) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _NPM_NAME.fullmatch(value) or len(value) > 214:
+        raise SpecError([Problem(f"npm-package {value!r} is not a valid npm package name", where)])
+    return value
+
+
+def npm_out(root: Path, entry: dict[str, object], where: Location) -> Path | None:
+    """Where the npm package goes: `npm-out`, else generated/<scope>-<name> beside `out`."""
+    name = npm_package(entry.get("npm-package"), where)
+    if name is None:
+        return None
+    if "npm-out" in entry:
+        return root / str(entry["npm-out"])
+    return (root / str(entry["out"])).parent / name.lstrip("@").replace("/", "-")

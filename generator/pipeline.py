@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from generator.config import Target
 from generator.emit.client import emit_client
 from generator.emit.models import emit_models
 from generator.emit.native_models import emit_native_models
+from generator.emit.npm_package import emit_npm_package
 from generator.emit.package import emit_package
 from generator.emit.server import emit_server
 from generator.formatting import format_files
 from generator.ir import Document, build_document
 from generator.ir.model_plan import build_model_plan
+from generator.ir.typescript import build_typescript_plan
 from generator.loader import load_document
 from generator.schema_walk import HTTP_METHODS
 
@@ -23,6 +26,12 @@ from generator.schema_walk import HTTP_METHODS
 class GenerationResult:
     document: Document
     files: dict[str, str]  # path relative to the target folder -> text
+    # Other folders the target owns (the npm contract package): folder -> its files.
+    other_folders: dict[Path, dict[str, str]] = field(default_factory=dict)
+
+    def folders(self, target: Target) -> dict[Path, dict[str, str]]:
+        """Every folder this target writes, with the files each must hold exactly."""
+        return {target.out: self.files, **self.other_folders}
 
 
 # Told as each stage starts: its name (STAGES) and what it works on ({"schemas": 969}).
@@ -36,6 +45,13 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     loaded = load_document(target.spec, overlay_dir=target.overlay_dir, strict=target.strict)
     step("ir", {"operations": count_operations(loaded.data)})
     document = build_document(loaded)
+    other_folders = {}
+    if target.npm_package is not None and target.npm_out is not None:
+        # The web package types the document as published: overlays serve the Python SDK.
+        published = load_document(target.spec) if loaded.overlays else loaded
+        plan = build_typescript_plan(published.data)
+        other_folders[target.npm_out] = emit_npm_package(target, plan)
+        del published, plan
     # The source text, its line index and the parts of the document the intermediate model does
     # not keep are freed before emitting: about 50 MiB less at the peak on GitHub's description.
     del loaded
@@ -54,7 +70,7 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     step("server", {"operations": len(document.operations)})
     files.update(emit_server(document, target))
     step("format", {"files": len(files)})
-    return GenerationResult(document, format_files(files))
+    return GenerationResult(document, format_files(files), other_folders)
 
 
 def count_operations(data: Any) -> int:

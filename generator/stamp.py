@@ -41,7 +41,8 @@ def input_digest(target: Target) -> str:
         if target.overlay_dir
         else []
     )
-    for path in [*sources, *specs, *overlays]:
+    changelog = [target.changelog] if target.changelog and target.changelog.is_file() else []
+    for path in [*sources, *specs, *overlays, *changelog]:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     for tool in _TOOLS:
@@ -52,9 +53,10 @@ def input_digest(target: Target) -> str:
 
 def output_digest(target: Target) -> str:
     digest = hashlib.sha256()
-    for rel, data in existing_files(target.out).items():
-        digest.update(rel.encode())
-        digest.update(data)
+    for folder in (target.out, target.npm_out):
+        for rel, data in existing_files(folder).items() if folder is not None else ():
+            digest.update(rel.encode())
+            digest.update(data)
     return digest.hexdigest()
 
 

@@ -119,6 +119,7 @@ def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
         "corpus (2 docs): importable output",
         "corpus (2 docs): every module imports",
         "corpus (2 docs): warnings logged",
+        "tiny.yaml: types.d.ts (",
     ):
         assert row in table, row
     # The generated package really was written by our pipeline, with models, client and server.
@@ -140,6 +141,7 @@ def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
     assert report["quality"][1]["imports"]["modules"] == 1
     # One warning: listPets documents no 5xx (the stubs' last resort answers an undocumented 503).
     assert report["quality"][0]["warnings"] == 1
+    assert report["typescript"]["types_lines"] > 20 and report["typescript"]["python_s"] > 0
     # On the corpus, ours imports the valid document and refuses the invalid one.
     mine, fake_tool = report["corpus"]["tools"]
     assert (mine["importable"], mine["refused"], mine["documents"]) == (1, 1, 2)

@@ -197,8 +197,9 @@ def release(
         outcome.messages.append(f"wrote the {version} entry of {display_path(changelog)}")
     if config is not None:
         for target in load_targets(config):
-            changed = write_files(target.out, generate_target(target).files)
-            outcome.messages.append(f"regenerated {display_path(target.out)} ({changed} changed)")
+            for folder, files in generate_target(target).folders(target).items():
+                changed = write_files(folder, files)
+                outcome.messages.append(f"regenerated {display_path(folder)} ({changed} changed)")
     history.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(spec, released)
     outcome.messages.append(f"stored {display_path(released)}")
