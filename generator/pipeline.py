@@ -35,7 +35,7 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     step("load", {})
     loaded = load_document(target.spec, overlay_dir=target.overlay_dir)
     step("ir", {"operations": count_operations(loaded.data)})
-    document = build_document(loaded)
+    document = build_document(loaded, target.package)
     # The source text, its line index and the parts of the document the intermediate model does
     # not keep are freed before emitting: about 50 MiB less at the peak on GitHub's description.
     del loaded

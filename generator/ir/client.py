@@ -23,7 +23,10 @@ The client emitter renders this plan and decides nothing. Decisions made here:
 - **Parameters.** Client-level headers (`Parameter.client_level`) become client constructor
   keywords; header parameters named Accept, Content-Type or Authorization are ignored, as
   OpenAPI says.
-- **Retries.** Only operations whose method is idempotent (`Operation.idempotent`) are retried.
+- **Retries.** `Operation.retry` (generator.ir.operation_policy): a 429 on any method, the rest
+  only where repeating is safe; `x-retry` / `x-mcp: {idempotentHint}` adjust it per operation.
+- **Method names.** `Operation.method_name` (generator.ir.operation_policy): the operation's
+  name without its resource's (`client.chatty.list_tools()`); exceptions keep the full name.
 - **Resources.** Operations are grouped by `Operation.resource`; the client attribute is that
   name unless it would shadow a client member.
 - **Helpers** declared by `x-sdk-branches` (a function naming which branch of a union object a
@@ -38,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import Location, Problem, SpecError, join_pointer
+from generator.ir.body_params import BodyParams, FieldParam, TypedDictPlan
 from generator.ir.model import Document, MediaType, Operation, Response, TypeExpr, union_of
 from generator.ir.naming import NameRegistry, pascal, safe_identifier
 
@@ -104,12 +108,27 @@ RUNTIME_ERRORS = (
     "ServerError",
     "APIConnectionError",
     "APITimeoutError",
+    "ClientClosedError",
+    "RequestBuildError",
+    "ConfigurationError",
 )
 RETRY_STATUSES = (429, 502, 503, 504)
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 # Members of the generated Client classes that a resource attribute must not shadow.
 CLIENT_MEMBERS = frozenset(
-    {"close", "aclose", "base_url", "timeout", "max_retries", "retry", "request", "send"}
+    {
+        "close",
+        "aclose",
+        "base_url",
+        "timeout",
+        "max_retries",
+        "retry",
+        "request",
+        "request_raw",
+        "send",
+        "with_options",
+        "copy",
+    }
 )
 MODELS_ALIAS = "_m"
 # Keywords of the generated Client constructors; a client-level header never takes one.
@@ -210,9 +229,12 @@ class OperationPlan:
     body: BodyPlan | None
     responses: tuple[ResponsePlan, ...]
     return_annotation: str
-    retry: bool
+    retry: str  # "all", "rate_limit" or "never" (generator.ir.operation_policy)
     accept: str | None
     docstring: str
+    fields: tuple[FieldParam, ...] = ()  # the body's properties as keyword arguments
+    args_doc: tuple[tuple[str, str], ...] = ()  # (argument, description) for `Args:`
+    returns_doc: str = ""  # for `Returns:`
 
     @property
     def path_params(self) -> tuple[ParamPlan, ...]:
@@ -288,6 +310,9 @@ class ClientPlan:
     flatten_helpers: tuple[FlattenHelper, ...]
     example: OperationPlan | None  # an operation callable without arguments (for the README)
     example_resource: str | None
+    typed_dicts: tuple[TypedDictPlan, ...] = ()  # client/params.py
+    env_prefix: str = "API"  # <PREFIX>_BASE_URL, <PREFIX>_TOKEN, <PREFIX>_LOG
+    default_base_url: str | None = None  # the document's first absolute server URL
 
     @property
     def operations(self) -> tuple[OperationPlan, ...]:
@@ -322,17 +347,19 @@ def qualify(expr: TypeExpr) -> str:
     return text
 
 
-def build_client_plan(doc: Document) -> ClientPlan:
-    return _Planner(doc).plan()
+def build_client_plan(doc: Document, package: str = "api") -> ClientPlan:
+    return _Planner(doc, package).plan()
 
 
 class _Planner:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, package: str) -> None:
         self.doc = doc
+        self.package = package
         self.exception_names = NameRegistry(
             frozenset(RUNTIME_ERRORS) | frozenset(n for _, n in STATUS_BASES)
         )
         self.exceptions: list[ExceptionPlan] = []
+        self.body_params = BodyParams(doc)
 
     def plan(self) -> ClientPlan:
         by_resource: dict[str, list[OperationPlan]] = {}
@@ -384,10 +411,20 @@ class _Planner:
                 )
                 for code, name in STATUS_BASES
             ),
+            typed_dicts=tuple(self.body_params.typed_dicts.values()),
             branch_helpers=tuple(self._branch_helpers()),
             flatten_helpers=tuple(self._flatten_helpers()),
             example=example[1] if example else None,
             example_resource=example[0] if example else None,
+            env_prefix=re.sub(r"\W", "_", self.package).upper(),
+            default_base_url=next(
+                (
+                    s.rstrip("/")
+                    for s in self.doc.servers
+                    if s.startswith(("http://", "https://")) and "{" not in s
+                ),
+                None,
+            ),
         )
 
     # -- operations ----------------------------------------------------------------------------
@@ -416,18 +453,40 @@ class _Planner:
         return_type = union_of(returned) if returned else TypeExpr("None")
         accept = ", ".join(dict.fromkeys(m.name for r in op.responses for m in r.content))
         summary = op.summary or op.description or f"{op.method.upper()} {op.path}"
+        body = self._body(op)
+        fields = self.body_params.fields(op, {p.python_name for p in params}) if body else ()
+        if fields and body is not None:
+            # Fields may stand in for the whole body, so `body=` is never required with them.
+            body = BodyPlan(False, body.media, body.annotation, body.description)
+        where = {"path": "path parameter", "query": "query parameter", "header": "header"}
+        args_doc = [
+            (p.python_name, p.description or f"The `{p.name}` {where.get(p.location, p.location)}.")
+            for p in params
+        ]
+        if body is not None:
+            whole = "The whole request body (a model or a mapping)"
+            args_doc.append(
+                ("body", body.description or whole + ("; keyword fields are laid over it." if fields else "."))
+            )
+        args_doc += [
+            (f.python_name, f.description or f"The body's `{f.name}` property.") for f in fields
+        ]
+        returned_docs = [r.description for r in op.responses if r.is_success and r.description]
         return OperationPlan(
             op=op,
-            name=op.python_name,
+            name=op.method_name or op.python_name,
             spec_name="_" + op.python_name.upper(),
             params=params,
             client_headers=tuple(p.name for p in op.parameters if p.client_level),
-            body=self._body(op),
+            body=body,
             responses=responses,
             return_annotation=qualify(return_type) if return_type.expr != "None" else "None",
-            retry=op.idempotent,
+            retry=op.retry,
             accept=accept or None,
             docstring=summary,
+            fields=fields,
+            args_doc=tuple(args_doc),
+            returns_doc=" ".join(returned_docs),
         )
 
     def _response(self, op: Operation, r: Response, has_2xx: bool) -> ResponsePlan:
