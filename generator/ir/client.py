@@ -36,6 +36,7 @@ The client emitter renders this plan and decides nothing. Decisions made here:
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +44,7 @@ from typing import Any
 from generator.errors import Location, Problem, SpecError, join_pointer
 from generator.ir.body_params import BodyParams, FieldParam, TypedDictPlan
 from generator.ir.model import Document, MediaType, Operation, Response, TypeExpr, union_of
-from generator.ir.naming import NameRegistry, pascal, safe_identifier
+from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake
 
 # A fixed table, not http.HTTPStatus: phrases differ between Python versions (413, 422) and the
 # generated names must not.
@@ -280,6 +281,16 @@ class Branch:
 
 
 @dataclass(frozen=True)
+class BranchGuard:
+    """A `TypeGuard` narrowing a value to one branch's typed view (`is_direct_webrtc`)."""
+
+    function: str
+    view: str  # a subclass of the model, for type checkers only, with the narrowed fields
+    branch: Branch
+    fields: tuple[tuple[str, str], ...]  # (model attribute, narrowed annotation)
+
+
+@dataclass(frozen=True)
 class BranchHelper:
     model: str
     function: str
@@ -287,6 +298,7 @@ class BranchHelper:
     description: str
     branches: tuple[Branch, ...]
     otherwise: Branch
+    guards: tuple[BranchGuard, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -360,6 +372,8 @@ class _Planner:
         )
         self.exceptions: list[ExceptionPlan] = []
         self.body_params = BodyParams(doc)
+        self.helper_names = NameRegistry(frozenset(s.python_name for s in doc.schemas))
+        self.by_pointer = {s.source_pointer: s.python_name for s in doc.schemas}
 
     def plan(self) -> ClientPlan:
         by_resource: dict[str, list[OperationPlan]] = {}
@@ -548,6 +562,7 @@ class _Planner:
             otherwise = _branch(
                 {"name": raw.get("otherwise", "unknown"), "when": {}}, join_pointer(at, "otherwise")
             )
+            props = named.schema.get("properties") or {}
             found.append(
                 BranchHelper(
                     model=named.python_name,
@@ -558,6 +573,17 @@ class _Planner:
                     description=str(raw.get("description", "")),
                     branches=tuple(branches),
                     otherwise=otherwise,
+                    guards=tuple(
+                        BranchGuard(
+                            function=self.helper_names.claim("is_" + snake(b.name, "branch")),
+                            view=self.helper_names.claim(
+                                named.python_name + pascal(b.name, "Branch")
+                            ),
+                            branch=b,
+                            fields=tuple(_narrowed(b, props, self.by_pointer)),
+                        )
+                        for b in branches
+                    ),
                 )
             )
         return found
@@ -623,6 +649,43 @@ def _property_names(schema: Any, doc: Document) -> list[str]:
     for sub in schema.get("allOf") or []:
         names += [n for n in _property_names(sub, doc) if n not in names]
     return [str(n) for n in names]
+
+
+# Attribute names a pydantic model keeps for itself; such a property is not narrowed.
+_MODEL_ATTRIBUTES = frozenset({"json", "dict", "copy", "schema", "construct", "validate", "fields"})
+_SCALAR_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+
+
+def _narrowed(
+    branch: Branch, props: Any, by_pointer: dict[str, str]
+) -> list[tuple[str, str]]:
+    """The branch's conditions as narrowed attribute types: present -> not None, values -> Literal."""
+    fields = []
+    for prop, allowed in branch.when:
+        schema = props.get(prop) if isinstance(props, dict) else None
+        if (
+            not prop.isidentifier()
+            or keyword.iskeyword(prop)
+            or prop.startswith("model_")
+            or prop in _MODEL_ATTRIBUTES
+            or not isinstance(schema, dict)
+        ):
+            continue
+        if allowed is None:
+            ref = schema.get("$ref")
+            if isinstance(ref, str) and ref.lstrip("#") in by_pointer:
+                fields.append((prop, f"{MODELS_ALIAS}.{by_pointer[ref.lstrip('#')]}"))
+            elif schema.get("type") in _SCALAR_TYPES:
+                fields.append((prop, _SCALAR_TYPES[str(schema["type"])]))
+            continue
+        values = [v for v in allowed if v is not None]
+        if not all(isinstance(v, str | int | bool) for v in values):
+            continue
+        text = f"Literal[{', '.join(repr(v) for v in values)}]" if values else ""
+        if None in allowed:
+            text = f"{text} | None" if text else "None"
+        fields.append((prop, text))
+    return fields
 
 
 def _branch(raw: Any, at: str) -> Branch:
