@@ -23,6 +23,8 @@ class Target:
     # Who writes the Pydantic models: the native engine (generator.emit.native_models, fast at
     # any scale) or datamodel-code-generator (pinned, used as a library).
     models_engine: ModelsEngine = "native"
+    # The SDK post-release record (generator.sdk_version); None outside a configured project.
+    sdk_versions: Path | None = None
 
 
 ModelsEngine = Literal["native", "datamodel-code-generator"]
@@ -67,6 +69,7 @@ def load_targets(pyproject: Path) -> list[Target]:
                 overlay_dir=root / entry["overlays"] if "overlays" in entry else None,
                 changelog=root / entry["changelog"] if "changelog" in entry else None,
                 models_engine=models_engine(entry.get("models-engine", "native"), where),
+                sdk_versions=root / "spec" / "history" / "sdk-versions.json",
             )
         )
     return targets

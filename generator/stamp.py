@@ -41,7 +41,12 @@ def input_digest(target: Target) -> str:
         if target.overlay_dir
         else []
     )
-    for path in [*sources, *specs, *overlays]:
+    records = (
+        [target.sdk_versions]
+        if target.sdk_versions is not None and target.sdk_versions.is_file()
+        else []
+    )
+    for path in [*sources, *specs, *overlays, *records]:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     for tool in _TOOLS:
