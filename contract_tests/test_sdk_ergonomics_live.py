@@ -82,9 +82,11 @@ def test_keyword_bodies_and_narrowed_token_branches(target: Target) -> None:
 
 
 def test_messages_name_operation_status_and_error_text(target: Target) -> None:
-    with Client(target.stack.url, token=None, max_retries=0) as anonymous:
-        with pytest.raises(e.ListChattyToolsUnauthorizedError) as caught:
-            anonymous.chatty.list_tools()
+    with (
+        Client(target.stack.url, token=None, max_retries=0) as anonymous,
+        pytest.raises(e.ListChattyToolsUnauthorizedError) as caught,
+    ):
+        anonymous.chatty.list_tools()
     error = caught.value
     assert isinstance(error, e.UnauthorizedError) and isinstance(error, e.SdkError)
     assert error.body is not None and error.body.error
@@ -96,9 +98,11 @@ def test_messages_name_operation_status_and_error_text(target: Target) -> None:
 
 
 def test_undocumented_status_is_in_the_hierarchy(target: Target) -> None:
-    with Client(target.stack.url + "/not-here", max_retries=0) as lost:
-        with pytest.raises(e.UnexpectedStatus) as caught:
-            lost.meta.get_api_version()
+    with (
+        Client(target.stack.url + "/not-here", max_retries=0) as lost,
+        pytest.raises(e.UnexpectedStatus) as caught,
+    ):
+        lost.meta.get_api_version()
     assert caught.value.status_code == 404
     assert isinstance(caught.value, e.NotFoundError) and isinstance(caught.value, e.ClientError)
     assert "meta.get_api_version" in str(caught.value) and "404" in str(caught.value)
@@ -130,9 +134,12 @@ def test_post_429_is_retried_honouring_retry_after(target: Target) -> None:
     # max_retries=0 per call turns it off.
     sent.requests.clear()
     sleeps.clear()
-    with Client(
-        target.stack.url, token="tok-carol", http_client=sent.http, max_retries=3, retry=retry
-    ) as carol, pytest.raises(e.TooManyRequestsError):
+    with (
+        Client(
+            target.stack.url, token="tok-carol", http_client=sent.http, max_retries=3, retry=retry
+        ) as carol,
+        pytest.raises(e.TooManyRequestsError),
+    ):
         carol.chatty.create_realtime_token(max_retries=0)
     assert len(sent.requests) == 1 and sleeps == []
 
@@ -142,19 +149,21 @@ def test_sdp_answer_with_a_json_content_type_is_an_invalid_response(
 ) -> None:
     def as_json(status: int, headers: dict[str, str], body: bytes) -> Any:
         if status == 200:
-            return status, {**headers, "content-type": "application/json"}, json.dumps(
-                {"sdp": body.decode()}
-            ).encode()
+            return (
+                status,
+                {**headers, "content-type": "application/json"},
+                json.dumps({"sdp": body.decode()}).encode(),
+            )
         return status, headers, body
 
     wrap = rewrite_response("POST", "/api/realtime/webrtc", as_json)
-    with live_target(tmp_path_factory.mktemp("sdp"), wrap, coverage=None, source="sdk") as t:
-        with Client(t.stack.url, token=FUZZ_TOKEN, max_retries=0) as api:
-            csrf = api.chatty.get_csrf_token().token
-            with pytest.raises(e.InvalidResponseError) as caught:
-                api.chatty.exchange_realtime_sdp(
-                    x_csrf_token=csrf, sdp=OFFER, extra_headers=fresh_ip()
-                )
+    with (
+        live_target(tmp_path_factory.mktemp("sdp"), wrap, coverage=None, source="sdk") as t,
+        Client(t.stack.url, token=FUZZ_TOKEN, max_retries=0) as api,
+    ):
+        csrf = api.chatty.get_csrf_token().token
+        with pytest.raises(e.InvalidResponseError) as caught:
+            api.chatty.exchange_realtime_sdp(x_csrf_token=csrf, sdp=OFFER, extra_headers=fresh_ip())
     error = caught.value
     assert error.status_code == 200 and not isinstance(error, e.PassThroughError)
     assert "application/json is not application/sdp" in str(error)
@@ -169,10 +178,12 @@ def test_validation_failures_name_the_fields(tmp_path_factory: pytest.TempPathFa
         return status, headers, body
 
     wrap = rewrite_response("GET", "/api/chatty-voice/ai-context", wrong_type)
-    with live_target(tmp_path_factory.mktemp("fields"), wrap, coverage=None, source="sdk") as t:
-        with Client(t.stack.url, token=FUZZ_TOKEN, max_retries=0) as api:
-            with pytest.raises(e.InvalidResponseError) as caught:
-                api.chatty.get_ai_context()
+    with (
+        live_target(tmp_path_factory.mktemp("fields"), wrap, coverage=None, source="sdk") as t,
+        Client(t.stack.url, token=FUZZ_TOKEN, max_retries=0) as api,
+        pytest.raises(e.InvalidResponseError) as caught,
+    ):
+        api.chatty.get_ai_context()
     assert caught.value.reason is not None
     assert "knowledgeBaseLoaded" in caught.value.reason
     assert "knowledgeBaseLoaded" in str(caught.value)
@@ -202,7 +213,7 @@ def test_environment_defaults_and_with_options(
     monkeypatch.setenv("SERVICEAI_API_TOKEN", FUZZ_TOKEN)
     with Client(max_retries=0) as api:
         assert api.base_url == target.stack.url
-        assert [t.function.name for t in api.chatty.list_tools()][0] == "get_weather"
+        assert next(t.function.name for t in api.chatty.list_tools()) == "get_weather"
         nobody = api.with_options(token="tok-nobody", timeout=5)
         with pytest.raises(e.ForbiddenError):
             nobody.chatty.list_tools()
@@ -223,9 +234,11 @@ def test_debug_log_redacts_authorization(
     target: Target, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("SERVICEAI_API_LOG", "debug")
-    with caplog.at_level(logging.DEBUG, logger="serviceai_api"):
-        with Client(target.stack.url, token=FUZZ_TOKEN, max_retries=0) as api:
-            api.chatty.list_tools()
+    with (
+        caplog.at_level(logging.DEBUG, logger="serviceai_api"),
+        Client(target.stack.url, token=FUZZ_TOKEN, max_retries=0) as api,
+    ):
+        api.chatty.list_tools()
     lines = [r.getMessage() for r in caplog.records if r.name == "serviceai_api"]
     assert any("chatty.list_tools: GET" in line for line in lines), lines
     assert any("-> 200" in line for line in lines), lines

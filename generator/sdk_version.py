@@ -76,7 +76,11 @@ def fingerprint(files: dict[str, str], version: str, contract_version: str) -> s
             continue  # it lists the post-releases themselves
         digest.update(rel.encode())
         digest.update(b"\0")
-        text = files[rel].replace(version, contract_version) if version != contract_version else files[rel]
+        text = (
+            files[rel].replace(version, contract_version)
+            if version != contract_version
+            else files[rel]
+        )
         digest.update(text.encode())
         digest.update(b"\0")
     return digest.hexdigest()

@@ -94,7 +94,17 @@ def build(target: Target, dist: Path, work: Path) -> tuple[Path, Path]:
         target.out, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__")
     )
     out = work / "dist"
-    _run(sys.executable, "-m", "build", "--wheel", "--sdist", "--no-isolation", "--outdir", out, source)
+    _run(
+        sys.executable,
+        "-m",
+        "build",
+        "--wheel",
+        "--sdist",
+        "--no-isolation",
+        "--outdir",
+        out,
+        source,
+    )
     (wheel,) = out.glob("*.whl")
     (sdist,) = out.glob("*.tar.gz")
     version = package_version(
@@ -123,7 +133,12 @@ def try_in_clean_venv(target: Target, wheel: Path, work: Path) -> str:
     python = env_dir / "bin" / "python"
     pip = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet"]
     _run(*pip, "--disable-pip-version-check", "--no-deps", wheel)
-    _run(*pip, "--disable-pip-version-check", f"httpx=={httpx.__version__}", f"pydantic=={pydantic.VERSION}")
+    _run(
+        *pip,
+        "--disable-pip-version-check",
+        f"httpx=={httpx.__version__}",
+        f"pydantic=={pydantic.VERSION}",
+    )
     readme = (target.out / "README.md").read_text(encoding="utf-8")
     found = re.search(r"```python\n(.*?)```", readme, re.S)
     if not found:
@@ -135,7 +150,10 @@ def try_in_clean_venv(target: Target, wheel: Path, work: Path) -> str:
     server.paths = []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     prefix = re.sub(r"\W", "_", target.package).upper()
-    env = {"PATH": os.environ.get("PATH", ""), f"{prefix}_BASE_URL": f"http://127.0.0.1:{server.server_port}"}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        f"{prefix}_BASE_URL": f"http://127.0.0.1:{server.server_port}",
+    }
     try:
         output = _run(python, "-I", script, env=env, cwd=work)
     finally:
@@ -143,12 +161,17 @@ def try_in_clean_venv(target: Target, wheel: Path, work: Path) -> str:
         server.server_close()
     if output.startswith(("error", "no response", "sdk error")):
         raise DistError(f"{target.name}: the README example failed: {output}")
-    where = _run(python, "-I", "-c", f"import {target.package}; print({target.package}.__file__)", cwd=work)
+    where = _run(
+        python, "-I", "-c", f"import {target.package}; print({target.package}.__file__)", cwd=work
+    )
     if str(env_dir) not in where:
         raise DistError(f"{target.name}: the example did not run the installed package")
     done = subprocess.run(
         [str(python), "-I", "-c", f"import {target.package}.server"],
-        capture_output=True, text=True, check=False, cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=work,
     )
     if done.returncode == 0 or f"{target.distribution}[server]" not in done.stderr:
         raise DistError(f"{target.name}: importing the server without its extra: {done.stderr}")

@@ -66,6 +66,15 @@ class FieldParam:
     required: bool
     description: str
 
+    @property
+    def argument(self) -> str:
+        """The keyword's annotation: the type or `NotGiven` (None, when allowed, stays last)."""
+        if self.annotation.endswith(" | None"):
+            return self.annotation[: -len(" | None")] + " | _t.NotGiven | None"
+        if self.annotation == "None":
+            return "_t.NotGiven | None"
+        return self.annotation + " | _t.NotGiven"
+
 
 @dataclass(frozen=True)
 class TypedDictPlan:
@@ -83,6 +92,7 @@ class BodyParams:
         self._names = NameRegistry()
         self._component_dicts: dict[str, str] = {}  # source pointer -> TypedDict name
         self._active: set[int] = set()
+        self._inline: dict[int, str] = {}  # id of an inline object schema -> its TypedDict
 
     # -- bodies ----------------------------------------------------------------------------------
 
@@ -193,10 +203,7 @@ class BodyParams:
         for key in ("anyOf", "oneOf"):
             if isinstance(schema.get(key), list) and schema[key]:
                 return _union(
-                    [
-                        self.annotation(s, f"{stem}Option{i + 1}")
-                        for i, s in enumerate(schema[key])
-                    ]
+                    [self.annotation(s, f"{stem}Option{i + 1}") for i, s in enumerate(schema[key])]
                 )
         if isinstance(schema.get("allOf"), list):
             parts = schema["allOf"]
@@ -220,15 +227,16 @@ class BodyParams:
                 return self._inline_dict(schema, stem)
             extra = schema.get("additionalProperties")
             if kind == "object" or extra is not None:
-                value = (
-                    self.annotation(extra, stem + "Value") if isinstance(extra, dict) else "Any"
-                )
+                value = self.annotation(extra, stem + "Value") if isinstance(extra, dict) else "Any"
                 return f"Mapping[str, {value}]"
         return "Any"
 
     def _inline_dict(self, schema: dict[str, Any], stem: str) -> str:
-        name = self._names.claim(pascal(stem, "Body") + "Param")
-        self._typed_dict(name, schema, stem)
+        # One schema object reached from several places (a component's property) is one TypedDict.
+        name = self._inline.get(id(schema))
+        if name is None:
+            name = self._inline[id(schema)] = self._names.claim(pascal(stem, "Body") + "Param")
+            self._typed_dict(name, schema, stem)
         return f"{PARAMS_ALIAS}.{name}"
 
     def _typed_dict(self, name: str, schema: Any, stem: str) -> None:
@@ -239,9 +247,7 @@ class BodyParams:
         fields = tuple(
             (
                 prop,
-                self.annotation(sub, stem + pascal(prop, "Field")).replace(
-                    f"{PARAMS_ALIAS}.", ""
-                ),
+                self.annotation(sub, stem + pascal(prop, "Field")).replace(f"{PARAMS_ALIAS}.", ""),
                 prop in required,
             )
             for prop, sub in properties.items()

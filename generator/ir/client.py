@@ -480,7 +480,11 @@ class _Planner:
         if body is not None:
             whole = "The whole request body (a model or a mapping)"
             args_doc.append(
-                ("body", body.description or whole + ("; keyword fields are laid over it." if fields else "."))
+                (
+                    "body",
+                    body.description
+                    or whole + ("; keyword fields are laid over it." if fields else "."),
+                )
             )
         args_doc += [
             (f.python_name, f.description or f"The body's `{f.name}` property.") for f in fields
@@ -656,9 +660,7 @@ _MODEL_ATTRIBUTES = frozenset({"json", "dict", "copy", "schema", "construct", "v
 _SCALAR_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 
-def _narrowed(
-    branch: Branch, props: Any, by_pointer: dict[str, str]
-) -> list[tuple[str, str]]:
+def _narrowed(branch: Branch, props: Any, by_pointer: dict[str, str]) -> list[tuple[str, str]]:
     """The branch's conditions as narrowed attribute types: present -> not None, values -> Literal."""
     fields = []
     for prop, allowed in branch.when:

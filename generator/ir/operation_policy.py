@@ -32,11 +32,16 @@ RESOURCE_MEMBERS = frozenset({"with_raw_response", "httpx", "cast", "self"})
 
 
 def retry_policy(method: str, op: dict[str, Any], at: str) -> str:
-    """"all", "rate_limit" or "never" (see the module docstring)."""
+    """ "all", "rate_limit" or "never" (see the module docstring)."""
     hint = op.get("x-retry")
     if hint is not None and not isinstance(hint, bool):
         raise SpecError(
-            [Problem("x-retry must be true or false", Location("<document>", join_pointer(at, "x-retry")))]
+            [
+                Problem(
+                    "x-retry must be true or false",
+                    Location("<document>", join_pointer(at, "x-retry")),
+                )
+            ]
         )
     if hint is False:
         return "never"
@@ -73,7 +78,11 @@ def method_names(operations: list[Operation], raw: list[dict[str, Any]]) -> list
         op, given = operations[i], raw[i].get("x-sdk-name")
         registry = registries.setdefault(op.resource, NameRegistry(RESOURCE_MEMBERS))
         if given is not None:
-            if not isinstance(given, str) or not given.isidentifier() or given in RESERVED_IDENTIFIERS:
+            if (
+                not isinstance(given, str)
+                or not given.isidentifier()
+                or given in RESERVED_IDENTIFIERS
+            ):
                 raise SpecError(
                     [
                         Problem(

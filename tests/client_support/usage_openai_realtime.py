@@ -14,9 +14,7 @@ def sync_usage(session: m.RealtimeSessionCreateRequest) -> None:
             body=m.RealtimeCreateClientSecretRequest(session=session)
         )
         assert_type(secret, m.RealtimeCreateClientSecretResponse)
-        raw = client.realtime.with_raw_response.create_call(
-            body={"sdp": "v=0", "session": session}
-        )
+        raw = client.realtime.with_raw_response.create_call(body={"sdp": "v=0", "session": session})
         assert_type(raw, RawResponse[str])
         location = raw.headers.get("location")
         print(location)
@@ -32,7 +30,5 @@ def sync_usage(session: m.RealtimeSessionCreateRequest) -> None:
 
 async def async_usage() -> None:
     async with AsyncClient("https://api.openai.com/v1", token="ek_1") as client:
-        answer = await client.realtime.create_call(
-            body="v=0", content_type="application/sdp"
-        )
+        answer = await client.realtime.create_call(body="v=0", content_type="application/sdp")
         assert_type(answer, str)

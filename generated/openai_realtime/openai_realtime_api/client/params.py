@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from .. import models as _m
 
 __all__: list[str] = [
-    "AcceptRealtimeCallRequestAudioParam",
     "AudioTranscriptionParam",
     "CreateRealtimeClientSecretRequestExpiresAfterParam",
     "RealtimeAudioFormatPcmParam",
@@ -32,15 +31,11 @@ __all__: list[str] = [
     "RealtimeSessionCreateRequestAudioParam",
     "RealtimeSessionCreateRequestParam",
     "RealtimeToolChoiceOption2Param",
-    "RealtimeToolChoiceOption2Param2",
     "RealtimeTracingOption3Param",
-    "RealtimeTracingOption3Param2",
     "RealtimeTranscriptionSessionCreateRequestAudioParam",
     "RealtimeTranscriptionSessionCreateRequestParam",
     "RealtimeTruncationOption2Param",
-    "RealtimeTruncationOption2Param2",
     "RealtimeTruncationOption2TokenLimitsParam",
-    "RealtimeTruncationOption2TokenLimitsParam2",
 ]
 
 
@@ -184,32 +179,6 @@ class RealtimeTranscriptionSessionCreateRequestParam(TypedDict, total=False):
 
 class RealtimeTranscriptionSessionCreateRequestAudioParam(TypedDict, total=False):
     input: RealtimeAudioInputConfigParam | _m.RealtimeAudioInputConfig
-
-
-class AcceptRealtimeCallRequestAudioParam(TypedDict, total=False):
-    input: RealtimeAudioInputConfigParam | _m.RealtimeAudioInputConfig
-    output: RealtimeAudioOutputConfigParam | _m.RealtimeAudioOutputConfig
-
-
-class RealtimeTracingOption3Param2(TypedDict, total=False):
-    workflow_name: str
-    group_id: str
-    metadata: Mapping[str, Any]
-
-
-class RealtimeToolChoiceOption2Param2(TypedDict, total=False):
-    type: Required[Literal["function"]]
-    name: Required[str]
-
-
-class RealtimeTruncationOption2Param2(TypedDict, total=False):
-    type: Required[Literal["retention_ratio"]]
-    retention_ratio: Required[float]
-    token_limits: RealtimeTruncationOption2TokenLimitsParam2
-
-
-class RealtimeTruncationOption2TokenLimitsParam2(TypedDict, total=False):
-    post_instructions: int
 
 
 class RealtimePromptParam2(TypedDict, total=False):

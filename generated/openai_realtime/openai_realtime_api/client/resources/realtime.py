@@ -435,23 +435,23 @@ class RealtimeResource(_t.SyncResource):
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
-        audio: _p.AcceptRealtimeCallRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
         include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
         | _t.NotGiven = _t.NOT_GIVEN,
         tracing: Literal["auto"]
-        | _p.RealtimeTracingOption3Param2
-        | None
-        | _t.NotGiven = _t.NOT_GIVEN,
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
         tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
         | _t.NotGiven = _t.NOT_GIVEN,
         tool_choice: Literal["none", "auto", "required"]
-        | _p.RealtimeToolChoiceOption2Param2
+        | _p.RealtimeToolChoiceOption2Param
         | _t.NotGiven = _t.NOT_GIVEN,
         max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
         truncation: Literal["auto", "disabled"]
-        | _p.RealtimeTruncationOption2Param2
+        | _p.RealtimeTruncationOption2Param
         | _t.NotGiven = _t.NOT_GIVEN,
-        prompt: _p.RealtimePromptParam2 | None | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -777,23 +777,23 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
-        audio: _p.AcceptRealtimeCallRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
         include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
         | _t.NotGiven = _t.NOT_GIVEN,
         tracing: Literal["auto"]
-        | _p.RealtimeTracingOption3Param2
-        | None
-        | _t.NotGiven = _t.NOT_GIVEN,
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
         tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
         | _t.NotGiven = _t.NOT_GIVEN,
         tool_choice: Literal["none", "auto", "required"]
-        | _p.RealtimeToolChoiceOption2Param2
+        | _p.RealtimeToolChoiceOption2Param
         | _t.NotGiven = _t.NOT_GIVEN,
         max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
         truncation: Literal["auto", "disabled"]
-        | _p.RealtimeTruncationOption2Param2
+        | _p.RealtimeTruncationOption2Param
         | _t.NotGiven = _t.NOT_GIVEN,
-        prompt: _p.RealtimePromptParam2 | None | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1117,23 +1117,23 @@ class AsyncRealtimeResource(_t.AsyncResource):
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
-        audio: _p.AcceptRealtimeCallRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
         include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
         | _t.NotGiven = _t.NOT_GIVEN,
         tracing: Literal["auto"]
-        | _p.RealtimeTracingOption3Param2
-        | None
-        | _t.NotGiven = _t.NOT_GIVEN,
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
         tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
         | _t.NotGiven = _t.NOT_GIVEN,
         tool_choice: Literal["none", "auto", "required"]
-        | _p.RealtimeToolChoiceOption2Param2
+        | _p.RealtimeToolChoiceOption2Param
         | _t.NotGiven = _t.NOT_GIVEN,
         max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
         truncation: Literal["auto", "disabled"]
-        | _p.RealtimeTruncationOption2Param2
+        | _p.RealtimeTruncationOption2Param
         | _t.NotGiven = _t.NOT_GIVEN,
-        prompt: _p.RealtimePromptParam2 | None | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1459,23 +1459,23 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
-        audio: _p.AcceptRealtimeCallRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
         include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
         | _t.NotGiven = _t.NOT_GIVEN,
         tracing: Literal["auto"]
-        | _p.RealtimeTracingOption3Param2
-        | None
-        | _t.NotGiven = _t.NOT_GIVEN,
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
         tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
         | _t.NotGiven = _t.NOT_GIVEN,
         tool_choice: Literal["none", "auto", "required"]
-        | _p.RealtimeToolChoiceOption2Param2
+        | _p.RealtimeToolChoiceOption2Param
         | _t.NotGiven = _t.NOT_GIVEN,
         max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
         truncation: Literal["auto", "disabled"]
-        | _p.RealtimeTruncationOption2Param2
+        | _p.RealtimeTruncationOption2Param
         | _t.NotGiven = _t.NOT_GIVEN,
-        prompt: _p.RealtimePromptParam2 | None | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
