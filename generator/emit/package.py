@@ -28,7 +28,7 @@ def emit_package(doc: Document, target: Target) -> dict[str, str]:
         "subdirectory": (
             f"generated/{target.out.name}"
             if target.out.parent.name == "generated"
-            else target.out.name
+            else "<folder-of-this-package>"
         ),
     }
     pkg = target.package
