@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -391,14 +390,19 @@ ENV_TOKEN = "OPENAI_REALTIME_API_TOKEN"
 ENV_LOG = "OPENAI_REALTIME_API_LOG"
 DEFAULT_BASE_URL: str | None = "https://api.openai.com/v1"
 
-logger = logging.getLogger("openai_realtime_api")
 _REDACTED = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 
 def _log_enabled() -> bool:
-    """`OPENAI_REALTIME_API_LOG=debug` logs every request and response (credentials redacted)."""
+    """`OPENAI_REALTIME_API_LOG=debug` logs every request and response (credentials redacted).
+
+    `logging` is imported only then: importing the client and constructing one stay cheap.
+    """
     if os.environ.get(ENV_LOG, "").strip().lower() != "debug":
         return False
+    import logging
+
+    logger = logging.getLogger("openai_realtime_api")
     if not logger.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
@@ -689,7 +693,9 @@ class BaseTransport:
         return op.retry == "all" and attempt < max_retries
 
     def _log_request(self, op: OperationSpec, request: httpx.Request, attempt: int) -> None:
-        logger.debug(
+        import logging
+
+        logging.getLogger("openai_realtime_api").debug(
             "%s: %s %s attempt=%d headers=%s",
             op.name,
             request.method,
@@ -699,7 +705,9 @@ class BaseTransport:
         )
 
     def _log_response(self, op: OperationSpec, response: httpx.Response) -> None:
-        logger.debug(
+        import logging
+
+        logging.getLogger("openai_realtime_api").debug(
             "%s: %s %s -> %d %s",
             op.name,
             response.request.method,
