@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github
+.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
@@ -110,3 +110,14 @@ bench-typescript: $(STAMP)
 # The same comparison on GitHub's REST description (about two minutes; not part of `make test`).
 web-contract-github: $(STAMP)
 	$(PY) -m tests.web_contract.compat
+
+# Wheel and sdist of every generated package into dist/, each installed into a clean venv where
+# its README example runs against a loopback server (scripts/dist.py; about 30 s).
+dist: $(STAMP)
+	$(PY) scripts/dist.py
+
+# After merging generator changes: record a PEP 440 post-release for every package whose
+# generated code changed under the same contract (spec/history/sdk-versions.json), regenerate.
+sdk-version: $(STAMP)
+	@$(PY) -m generator sdk-version
+	@$(PY) -m generator link

@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
 
     generated_folder = work / "out" / "ours"
     # GitHub's GET /meta parses into a model, so its first call loads models as well.
-    github_call = ("meta", "meta_get", 200, "application/json", GITHUB_META_BODY)
+    github_call = ("meta", "get", 200, "application/json", GITHUB_META_BODY)
     probes = [
         ImportProbe(
             f"{package} ({spec.name})", package, generated_folder, *(github_call if github else ())

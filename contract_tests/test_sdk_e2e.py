@@ -35,18 +35,18 @@ def test_sync_client_every_operation(target: Target) -> None:
     with _client(target, x_client_version="1.0.0") as api:
         version = api.meta.get_api_version()
         assert version.apiVersion == "1.1.24" and version.minClientVersion == "1.0.0"
-        tools = api.chatty.list_chatty_tools()
+        tools = api.chatty.list_tools()
         names = [tool.function.name for tool in tools]
         assert names == ["get_weather", "get_time", "create_service_ticket"]
-        ran = api.chatty.execute_chatty_tool(
+        ran = api.chatty.execute_tool(
             body={"function": names[0], "arguments": {"location": "Oslo"}}
         )
         assert ran.success is True and ran.data["temperatureC"] == 12
-        legacy = api.chatty.execute_chatty_tool(
+        legacy = api.chatty.execute_tool(
             body={"name": "get_time", "arguments": {"timezone": "UTC"}}
         )
         assert legacy.success is True
-        context = api.chatty.get_chatty_ai_context()
+        context = api.chatty.get_ai_context()
         assert context.instructions and context.timestamp.endswith("Z")
         direct = api.chatty.create_realtime_token(body={"directWebRTC": True})
         assert realtime_token_branch(direct) is RealtimeTokenBranch.DIRECT_WEBRTC
@@ -64,21 +64,21 @@ def test_sync_client_typed_errors(target: Target) -> None:
     t = target
     with _client(t, token=None) as anonymous:
         with pytest.raises(e.ListChattyToolsUnauthorizedError) as unauth:
-            anonymous.chatty.list_chatty_tools()
+            anonymous.chatty.list_tools()
         assert unauth.value.status_code == 401 and unauth.value.body.error
     with _client(t, token="tok-nobody") as nobody, pytest.raises(e.GetCsrfTokenForbiddenError):
         nobody.chatty.get_csrf_token()
     with _client(t, x_client_version="0.9.3") as old:
         with pytest.raises(e.ListChattyToolsUpgradeRequiredError) as upgrade:
-            old.chatty.list_chatty_tools()
+            old.chatty.list_tools()
         assert upgrade.value.body.minClientVersion == "1.0.0"
     with _client(t, token="tok-bob") as bob:
         with pytest.raises(e.ExecuteChattyToolForbiddenError) as denied:
-            bob.chatty.execute_chatty_tool(body={"function": "get_weather"})
+            bob.chatty.execute_tool(body={"function": "get_weather"})
         assert denied.value.body.code == "PERMISSION_DENIED"
     with _client(t) as api:
         with pytest.raises(e.ExecuteChattyToolInternalServerError) as crashed:
-            api.chatty.execute_chatty_tool(
+            api.chatty.execute_tool(
                 body={"function": "create_service_ticket", "arguments": {"summary": "crash"}}
             )
         assert crashed.value.body.success is False
@@ -141,12 +141,12 @@ def test_async_client_every_operation_and_errors(target: Target) -> None:
     async def flow() -> None:
         async with AsyncClient(t.stack.url, token=FUZZ_TOKEN, max_retries=0, timeout=10) as api:
             assert (await api.meta.get_api_version()).apiVersion == "1.1.24"
-            tools = await api.chatty.list_chatty_tools()
-            ran = await api.chatty.execute_chatty_tool(
+            tools = await api.chatty.list_tools()
+            ran = await api.chatty.execute_tool(
                 body={"function": tools[0].function.name, "arguments": {"location": "Madrid"}}
             )
             assert ran.success is True
-            assert (await api.chatty.get_chatty_ai_context()).knowledgeBaseLoaded is False
+            assert (await api.chatty.get_ai_context()).knowledgeBaseLoaded is False
             token = await api.chatty.create_realtime_token(body={"directWebRTC": False})
             assert realtime_token_branch(token) is RealtimeTokenBranch.SERVER_PROXIED
             csrf = (await api.chatty.get_csrf_token()).token
@@ -163,6 +163,6 @@ def test_async_client_every_operation_and_errors(target: Target) -> None:
                 await anonymous.chatty.create_realtime_token(body={})
         async with AsyncClient(t.stack.url, token="tok-nobody", max_retries=0) as nobody:
             with pytest.raises(e.GetChattyAiContextForbiddenError):
-                await nobody.chatty.get_chatty_ai_context()
+                await nobody.chatty.get_ai_context()
 
     asyncio.run(flow())

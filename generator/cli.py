@@ -241,6 +241,50 @@ _STRICT_HELP = (
 )
 
 
+def cmd_sdk_version(args: argparse.Namespace) -> int:
+    """Re-record (or check) the SDK post-release of every target (generator.sdk_version)."""
+    from generator.emit.package import distribution_version, package_version
+    from generator.pipeline import generate_target
+    from generator.sdk_version import fingerprint, load_records, next_record, save_records
+
+    targets = load_targets(Path(args.config))
+    paths = {t.sdk_versions for t in targets if t.sdk_versions is not None}
+    if not paths:
+        print("no configured targets", file=sys.stderr)
+        return 1
+    (path,) = paths
+    records = load_records(path)
+    stale = []
+    for target in targets:
+        result = generate_target(target)
+        doc = result.document
+        now = fingerprint(
+            result.files, package_version(doc, target), distribution_version(doc.version)
+        )
+        old = records.get(target.distribution)
+        new = next_record(old, doc.version, now)
+        if args.check:
+            if old is None or (old.contract == doc.version and old.fingerprint != now):
+                stale.append(target.distribution)
+            continue
+        if new != old:
+            records[target.distribution] = new
+            post = f".post{new.post}" if new.post else ""
+            print(f"{target.distribution}: {distribution_version(doc.version)}{post}")
+    if args.check:
+        if stale:
+            print(
+                f"generated code changed without a new SDK version: {', '.join(stale)}. "
+                "Run `make sdk-version` and commit the result.",
+                file=sys.stderr,
+            )
+            return 1
+        print("SDK versions are recorded for the generated code")
+        return 0
+    save_records(path, records)
+    return main(["generate", "--config", args.config, "-q"])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -348,6 +392,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="CI gate: the spec must be released (in --history) and fit the version policy",
     )
     p.set_defaults(func=cmd_release)
+    p = sub.add_parser(
+        "sdk-version",
+        help="record a PEP 440 post-release for every package whose generated code changed "
+        "under the same contract (spec/history/sdk-versions.json), then regenerate",
+    )
+    p.add_argument("--config", default="pyproject.toml")
+    p.add_argument("--check", action="store_true", help="fail when a record is out of date")
+    p.set_defaults(func=cmd_sdk_version)
     return parser
 
 

@@ -29,11 +29,12 @@ class Target:
     # Strict: the document's faults that lenient loading repairs (generator/loader/repair.py)
     # are errors instead; for contracts we own, never for a vendor's document.
     strict: bool = False
-
     # The contract package for web clients (generator/emit/npm_package.py): its npm name, and
     # the folder it is written to (default: generated/<scope>-<name>).
     npm_package: str | None = None
     npm_out: Path | None = None
+    # The SDK post-release record (generator.sdk_version); None outside a configured project.
+    sdk_versions: Path | None = None
 
 
 ModelsEngine = Literal["native", "datamodel-code-generator"]
@@ -88,6 +89,7 @@ def load_targets(pyproject: Path) -> list[Target]:
                 strict=_flag(entry.get("strict", False), "strict", where),
                 npm_package=npm_package(entry.get("npm-package"), where),
                 npm_out=npm_out(root, entry, where),
+                sdk_versions=root / "spec" / "history" / "sdk-versions.json",
             )
         )
     return targets

@@ -44,11 +44,11 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     step("load", {})
     loaded = load_document(target.spec, overlay_dir=target.overlay_dir, strict=target.strict)
     step("ir", {"operations": count_operations(loaded.data)})
-    document = build_document(loaded)
+    document = build_document(loaded, target.package)
     other_folders = {}
     if target.npm_package is not None and target.npm_out is not None:
         # The web package types the document as published: overlays serve the Python SDK.
-        published = load_document(target.spec) if loaded.overlays else loaded
+        published = load_document(target.spec, strict=target.strict) if loaded.overlays else loaded
         plan = build_typescript_plan(published.data)
         other_folders[target.npm_out] = emit_npm_package(target, plan)
         del published, plan

@@ -42,7 +42,12 @@ def input_digest(target: Target) -> str:
         else []
     )
     changelog = [target.changelog] if target.changelog and target.changelog.is_file() else []
-    for path in [*sources, *specs, *overlays, *changelog]:
+    records = (
+        [target.sdk_versions]
+        if target.sdk_versions is not None and target.sdk_versions.is_file()
+        else []
+    )
+    for path in [*sources, *specs, *overlays, *changelog, *records]:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     for tool in _TOOLS:

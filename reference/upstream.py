@@ -66,7 +66,7 @@ class OpenAIUpstream:
 
     async def mint_client_secret(self, api_key: str, request: dict[str, Any]) -> MintedSecret:
         try:
-            reply = await self._client(api_key).realtime.create_realtime_client_secret(body=request)
+            reply = await self._client(api_key).realtime.create_client_secret(body=request)
         except ApiError as exc:
             if 200 <= exc.status_code < 300:
                 raise UpstreamUnavailable("malformed client secret response") from None
@@ -78,7 +78,7 @@ class OpenAIUpstream:
 
     async def create_call(self, ephemeral_key: str, sdp: str) -> CallAnswer:
         try:
-            raw = await self._client(ephemeral_key).realtime.with_raw_response.create_realtime_call(
+            raw = await self._client(ephemeral_key).realtime.with_raw_response.create_call(
                 body=sdp, content_type="application/sdp"
             )
         except ApiError as exc:
@@ -118,7 +118,7 @@ class OpenAIUpstream:
         await self.http.aclose()
 
 
-def _passed_through(exc: ApiError) -> UpstreamError:
+def _passed_through(exc: ApiError[Any]) -> UpstreamError:
     """OpenAI's error as it came: status, content type and raw body, for verbatim pass-through."""
     return UpstreamError(
         exc.status_code, exc.content_type or "application/octet-stream", exc.response.content

@@ -143,7 +143,6 @@ def test_webrtc_502_envelope_is_a_mint_failure(server: ScriptedServer, mode: str
         (404, "application/json", '{"error": {"code": "gone"}}', {"error": {"code": "gone"}}),
         (503, "text/plain", "OpenAI is overloaded", "OpenAI is overloaded"),
         (500, "text/html; charset=utf-8", "<h1>oops</h1>", None),
-        (200, "application/json", '{"sdp": "not sdp text"}', {"sdp": "not sdp text"}),
     ],
 )
 def test_webrtc_other_responses_pass_through(
@@ -156,6 +155,19 @@ def test_webrtc_other_responses_pass_through(
     assert isinstance(error, errors.PassThroughError)
     assert (error.status_code, error.content_type, error.text) == (status, content_type, text)
     assert error.body == body
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_webrtc_200_with_a_json_content_type_is_an_invalid_response(
+    server: ScriptedServer, mode: str
+) -> None:
+    """A documented 200 whose body is not its `application/sdp` is never the `default`."""
+    server.script(Reply(200, '{"sdp": "not sdp text"}', "application/json"))
+    with pytest.raises(errors.InvalidResponseError) as caught:
+        sdp(mode, server.url)
+    assert not isinstance(caught.value, errors.PassThroughError)
+    assert caught.value.status_code == 200 and caught.value.body == '{"sdp": "not sdp text"}'
+    assert "application/sdp" in str(caught.value) and "exchange_realtime_sdp" in str(caught.value)
 
 
 def test_webrtc_200_returns_the_sdp_text(server: ScriptedServer) -> None:
@@ -183,7 +195,7 @@ def test_mismatching_error_body_raises_the_typed_error_with_no_body(
 ) -> None:
     server.script(Reply(401, text, content_type))
     with pytest.raises(errors.ListChattyToolsUnauthorizedError) as caught:
-        invoke(serviceai_api, mode, server.url, "chatty", "list_chatty_tools")
+        invoke(serviceai_api, mode, server.url, "chatty", "list_tools")
     error = caught.value
     assert error.body is None
     assert error.text == text and error.status_code == 401
@@ -266,9 +278,10 @@ def test_retry_after_too_long_or_a_date_and_jitter() -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_unsafe_operation_is_not_retried(server: ScriptedServer, mode: str) -> None:
+    """POST is not retried on a 503 (it may have been processed); only a 429 is."""
     sleeps = Sleeps()
-    server.script(Reply(429, json={"error": "slow down"}, headers={"Retry-After": "1"}))
-    with pytest.raises(errors.CreateRealtimeTokenTooManyRequestsError) as caught:
+    server.script(Reply(503, json={"error": "overloaded"}, headers={"Retry-After": "1"}))
+    with pytest.raises(errors.UnexpectedStatus) as caught:
         invoke(
             serviceai_api,
             mode,
@@ -277,9 +290,30 @@ def test_unsafe_operation_is_not_retried(server: ScriptedServer, mode: str) -> N
             "create_realtime_token",
             client_kwargs={"retry": sleeps.config()},
         )
-    assert isinstance(caught.value, errors.TooManyRequestsError)
-    assert caught.value.body == models.ErrorEnvelope(error="slow down")
+    assert isinstance(caught.value, errors.ServiceUnavailableError)
+    assert isinstance(caught.value, errors.ServerError)
+    assert "overloaded" in str(caught.value)
     assert len(server.requests) == 1 and sleeps.delays == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_post_429_is_retried_after_retry_after(server: ScriptedServer, mode: str) -> None:
+    """A 429 was not processed: POST is retried, waiting what Retry-After asks."""
+    sleeps = Sleeps()
+    server.script(
+        Reply(429, json={"error": "slow down"}, headers={"Retry-After": "1"}),
+        Reply(json={"fallback": True}),
+    )
+    token = invoke(
+        serviceai_api,
+        mode,
+        server.url,
+        "chatty",
+        "create_realtime_token",
+        client_kwargs={"retry": sleeps.config()},
+    )
+    assert token.fallback is True
+    assert len(server.requests) == 2 and sleeps.delays == [1.0]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -394,7 +428,7 @@ def test_headers_credentials_and_injected_http_client(server: ScriptedServer) ->
         headers={"X-Team": "voice", "X-Override": "client"},
         http_client=http,
     ) as client:
-        assert client.chatty.list_chatty_tools(extra_headers={"X-Override": "call"}) == []
+        assert client.chatty.list_tools(extra_headers={"X-Override": "call"}) == []
         client.meta.get_api_version()
     assert not http.is_closed  # an injected client is the caller's to close
     http.close()
@@ -409,19 +443,19 @@ def test_headers_credentials_and_injected_http_client(server: ScriptedServer) ->
 def test_context_managers_close_their_own_http_client(server: ScriptedServer) -> None:
     server.script(Reply(json=[]), Reply(json=[]), Reply(json=[]))
     with Client(server.url) as client:
-        client.chatty.list_chatty_tools()
-    assert client._http.is_closed
+        client.chatty.list_tools()
+    assert client._pool.http.is_closed
 
     async def run() -> AsyncClient:
         async with AsyncClient(server.url) as aclient:
-            await aclient.chatty.list_chatty_tools()
+            await aclient.chatty.list_tools()
         return aclient
 
-    assert asyncio.run(run())._http.is_closed
+    assert asyncio.run(run())._pool.http.is_closed
     client = Client(server.url)
-    client.chatty.list_chatty_tools()
+    client.chatty.list_tools()
     client.close()
-    assert client._http.is_closed
+    assert client._pool.http.is_closed
     # Without a request there is no HTTP client to close (tests/test_client_lazy.py).
 
 
@@ -436,7 +470,7 @@ def test_tool_definition_flattens_to_the_realtime_shape(server: ScriptedServer) 
     }
     server.script(Reply(json=[tool]))
     with Client(server.url, token="t") as client:
-        (parsed,) = client.chatty.list_chatty_tools()
+        (parsed,) = client.chatty.list_tools()
     flat = {
         "type": "function",
         "name": "get_weather",
@@ -485,7 +519,7 @@ def test_upstream_multipart_call_and_location_header(server: ScriptedServer, mod
         mode,
         server.url,
         "realtime",
-        "create_realtime_call",
+        "create_call",
         raw=True,
         client_kwargs={"token": "sk-1"},
         body={"sdp": "v=0 offer", "session": session},
@@ -523,7 +557,7 @@ def test_upstream_sdp_body_and_path_parameter(server: ScriptedServer, mode: str)
             mode,
             server.url,
             "realtime",
-            "create_realtime_call",
+            "create_call",
             body="v=0 offer",
             content_type="application/sdp",
         )
@@ -535,7 +569,7 @@ def test_upstream_sdp_body_and_path_parameter(server: ScriptedServer, mode: str)
             mode,
             server.url,
             "realtime",
-            "hangup_realtime_call",
+            "hangup_call",
             call_id="rtc/1 x",
         )
         is None
@@ -546,7 +580,7 @@ def test_upstream_sdp_body_and_path_parameter(server: ScriptedServer, mode: str)
             mode,
             server.url,
             "realtime",
-            "hangup_realtime_call",
+            "hangup_call",
             call_id="rtc_2",
         )
     assert caught.value.body is not None and caught.value.body.error.message == "no call"

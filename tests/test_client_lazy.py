@@ -88,7 +88,7 @@ def test_the_first_request_creates_the_http_client(created: Created) -> None:
     assert created.clients == []
     assert client.timeout == httpx.Timeout(5.0)  # configuration reads need no HTTP client
     assert created.clients == []
-    assert client.chatty.list_chatty_tools() == []
+    assert client.chatty.list_tools() == []
     client.meta.get_api_version()
     assert len(created.clients) == 1  # one, reused by later calls
     (own,) = created.clients
@@ -108,7 +108,7 @@ def test_async_first_request_creates_the_http_client(created: Created) -> None:
     async def run() -> None:
         async with AsyncClient("http://api.test", timeout=httpx.Timeout(2.0, connect=1.0)) as c:
             assert created.clients == []
-            assert await c.chatty.list_chatty_tools() == []
+            assert await c.chatty.list_tools() == []
             await c.meta.get_api_version()
             assert len(created.clients) == 1
         (own,) = created.clients
@@ -131,22 +131,22 @@ def test_close_without_a_request_creates_nothing(created: Created) -> None:
         async with AsyncClient("http://api.test"):
             pass
         with pytest.raises(RuntimeError, match="client has been closed"):
-            await aclient.chatty.list_chatty_tools()
+            await aclient.chatty.list_tools()
 
     asyncio.run(run())
     assert created.clients == []
     # A closed client refuses to send, as httpx's closed client did.
     with pytest.raises(RuntimeError, match="client has been closed"):
-        client.chatty.list_chatty_tools()
+        client.chatty.list_tools()
     assert created.clients == []
 
 
 def test_a_request_after_close_is_refused(created: Created) -> None:
     client = Client("http://api.test")
-    client.chatty.list_chatty_tools()
+    client.chatty.list_tools()
     client.close()
     with pytest.raises(RuntimeError, match="client has been closed"):
-        client.chatty.list_chatty_tools()
+        client.chatty.list_tools()
     assert len(created.clients) == 1
 
 
@@ -154,7 +154,7 @@ def test_an_injected_http_client_is_used_and_not_closed(created: Created) -> Non
     record = Created()
     http = _HttpClient(transport=httpx.MockTransport(record.handler))
     with Client("http://api.test", http_client=http) as client:
-        assert client.chatty.list_chatty_tools() == []
+        assert client.chatty.list_tools() == []
     assert len(record.requests) == 1
     assert created.clients == []  # the SDK created none of its own
     assert not http.is_closed
@@ -163,7 +163,7 @@ def test_an_injected_http_client_is_used_and_not_closed(created: Created) -> Non
     async def run() -> None:
         ahttp = _AsyncHttpClient(transport=httpx.MockTransport(record.handler))
         async with AsyncClient("http://api.test", http_client=ahttp) as aclient:
-            assert await aclient.chatty.list_chatty_tools() == []
+            assert await aclient.chatty.list_tools() == []
         assert created.clients == []
         assert not ahttp.is_closed
         await ahttp.aclose()
@@ -180,7 +180,7 @@ def test_threads_sharing_a_client_create_one_http_client(created: Created) -> No
 
     def call() -> None:
         start.wait()
-        results.append(client.chatty.list_chatty_tools())
+        results.append(client.chatty.list_tools())
 
     threads = [threading.Thread(target=call) for _ in range(8)]
     for t in threads:

@@ -34,9 +34,9 @@ PLAN: ClientPlan = _PLAN
 # What each operation is called with (every operation of the document must be here).
 CALLS: dict[str, dict[str, Any]] = {
     "get_api_version": {},
-    "list_chatty_tools": {},
-    "execute_chatty_tool": {"body": {"function": "get_weather", "arguments": {"city": "Oslo"}}},
-    "get_chatty_ai_context": {},
+    "list_tools": {},
+    "execute_tool": {"body": {"function": "get_weather", "arguments": {"city": "Oslo"}}},
+    "get_ai_context": {},
     "create_realtime_token": {"body": {"directWebRTC": True}},
     "get_csrf_token": {},
     "exchange_realtime_sdp": {"x_csrf_token": "csrf-1", "body": {"sdp": "v=0\r\n"}},

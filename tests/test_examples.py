@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -115,4 +116,6 @@ def test_generated_package_files_exist() -> None:
     package = Path(models.__file__).parent.parent  # <package>/models/__init__.py
     assert (package / "py.typed").exists()
     assert (package / "models" / "__init__.py").exists()
-    assert (package.parent / "pyproject.toml").read_text().count('version = "1.1.24"') == 1
+    # The contract's version, plus the SDK post-release recorded in spec/history/sdk-versions.json.
+    pyproject = (package.parent / "pyproject.toml").read_text()
+    assert re.search(r'^version = "1\.1\.24(\.post\d+)?"$', pyproject, re.M)

@@ -31,6 +31,7 @@ def emit_client(doc: Document, target: Target) -> dict[str, str]:
     files[f"{base}/__init__.py"] = render("client/__init__.py.jinja", **context)
     files[f"{base}/_client.py"] = render("client/_client.py.jinja", **context)
     files[f"{base}/errors.py"] = render("client/errors.py.jinja", **context)
+    files[f"{base}/params.py"] = render("client/params.py.jinja", **context)
     files[f"{base}/resources/__init__.py"] = render("client/resources/__init__.py.jinja", **context)
     for resource in plan.resources:
         files[f"{base}/resources/{resource.module}.py"] = render(

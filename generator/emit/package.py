@@ -7,14 +7,29 @@ import re
 from generator.config import Target
 from generator.emit.render import render
 from generator.ir.model import Document
+from generator.sdk_version import load_records, post_number, with_post
+
+
+def package_version(doc: Document, target: Target) -> str:
+    """The distribution's version: the contract's, plus the SDK post-release recorded for it."""
+    record = load_records(target.sdk_versions).get(target.distribution)
+    return with_post(distribution_version(doc.version), post_number(record, doc.version))
 
 
 def emit_package(doc: Document, target: Target) -> dict[str, str]:
+    version = package_version(doc, target)
     context = {
         "doc": doc,
         "target": target,
         "client": doc.client,
-        "dist_version": distribution_version(doc.version),
+        "dist_version": version,
+        "contract_version": distribution_version(doc.version),
+        # where the package sits in the repository (pip's `#subdirectory=`)
+        "subdirectory": (
+            f"generated/{target.out.name}"
+            if target.out.parent.name == "generated"
+            else "<folder-of-this-package>"
+        ),
     }
     pkg = target.package
     files = {
@@ -25,9 +40,26 @@ def emit_package(doc: Document, target: Target) -> dict[str, str]:
         f"{pkg}/_base.py": render("package/_base.py.jinja", **context),
         f"{pkg}/py.typed": "",
     }
-    # Release hook (generator/diff/release.py): a target with a changelog ships it verbatim.
-    if target.changelog is not None and target.changelog.is_file():
-        files["CHANGELOG.md"] = target.changelog.read_text(encoding="utf-8")
+    # Release hook (generator/diff/release.py): a target with a changelog ships it, after the
+    # SDK's own post-release note; it is written beside pyproject.toml (the sdist) and inside
+    # the package (the wheel).
+    contract_log = (
+        target.changelog.read_text(encoding="utf-8")
+        if target.changelog is not None and target.changelog.is_file()
+        else f"# Changelog\n\n## {doc.version}\n\nGenerated from {doc.title} {doc.version}.\n"
+    )
+    changelog = contract_log
+    if version != distribution_version(doc.version):
+        note = (
+            f"## SDK {target.distribution} {version}\n\n"
+            f"A post-release for contract {doc.version}: the generated code changed, the "
+            "contract did not (recorded in spec/history/sdk-versions.json).\n\n"
+        )
+        head, sep, rest = contract_log.partition("\n## ")
+        changelog = f"{head.rstrip()}\n\n{note}## {rest}" if sep else f"{contract_log}\n{note}"
+    files["CHANGELOG.md"] = changelog
+    files[f"{pkg}/CHANGELOG.md"] = changelog
+    files["MANIFEST.in"] = "include CHANGELOG.md README.md\n"
     return files
 
 

@@ -22,6 +22,7 @@ from generator.ir.model import (
     Warning_,
 )
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake, words
+from generator.ir.operation_policy import IDEMPOTENT_METHODS, method_names, retry_policy
 from generator.ir.schemas import SchemaRegistry
 from generator.ir.server import build_server_plan
 from generator.ir.statuses import PHRASES
@@ -30,7 +31,6 @@ from generator.loader.refs import resolve_pointer
 from generator.loader.validate import openapi_minor
 from generator.schema_walk import HTTP_METHODS
 
-_IDEMPOTENT = frozenset({"get", "head", "options", "put", "delete", "trace"})
 _RANGE_NAMES = {
     "1XX": "Informational",
     "2XX": "Success",
@@ -40,15 +40,19 @@ _RANGE_NAMES = {
 }
 
 
-def build_document(loaded: LoadedDocument) -> Document:
-    """The whole intermediate model: operations and schemas, then the client and server plans."""
+def build_document(loaded: LoadedDocument, package: str = "api") -> Document:
+    """The whole intermediate model: operations and schemas, then the client and server plans.
+
+    `package` is the import name of the generated package; it names the client's environment
+    variables (`<PACKAGE>_BASE_URL`, ...).
+    """
     document = _Builder(loaded.data).build()
     document.warnings[:0] = [
         Warning_(f"{w.message} [{w.rule}]" if w.rule else w.message, w.location.pointer)
         for w in loaded.warnings
     ]
     document.server = build_server_plan(loaded.data, document)
-    document.client = build_client_plan(document)
+    document.client = build_client_plan(document, package)
     return document
 
 
@@ -77,10 +81,13 @@ class _Builder:
         raw_ops = list(self._raw_operations())
         shared = self._shared_headers(raw_ops)
         op_names = NameRegistry()
-        operations = [
-            self._operation(path, method, item, op, at, op_names, shared)
-            for path, method, item, op, at in raw_ops
-        ]
+        operations = method_names(
+            [
+                self._operation(path, method, item, op, at, op_names, shared)
+                for path, method, item, op, at in raw_ops
+            ],
+            [op for _path, _method, _item, op, _at in raw_ops],
+        )
         client_headers: dict[str, Parameter] = {}
         for op in operations:
             for p in op.parameters:
@@ -199,7 +206,8 @@ class _Builder:
             responses=responses,
             security=security,
             deprecated=bool(op.get("deprecated", False)),
-            idempotent=method in _IDEMPOTENT,
+            idempotent=method in IDEMPOTENT_METHODS,
+            retry=retry_policy(method, op, at),
             pointer=at,
             links={
                 s: r.get("links")

@@ -23,7 +23,10 @@ The client emitter renders this plan and decides nothing. Decisions made here:
 - **Parameters.** Client-level headers (`Parameter.client_level`) become client constructor
   keywords; header parameters named Accept, Content-Type or Authorization are ignored, as
   OpenAPI says.
-- **Retries.** Only operations whose method is idempotent (`Operation.idempotent`) are retried.
+- **Retries.** `Operation.retry` (generator.ir.operation_policy): a 429 on any method, the rest
+  only where repeating is safe; `x-retry` / `x-mcp: {idempotentHint}` adjust it per operation.
+- **Method names.** `Operation.method_name` (generator.ir.operation_policy): the operation's
+  name without its resource's (`client.chatty.list_tools()`); exceptions keep the full name.
 - **Resources.** Operations are grouped by `Operation.resource`; the client attribute is that
   name unless it would shadow a client member.
 - **Helpers** declared by `x-sdk-branches` (a function naming which branch of a union object a
@@ -33,13 +36,15 @@ The client emitter renders this plan and decides nothing. Decisions made here:
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import Location, Problem, SpecError, join_pointer
+from generator.ir.body_params import BodyParams, FieldParam, TypedDictPlan
 from generator.ir.model import Document, MediaType, Operation, Response, TypeExpr, union_of
-from generator.ir.naming import NameRegistry, pascal, safe_identifier
+from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake
 
 # A fixed table, not http.HTTPStatus: phrases differ between Python versions (413, 422) and the
 # generated names must not.
@@ -104,12 +109,27 @@ RUNTIME_ERRORS = (
     "ServerError",
     "APIConnectionError",
     "APITimeoutError",
+    "ClientClosedError",
+    "RequestBuildError",
+    "ConfigurationError",
 )
 RETRY_STATUSES = (429, 502, 503, 504)
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 # Members of the generated Client classes that a resource attribute must not shadow.
 CLIENT_MEMBERS = frozenset(
-    {"close", "aclose", "base_url", "timeout", "max_retries", "retry", "request", "send"}
+    {
+        "close",
+        "aclose",
+        "base_url",
+        "timeout",
+        "max_retries",
+        "retry",
+        "request",
+        "request_raw",
+        "send",
+        "with_options",
+        "copy",
+    }
 )
 MODELS_ALIAS = "_m"
 # Keywords of the generated Client constructors; a client-level header never takes one.
@@ -210,9 +230,12 @@ class OperationPlan:
     body: BodyPlan | None
     responses: tuple[ResponsePlan, ...]
     return_annotation: str
-    retry: bool
+    retry: str  # "all", "rate_limit" or "never" (generator.ir.operation_policy)
     accept: str | None
     docstring: str
+    fields: tuple[FieldParam, ...] = ()  # the body's properties as keyword arguments
+    args_doc: tuple[tuple[str, str], ...] = ()  # (argument, description) for `Args:`
+    returns_doc: str = ""  # for `Returns:`
 
     @property
     def path_params(self) -> tuple[ParamPlan, ...]:
@@ -258,6 +281,16 @@ class Branch:
 
 
 @dataclass(frozen=True)
+class BranchGuard:
+    """A `TypeGuard` narrowing a value to one branch's typed view (`is_direct_webrtc`)."""
+
+    function: str
+    view: str  # a subclass of the model, for type checkers only, with the narrowed fields
+    branch: Branch
+    fields: tuple[tuple[str, str], ...]  # (model attribute, narrowed annotation)
+
+
+@dataclass(frozen=True)
 class BranchHelper:
     model: str
     function: str
@@ -265,6 +298,7 @@ class BranchHelper:
     description: str
     branches: tuple[Branch, ...]
     otherwise: Branch
+    guards: tuple[BranchGuard, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -288,6 +322,9 @@ class ClientPlan:
     flatten_helpers: tuple[FlattenHelper, ...]
     example: OperationPlan | None  # an operation callable without arguments (for the README)
     example_resource: str | None
+    typed_dicts: tuple[TypedDictPlan, ...] = ()  # client/params.py
+    env_prefix: str = "API"  # <PREFIX>_BASE_URL, <PREFIX>_TOKEN, <PREFIX>_LOG
+    default_base_url: str | None = None  # the document's first absolute server URL
 
     @property
     def operations(self) -> tuple[OperationPlan, ...]:
@@ -322,17 +359,21 @@ def qualify(expr: TypeExpr) -> str:
     return text
 
 
-def build_client_plan(doc: Document) -> ClientPlan:
-    return _Planner(doc).plan()
+def build_client_plan(doc: Document, package: str = "api") -> ClientPlan:
+    return _Planner(doc, package).plan()
 
 
 class _Planner:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, package: str) -> None:
         self.doc = doc
+        self.package = package
         self.exception_names = NameRegistry(
             frozenset(RUNTIME_ERRORS) | frozenset(n for _, n in STATUS_BASES)
         )
         self.exceptions: list[ExceptionPlan] = []
+        self.body_params = BodyParams(doc)
+        self.helper_names = NameRegistry(frozenset(s.python_name for s in doc.schemas))
+        self.by_pointer = {s.source_pointer: s.python_name for s in doc.schemas}
 
     def plan(self) -> ClientPlan:
         by_resource: dict[str, list[OperationPlan]] = {}
@@ -384,10 +425,20 @@ class _Planner:
                 )
                 for code, name in STATUS_BASES
             ),
+            typed_dicts=tuple(self.body_params.typed_dicts.values()),
             branch_helpers=tuple(self._branch_helpers()),
             flatten_helpers=tuple(self._flatten_helpers()),
             example=example[1] if example else None,
             example_resource=example[0] if example else None,
+            env_prefix=re.sub(r"\W", "_", self.package).upper(),
+            default_base_url=next(
+                (
+                    s.rstrip("/")
+                    for s in self.doc.servers
+                    if s.startswith(("http://", "https://")) and "{" not in s
+                ),
+                None,
+            ),
         )
 
     # -- operations ----------------------------------------------------------------------------
@@ -416,18 +467,44 @@ class _Planner:
         return_type = union_of(returned) if returned else TypeExpr("None")
         accept = ", ".join(dict.fromkeys(m.name for r in op.responses for m in r.content))
         summary = op.summary or op.description or f"{op.method.upper()} {op.path}"
+        body = self._body(op)
+        fields = self.body_params.fields(op, {p.python_name for p in params}) if body else ()
+        if fields and body is not None:
+            # Fields may stand in for the whole body, so `body=` is never required with them.
+            body = BodyPlan(False, body.media, body.annotation, body.description)
+        where = {"path": "path parameter", "query": "query parameter", "header": "header"}
+        args_doc = [
+            (p.python_name, p.description or f"The `{p.name}` {where.get(p.location, p.location)}.")
+            for p in params
+        ]
+        if body is not None:
+            whole = "The whole request body (a model or a mapping)"
+            args_doc.append(
+                (
+                    "body",
+                    body.description
+                    or whole + ("; keyword fields are laid over it." if fields else "."),
+                )
+            )
+        args_doc += [
+            (f.python_name, f.description or f"The body's `{f.name}` property.") for f in fields
+        ]
+        returned_docs = [r.description for r in op.responses if r.is_success and r.description]
         return OperationPlan(
             op=op,
-            name=op.python_name,
+            name=op.method_name or op.python_name,
             spec_name="_" + op.python_name.upper(),
             params=params,
             client_headers=tuple(p.name for p in op.parameters if p.client_level),
-            body=self._body(op),
+            body=body,
             responses=responses,
             return_annotation=qualify(return_type) if return_type.expr != "None" else "None",
-            retry=op.idempotent,
+            retry=op.retry,
             accept=accept or None,
             docstring=summary,
+            fields=fields,
+            args_doc=tuple(args_doc),
+            returns_doc=" ".join(returned_docs),
         )
 
     def _response(self, op: Operation, r: Response, has_2xx: bool) -> ResponsePlan:
@@ -489,6 +566,7 @@ class _Planner:
             otherwise = _branch(
                 {"name": raw.get("otherwise", "unknown"), "when": {}}, join_pointer(at, "otherwise")
             )
+            props = named.schema.get("properties") or {}
             found.append(
                 BranchHelper(
                     model=named.python_name,
@@ -499,6 +577,17 @@ class _Planner:
                     description=str(raw.get("description", "")),
                     branches=tuple(branches),
                     otherwise=otherwise,
+                    guards=tuple(
+                        BranchGuard(
+                            function=self.helper_names.claim("is_" + snake(b.name, "branch")),
+                            view=self.helper_names.claim(
+                                named.python_name + pascal(b.name, "Branch")
+                            ),
+                            branch=b,
+                            fields=tuple(_narrowed(b, props, self.by_pointer)),
+                        )
+                        for b in branches
+                    ),
                 )
             )
         return found
@@ -564,6 +653,41 @@ def _property_names(schema: Any, doc: Document) -> list[str]:
     for sub in schema.get("allOf") or []:
         names += [n for n in _property_names(sub, doc) if n not in names]
     return [str(n) for n in names]
+
+
+# Attribute names a pydantic model keeps for itself; such a property is not narrowed.
+_MODEL_ATTRIBUTES = frozenset({"json", "dict", "copy", "schema", "construct", "validate", "fields"})
+_SCALAR_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+
+
+def _narrowed(branch: Branch, props: Any, by_pointer: dict[str, str]) -> list[tuple[str, str]]:
+    """The branch's conditions as narrowed attribute types: present -> not None, values -> Literal."""
+    fields = []
+    for prop, allowed in branch.when:
+        schema = props.get(prop) if isinstance(props, dict) else None
+        if (
+            not prop.isidentifier()
+            or keyword.iskeyword(prop)
+            or prop.startswith("model_")
+            or prop in _MODEL_ATTRIBUTES
+            or not isinstance(schema, dict)
+        ):
+            continue
+        if allowed is None:
+            ref = schema.get("$ref")
+            if isinstance(ref, str) and ref.lstrip("#") in by_pointer:
+                fields.append((prop, f"{MODELS_ALIAS}.{by_pointer[ref.lstrip('#')]}"))
+            elif schema.get("type") in _SCALAR_TYPES:
+                fields.append((prop, _SCALAR_TYPES[str(schema["type"])]))
+            continue
+        values = [v for v in allowed if v is not None]
+        if not all(isinstance(v, str | int | bool) for v in values):
+            continue
+        text = f"Literal[{', '.join(repr(v) for v in values)}]" if values else ""
+        if None in allowed:
+            text = f"{text} | None" if text else "None"
+        fields.append((prop, text))
+    return fields
 
 
 def _branch(raw: Any, at: str) -> Branch:

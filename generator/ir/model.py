@@ -148,9 +148,15 @@ class Operation:
     responses: tuple[Response, ...]
     security: tuple[tuple[str, ...], ...]  # alternatives, each a set of scheme names
     deprecated: bool
-    idempotent: bool  # safe to retry on connection errors and 429/502/503/504
+    idempotent: bool  # the method is idempotent (GET, PUT, DELETE, ...)
     pointer: str
     links: dict[str, Any] = field(default_factory=dict)
+    # What the client retries (generator.ir.retry): "all" (connection errors, timeouts and the
+    # retried statuses), "rate_limit" (a 429 alone: the request was not processed) or "never".
+    retry: str = "rate_limit"
+    # The client's method name inside its resource (`list_tools` on `chatty`), decided once in
+    # generator.ir.method_names; `python_name` stays the document-wide unique name.
+    method_name: str = ""
 
     @property
     def call_parameters(self) -> tuple[Parameter, ...]:

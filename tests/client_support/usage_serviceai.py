@@ -35,15 +35,15 @@ def sync_usage() -> None:
         x_client_version="1.0.0",
     ) as client:
         assert_type(client.meta.get_api_version(), m.ApiVersionResponse)
-        tools = client.chatty.list_chatty_tools()
+        tools = client.chatty.list_tools()
         assert_type(tools, list[m.ChattyToolDefinition])
         assert_type(to_realtime_tool(tools[0]), dict[str, Any])
         assert_type(
-            client.chatty.execute_chatty_tool(body=m.ChattyExecuteRequest(function="f")),
+            client.chatty.execute_tool(body=m.ChattyExecuteRequest(function="f")),
             m.ChattyExecuteResponse,
         )
-        assert_type(client.chatty.execute_chatty_tool(body={"name": "f"}), m.ChattyExecuteResponse)
-        assert_type(client.chatty.get_chatty_ai_context(), m.ChattyAiContextResponse)
+        assert_type(client.chatty.execute_tool(body={"name": "f"}), m.ChattyExecuteResponse)
+        assert_type(client.chatty.get_ai_context(), m.ChattyAiContextResponse)
         token = client.chatty.create_realtime_token(body={"directWebRTC": True}, timeout=2.0)
         assert_type(token, m.RealtimeTokenResponse)
         assert_type(realtime_token_branch(token), RealtimeTokenBranch)
@@ -125,12 +125,22 @@ def error_bodies(error: Exception) -> None:
 
 def status_bases() -> None:
     """Per-operation errors subclass the generic status bases."""
-    unauthorized: type[errors.UnauthorizedError] = errors.ListChattyToolsUnauthorizedError
-    gateway: type[errors.BadGatewayError] = errors.ExchangeRealtimeSdpBadGatewayError
-    server: type[errors.ServerError] = errors.CreateRealtimeTokenInternalServerError
-    limited: type[errors.TooManyRequestsError] = errors.CreateRealtimeTokenTooManyRequestsError
-    passthrough: type[errors.PassThroughError] = errors.ExchangeRealtimeSdpDefaultError
-    upgrade: type[errors.ClientError] = errors.ListChattyToolsUpgradeRequiredError
+    unauthorized: type[errors.UnauthorizedError[m.ErrorEnvelope | None]] = (
+        errors.ListChattyToolsUnauthorizedError
+    )
+    gateway: type[errors.BadGatewayError[m.ExchangeRealtimeSdpBadGatewayBody | None]] = (
+        errors.ExchangeRealtimeSdpBadGatewayError
+    )
+    server: type[errors.ServerError[m.RealtimeTokenResponse | None]] = (
+        errors.CreateRealtimeTokenInternalServerError
+    )
+    limited: type[errors.TooManyRequestsError[m.ErrorEnvelope | None]] = (
+        errors.CreateRealtimeTokenTooManyRequestsError
+    )
+    passthrough: type[errors.PassThroughError[Any]] = errors.ExchangeRealtimeSdpDefaultError
+    upgrade: type[errors.ClientError[m.UpgradeRequiredEnvelope | None]] = (
+        errors.ListChattyToolsUpgradeRequiredError
+    )
     print(unauthorized, gateway, server, limited, passthrough, upgrade)
 
 
@@ -139,9 +149,9 @@ async def async_usage() -> None:
         "http://127.0.0.1:8000", token="t", http_client=httpx.AsyncClient()
     ) as client:
         assert_type(await client.meta.get_api_version(), m.ApiVersionResponse)
-        assert_type(await client.chatty.list_chatty_tools(), list[m.ChattyToolDefinition])
-        assert_type(await client.chatty.execute_chatty_tool(), m.ChattyExecuteResponse)
-        assert_type(await client.chatty.get_chatty_ai_context(), m.ChattyAiContextResponse)
+        assert_type(await client.chatty.list_tools(), list[m.ChattyToolDefinition])
+        assert_type(await client.chatty.execute_tool(), m.ChattyExecuteResponse)
+        assert_type(await client.chatty.get_ai_context(), m.ChattyAiContextResponse)
         assert_type(await client.chatty.create_realtime_token(), m.RealtimeTokenResponse)
         assert_type(await client.chatty.get_csrf_token(), m.CsrfTokenResponse)
         assert_type(

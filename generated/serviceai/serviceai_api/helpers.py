@@ -5,12 +5,41 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 from . import models as _m
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+
+    class RealtimeTokenResponseFallback(_m.RealtimeTokenResponse):
+        """`RealtimeTokenResponse` in its `fallback` branch (a view for type checkers: `is_fallback`)."""
+
+        fallback: Literal[True]
+
+    class RealtimeTokenResponseDirectWebrtc(_m.RealtimeTokenResponse):
+        """`RealtimeTokenResponse` in its `direct_webrtc` branch (a view for type checkers: `is_direct_webrtc`)."""
+
+        directWebRTC: Literal[True]
+        clientSecret: str
+
+    class RealtimeTokenResponseServerProxied(_m.RealtimeTokenResponse):
+        """`RealtimeTokenResponse` in its `server_proxied` branch (a view for type checkers: `is_server_proxied`)."""
+
+        directWebRTC: Literal[False] | None
+else:
+    # The views exist for type checkers; at run time a view is its model.
+    _VIEWS = {
+        "RealtimeTokenResponseFallback": "RealtimeTokenResponse",
+        "RealtimeTokenResponseDirectWebrtc": "RealtimeTokenResponse",
+        "RealtimeTokenResponseServerProxied": "RealtimeTokenResponse",
+    }
+
+    def __getattr__(name: str) -> Any:
+        if name in _VIEWS:
+            return getattr(_m, _VIEWS[name])
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _Conditions = tuple[tuple[str, tuple[Any, ...] | None], ...]
 
@@ -71,6 +100,40 @@ def realtime_token_branch(
         if all(_holds(data.get(name), allowed) for name, allowed in conditions):
             return branch
     return RealtimeTokenBranch.UNKNOWN
+
+
+def is_fallback(value: _m.RealtimeTokenResponse) -> TypeGuard[RealtimeTokenResponseFallback]:
+    """Whether `value` is the `fallback` branch; narrows it to `RealtimeTokenResponseFallback`.
+
+    No realtime session; use the HTTP fallback (always the case for the 500).
+
+    Narrowed: `fallback: Literal[True]`.
+    """
+    return realtime_token_branch(value) is RealtimeTokenBranch.FALLBACK
+
+
+def is_direct_webrtc(
+    value: _m.RealtimeTokenResponse,
+) -> TypeGuard[RealtimeTokenResponseDirectWebrtc]:
+    """Whether `value` is the `direct_webrtc` branch; narrows it to `RealtimeTokenResponseDirectWebrtc`.
+
+    Connect to OpenAI directly over WebRTC with the ephemeral `clientSecret`.
+
+    Narrowed: `directWebRTC: Literal[True]`, `clientSecret: str`.
+    """
+    return realtime_token_branch(value) is RealtimeTokenBranch.DIRECT_WEBRTC
+
+
+def is_server_proxied(
+    value: _m.RealtimeTokenResponse,
+) -> TypeGuard[RealtimeTokenResponseServerProxied]:
+    """Whether `value` is the `server_proxied` branch; narrows it to `RealtimeTokenResponseServerProxied`.
+
+    Desktop branch; send the SDP offer to POST /api/realtime/webrtc.
+
+    Narrowed: `directWebRTC: Literal[False] | None`.
+    """
+    return realtime_token_branch(value) is RealtimeTokenBranch.SERVER_PROXIED
 
 
 def to_realtime_tool(value: _m.ChattyToolDefinition | Mapping[str, Any]) -> dict[str, Any]:

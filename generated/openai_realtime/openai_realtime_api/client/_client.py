@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from . import _transport as _t
 from ._retry import RetryConfig
@@ -21,7 +21,7 @@ class Client(_t.SyncTransport):
 
     def __init__(
         self,
-        base_url: str,
+        base_url: str | None = None,
         *,
         token: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
@@ -32,9 +32,10 @@ class Client(_t.SyncTransport):
     ) -> None:
         """
         Args:
-            base_url: where the API is served, e.g. `https://api.example.com`.
+            base_url: where the API is served, e.g. `https://api.example.com`; without it,
+                the `OPENAI_REALTIME_API_BASE_URL` environment variable, then https://api.openai.com/v1.
             token: sent as `Authorization: Bearer <token>` to operations secured by a bearer,
-                OAuth2 or OpenID Connect scheme.
+                OAuth2 or OpenID Connect scheme; without it, `OPENAI_REALTIME_API_TOKEN`.
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.Client` to send with; the SDK does not close it.
@@ -55,6 +56,34 @@ class Client(_t.SyncTransport):
             client_headers={},
         )
 
+    def with_options(
+        self,
+        *,
+        base_url: str | None = None,
+        token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_retries: int | None = None,
+        retry: RetryConfig | None = None,
+    ) -> Self:
+        """A copy of this client with some settings changed; it shares the connection pool.
+
+        `client.with_options(timeout=5, max_retries=0).{resource}.{operation}(...)`. Headers are
+        added to this client's; an argument left out keeps this client's value.
+        """
+        changes: dict[str, object] = {
+            "base_url": base_url,
+            "timeout": timeout,
+            "headers": headers,
+            "max_retries": max_retries,
+            "retry": retry,
+            "client_headers": {},
+        }
+        if token is not None:
+            changes["token"] = token
+        copied: Self = self._copy_with(changes)
+        return copied
+
     @cached_property
     def realtime(self) -> RealtimeResource:
         from .resources.realtime import RealtimeResource
@@ -67,7 +96,7 @@ class AsyncClient(_t.AsyncTransport):
 
     def __init__(
         self,
-        base_url: str,
+        base_url: str | None = None,
         *,
         token: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
@@ -78,9 +107,10 @@ class AsyncClient(_t.AsyncTransport):
     ) -> None:
         """
         Args:
-            base_url: where the API is served, e.g. `https://api.example.com`.
+            base_url: where the API is served, e.g. `https://api.example.com`; without it,
+                the `OPENAI_REALTIME_API_BASE_URL` environment variable, then https://api.openai.com/v1.
             token: sent as `Authorization: Bearer <token>` to operations secured by a bearer,
-                OAuth2 or OpenID Connect scheme.
+                OAuth2 or OpenID Connect scheme; without it, `OPENAI_REALTIME_API_TOKEN`.
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.AsyncClient` to send with; the SDK does not close it.
@@ -100,6 +130,34 @@ class AsyncClient(_t.AsyncTransport):
             retry=retry,
             client_headers={},
         )
+
+    def with_options(
+        self,
+        *,
+        base_url: str | None = None,
+        token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_retries: int | None = None,
+        retry: RetryConfig | None = None,
+    ) -> Self:
+        """A copy of this client with some settings changed; it shares the connection pool.
+
+        `client.with_options(timeout=5, max_retries=0).{resource}.{operation}(...)`. Headers are
+        added to this client's; an argument left out keeps this client's value.
+        """
+        changes: dict[str, object] = {
+            "base_url": base_url,
+            "timeout": timeout,
+            "headers": headers,
+            "max_retries": max_retries,
+            "retry": retry,
+            "client_headers": {},
+        }
+        if token is not None:
+            changes["token"] = token
+        copied: Self = self._copy_with(changes)
+        return copied
 
     @cached_property
     def realtime(self) -> AsyncRealtimeResource:

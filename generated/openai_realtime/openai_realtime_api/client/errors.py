@@ -5,18 +5,24 @@ The runtime bases (`ApiError`, `UnexpectedStatus`, `PassThroughError`, one base 
 as `NotFoundError`, `APIConnectionError`, ...) are re-exported from `_errors`; below them, one
 exception per documented non-success response of every operation, named
 `{Operation}{Status}Error`, whose `.body` is that response's parsed body (`None` when the body
-the server sent does not match the document; `.text` and `.response` keep it).
+the server sent does not match the document; `.text` and `.response` keep it). Each subclasses
+its status's base parameterised with that body type (`UnauthorizedError[ErrorEnvelope | None]`).
 """
 
 from __future__ import annotations
 
-from .. import models as _m
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .. import models as _m
 from ._errors import APIConnectionError as APIConnectionError
 from ._errors import ApiError as ApiError
 from ._errors import APITimeoutError as APITimeoutError
 from ._errors import BadGatewayError as BadGatewayError
 from ._errors import BadRequestError as BadRequestError
+from ._errors import ClientClosedError as ClientClosedError
 from ._errors import ClientError as ClientError
+from ._errors import ConfigurationError as ConfigurationError
 from ._errors import ConflictError as ConflictError
 from ._errors import ContentTooLargeError as ContentTooLargeError
 from ._errors import ExpectationFailedError as ExpectationFailedError
@@ -51,6 +57,7 @@ from ._errors import PreconditionRequiredError as PreconditionRequiredError
 from ._errors import ProxyAuthenticationRequiredError as ProxyAuthenticationRequiredError
 from ._errors import RangeNotSatisfiableError as RangeNotSatisfiableError
 from ._errors import RedirectionError as RedirectionError
+from ._errors import RequestBuildError as RequestBuildError
 from ._errors import RequestHeaderFieldsTooLargeError as RequestHeaderFieldsTooLargeError
 from ._errors import RequestTimeoutError as RequestTimeoutError
 from ._errors import SdkError as SdkError
@@ -70,169 +77,171 @@ from ._errors import UriTooLongError as UriTooLongError
 from ._errors import VariantAlsoNegotiatesError as VariantAlsoNegotiatesError
 
 
-class CreateRealtimeClientSecretBadRequestError(BadRequestError):
+class CreateRealtimeClientSecretBadRequestError(BadRequestError["_m.ErrorResponse | None"]):
     """400 from `create_realtime_client_secret`: [DERIVED] Invalid request (observed bodies: `invalid_request_error` with a dotted `param`)."""
 
     body: _m.ErrorResponse | None
 
 
-class CreateRealtimeClientSecretUnauthorizedError(UnauthorizedError):
+class CreateRealtimeClientSecretUnauthorizedError(UnauthorizedError["_m.ErrorResponse | None"]):
     """401 from `create_realtime_client_secret`: [DERIVED] Missing or invalid API key / client secret."""
 
     body: _m.ErrorResponse | None
 
 
-class CreateRealtimeClientSecretTooManyRequestsError(TooManyRequestsError):
+class CreateRealtimeClientSecretTooManyRequestsError(
+    TooManyRequestsError["_m.ErrorResponse | None"]
+):
     """429 from `create_realtime_client_secret`: [DERIVED] Rate limited."""
 
     body: _m.ErrorResponse | None
 
 
-class CreateRealtimeClientSecretInternalServerError(InternalServerError):
+class CreateRealtimeClientSecretInternalServerError(InternalServerError["_m.ErrorResponse | None"]):
     """500 from `create_realtime_client_secret`: [DERIVED] Server error."""
 
     body: _m.ErrorResponse | None
 
 
-class CreateRealtimeCallBadRequestError(BadRequestError):
+class CreateRealtimeCallBadRequestError(BadRequestError["_m.ErrorResponse | None"]):
     """400 from `create_realtime_call`: [DERIVED] Invalid request (observed bodies: `invalid_request_error` with a dotted `param`)."""
 
     body: _m.ErrorResponse | None
 
 
-class CreateRealtimeCallUnauthorizedError(UnauthorizedError):
+class CreateRealtimeCallUnauthorizedError(UnauthorizedError["_m.ErrorResponse | None"]):
     """401 from `create_realtime_call`: [DERIVED] Missing or invalid API key / client secret."""
 
     body: _m.ErrorResponse | None
 
 
-class CreateRealtimeCallTooManyRequestsError(TooManyRequestsError):
+class CreateRealtimeCallTooManyRequestsError(TooManyRequestsError["_m.ErrorResponse | None"]):
     """429 from `create_realtime_call`: [DERIVED] Rate limited."""
 
     body: _m.ErrorResponse | None
 
 
-class CreateRealtimeCallInternalServerError(InternalServerError):
+class CreateRealtimeCallInternalServerError(InternalServerError["_m.ErrorResponse | None"]):
     """500 from `create_realtime_call`: [DERIVED] Server error."""
 
     body: _m.ErrorResponse | None
 
 
-class AcceptRealtimeCallBadRequestError(BadRequestError):
+class AcceptRealtimeCallBadRequestError(BadRequestError["_m.ErrorResponse | None"]):
     """400 from `accept_realtime_call`: [DERIVED] Invalid request (observed bodies: `invalid_request_error` with a dotted `param`)."""
 
     body: _m.ErrorResponse | None
 
 
-class AcceptRealtimeCallUnauthorizedError(UnauthorizedError):
+class AcceptRealtimeCallUnauthorizedError(UnauthorizedError["_m.ErrorResponse | None"]):
     """401 from `accept_realtime_call`: [DERIVED] Missing or invalid API key / client secret."""
 
     body: _m.ErrorResponse | None
 
 
-class AcceptRealtimeCallNotFoundError(NotFoundError):
+class AcceptRealtimeCallNotFoundError(NotFoundError["_m.ErrorResponse | None"]):
     """404 from `accept_realtime_call`: [DERIVED] Unknown `call_id`. Upstream code/message for these endpoints are undocumented; the example is from the sideband WebSocket handshake."""
 
     body: _m.ErrorResponse | None
 
 
-class AcceptRealtimeCallTooManyRequestsError(TooManyRequestsError):
+class AcceptRealtimeCallTooManyRequestsError(TooManyRequestsError["_m.ErrorResponse | None"]):
     """429 from `accept_realtime_call`: [DERIVED] Rate limited."""
 
     body: _m.ErrorResponse | None
 
 
-class AcceptRealtimeCallInternalServerError(InternalServerError):
+class AcceptRealtimeCallInternalServerError(InternalServerError["_m.ErrorResponse | None"]):
     """500 from `accept_realtime_call`: [DERIVED] Server error."""
 
     body: _m.ErrorResponse | None
 
 
-class HangupRealtimeCallBadRequestError(BadRequestError):
+class HangupRealtimeCallBadRequestError(BadRequestError["_m.ErrorResponse | None"]):
     """400 from `hangup_realtime_call`: [DERIVED] Invalid request (observed bodies: `invalid_request_error` with a dotted `param`)."""
 
     body: _m.ErrorResponse | None
 
 
-class HangupRealtimeCallUnauthorizedError(UnauthorizedError):
+class HangupRealtimeCallUnauthorizedError(UnauthorizedError["_m.ErrorResponse | None"]):
     """401 from `hangup_realtime_call`: [DERIVED] Missing or invalid API key / client secret."""
 
     body: _m.ErrorResponse | None
 
 
-class HangupRealtimeCallNotFoundError(NotFoundError):
+class HangupRealtimeCallNotFoundError(NotFoundError["_m.ErrorResponse | None"]):
     """404 from `hangup_realtime_call`: [DERIVED] Unknown `call_id`. Upstream code/message for these endpoints are undocumented; the example is from the sideband WebSocket handshake."""
 
     body: _m.ErrorResponse | None
 
 
-class HangupRealtimeCallTooManyRequestsError(TooManyRequestsError):
+class HangupRealtimeCallTooManyRequestsError(TooManyRequestsError["_m.ErrorResponse | None"]):
     """429 from `hangup_realtime_call`: [DERIVED] Rate limited."""
 
     body: _m.ErrorResponse | None
 
 
-class HangupRealtimeCallInternalServerError(InternalServerError):
+class HangupRealtimeCallInternalServerError(InternalServerError["_m.ErrorResponse | None"]):
     """500 from `hangup_realtime_call`: [DERIVED] Server error."""
 
     body: _m.ErrorResponse | None
 
 
-class ReferRealtimeCallBadRequestError(BadRequestError):
+class ReferRealtimeCallBadRequestError(BadRequestError["_m.ErrorResponse | None"]):
     """400 from `refer_realtime_call`: [DERIVED] Invalid request (observed bodies: `invalid_request_error` with a dotted `param`)."""
 
     body: _m.ErrorResponse | None
 
 
-class ReferRealtimeCallUnauthorizedError(UnauthorizedError):
+class ReferRealtimeCallUnauthorizedError(UnauthorizedError["_m.ErrorResponse | None"]):
     """401 from `refer_realtime_call`: [DERIVED] Missing or invalid API key / client secret."""
 
     body: _m.ErrorResponse | None
 
 
-class ReferRealtimeCallNotFoundError(NotFoundError):
+class ReferRealtimeCallNotFoundError(NotFoundError["_m.ErrorResponse | None"]):
     """404 from `refer_realtime_call`: [DERIVED] Unknown `call_id`. Upstream code/message for these endpoints are undocumented; the example is from the sideband WebSocket handshake."""
 
     body: _m.ErrorResponse | None
 
 
-class ReferRealtimeCallTooManyRequestsError(TooManyRequestsError):
+class ReferRealtimeCallTooManyRequestsError(TooManyRequestsError["_m.ErrorResponse | None"]):
     """429 from `refer_realtime_call`: [DERIVED] Rate limited."""
 
     body: _m.ErrorResponse | None
 
 
-class ReferRealtimeCallInternalServerError(InternalServerError):
+class ReferRealtimeCallInternalServerError(InternalServerError["_m.ErrorResponse | None"]):
     """500 from `refer_realtime_call`: [DERIVED] Server error."""
 
     body: _m.ErrorResponse | None
 
 
-class RejectRealtimeCallBadRequestError(BadRequestError):
+class RejectRealtimeCallBadRequestError(BadRequestError["_m.ErrorResponse | None"]):
     """400 from `reject_realtime_call`: [DERIVED] Invalid request (observed bodies: `invalid_request_error` with a dotted `param`)."""
 
     body: _m.ErrorResponse | None
 
 
-class RejectRealtimeCallUnauthorizedError(UnauthorizedError):
+class RejectRealtimeCallUnauthorizedError(UnauthorizedError["_m.ErrorResponse | None"]):
     """401 from `reject_realtime_call`: [DERIVED] Missing or invalid API key / client secret."""
 
     body: _m.ErrorResponse | None
 
 
-class RejectRealtimeCallNotFoundError(NotFoundError):
+class RejectRealtimeCallNotFoundError(NotFoundError["_m.ErrorResponse | None"]):
     """404 from `reject_realtime_call`: [DERIVED] Unknown `call_id`. Upstream code/message for these endpoints are undocumented; the example is from the sideband WebSocket handshake."""
 
     body: _m.ErrorResponse | None
 
 
-class RejectRealtimeCallTooManyRequestsError(TooManyRequestsError):
+class RejectRealtimeCallTooManyRequestsError(TooManyRequestsError["_m.ErrorResponse | None"]):
     """429 from `reject_realtime_call`: [DERIVED] Rate limited."""
 
     body: _m.ErrorResponse | None
 
 
-class RejectRealtimeCallInternalServerError(InternalServerError):
+class RejectRealtimeCallInternalServerError(InternalServerError["_m.ErrorResponse | None"]):
     """500 from `reject_realtime_call`: [DERIVED] Server error."""
 
     body: _m.ErrorResponse | None

@@ -4,7 +4,21 @@
 `create_app(handlers)` builds the ASGI application; `Handlers` is the interface an
 implementation fills in; `responses` holds every operation's closed set of response classes.
 Regenerating rewrites this package only: implementations live elsewhere and subclass `Handlers`.
+
+The server needs the package's `server` extra (`pip install "openai-realtime-api[server]"`);
+without it, importing this package says so instead of failing on a missing module.
 """
+
+try:
+    import fastapi as _fastapi  # noqa: F401
+    import jsonschema as _jsonschema  # noqa: F401
+    import starlette as _starlette  # noqa: F401
+except ModuleNotFoundError as _missing:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "openai_realtime_api.server needs the `server` extra: "
+        'pip install "openai-realtime-api[server]"'
+        f" (missing module: {_missing.name})"
+    ) from _missing
 
 from openai_realtime_api.server._runtime import (
     ContractViolation,

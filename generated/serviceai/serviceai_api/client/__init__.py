@@ -11,6 +11,9 @@ has a `with_raw_response` view returning `RawResponse` (status, headers, `.parse
 """
 
 from ..helpers import RealtimeTokenBranch as RealtimeTokenBranch
+from ..helpers import is_direct_webrtc as is_direct_webrtc
+from ..helpers import is_fallback as is_fallback
+from ..helpers import is_server_proxied as is_server_proxied
 from ..helpers import realtime_token_branch as realtime_token_branch
 from ..helpers import to_realtime_tool as to_realtime_tool
 from . import errors as errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from . import _transport as _t
 from ._retry import RetryConfig
@@ -22,7 +22,7 @@ class Client(_t.SyncTransport):
 
     def __init__(
         self,
-        base_url: str,
+        base_url: str | None = None,
         *,
         token: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
@@ -34,9 +34,10 @@ class Client(_t.SyncTransport):
     ) -> None:
         """
         Args:
-            base_url: where the API is served, e.g. `https://api.example.com`.
+            base_url: where the API is served, e.g. `https://api.example.com`; without it,
+                the `SERVICEAI_API_BASE_URL` environment variable.
             token: sent as `Authorization: Bearer <token>` to operations secured by a bearer,
-                OAuth2 or OpenID Connect scheme.
+                OAuth2 or OpenID Connect scheme; without it, `SERVICEAI_API_TOKEN`.
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.Client` to send with; the SDK does not close it.
@@ -60,6 +61,37 @@ class Client(_t.SyncTransport):
             },
         )
 
+    def with_options(
+        self,
+        *,
+        base_url: str | None = None,
+        token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_retries: int | None = None,
+        retry: RetryConfig | None = None,
+        x_client_version: str | None = None,
+    ) -> Self:
+        """A copy of this client with some settings changed; it shares the connection pool.
+
+        `client.with_options(timeout=5, max_retries=0).{resource}.{operation}(...)`. Headers are
+        added to this client's; an argument left out keeps this client's value.
+        """
+        changes: dict[str, object] = {
+            "base_url": base_url,
+            "timeout": timeout,
+            "headers": headers,
+            "max_retries": max_retries,
+            "retry": retry,
+            "client_headers": {
+                "X-Client-Version": x_client_version,
+            },
+        }
+        if token is not None:
+            changes["token"] = token
+        copied: Self = self._copy_with(changes)
+        return copied
+
     @cached_property
     def meta(self) -> MetaResource:
         from .resources.meta import MetaResource
@@ -78,7 +110,7 @@ class AsyncClient(_t.AsyncTransport):
 
     def __init__(
         self,
-        base_url: str,
+        base_url: str | None = None,
         *,
         token: str | None = None,
         timeout: float | httpx.Timeout = 30.0,
@@ -90,9 +122,10 @@ class AsyncClient(_t.AsyncTransport):
     ) -> None:
         """
         Args:
-            base_url: where the API is served, e.g. `https://api.example.com`.
+            base_url: where the API is served, e.g. `https://api.example.com`; without it,
+                the `SERVICEAI_API_BASE_URL` environment variable.
             token: sent as `Authorization: Bearer <token>` to operations secured by a bearer,
-                OAuth2 or OpenID Connect scheme.
+                OAuth2 or OpenID Connect scheme; without it, `SERVICEAI_API_TOKEN`.
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.AsyncClient` to send with; the SDK does not close it.
@@ -115,6 +148,37 @@ class AsyncClient(_t.AsyncTransport):
                 "X-Client-Version": x_client_version,
             },
         )
+
+    def with_options(
+        self,
+        *,
+        base_url: str | None = None,
+        token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_retries: int | None = None,
+        retry: RetryConfig | None = None,
+        x_client_version: str | None = None,
+    ) -> Self:
+        """A copy of this client with some settings changed; it shares the connection pool.
+
+        `client.with_options(timeout=5, max_retries=0).{resource}.{operation}(...)`. Headers are
+        added to this client's; an argument left out keeps this client's value.
+        """
+        changes: dict[str, object] = {
+            "base_url": base_url,
+            "timeout": timeout,
+            "headers": headers,
+            "max_retries": max_retries,
+            "retry": retry,
+            "client_headers": {
+                "X-Client-Version": x_client_version,
+            },
+        }
+        if token is not None:
+            changes["token"] = token
+        copied: Self = self._copy_with(changes)
+        return copied
 
     @cached_property
     def meta(self) -> AsyncMetaResource:

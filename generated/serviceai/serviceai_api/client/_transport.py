@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -126,7 +127,7 @@ class ResponseSpec:
     status: str  # "200", "4XX", "default"
     media: tuple[MediaSpec, ...]
     returns: bool  # a 2xx status is returned (not raised)
-    error: type[_errors.ApiError] | None  # raised for any other status
+    error: type[_errors.ApiError[Any]] | None  # raised for any other status
 
 
 @dataclass(frozen=True)
@@ -140,11 +141,12 @@ class BodySpec:
 class OperationSpec:
     method: str
     path: str
+    name: str = ""  # the operation, as error messages and logs name it
     params: tuple[ParamSpec, ...] = ()
     client_headers: tuple[str, ...] = ()
     bodies: tuple[BodySpec, ...] = ()
     responses: tuple[ResponseSpec, ...] = ()
-    retry: bool = False
+    retry: str = "rate_limit"  # "all", "rate_limit" (a 429 alone) or "never"
     security: tuple[tuple[str, ...], ...] = ()
     accept: str | None = None
     _by_status: dict[str, ResponseSpec] = field(default_factory=dict, compare=False, repr=False)
@@ -211,30 +213,48 @@ def _read(spec: ResponseSpec, response: httpx.Response) -> tuple[bool, Any, str 
     try:
         return True, media.validate(decoded), None
     except ValidationError as exc:
-        return (
-            False,
-            None,
-            f"body does not match the {media.name} schema: {exc.error_count()} errors",
-        )
+        return False, None, f"body does not match the {media.name} schema: {_field_errors(exc)}"
+
+
+def _field_errors(exc: Any) -> str:
+    """The failing field paths of a pydantic `ValidationError` (`metadata.organizationId: ...`)."""
+    errors = exc.errors(include_url=False)
+    parts = []
+    for error in errors[:5]:
+        path = ".".join(str(p) for p in error.get("loc", ())) or "(body)"
+        parts.append(f"{path}: {error.get('msg', 'invalid')}")
+    more = len(errors) - len(parts)
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
 
 def parse_response(op: OperationSpec, response: httpx.Response) -> Any:
     """The value a call returns for `response`, or the exception it raises."""
     spec = op.find(response.status_code)
     if spec is None:
-        raise _errors.UnexpectedStatus(
-            response, _errors._text(response), reason="status not documented"
+        raise _errors.unexpected_status(response.status_code)(
+            response, _errors._text(response), reason="status not documented", operation=op.name
         )
     matched, value, reason = _read(spec, response)
-    if not matched and op.default is not None and spec is not op.default:
+    success = 200 <= response.status_code < 300
+    # A documented success whose body does not match is an invalid response, never the
+    # `default` pass-through (an `application/sdp` 200 sent as JSON, say).
+    documented_success = spec.returns and spec is not op.default
+    if not matched and op.default is not None and spec is not op.default and not documented_success:
         spec = op.default
         matched, value, _ = _read(spec, response)
-    if spec.returns and (spec.error is None or 200 <= response.status_code < 300):
+    if spec.returns and (spec.error is None or success):
         if matched:
             return value
-        raise _errors.InvalidResponseError(response, _errors._text(response), reason=reason)
+        raise _errors.InvalidResponseError(
+            response, _errors._text(response), reason=reason, operation=op.name
+        )
     assert spec.error is not None
-    raise spec.error(response, value if matched else None, reason=None if matched else reason)
+    raise spec.error(
+        response,
+        value if matched else None,
+        reason=None if matched else reason,
+        operation=op.name,
+    )
 
 
 # -- building a request --------------------------------------------------------------------------
@@ -364,12 +384,79 @@ def _content_type_header(media: str) -> str:
     return "application/octet-stream" if "*" in media else media
 
 
+# Environment variables a client reads when its constructor is not given the value.
+ENV_BASE_URL = "SERVICEAI_API_BASE_URL"
+ENV_TOKEN = "SERVICEAI_API_TOKEN"
+ENV_LOG = "SERVICEAI_API_LOG"
+DEFAULT_BASE_URL: str | None = None
+
+_REDACTED = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+
+def _log_enabled() -> bool:
+    """`SERVICEAI_API_LOG=debug` logs every request and response (credentials redacted).
+
+    `logging` is imported only then: importing the client and constructing one stay cheap.
+    """
+    if os.environ.get(ENV_LOG, "").strip().lower() != "debug":
+        return False
+    import logging
+
+    logger = logging.getLogger("serviceai_api")
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    return True
+
+
+def redacted(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers as logged: credentials (Authorization, cookies, API key headers) replaced."""
+    secret = _REDACTED | {
+        (name or "").lower()
+        for kind, where, name in SECURITY_SCHEMES.values()
+        if kind == "api_key" and where == "header"
+    }
+    return {k: ("<redacted>" if k.lower() in secret else v) for k, v in headers.items()}
+
+
+class NotGiven:
+    """The default of a keyword argument that was not passed (None may be a value to send)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+
+def fields_body(body: Any, fields: Mapping[str, Any]) -> Any:
+    """The request body: `body=` with the keyword fields that were given laid over it."""
+    given = {k: v for k, v in fields.items() if v is not NOT_GIVEN}
+    if not given:
+        return body
+    merged = dict(jsonable(body)) if body is not None else {}
+    merged.update(given)
+    return merged
+
+
 class BaseTransport:
     """Configuration and everything about a call that does not depend on sync or async."""
 
     def __init__(
         self,
-        base_url: str,
+        base_url: str | None,
         *,
         token: str | None,
         api_key: str | None,
@@ -380,6 +467,13 @@ class BaseTransport:
         retry: RetryConfig | None,
         client_headers: Mapping[str, str | None],
     ) -> None:
+        base_url = base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
+        if not base_url:
+            raise _errors.ConfigurationError(
+                f"no base URL: pass base_url= or set the {ENV_BASE_URL} environment variable"
+            )
+        if token is None:
+            token = os.environ.get(ENV_TOKEN) or None
         self.base_url = base_url.rstrip("/")
         self._timeout_arg = timeout
         self._timeout: httpx.Timeout | None = None
@@ -390,6 +484,43 @@ class BaseTransport:
         self._basic_auth = basic_auth
         self._headers = dict(headers or {})
         self._client_headers = {k: v for k, v in client_headers.items() if v is not None}
+        self._log = _log_enabled()
+
+    def _copy_with(self, changes: Mapping[str, Any]) -> Any:
+        """A copy of this client with `changes`; it shares the connection pool (see with_options)."""
+        import copy
+
+        new = copy.copy(self)
+        # Resources are cached per client; the copy builds its own on first access.
+        for key, value in list(vars(new).items()):
+            if isinstance(value, SyncResource | AsyncResource):
+                del new.__dict__[key]
+        new._adopt_pool(self)
+        if "base_url" in changes and changes["base_url"] is not None:
+            new.base_url = str(changes["base_url"]).rstrip("/")
+        if "token" in changes:
+            new._token = changes["token"]
+        if "api_key" in changes:
+            new._api_key = changes["api_key"]
+        if "basic_auth" in changes:
+            new._basic_auth = changes["basic_auth"]
+        if changes.get("timeout") is not None:
+            new.timeout = changes["timeout"]
+        if changes.get("max_retries") is not None:
+            new.max_retries = max(0, int(changes["max_retries"]))
+        if changes.get("retry") is not None:
+            new.retry = changes["retry"]
+        if changes.get("headers") is not None:
+            new._headers = {**self._headers, **changes["headers"]}
+        client_headers = changes.get("client_headers") or {}
+        new._client_headers = {
+            **self._client_headers,
+            **{k: v for k, v in client_headers.items() if v is not None},
+        }
+        return new
+
+    def _adopt_pool(self, parent: Any) -> None:
+        raise NotImplementedError
 
     @property
     def timeout(self) -> httpx.Timeout:
@@ -457,6 +588,35 @@ class BaseTransport:
         content_type: str | None,
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> httpx.Request:
+        try:
+            return self._build(
+                http,
+                op,
+                params,
+                body,
+                content_type,
+                extra_headers,
+                timeout,
+                extra_query,
+                extra_body,
+            )
+        except (TypeError, ValueError) as exc:
+            raise _errors.RequestBuildError(f"{op.name}: cannot build the request: {exc}") from exc
+
+    def _build(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        op: OperationSpec,
+        params: Mapping[str, Any],
+        body: Any,
+        content_type: str | None,
+        extra_headers: Mapping[str, str] | None,
+        timeout: float | httpx.Timeout | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
     ) -> httpx.Request:
         path = op.path
         query: list[tuple[str, str]] = []
@@ -479,6 +639,15 @@ class BaseTransport:
             elif p.location == "cookie":
                 cookies.append(f"{p.name}={quote(_simple(p, value, str), safe='')}")
         self._apply_security(op, headers, query, cookies)
+        if extra_query:
+            for name, value in extra_query.items():
+                query += _query_pairs(ParamSpec(str(name), str(name), "query", "form", True), value)
+        if extra_body:
+            if body is None:
+                body = {}
+            elif not isinstance(jsonable(body), dict):
+                raise TypeError("extra_body needs an object body")
+            body = {**jsonable(body), **jsonable(extra_body)}
         content: bytes | None = None
         files: list[tuple[str, _FileTuple]] | None = None
         if body is not None and op.bodies:
@@ -510,13 +679,42 @@ class BaseTransport:
             timeout=chosen_timeout,
         )
 
-    def _retry_status(self, op: OperationSpec, response: httpx.Response, attempt: int) -> bool:
-        return (
-            op.retry and attempt < self.max_retries and response.status_code in self.retry.statuses
+    def _retry_status(
+        self, op: OperationSpec, response: httpx.Response, attempt: int, max_retries: int
+    ) -> bool:
+        if attempt >= max_retries or response.status_code not in self.retry.statuses:
+            return False
+        if op.retry == "all":
+            return True
+        # A 429 was not processed: repeating it is safe whatever the method.
+        return op.retry == "rate_limit" and response.status_code == 429
+
+    def _retry_error(self, op: OperationSpec, attempt: int, max_retries: int) -> bool:
+        return op.retry == "all" and attempt < max_retries
+
+    def _log_request(self, op: OperationSpec, request: httpx.Request, attempt: int) -> None:
+        import logging
+
+        logging.getLogger("serviceai_api").debug(
+            "%s: %s %s attempt=%d headers=%s",
+            op.name,
+            request.method,
+            request.url,
+            attempt + 1,
+            redacted(request.headers),
         )
 
-    def _retry_error(self, op: OperationSpec, attempt: int) -> bool:
-        return op.retry and attempt < self.max_retries
+    def _log_response(self, op: OperationSpec, response: httpx.Response) -> None:
+        import logging
+
+        logging.getLogger("serviceai_api").debug(
+            "%s: %s %s -> %d %s",
+            op.name,
+            response.request.method,
+            response.request.url,
+            response.status_code,
+            response.headers.get("content-type", ""),
+        )
 
     @staticmethod
     def _failure(exc: httpx.TransportError, request: httpx.Request) -> _errors.APIConnectionError:
@@ -530,33 +728,47 @@ class BaseTransport:
 _CLOSED = "Cannot send a request, as the client has been closed."
 
 
+class _Pool:
+    """The httpx client a client sends with, shared by its `with_options()` copies."""
+
+    def __init__(self, http: Any, owned: bool) -> None:
+        self.http = http
+        self.owned = owned
+        self.closed = False
+        self.lock = threading.Lock()
+
+
 class SyncTransport(BaseTransport):
     """Sends with an `httpx.Client`; the base of the generated `Client`.
 
     Without an `http_client`, its own `httpx.Client` is created on the first request (once, under
-    a lock, when threads share the client) and closed by `close()`.
+    a lock, when threads share the client) and closed by `close()`. Copies made by
+    `with_options()` share it.
     """
 
-    def __init__(self, base_url: str, *, http_client: httpx.Client | None, **kwargs: Any) -> None:
+    def __init__(
+        self, base_url: str | None, *, http_client: httpx.Client | None, **kwargs: Any
+    ) -> None:
         super().__init__(base_url, **kwargs)
-        self._owns_http = http_client is None
-        self._http_client = http_client
-        self._http_lock = threading.Lock()
-        self._closed = False
+        self._pool = _Pool(http_client, http_client is None)
+
+    def _adopt_pool(self, parent: Any) -> None:
+        self._pool = parent._pool
 
     @property
     def _http(self) -> httpx.Client:
-        http = self._http_client
-        if http is None:
-            with self._http_lock:
-                http = self._http_client
+        pool = self._pool
+        http = pool.http
+        if http is None or pool.closed:
+            with pool.lock:
+                if pool.closed:
+                    raise _errors.ClientClosedError(_CLOSED)
+                http = pool.http
                 if http is None:
-                    if self._closed:
-                        raise RuntimeError(_CLOSED)
                     import httpx
 
-                    http = self._http_client = httpx.Client(timeout=self.timeout)
-        return http
+                    http = pool.http = httpx.Client(timeout=self.timeout)
+        return http  # type: ignore[no-any-return]
 
     def _send(
         self,
@@ -566,24 +778,44 @@ class SyncTransport(BaseTransport):
         content_type: str | None,
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | None,
+        max_retries: int | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
         import httpx
 
         http = self._http
+        retries = self.max_retries if max_retries is None else max(0, max_retries)
         attempt = 0
         while True:
             request = self._build_request(
-                http, op, params, body, content_type, extra_headers, timeout
+                http,
+                op,
+                params,
+                body,
+                content_type,
+                extra_headers,
+                timeout,
+                extra_query,
+                extra_body,
             )
+            if self._log:
+                self._log_request(op, request, attempt)
             try:
                 response = http.send(request)
             except httpx.TransportError as exc:
-                if self._retry_error(op, attempt):
+                if self._retry_error(op, attempt, retries):
                     self.retry.sleep(self.retry.delay(attempt, None))
                     attempt += 1
                     continue
                 raise self._failure(exc, request) from exc
-            if self._retry_status(op, response, attempt):
+            except RuntimeError as exc:  # httpx: "the client has been closed"
+                if self._pool.closed or http.is_closed:
+                    raise _errors.ClientClosedError(_CLOSED) from exc
+                raise
+            if self._log:
+                self._log_response(op, response)
+            if self._retry_status(op, response, attempt, retries):
                 response.close()
                 self.retry.sleep(self.retry.delay(attempt, response))
                 attempt += 1
@@ -599,8 +831,21 @@ class SyncTransport(BaseTransport):
         content_type: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Any:
-        response = self._send(op, params, body, content_type, extra_headers, timeout)
+        response = self._send(
+            op,
+            params,
+            body,
+            content_type,
+            extra_headers,
+            timeout,
+            max_retries,
+            extra_query,
+            extra_body,
+        )
         return parse_response(op, response)
 
     def request_raw(
@@ -612,16 +857,30 @@ class SyncTransport(BaseTransport):
         content_type: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> RawResponse[Any]:
-        response = self._send(op, params, body, content_type, extra_headers, timeout)
+        response = self._send(
+            op,
+            params,
+            body,
+            content_type,
+            extra_headers,
+            timeout,
+            max_retries,
+            extra_query,
+            extra_body,
+        )
         return RawResponse(response, lambda r: parse_response(op, r))
 
     def close(self) -> None:
         """Close the connection pool (not an `http_client` that was passed in)."""
-        if self._owns_http:
-            with self._http_lock:
-                self._closed = True
-                http = self._http_client
+        pool = self._pool
+        if pool.owned:
+            with pool.lock:
+                pool.closed = True
+                http = pool.http
             if http is not None:
                 http.close()
 
@@ -641,27 +900,29 @@ class AsyncTransport(BaseTransport):
     """Sends with an `httpx.AsyncClient`; the base of the generated `AsyncClient`.
 
     Without an `http_client`, its own `httpx.AsyncClient` is created on the first request and
-    closed by `aclose()`.
+    closed by `aclose()`. Copies made by `with_options()` share it.
     """
 
     def __init__(
-        self, base_url: str, *, http_client: httpx.AsyncClient | None, **kwargs: Any
+        self, base_url: str | None, *, http_client: httpx.AsyncClient | None, **kwargs: Any
     ) -> None:
         super().__init__(base_url, **kwargs)
-        self._owns_http = http_client is None
-        self._http_client = http_client
-        self._closed = False
+        self._pool = _Pool(http_client, http_client is None)
+
+    def _adopt_pool(self, parent: Any) -> None:
+        self._pool = parent._pool
 
     @property
     def _http(self) -> httpx.AsyncClient:
-        http = self._http_client
+        pool = self._pool
+        if pool.closed:
+            raise _errors.ClientClosedError(_CLOSED)
+        http = pool.http
         if http is None:
-            if self._closed:
-                raise RuntimeError(_CLOSED)
             import httpx
 
-            http = self._http_client = httpx.AsyncClient(timeout=self.timeout)
-        return http
+            http = pool.http = httpx.AsyncClient(timeout=self.timeout)
+        return http  # type: ignore[no-any-return]
 
     async def _send(
         self,
@@ -671,24 +932,44 @@ class AsyncTransport(BaseTransport):
         content_type: str | None,
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | None,
+        max_retries: int | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
         import httpx
 
         http = self._http
+        retries = self.max_retries if max_retries is None else max(0, max_retries)
         attempt = 0
         while True:
             request = self._build_request(
-                http, op, params, body, content_type, extra_headers, timeout
+                http,
+                op,
+                params,
+                body,
+                content_type,
+                extra_headers,
+                timeout,
+                extra_query,
+                extra_body,
             )
+            if self._log:
+                self._log_request(op, request, attempt)
             try:
                 response = await http.send(request)
             except httpx.TransportError as exc:
-                if self._retry_error(op, attempt):
+                if self._retry_error(op, attempt, retries):
                     await self.retry.async_sleep(self.retry.delay(attempt, None))
                     attempt += 1
                     continue
                 raise self._failure(exc, request) from exc
-            if self._retry_status(op, response, attempt):
+            except RuntimeError as exc:  # httpx: "the client has been closed"
+                if self._pool.closed or http.is_closed:
+                    raise _errors.ClientClosedError(_CLOSED) from exc
+                raise
+            if self._log:
+                self._log_response(op, response)
+            if self._retry_status(op, response, attempt, retries):
                 await response.aclose()
                 await self.retry.async_sleep(self.retry.delay(attempt, response))
                 attempt += 1
@@ -704,8 +985,21 @@ class AsyncTransport(BaseTransport):
         content_type: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Any:
-        response = await self._send(op, params, body, content_type, extra_headers, timeout)
+        response = await self._send(
+            op,
+            params,
+            body,
+            content_type,
+            extra_headers,
+            timeout,
+            max_retries,
+            extra_query,
+            extra_body,
+        )
         return parse_response(op, response)
 
     async def request_raw(
@@ -717,16 +1011,30 @@ class AsyncTransport(BaseTransport):
         content_type: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> RawResponse[Any]:
-        response = await self._send(op, params, body, content_type, extra_headers, timeout)
+        response = await self._send(
+            op,
+            params,
+            body,
+            content_type,
+            extra_headers,
+            timeout,
+            max_retries,
+            extra_query,
+            extra_body,
+        )
         return RawResponse(response, lambda r: parse_response(op, r))
 
     async def aclose(self) -> None:
         """Close the connection pool (not an `http_client` that was passed in)."""
-        if self._owns_http:
-            self._closed = True
-            if self._http_client is not None:
-                await self._http_client.aclose()
+        pool = self._pool
+        if pool.owned:
+            pool.closed = True
+            if pool.http is not None:
+                await pool.http.aclose()
 
     async def __aenter__(self) -> Self:
         return self

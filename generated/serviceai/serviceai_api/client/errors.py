@@ -5,20 +5,24 @@ The runtime bases (`ApiError`, `UnexpectedStatus`, `PassThroughError`, one base 
 as `NotFoundError`, `APIConnectionError`, ...) are re-exported from `_errors`; below them, one
 exception per documented non-success response of every operation, named
 `{Operation}{Status}Error`, whose `.body` is that response's parsed body (`None` when the body
-the server sent does not match the document; `.text` and `.response` keep it).
+the server sent does not match the document; `.text` and `.response` keep it). Each subclasses
+its status's base parameterised with that body type (`UnauthorizedError[ErrorEnvelope | None]`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import models as _m
+if TYPE_CHECKING:
+    from .. import models as _m
 from ._errors import APIConnectionError as APIConnectionError
 from ._errors import ApiError as ApiError
 from ._errors import APITimeoutError as APITimeoutError
 from ._errors import BadGatewayError as BadGatewayError
 from ._errors import BadRequestError as BadRequestError
+from ._errors import ClientClosedError as ClientClosedError
 from ._errors import ClientError as ClientError
+from ._errors import ConfigurationError as ConfigurationError
 from ._errors import ConflictError as ConflictError
 from ._errors import ContentTooLargeError as ContentTooLargeError
 from ._errors import ExpectationFailedError as ExpectationFailedError
@@ -53,6 +57,7 @@ from ._errors import PreconditionRequiredError as PreconditionRequiredError
 from ._errors import ProxyAuthenticationRequiredError as ProxyAuthenticationRequiredError
 from ._errors import RangeNotSatisfiableError as RangeNotSatisfiableError
 from ._errors import RedirectionError as RedirectionError
+from ._errors import RequestBuildError as RequestBuildError
 from ._errors import RequestHeaderFieldsTooLargeError as RequestHeaderFieldsTooLargeError
 from ._errors import RequestTimeoutError as RequestTimeoutError
 from ._errors import SdkError as SdkError
@@ -72,133 +77,139 @@ from ._errors import UriTooLongError as UriTooLongError
 from ._errors import VariantAlsoNegotiatesError as VariantAlsoNegotiatesError
 
 
-class ListChattyToolsUnauthorizedError(UnauthorizedError):
+class ListChattyToolsUnauthorizedError(UnauthorizedError["_m.ErrorEnvelope | None"]):
     """401 from `list_chatty_tools`: Unauthenticated."""
 
     body: _m.ErrorEnvelope | None
 
 
-class ListChattyToolsForbiddenError(ForbiddenError):
+class ListChattyToolsForbiddenError(ForbiddenError["_m.ErrorEnvelope | None"]):
     """403 from `list_chatty_tools`: Caller lacks the chatty-voice entitlement."""
 
     body: _m.ErrorEnvelope | None
 
 
-class ListChattyToolsUpgradeRequiredError(UpgradeRequiredError):
+class ListChattyToolsUpgradeRequiredError(
+    UpgradeRequiredError["_m.UpgradeRequiredEnvelope | None"]
+):
     """426 from `list_chatty_tools`: Client major below minClientVersion."""
 
     body: _m.UpgradeRequiredEnvelope | None
 
 
-class ExecuteChattyToolUnauthorizedError(UnauthorizedError):
+class ExecuteChattyToolUnauthorizedError(UnauthorizedError["_m.ErrorEnvelope | None"]):
     """401 from `execute_chatty_tool`: Unauthenticated."""
 
     body: _m.ErrorEnvelope | None
 
 
-class ExecuteChattyToolForbiddenError(ForbiddenError):
+class ExecuteChattyToolForbiddenError(ForbiddenError["_m.ErrorEnvelope | None"]):
     """403 from `execute_chatty_tool`: Caller lacks the chatty-voice entitlement or a per-tool permission."""
 
     body: _m.ErrorEnvelope | None
 
 
-class ExecuteChattyToolInternalServerError(InternalServerError):
+class ExecuteChattyToolInternalServerError(InternalServerError["_m.ChattyExecuteResponse | None"]):
     """500 from `execute_chatty_tool`: Unhandled executor error. Body is `{ success: false, error }` (same envelope as 200)."""
 
     body: _m.ChattyExecuteResponse | None
 
 
-class GetChattyAiContextUnauthorizedError(UnauthorizedError):
+class GetChattyAiContextUnauthorizedError(UnauthorizedError["_m.ErrorEnvelope | None"]):
     """401 from `get_chatty_ai_context`: Unauthenticated."""
 
     body: _m.ErrorEnvelope | None
 
 
-class GetChattyAiContextForbiddenError(ForbiddenError):
+class GetChattyAiContextForbiddenError(ForbiddenError["_m.ErrorEnvelope | None"]):
     """403 from `get_chatty_ai_context`: Caller lacks the chatty-voice entitlement."""
 
     body: _m.ErrorEnvelope | None
 
 
-class CreateRealtimeTokenUnauthorizedError(UnauthorizedError):
+class CreateRealtimeTokenUnauthorizedError(UnauthorizedError["_m.ErrorEnvelope | None"]):
     """401 from `create_realtime_token`: Unauthenticated."""
 
     body: _m.ErrorEnvelope | None
 
 
-class CreateRealtimeTokenForbiddenError(ForbiddenError):
+class CreateRealtimeTokenForbiddenError(ForbiddenError["_m.ErrorEnvelope | None"]):
     """403 from `create_realtime_token`: Caller lacks the chatty-voice entitlement."""
 
     body: _m.ErrorEnvelope | None
 
 
-class CreateRealtimeTokenMethodNotAllowedError(MethodNotAllowedError):
+class CreateRealtimeTokenMethodNotAllowedError(MethodNotAllowedError["_m.ErrorEnvelope | None"]):
     """405 from `create_realtime_token`: Method Not Allowed (POST only)."""
 
     body: _m.ErrorEnvelope | None
 
 
-class CreateRealtimeTokenTooManyRequestsError(TooManyRequestsError):
+class CreateRealtimeTokenTooManyRequestsError(TooManyRequestsError["_m.ErrorEnvelope | None"]):
     """429 from `create_realtime_token`: Per-user rate limit on token mint."""
 
     body: _m.ErrorEnvelope | None
 
 
-class CreateRealtimeTokenInternalServerError(InternalServerError):
+class CreateRealtimeTokenInternalServerError(
+    InternalServerError["_m.RealtimeTokenResponse | None"]
+):
     """500 from `create_realtime_token`: Mint failure — body still carries `fallback: true`."""
 
     body: _m.RealtimeTokenResponse | None
 
 
-class GetCsrfTokenUnauthorizedError(UnauthorizedError):
+class GetCsrfTokenUnauthorizedError(UnauthorizedError["_m.ErrorEnvelope | None"]):
     """401 from `get_csrf_token`: Unauthenticated."""
 
     body: _m.ErrorEnvelope | None
 
 
-class GetCsrfTokenForbiddenError(ForbiddenError):
+class GetCsrfTokenForbiddenError(ForbiddenError["_m.ErrorEnvelope | None"]):
     """403 from `get_csrf_token`: Caller lacks the chatty-voice entitlement."""
 
     body: _m.ErrorEnvelope | None
 
 
-class ExchangeRealtimeSdpBadRequestError(BadRequestError):
+class ExchangeRealtimeSdpBadRequestError(BadRequestError["_m.ErrorEnvelope | None"]):
     """400 from `exchange_realtime_sdp`: Invalid SDP format."""
 
     body: _m.ErrorEnvelope | None
 
 
-class ExchangeRealtimeSdpUnauthorizedError(UnauthorizedError):
+class ExchangeRealtimeSdpUnauthorizedError(UnauthorizedError["_m.ErrorEnvelope | None"]):
     """401 from `exchange_realtime_sdp`: Unauthenticated."""
 
     body: _m.ErrorEnvelope | None
 
 
-class ExchangeRealtimeSdpForbiddenError(ForbiddenError):
+class ExchangeRealtimeSdpForbiddenError(ForbiddenError["_m.ErrorEnvelope | None"]):
     """403 from `exchange_realtime_sdp`: Caller lacks the chatty-voice entitlement, or CSRF token invalid."""
 
     body: _m.ErrorEnvelope | None
 
 
-class ExchangeRealtimeSdpTooManyRequestsError(TooManyRequestsError):
+class ExchangeRealtimeSdpTooManyRequestsError(TooManyRequestsError["_m.ErrorEnvelope | None"]):
     """429 from `exchange_realtime_sdp`: Rate limit (3 req/min/IP)."""
 
     body: _m.ErrorEnvelope | None
 
 
-class ExchangeRealtimeSdpInternalServerError(InternalServerError):
+class ExchangeRealtimeSdpInternalServerError(InternalServerError["_m.ErrorEnvelope | None"]):
     """500 from `exchange_realtime_sdp`: SDP exchange failed locally."""
 
     body: _m.ErrorEnvelope | None
 
 
-class ExchangeRealtimeSdpBadGatewayError(BadGatewayError):
+class ExchangeRealtimeSdpBadGatewayError(
+    BadGatewayError["_m.ExchangeRealtimeSdpBadGatewayBody | None"]
+):
     """502 from `exchange_realtime_sdp`: Local failure minting the OpenAI ephemeral client_secret required to authenticate the SDP exchange. Returned as a JSON envelope generated by this server: `{ error, status? }`."""
 
     body: _m.ExchangeRealtimeSdpBadGatewayBody | None
 
 
-class ExchangeRealtimeSdpDefaultError(PassThroughError):
+class ExchangeRealtimeSdpDefaultError(PassThroughError["Any"]):
     """any other status from `exchange_realtime_sdp`: Upstream OpenAI SDP exchange error. Pass-through: this endpoint forwards OpenAI's HTTP status verbatim (typically 4xx/5xx) and the body is OpenAI's raw error payload — NOT a JSON envelope generated by this server. Content-Type and exact shape are determined by OpenAI; clients MUST treat any non-200 response on this endpoint as opaque error text unless they explicitly detect the 502 JSON envelope above."""
 
     body: Any

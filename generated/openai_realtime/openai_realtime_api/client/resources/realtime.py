@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -15,9 +15,12 @@ from .._raw import RawResponse
 if TYPE_CHECKING:
     import httpx
 
+    from .. import params as _p
+
 _CREATE_REALTIME_CLIENT_SECRET = _t.OperationSpec(
     method="post",
     path="/realtime/client_secrets",
+    name="realtime.create_client_secret",
     params=(),
     client_headers=(),
     bodies=(_t.BodySpec("application/json", "json", ()),),
@@ -53,7 +56,7 @@ _CREATE_REALTIME_CLIENT_SECRET = _t.OperationSpec(
             _e.CreateRealtimeClientSecretInternalServerError,
         ),
     ),
-    retry=False,
+    retry="rate_limit",
     security=(("ApiKeyAuth",),),
     accept="application/json",
 )
@@ -61,6 +64,7 @@ _CREATE_REALTIME_CLIENT_SECRET = _t.OperationSpec(
 _CREATE_REALTIME_CALL = _t.OperationSpec(
     method="post",
     path="/realtime/calls",
+    name="realtime.create_call",
     params=(),
     client_headers=(),
     bodies=(
@@ -103,7 +107,7 @@ _CREATE_REALTIME_CALL = _t.OperationSpec(
             _e.CreateRealtimeCallInternalServerError,
         ),
     ),
-    retry=False,
+    retry="rate_limit",
     security=(("ApiKeyAuth",),),
     accept="application/sdp, application/json",
 )
@@ -111,6 +115,7 @@ _CREATE_REALTIME_CALL = _t.OperationSpec(
 _ACCEPT_REALTIME_CALL = _t.OperationSpec(
     method="post",
     path="/realtime/calls/{call_id}/accept",
+    name="realtime.accept_call",
     params=(_t.ParamSpec("call_id", "call_id", "path", "simple", True),),
     client_headers=(),
     bodies=(_t.BodySpec("application/json", "json", ()),),
@@ -152,7 +157,7 @@ _ACCEPT_REALTIME_CALL = _t.OperationSpec(
             _e.AcceptRealtimeCallInternalServerError,
         ),
     ),
-    retry=False,
+    retry="rate_limit",
     security=(("ApiKeyAuth",),),
     accept="application/json",
 )
@@ -160,6 +165,7 @@ _ACCEPT_REALTIME_CALL = _t.OperationSpec(
 _HANGUP_REALTIME_CALL = _t.OperationSpec(
     method="post",
     path="/realtime/calls/{call_id}/hangup",
+    name="realtime.hangup_call",
     params=(_t.ParamSpec("call_id", "call_id", "path", "simple", True),),
     client_headers=(),
     bodies=(),
@@ -201,7 +207,7 @@ _HANGUP_REALTIME_CALL = _t.OperationSpec(
             _e.HangupRealtimeCallInternalServerError,
         ),
     ),
-    retry=False,
+    retry="rate_limit",
     security=(("ApiKeyAuth",),),
     accept="application/json",
 )
@@ -209,6 +215,7 @@ _HANGUP_REALTIME_CALL = _t.OperationSpec(
 _REFER_REALTIME_CALL = _t.OperationSpec(
     method="post",
     path="/realtime/calls/{call_id}/refer",
+    name="realtime.refer_call",
     params=(_t.ParamSpec("call_id", "call_id", "path", "simple", True),),
     client_headers=(),
     bodies=(_t.BodySpec("application/json", "json", ()),),
@@ -250,7 +257,7 @@ _REFER_REALTIME_CALL = _t.OperationSpec(
             _e.ReferRealtimeCallInternalServerError,
         ),
     ),
-    retry=False,
+    retry="rate_limit",
     security=(("ApiKeyAuth",),),
     accept="application/json",
 )
@@ -258,6 +265,7 @@ _REFER_REALTIME_CALL = _t.OperationSpec(
 _REJECT_REALTIME_CALL = _t.OperationSpec(
     method="post",
     path="/realtime/calls/{call_id}/reject",
+    name="realtime.reject_call",
     params=(_t.ParamSpec("call_id", "call_id", "path", "simple", True),),
     client_headers=(),
     bodies=(_t.BodySpec("application/json", "json", ()),),
@@ -299,7 +307,7 @@ _REJECT_REALTIME_CALL = _t.OperationSpec(
             _e.RejectRealtimeCallInternalServerError,
         ),
     ),
-    retry=False,
+    retry="rate_limit",
     security=(("ApiKeyAuth",),),
     accept="application/json",
 )
@@ -312,12 +320,22 @@ class RealtimeResource(_t.SyncResource):
     def with_raw_response(self) -> RealtimeResourceWithRawResponse:
         return RealtimeResourceWithRawResponse(self._client)
 
-    def create_realtime_client_secret(
+    def create_client_secret(
         self,
         *,
-        body: _m.RealtimeCreateClientSecretRequest | Mapping[str, Any],
+        body: _m.RealtimeCreateClientSecretRequest | Mapping[str, Any] | None = None,
+        expires_after: _p.CreateRealtimeClientSecretRequestExpiresAfterParam
+        | _t.NotGiven = _t.NOT_GIVEN,
+        session: _p.RealtimeSessionCreateRequestParam
+        | _m.RealtimeSessionCreateRequest
+        | _p.RealtimeTranscriptionSessionCreateRequestParam
+        | _m.RealtimeTranscriptionSessionCreateRequest
+        | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> _m.RealtimeCreateClientSecretResponse:
         """Create an ephemeral client secret
 
@@ -325,6 +343,15 @@ class RealtimeResource(_t.SyncResource):
 
         Mints an ephemeral `ek_...` secret (server-side, with a standard API key) that a client
         uses to connect. Session settings given here apply to sessions created with the secret.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            expires_after: When the secret stops being usable to create sessions (running sessions may
+                outlive it).
+            session: The body's `session` property.
+
+        Returns:
+            The client secret and the effective session configuration.
 
         Raises:
             CreateRealtimeClientSecretBadRequestError: 400.
@@ -338,20 +365,26 @@ class RealtimeResource(_t.SyncResource):
             self._client.request(
                 _CREATE_REALTIME_CLIENT_SECRET,
                 {},
-                body=body,
+                body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    def create_realtime_call(
+    def create_call(
         self,
         *,
         body: _m.CreateRealtimeCallRequestMultipart | Mapping[str, Any] | str,
         content_type: Literal["multipart/form-data", "application/sdp"] = "multipart/form-data",
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> str:
         """Create a WebRTC call (SDP offer/answer)
 
@@ -364,6 +397,12 @@ class RealtimeResource(_t.SyncResource):
           also accepted upstream.
         - `application/sdp`: the raw offer as the whole body, authenticated with an ephemeral
           `ek_...` secret whose session settings apply.
+
+        Args:
+            body: The whole request body (a model or a mapping).
+
+        Returns:
+            Call created. The body is the SDP answer as plain text (not JSON).
 
         Raises:
             CreateRealtimeCallBadRequestError: 400.
@@ -380,23 +419,70 @@ class RealtimeResource(_t.SyncResource):
                 body=body,
                 content_type=content_type,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    def accept_realtime_call(
+    def accept_call(
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Accept an incoming SIP call
 
         `POST /realtime/calls/{call_id}/accept`.
 
         Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
 
         Raises:
             AcceptRealtimeCallBadRequestError: 400.
@@ -411,25 +497,53 @@ class RealtimeResource(_t.SyncResource):
             self._client.request(
                 _ACCEPT_REALTIME_CALL,
                 {"call_id": call_id},
-                body=body,
+                body=_t.fields_body(
+                    body,
+                    {
+                        "type": type,
+                        "model": model,
+                        "instructions": instructions,
+                        "output_modalities": output_modalities,
+                        "audio": audio,
+                        "include": include,
+                        "tracing": tracing,
+                        "tools": tools,
+                        "tool_choice": tool_choice,
+                        "max_output_tokens": max_output_tokens,
+                        "truncation": truncation,
+                        "prompt": prompt,
+                    },
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    def hangup_realtime_call(
+    def hangup_call(
         self,
         call_id: str,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Hang up a call
 
         `POST /realtime/calls/{call_id}/hangup`.
 
         Ends an active call (SIP or WebRTC). No request body.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+
+        Returns:
+            Termination has begun. Empty body.
 
         Raises:
             HangupRealtimeCallBadRequestError: 400.
@@ -447,21 +561,37 @@ class RealtimeResource(_t.SyncResource):
                 body=None,
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=None,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    def refer_realtime_call(
+    def refer_call(
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Transfer a SIP call (SIP REFER)
 
         `POST /realtime/calls/{call_id}/refer`.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
 
         Raises:
             ReferRealtimeCallBadRequestError: 400.
@@ -476,24 +606,40 @@ class RealtimeResource(_t.SyncResource):
             self._client.request(
                 _REFER_REALTIME_CALL,
                 {"call_id": call_id},
-                body=body,
+                body=_t.fields_body(body, {"target_uri": target_uri}),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    def reject_realtime_call(
+    def reject_call(
         self,
         call_id: str,
         *,
         body: _m.RejectRealtimeCallRequest | Mapping[str, Any] | None = None,
+        status_code: int | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Reject an incoming SIP call
 
         `POST /realtime/calls/{call_id}/reject`.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            status_code: SIP response code to send, e.g. 486 (busy). Defaults to 603 (Decline).
+
+        Returns:
+            The SIP status was sent. Empty body.
 
         Raises:
             RejectRealtimeCallBadRequestError: 400.
@@ -508,10 +654,13 @@ class RealtimeResource(_t.SyncResource):
             self._client.request(
                 _REJECT_REALTIME_CALL,
                 {"call_id": call_id},
-                body=body,
+                body=_t.fields_body(body, {"status_code": status_code}),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
@@ -519,12 +668,22 @@ class RealtimeResource(_t.SyncResource):
 class RealtimeResourceWithRawResponse(_t.SyncResource):
     """The `realtime` operations, returning `RawResponse` instead of raising."""
 
-    def create_realtime_client_secret(
+    def create_client_secret(
         self,
         *,
-        body: _m.RealtimeCreateClientSecretRequest | Mapping[str, Any],
+        body: _m.RealtimeCreateClientSecretRequest | Mapping[str, Any] | None = None,
+        expires_after: _p.CreateRealtimeClientSecretRequestExpiresAfterParam
+        | _t.NotGiven = _t.NOT_GIVEN,
+        session: _p.RealtimeSessionCreateRequestParam
+        | _m.RealtimeSessionCreateRequest
+        | _p.RealtimeTranscriptionSessionCreateRequestParam
+        | _m.RealtimeTranscriptionSessionCreateRequest
+        | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[_m.RealtimeCreateClientSecretResponse]:
         """Create an ephemeral client secret
 
@@ -532,6 +691,15 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
 
         Mints an ephemeral `ek_...` secret (server-side, with a standard API key) that a client
         uses to connect. Session settings given here apply to sessions created with the secret.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            expires_after: When the secret stops being usable to create sessions (running sessions may
+                outlive it).
+            session: The body's `session` property.
+
+        Returns:
+            The client secret and the effective session configuration.
 
         Raises:
             CreateRealtimeClientSecretBadRequestError: 400.
@@ -543,19 +711,25 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _CREATE_REALTIME_CLIENT_SECRET,
             {},
-            body=body,
+            body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    def create_realtime_call(
+    def create_call(
         self,
         *,
         body: _m.CreateRealtimeCallRequestMultipart | Mapping[str, Any] | str,
         content_type: Literal["multipart/form-data", "application/sdp"] = "multipart/form-data",
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[str]:
         """Create a WebRTC call (SDP offer/answer)
 
@@ -568,6 +742,12 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
           also accepted upstream.
         - `application/sdp`: the raw offer as the whole body, authenticated with an ephemeral
           `ek_...` secret whose session settings apply.
+
+        Args:
+            body: The whole request body (a model or a mapping).
+
+        Returns:
+            Call created. The body is the SDP answer as plain text (not JSON).
 
         Raises:
             CreateRealtimeCallBadRequestError: 400.
@@ -582,22 +762,69 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
             body=body,
             content_type=content_type,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    def accept_realtime_call(
+    def accept_call(
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Accept an incoming SIP call
 
         `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
 
         Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
 
         Raises:
             AcceptRealtimeCallBadRequestError: 400.
@@ -610,24 +837,52 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _ACCEPT_REALTIME_CALL,
             {"call_id": call_id},
-            body=body,
+            body=_t.fields_body(
+                body,
+                {
+                    "type": type,
+                    "model": model,
+                    "instructions": instructions,
+                    "output_modalities": output_modalities,
+                    "audio": audio,
+                    "include": include,
+                    "tracing": tracing,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "max_output_tokens": max_output_tokens,
+                    "truncation": truncation,
+                    "prompt": prompt,
+                },
+            ),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    def hangup_realtime_call(
+    def hangup_call(
         self,
         call_id: str,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Hang up a call
 
         `POST /realtime/calls/{call_id}/hangup` (raw response: status, headers and `.parse()`).
 
         Ends an active call (SIP or WebRTC). No request body.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+
+        Returns:
+            Termination has begun. Empty body.
 
         Raises:
             HangupRealtimeCallBadRequestError: 400.
@@ -643,20 +898,36 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
             body=None,
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    def refer_realtime_call(
+    def refer_call(
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Transfer a SIP call (SIP REFER)
 
         `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
 
         Raises:
             ReferRealtimeCallBadRequestError: 400.
@@ -669,23 +940,39 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _REFER_REALTIME_CALL,
             {"call_id": call_id},
-            body=body,
+            body=_t.fields_body(body, {"target_uri": target_uri}),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    def reject_realtime_call(
+    def reject_call(
         self,
         call_id: str,
         *,
         body: _m.RejectRealtimeCallRequest | Mapping[str, Any] | None = None,
+        status_code: int | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Reject an incoming SIP call
 
         `POST /realtime/calls/{call_id}/reject` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            status_code: SIP response code to send, e.g. 486 (busy). Defaults to 603 (Decline).
+
+        Returns:
+            The SIP status was sent. Empty body.
 
         Raises:
             RejectRealtimeCallBadRequestError: 400.
@@ -698,10 +985,13 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _REJECT_REALTIME_CALL,
             {"call_id": call_id},
-            body=body,
+            body=_t.fields_body(body, {"status_code": status_code}),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -712,12 +1002,22 @@ class AsyncRealtimeResource(_t.AsyncResource):
     def with_raw_response(self) -> AsyncRealtimeResourceWithRawResponse:
         return AsyncRealtimeResourceWithRawResponse(self._client)
 
-    async def create_realtime_client_secret(
+    async def create_client_secret(
         self,
         *,
-        body: _m.RealtimeCreateClientSecretRequest | Mapping[str, Any],
+        body: _m.RealtimeCreateClientSecretRequest | Mapping[str, Any] | None = None,
+        expires_after: _p.CreateRealtimeClientSecretRequestExpiresAfterParam
+        | _t.NotGiven = _t.NOT_GIVEN,
+        session: _p.RealtimeSessionCreateRequestParam
+        | _m.RealtimeSessionCreateRequest
+        | _p.RealtimeTranscriptionSessionCreateRequestParam
+        | _m.RealtimeTranscriptionSessionCreateRequest
+        | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> _m.RealtimeCreateClientSecretResponse:
         """Create an ephemeral client secret
 
@@ -725,6 +1025,15 @@ class AsyncRealtimeResource(_t.AsyncResource):
 
         Mints an ephemeral `ek_...` secret (server-side, with a standard API key) that a client
         uses to connect. Session settings given here apply to sessions created with the secret.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            expires_after: When the secret stops being usable to create sessions (running sessions may
+                outlive it).
+            session: The body's `session` property.
+
+        Returns:
+            The client secret and the effective session configuration.
 
         Raises:
             CreateRealtimeClientSecretBadRequestError: 400.
@@ -738,20 +1047,26 @@ class AsyncRealtimeResource(_t.AsyncResource):
             await self._client.request(
                 _CREATE_REALTIME_CLIENT_SECRET,
                 {},
-                body=body,
+                body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    async def create_realtime_call(
+    async def create_call(
         self,
         *,
         body: _m.CreateRealtimeCallRequestMultipart | Mapping[str, Any] | str,
         content_type: Literal["multipart/form-data", "application/sdp"] = "multipart/form-data",
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> str:
         """Create a WebRTC call (SDP offer/answer)
 
@@ -764,6 +1079,12 @@ class AsyncRealtimeResource(_t.AsyncResource):
           also accepted upstream.
         - `application/sdp`: the raw offer as the whole body, authenticated with an ephemeral
           `ek_...` secret whose session settings apply.
+
+        Args:
+            body: The whole request body (a model or a mapping).
+
+        Returns:
+            Call created. The body is the SDP answer as plain text (not JSON).
 
         Raises:
             CreateRealtimeCallBadRequestError: 400.
@@ -780,23 +1101,70 @@ class AsyncRealtimeResource(_t.AsyncResource):
                 body=body,
                 content_type=content_type,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    async def accept_realtime_call(
+    async def accept_call(
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Accept an incoming SIP call
 
         `POST /realtime/calls/{call_id}/accept`.
 
         Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
 
         Raises:
             AcceptRealtimeCallBadRequestError: 400.
@@ -811,25 +1179,53 @@ class AsyncRealtimeResource(_t.AsyncResource):
             await self._client.request(
                 _ACCEPT_REALTIME_CALL,
                 {"call_id": call_id},
-                body=body,
+                body=_t.fields_body(
+                    body,
+                    {
+                        "type": type,
+                        "model": model,
+                        "instructions": instructions,
+                        "output_modalities": output_modalities,
+                        "audio": audio,
+                        "include": include,
+                        "tracing": tracing,
+                        "tools": tools,
+                        "tool_choice": tool_choice,
+                        "max_output_tokens": max_output_tokens,
+                        "truncation": truncation,
+                        "prompt": prompt,
+                    },
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    async def hangup_realtime_call(
+    async def hangup_call(
         self,
         call_id: str,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Hang up a call
 
         `POST /realtime/calls/{call_id}/hangup`.
 
         Ends an active call (SIP or WebRTC). No request body.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+
+        Returns:
+            Termination has begun. Empty body.
 
         Raises:
             HangupRealtimeCallBadRequestError: 400.
@@ -847,21 +1243,37 @@ class AsyncRealtimeResource(_t.AsyncResource):
                 body=None,
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=None,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    async def refer_realtime_call(
+    async def refer_call(
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Transfer a SIP call (SIP REFER)
 
         `POST /realtime/calls/{call_id}/refer`.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
 
         Raises:
             ReferRealtimeCallBadRequestError: 400.
@@ -876,24 +1288,40 @@ class AsyncRealtimeResource(_t.AsyncResource):
             await self._client.request(
                 _REFER_REALTIME_CALL,
                 {"call_id": call_id},
-                body=body,
+                body=_t.fields_body(body, {"target_uri": target_uri}),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    async def reject_realtime_call(
+    async def reject_call(
         self,
         call_id: str,
         *,
         body: _m.RejectRealtimeCallRequest | Mapping[str, Any] | None = None,
+        status_code: int | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Reject an incoming SIP call
 
         `POST /realtime/calls/{call_id}/reject`.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            status_code: SIP response code to send, e.g. 486 (busy). Defaults to 603 (Decline).
+
+        Returns:
+            The SIP status was sent. Empty body.
 
         Raises:
             RejectRealtimeCallBadRequestError: 400.
@@ -908,10 +1336,13 @@ class AsyncRealtimeResource(_t.AsyncResource):
             await self._client.request(
                 _REJECT_REALTIME_CALL,
                 {"call_id": call_id},
-                body=body,
+                body=_t.fields_body(body, {"status_code": status_code}),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
@@ -919,12 +1350,22 @@ class AsyncRealtimeResource(_t.AsyncResource):
 class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
     """The `realtime` operations, returning `RawResponse` (async)."""
 
-    async def create_realtime_client_secret(
+    async def create_client_secret(
         self,
         *,
-        body: _m.RealtimeCreateClientSecretRequest | Mapping[str, Any],
+        body: _m.RealtimeCreateClientSecretRequest | Mapping[str, Any] | None = None,
+        expires_after: _p.CreateRealtimeClientSecretRequestExpiresAfterParam
+        | _t.NotGiven = _t.NOT_GIVEN,
+        session: _p.RealtimeSessionCreateRequestParam
+        | _m.RealtimeSessionCreateRequest
+        | _p.RealtimeTranscriptionSessionCreateRequestParam
+        | _m.RealtimeTranscriptionSessionCreateRequest
+        | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[_m.RealtimeCreateClientSecretResponse]:
         """Create an ephemeral client secret
 
@@ -932,6 +1373,15 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
 
         Mints an ephemeral `ek_...` secret (server-side, with a standard API key) that a client
         uses to connect. Session settings given here apply to sessions created with the secret.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            expires_after: When the secret stops being usable to create sessions (running sessions may
+                outlive it).
+            session: The body's `session` property.
+
+        Returns:
+            The client secret and the effective session configuration.
 
         Raises:
             CreateRealtimeClientSecretBadRequestError: 400.
@@ -943,19 +1393,25 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _CREATE_REALTIME_CLIENT_SECRET,
             {},
-            body=body,
+            body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    async def create_realtime_call(
+    async def create_call(
         self,
         *,
         body: _m.CreateRealtimeCallRequestMultipart | Mapping[str, Any] | str,
         content_type: Literal["multipart/form-data", "application/sdp"] = "multipart/form-data",
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[str]:
         """Create a WebRTC call (SDP offer/answer)
 
@@ -968,6 +1424,12 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
           also accepted upstream.
         - `application/sdp`: the raw offer as the whole body, authenticated with an ephemeral
           `ek_...` secret whose session settings apply.
+
+        Args:
+            body: The whole request body (a model or a mapping).
+
+        Returns:
+            Call created. The body is the SDP answer as plain text (not JSON).
 
         Raises:
             CreateRealtimeCallBadRequestError: 400.
@@ -982,22 +1444,69 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
             body=body,
             content_type=content_type,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    async def accept_realtime_call(
+    async def accept_call(
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Accept an incoming SIP call
 
         `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
 
         Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
 
         Raises:
             AcceptRealtimeCallBadRequestError: 400.
@@ -1010,24 +1519,52 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _ACCEPT_REALTIME_CALL,
             {"call_id": call_id},
-            body=body,
+            body=_t.fields_body(
+                body,
+                {
+                    "type": type,
+                    "model": model,
+                    "instructions": instructions,
+                    "output_modalities": output_modalities,
+                    "audio": audio,
+                    "include": include,
+                    "tracing": tracing,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "max_output_tokens": max_output_tokens,
+                    "truncation": truncation,
+                    "prompt": prompt,
+                },
+            ),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    async def hangup_realtime_call(
+    async def hangup_call(
         self,
         call_id: str,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Hang up a call
 
         `POST /realtime/calls/{call_id}/hangup` (raw response: status, headers and `.parse()`).
 
         Ends an active call (SIP or WebRTC). No request body.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+
+        Returns:
+            Termination has begun. Empty body.
 
         Raises:
             HangupRealtimeCallBadRequestError: 400.
@@ -1043,20 +1580,36 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
             body=None,
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    async def refer_realtime_call(
+    async def refer_call(
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Transfer a SIP call (SIP REFER)
 
         `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
 
         Raises:
             ReferRealtimeCallBadRequestError: 400.
@@ -1069,23 +1622,39 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _REFER_REALTIME_CALL,
             {"call_id": call_id},
-            body=body,
+            body=_t.fields_body(body, {"target_uri": target_uri}),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    async def reject_realtime_call(
+    async def reject_call(
         self,
         call_id: str,
         *,
         body: _m.RejectRealtimeCallRequest | Mapping[str, Any] | None = None,
+        status_code: int | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Reject an incoming SIP call
 
         `POST /realtime/calls/{call_id}/reject` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            status_code: SIP response code to send, e.g. 486 (busy). Defaults to 603 (Decline).
+
+        Returns:
+            The SIP status was sent. Empty body.
 
         Raises:
             RejectRealtimeCallBadRequestError: 400.
@@ -1098,8 +1667,11 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _REJECT_REALTIME_CALL,
             {"call_id": call_id},
-            body=body,
+            body=_t.fields_body(body, {"status_code": status_code}),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )

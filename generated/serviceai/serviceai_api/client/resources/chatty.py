@@ -15,9 +15,11 @@ from .._raw import RawResponse
 if TYPE_CHECKING:
     import httpx
 
+
 _LIST_CHATTY_TOOLS = _t.OperationSpec(
     method="get",
     path="/api/chatty-voice/tools",
+    name="chatty.list_tools",
     params=(),
     client_headers=("X-Client-Version",),
     bodies=(),
@@ -47,7 +49,7 @@ _LIST_CHATTY_TOOLS = _t.OperationSpec(
             _e.ListChattyToolsUpgradeRequiredError,
         ),
     ),
-    retry=True,
+    retry="all",
     security=(("bearerAuth",),),
     accept="application/json",
 )
@@ -55,6 +57,7 @@ _LIST_CHATTY_TOOLS = _t.OperationSpec(
 _EXECUTE_CHATTY_TOOL = _t.OperationSpec(
     method="post",
     path="/api/chatty-voice/tools/execute",
+    name="chatty.execute_tool",
     params=(),
     client_headers=("X-Client-Version",),
     bodies=(_t.BodySpec("application/json", "json", ()),),
@@ -84,7 +87,7 @@ _EXECUTE_CHATTY_TOOL = _t.OperationSpec(
             _e.ExecuteChattyToolInternalServerError,
         ),
     ),
-    retry=False,
+    retry="rate_limit",
     security=(("bearerAuth",),),
     accept="application/json",
 )
@@ -92,6 +95,7 @@ _EXECUTE_CHATTY_TOOL = _t.OperationSpec(
 _GET_CHATTY_AI_CONTEXT = _t.OperationSpec(
     method="get",
     path="/api/chatty-voice/ai-context",
+    name="chatty.get_ai_context",
     params=(),
     client_headers=("X-Client-Version",),
     bodies=(),
@@ -115,7 +119,7 @@ _GET_CHATTY_AI_CONTEXT = _t.OperationSpec(
             _e.GetChattyAiContextForbiddenError,
         ),
     ),
-    retry=True,
+    retry="all",
     security=(("bearerAuth",),),
     accept="application/json",
 )
@@ -123,6 +127,7 @@ _GET_CHATTY_AI_CONTEXT = _t.OperationSpec(
 _CREATE_REALTIME_TOKEN = _t.OperationSpec(
     method="post",
     path="/api/realtime-token",
+    name="chatty.create_realtime_token",
     params=(),
     client_headers=("X-Client-Version",),
     bodies=(_t.BodySpec("application/json", "json", ()),),
@@ -164,7 +169,7 @@ _CREATE_REALTIME_TOKEN = _t.OperationSpec(
             _e.CreateRealtimeTokenInternalServerError,
         ),
     ),
-    retry=False,
+    retry="rate_limit",
     security=(("bearerAuth",),),
     accept="application/json",
 )
@@ -172,6 +177,7 @@ _CREATE_REALTIME_TOKEN = _t.OperationSpec(
 _GET_CSRF_TOKEN = _t.OperationSpec(
     method="get",
     path="/api/csrf-token",
+    name="chatty.get_csrf_token",
     params=(),
     client_headers=("X-Client-Version",),
     bodies=(),
@@ -195,7 +201,7 @@ _GET_CSRF_TOKEN = _t.OperationSpec(
             _e.GetCsrfTokenForbiddenError,
         ),
     ),
-    retry=True,
+    retry="all",
     security=(("bearerAuth",),),
     accept="application/json",
 )
@@ -203,6 +209,7 @@ _GET_CSRF_TOKEN = _t.OperationSpec(
 _EXCHANGE_REALTIME_SDP = _t.OperationSpec(
     method="post",
     path="/api/realtime/webrtc",
+    name="chatty.exchange_realtime_sdp",
     params=(_t.ParamSpec("X-CSRF-Token", "x_csrf_token", "header", "simple", True),),
     client_headers=("X-Client-Version",),
     bodies=(_t.BodySpec("application/json", "json", ()),),
@@ -259,7 +266,7 @@ _EXCHANGE_REALTIME_SDP = _t.OperationSpec(
             _e.ExchangeRealtimeSdpDefaultError,
         ),
     ),
-    retry=False,
+    retry="rate_limit",
     security=(("bearerAuth",),),
     accept="application/sdp, application/json, text/plain",
 )
@@ -272,11 +279,13 @@ class ChattyResource(_t.SyncResource):
     def with_raw_response(self) -> ChattyResourceWithRawResponse:
         return ChattyResourceWithRawResponse(self._client)
 
-    def list_chatty_tools(
+    def list_tools(
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> list[_m.ChattyToolDefinition]:
         """List the OpenAI-Realtime-compatible function tools the executor can run.
 
@@ -285,6 +294,9 @@ class ChattyResource(_t.SyncResource):
         Returns the canonical Chatty Voice tool catalogue as a BARE ARRAY of
         `ChattyToolDefinition` envelopes (no wrapping object). Each entry is executable via POST
         /api/chatty-voice/tools/execute.
+
+        Returns:
+            Bare array of tool definitions.
 
         Raises:
             ListChattyToolsUnauthorizedError: 401.
@@ -300,16 +312,25 @@ class ChattyResource(_t.SyncResource):
                 body=None,
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=None,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    def execute_chatty_tool(
+    def execute_tool(
         self,
         *,
         body: _m.ChattyExecuteRequest | Mapping[str, Any] | None = None,
+        function: str | _t.NotGiven = _t.NOT_GIVEN,
+        name: str | _t.NotGiven = _t.NOT_GIVEN,
+        arguments: Mapping[str, Any] | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> _m.ChattyExecuteResponse:
         """Execute a Chatty Voice tool by canonical `function` (or legacy `name`).
 
@@ -319,6 +340,17 @@ class ChattyResource(_t.SyncResource):
         one is required. The executor treats them as equivalent and dispatches to the same
         switch case in `tools.ts`. Tool arguments are passed through verbatim as an opaque JSON
         object.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            function: The body's `function` property.
+            name: The body's `name` property.
+            arguments: The body's `arguments` property.
+
+        Returns:
+            Always returned when execution reaches the executor. `success: false` envelopes
+            carry an `error` and (for permission denials) a `code` — including the
+            missing/unknown function case.
 
         Raises:
             ExecuteChattyToolUnauthorizedError: 401.
@@ -331,22 +363,32 @@ class ChattyResource(_t.SyncResource):
             self._client.request(
                 _EXECUTE_CHATTY_TOOL,
                 {},
-                body=body,
+                body=_t.fields_body(
+                    body, {"function": function, "name": name, "arguments": arguments}
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    def get_chatty_ai_context(
+    def get_ai_context(
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> _m.ChattyAiContextResponse:
         """Fetch the Chatty Voice system prompt + load-status flags.
 
         `GET /api/chatty-voice/ai-context`.
+
+        Returns:
+            System instructions + knowledge-base / workflow-stage load flags.
 
         Raises:
             GetChattyAiContextUnauthorizedError: 401.
@@ -361,7 +403,10 @@ class ChattyResource(_t.SyncResource):
                 body=None,
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=None,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
@@ -369,8 +414,12 @@ class ChattyResource(_t.SyncResource):
         self,
         *,
         body: _m.RealtimeTokenRequest | Mapping[str, Any] | None = None,
+        directWebRTC: bool | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> _m.RealtimeTokenResponse:
         """Mint an OpenAI Realtime ephemeral session token (single union object).
 
@@ -380,6 +429,13 @@ class ChattyResource(_t.SyncResource):
         directWebRTC, desktop server-proxied, and HTTP-fallback branches all share the same
         envelope. Only `fallback` is always present; every other field is optional and presence
         depends on the branch.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            directWebRTC: The body's `directWebRTC` property.
+
+        Returns:
+            Session minted (or fallback signalled). See union shape.
 
         Raises:
             CreateRealtimeTokenUnauthorizedError: 401.
@@ -394,10 +450,13 @@ class ChattyResource(_t.SyncResource):
             self._client.request(
                 _CREATE_REALTIME_TOKEN,
                 {},
-                body=body,
+                body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
@@ -405,7 +464,9 @@ class ChattyResource(_t.SyncResource):
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> _m.CsrfTokenResponse:
         """Mint a short-lived CSRF token for the WebRTC SDP exchange.
 
@@ -413,6 +474,9 @@ class ChattyResource(_t.SyncResource):
 
         Returned token is required as `X-CSRF-Token` on POST /api/realtime/webrtc and is bound
         to the calling user for 5 minutes.
+
+        Returns:
+            Fresh CSRF token.
 
         Raises:
             GetCsrfTokenUnauthorizedError: 401.
@@ -427,7 +491,10 @@ class ChattyResource(_t.SyncResource):
                 body=None,
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=None,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
@@ -436,8 +503,12 @@ class ChattyResource(_t.SyncResource):
         *,
         x_csrf_token: str,
         body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> str:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
 
@@ -447,6 +518,14 @@ class ChattyResource(_t.SyncResource):
         forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
         `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
         rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
 
         Raises:
             ExchangeRealtimeSdpBadRequestError: 400.
@@ -463,10 +542,13 @@ class ChattyResource(_t.SyncResource):
             self._client.request(
                 _EXCHANGE_REALTIME_SDP,
                 {"x_csrf_token": x_csrf_token},
-                body=body,
+                body=_t.fields_body(body, {"sdp": sdp}),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
@@ -474,11 +556,13 @@ class ChattyResource(_t.SyncResource):
 class ChattyResourceWithRawResponse(_t.SyncResource):
     """The `chatty` operations, returning `RawResponse` instead of raising."""
 
-    def list_chatty_tools(
+    def list_tools(
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[list[_m.ChattyToolDefinition]]:
         """List the OpenAI-Realtime-compatible function tools the executor can run.
 
@@ -487,6 +571,9 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         Returns the canonical Chatty Voice tool catalogue as a BARE ARRAY of
         `ChattyToolDefinition` envelopes (no wrapping object). Each entry is executable via POST
         /api/chatty-voice/tools/execute.
+
+        Returns:
+            Bare array of tool definitions.
 
         Raises:
             ListChattyToolsUnauthorizedError: 401.
@@ -500,15 +587,24 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
             body=None,
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    def execute_chatty_tool(
+    def execute_tool(
         self,
         *,
         body: _m.ChattyExecuteRequest | Mapping[str, Any] | None = None,
+        function: str | _t.NotGiven = _t.NOT_GIVEN,
+        name: str | _t.NotGiven = _t.NOT_GIVEN,
+        arguments: Mapping[str, Any] | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[_m.ChattyExecuteResponse]:
         """Execute a Chatty Voice tool by canonical `function` (or legacy `name`).
 
@@ -519,6 +615,17 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         switch case in `tools.ts`. Tool arguments are passed through verbatim as an opaque JSON
         object.
 
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            function: The body's `function` property.
+            name: The body's `name` property.
+            arguments: The body's `arguments` property.
+
+        Returns:
+            Always returned when execution reaches the executor. `success: false` envelopes
+            carry an `error` and (for permission denials) a `code` — including the
+            missing/unknown function case.
+
         Raises:
             ExecuteChattyToolUnauthorizedError: 401.
             ExecuteChattyToolForbiddenError: 403.
@@ -528,21 +635,29 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _EXECUTE_CHATTY_TOOL,
             {},
-            body=body,
+            body=_t.fields_body(body, {"function": function, "name": name, "arguments": arguments}),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    def get_chatty_ai_context(
+    def get_ai_context(
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[_m.ChattyAiContextResponse]:
         """Fetch the Chatty Voice system prompt + load-status flags.
 
         `GET /api/chatty-voice/ai-context` (raw response: status, headers and `.parse()`).
+
+        Returns:
+            System instructions + knowledge-base / workflow-stage load flags.
 
         Raises:
             GetChattyAiContextUnauthorizedError: 401.
@@ -555,15 +670,22 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
             body=None,
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_realtime_token(
         self,
         *,
         body: _m.RealtimeTokenRequest | Mapping[str, Any] | None = None,
+        directWebRTC: bool | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[_m.RealtimeTokenResponse]:
         """Mint an OpenAI Realtime ephemeral session token (single union object).
 
@@ -573,6 +695,13 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         directWebRTC, desktop server-proxied, and HTTP-fallback branches all share the same
         envelope. Only `fallback` is always present; every other field is optional and presence
         depends on the branch.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            directWebRTC: The body's `directWebRTC` property.
+
+        Returns:
+            Session minted (or fallback signalled). See union shape.
 
         Raises:
             CreateRealtimeTokenUnauthorizedError: 401.
@@ -585,17 +714,22 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _CREATE_REALTIME_TOKEN,
             {},
-            body=body,
+            body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_csrf_token(
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[_m.CsrfTokenResponse]:
         """Mint a short-lived CSRF token for the WebRTC SDP exchange.
 
@@ -603,6 +737,9 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
 
         Returned token is required as `X-CSRF-Token` on POST /api/realtime/webrtc and is bound
         to the calling user for 5 minutes.
+
+        Returns:
+            Fresh CSRF token.
 
         Raises:
             GetCsrfTokenUnauthorizedError: 401.
@@ -615,7 +752,10 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
             body=None,
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def exchange_realtime_sdp(
@@ -623,8 +763,12 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         *,
         x_csrf_token: str,
         body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[str]:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
 
@@ -634,6 +778,14 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
         `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
         rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
 
         Raises:
             ExchangeRealtimeSdpBadRequestError: 400.
@@ -648,10 +800,13 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _EXCHANGE_REALTIME_SDP,
             {"x_csrf_token": x_csrf_token},
-            body=body,
+            body=_t.fields_body(body, {"sdp": sdp}),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -662,11 +817,13 @@ class AsyncChattyResource(_t.AsyncResource):
     def with_raw_response(self) -> AsyncChattyResourceWithRawResponse:
         return AsyncChattyResourceWithRawResponse(self._client)
 
-    async def list_chatty_tools(
+    async def list_tools(
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> list[_m.ChattyToolDefinition]:
         """List the OpenAI-Realtime-compatible function tools the executor can run.
 
@@ -675,6 +832,9 @@ class AsyncChattyResource(_t.AsyncResource):
         Returns the canonical Chatty Voice tool catalogue as a BARE ARRAY of
         `ChattyToolDefinition` envelopes (no wrapping object). Each entry is executable via POST
         /api/chatty-voice/tools/execute.
+
+        Returns:
+            Bare array of tool definitions.
 
         Raises:
             ListChattyToolsUnauthorizedError: 401.
@@ -690,16 +850,25 @@ class AsyncChattyResource(_t.AsyncResource):
                 body=None,
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=None,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    async def execute_chatty_tool(
+    async def execute_tool(
         self,
         *,
         body: _m.ChattyExecuteRequest | Mapping[str, Any] | None = None,
+        function: str | _t.NotGiven = _t.NOT_GIVEN,
+        name: str | _t.NotGiven = _t.NOT_GIVEN,
+        arguments: Mapping[str, Any] | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> _m.ChattyExecuteResponse:
         """Execute a Chatty Voice tool by canonical `function` (or legacy `name`).
 
@@ -709,6 +878,17 @@ class AsyncChattyResource(_t.AsyncResource):
         one is required. The executor treats them as equivalent and dispatches to the same
         switch case in `tools.ts`. Tool arguments are passed through verbatim as an opaque JSON
         object.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            function: The body's `function` property.
+            name: The body's `name` property.
+            arguments: The body's `arguments` property.
+
+        Returns:
+            Always returned when execution reaches the executor. `success: false` envelopes
+            carry an `error` and (for permission denials) a `code` — including the
+            missing/unknown function case.
 
         Raises:
             ExecuteChattyToolUnauthorizedError: 401.
@@ -721,22 +901,32 @@ class AsyncChattyResource(_t.AsyncResource):
             await self._client.request(
                 _EXECUTE_CHATTY_TOOL,
                 {},
-                body=body,
+                body=_t.fields_body(
+                    body, {"function": function, "name": name, "arguments": arguments}
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
-    async def get_chatty_ai_context(
+    async def get_ai_context(
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> _m.ChattyAiContextResponse:
         """Fetch the Chatty Voice system prompt + load-status flags.
 
         `GET /api/chatty-voice/ai-context`.
+
+        Returns:
+            System instructions + knowledge-base / workflow-stage load flags.
 
         Raises:
             GetChattyAiContextUnauthorizedError: 401.
@@ -751,7 +941,10 @@ class AsyncChattyResource(_t.AsyncResource):
                 body=None,
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=None,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
@@ -759,8 +952,12 @@ class AsyncChattyResource(_t.AsyncResource):
         self,
         *,
         body: _m.RealtimeTokenRequest | Mapping[str, Any] | None = None,
+        directWebRTC: bool | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> _m.RealtimeTokenResponse:
         """Mint an OpenAI Realtime ephemeral session token (single union object).
 
@@ -770,6 +967,13 @@ class AsyncChattyResource(_t.AsyncResource):
         directWebRTC, desktop server-proxied, and HTTP-fallback branches all share the same
         envelope. Only `fallback` is always present; every other field is optional and presence
         depends on the branch.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            directWebRTC: The body's `directWebRTC` property.
+
+        Returns:
+            Session minted (or fallback signalled). See union shape.
 
         Raises:
             CreateRealtimeTokenUnauthorizedError: 401.
@@ -784,10 +988,13 @@ class AsyncChattyResource(_t.AsyncResource):
             await self._client.request(
                 _CREATE_REALTIME_TOKEN,
                 {},
-                body=body,
+                body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
@@ -795,7 +1002,9 @@ class AsyncChattyResource(_t.AsyncResource):
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> _m.CsrfTokenResponse:
         """Mint a short-lived CSRF token for the WebRTC SDP exchange.
 
@@ -803,6 +1012,9 @@ class AsyncChattyResource(_t.AsyncResource):
 
         Returned token is required as `X-CSRF-Token` on POST /api/realtime/webrtc and is bound
         to the calling user for 5 minutes.
+
+        Returns:
+            Fresh CSRF token.
 
         Raises:
             GetCsrfTokenUnauthorizedError: 401.
@@ -817,7 +1029,10 @@ class AsyncChattyResource(_t.AsyncResource):
                 body=None,
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=None,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
@@ -826,8 +1041,12 @@ class AsyncChattyResource(_t.AsyncResource):
         *,
         x_csrf_token: str,
         body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> str:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
 
@@ -837,6 +1056,14 @@ class AsyncChattyResource(_t.AsyncResource):
         forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
         `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
         rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
 
         Raises:
             ExchangeRealtimeSdpBadRequestError: 400.
@@ -853,10 +1080,13 @@ class AsyncChattyResource(_t.AsyncResource):
             await self._client.request(
                 _EXCHANGE_REALTIME_SDP,
                 {"x_csrf_token": x_csrf_token},
-                body=body,
+                body=_t.fields_body(body, {"sdp": sdp}),
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
@@ -864,11 +1094,13 @@ class AsyncChattyResource(_t.AsyncResource):
 class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
     """The `chatty` operations, returning `RawResponse` (async)."""
 
-    async def list_chatty_tools(
+    async def list_tools(
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[list[_m.ChattyToolDefinition]]:
         """List the OpenAI-Realtime-compatible function tools the executor can run.
 
@@ -877,6 +1109,9 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         Returns the canonical Chatty Voice tool catalogue as a BARE ARRAY of
         `ChattyToolDefinition` envelopes (no wrapping object). Each entry is executable via POST
         /api/chatty-voice/tools/execute.
+
+        Returns:
+            Bare array of tool definitions.
 
         Raises:
             ListChattyToolsUnauthorizedError: 401.
@@ -890,15 +1125,24 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
             body=None,
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    async def execute_chatty_tool(
+    async def execute_tool(
         self,
         *,
         body: _m.ChattyExecuteRequest | Mapping[str, Any] | None = None,
+        function: str | _t.NotGiven = _t.NOT_GIVEN,
+        name: str | _t.NotGiven = _t.NOT_GIVEN,
+        arguments: Mapping[str, Any] | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[_m.ChattyExecuteResponse]:
         """Execute a Chatty Voice tool by canonical `function` (or legacy `name`).
 
@@ -909,6 +1153,17 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         switch case in `tools.ts`. Tool arguments are passed through verbatim as an opaque JSON
         object.
 
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            function: The body's `function` property.
+            name: The body's `name` property.
+            arguments: The body's `arguments` property.
+
+        Returns:
+            Always returned when execution reaches the executor. `success: false` envelopes
+            carry an `error` and (for permission denials) a `code` — including the
+            missing/unknown function case.
+
         Raises:
             ExecuteChattyToolUnauthorizedError: 401.
             ExecuteChattyToolForbiddenError: 403.
@@ -918,21 +1173,29 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _EXECUTE_CHATTY_TOOL,
             {},
-            body=body,
+            body=_t.fields_body(body, {"function": function, "name": name, "arguments": arguments}),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
-    async def get_chatty_ai_context(
+    async def get_ai_context(
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[_m.ChattyAiContextResponse]:
         """Fetch the Chatty Voice system prompt + load-status flags.
 
         `GET /api/chatty-voice/ai-context` (raw response: status, headers and `.parse()`).
+
+        Returns:
+            System instructions + knowledge-base / workflow-stage load flags.
 
         Raises:
             GetChattyAiContextUnauthorizedError: 401.
@@ -945,15 +1208,22 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
             body=None,
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_realtime_token(
         self,
         *,
         body: _m.RealtimeTokenRequest | Mapping[str, Any] | None = None,
+        directWebRTC: bool | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[_m.RealtimeTokenResponse]:
         """Mint an OpenAI Realtime ephemeral session token (single union object).
 
@@ -963,6 +1233,13 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         directWebRTC, desktop server-proxied, and HTTP-fallback branches all share the same
         envelope. Only `fallback` is always present; every other field is optional and presence
         depends on the branch.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            directWebRTC: The body's `directWebRTC` property.
+
+        Returns:
+            Session minted (or fallback signalled). See union shape.
 
         Raises:
             CreateRealtimeTokenUnauthorizedError: 401.
@@ -975,17 +1252,22 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _CREATE_REALTIME_TOKEN,
             {},
-            body=body,
+            body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_csrf_token(
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[_m.CsrfTokenResponse]:
         """Mint a short-lived CSRF token for the WebRTC SDP exchange.
 
@@ -993,6 +1275,9 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
 
         Returned token is required as `X-CSRF-Token` on POST /api/realtime/webrtc and is bound
         to the calling user for 5 minutes.
+
+        Returns:
+            Fresh CSRF token.
 
         Raises:
             GetCsrfTokenUnauthorizedError: 401.
@@ -1005,7 +1290,10 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
             body=None,
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def exchange_realtime_sdp(
@@ -1013,8 +1301,12 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         *,
         x_csrf_token: str,
         body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[str]:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
 
@@ -1024,6 +1316,14 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
         `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
         rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
 
         Raises:
             ExchangeRealtimeSdpBadRequestError: 400.
@@ -1038,8 +1338,11 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _EXCHANGE_REALTIME_SDP,
             {"x_csrf_token": x_csrf_token},
-            body=body,
+            body=_t.fields_body(body, {"sdp": sdp}),
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )

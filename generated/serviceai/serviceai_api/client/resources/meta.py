@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ... import models as _m
 from .. import _transport as _t
@@ -14,9 +14,11 @@ from .._raw import RawResponse
 if TYPE_CHECKING:
     import httpx
 
+
 _GET_API_VERSION = _t.OperationSpec(
     method="get",
     path="/api/version",
+    name="meta.get_api_version",
     params=(),
     client_headers=("X-Client-Version",),
     bodies=(),
@@ -28,7 +30,7 @@ _GET_API_VERSION = _t.OperationSpec(
             None,
         ),
     ),
-    retry=True,
+    retry="all",
     security=(),
     accept="application/json",
 )
@@ -45,11 +47,16 @@ class MetaResource(_t.SyncResource):
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> _m.ApiVersionResponse:
         """Contract version and the minimum supported client version.
 
         `GET /api/version`.
+
+        Returns:
+            Current contract version and minimum supported client version.
         """
 
         return cast(
@@ -60,7 +67,10 @@ class MetaResource(_t.SyncResource):
                 body=None,
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=None,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
@@ -72,11 +82,16 @@ class MetaResourceWithRawResponse(_t.SyncResource):
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[_m.ApiVersionResponse]:
         """Contract version and the minimum supported client version.
 
         `GET /api/version` (raw response: status, headers and `.parse()`).
+
+        Returns:
+            Current contract version and minimum supported client version.
         """
 
         return self._client.request_raw(
@@ -85,7 +100,10 @@ class MetaResourceWithRawResponse(_t.SyncResource):
             body=None,
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -100,11 +118,16 @@ class AsyncMetaResource(_t.AsyncResource):
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> _m.ApiVersionResponse:
         """Contract version and the minimum supported client version.
 
         `GET /api/version`.
+
+        Returns:
+            Current contract version and minimum supported client version.
         """
 
         return cast(
@@ -115,7 +138,10 @@ class AsyncMetaResource(_t.AsyncResource):
                 body=None,
                 content_type=None,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=None,
                 timeout=timeout,
+                max_retries=max_retries,
             ),
         )
 
@@ -127,11 +153,16 @@ class AsyncMetaResourceWithRawResponse(_t.AsyncResource):
         self,
         *,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[_m.ApiVersionResponse]:
         """Contract version and the minimum supported client version.
 
         `GET /api/version` (raw response: status, headers and `.parse()`).
+
+        Returns:
+            Current contract version and minimum supported client version.
         """
 
         return await self._client.request_raw(
@@ -140,5 +171,8 @@ class AsyncMetaResourceWithRawResponse(_t.AsyncResource):
             body=None,
             content_type=None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
             timeout=timeout,
+            max_retries=max_retries,
         )
