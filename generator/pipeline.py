@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.config import Target
 from generator.emit.client import emit_client
+from generator.emit.mcp import emit_mcp
 from generator.emit.models import emit_models
 from generator.emit.native_models import emit_native_models
 from generator.emit.package import emit_package
@@ -49,6 +50,7 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     files.update(emit_client(document, target))
     step("server", {"operations": len(document.operations)})
     files.update(emit_server(document, target))
+    files.update(emit_mcp(document, target))
     step("format", {"files": len(files)})
     return GenerationResult(document, format_files(files))
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from generator.errors import join_pointer
 from generator.ir.client import build_client_plan
+from generator.ir.mcp import build_mcp_plan
 from generator.ir.media import media_kind
 from generator.ir.model import (
     Document,
@@ -46,6 +47,7 @@ def build_document(loaded: LoadedDocument) -> Document:
     document.warnings[:0] = [Warning_(str(w.message), w.location.pointer) for w in loaded.warnings]
     document.server = build_server_plan(loaded.data, document)
     document.client = build_client_plan(document)
+    document.mcp = build_mcp_plan(loaded.data, document)
     return document
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from generator.ir.client import ClientPlan
+    from generator.ir.mcp import McpPlan
     from generator.ir.server import ServerPlan
 
 MediaKind = Literal["json", "text", "binary", "form", "multipart", "any"]
@@ -187,6 +188,7 @@ class Document:
     warnings: list[Warning_] = field(default_factory=list)
     server: ServerPlan | None = None  # server-side decisions (generator.ir.server)
     client: ClientPlan | None = None  # client-side decisions (generator.ir.client)
+    mcp: McpPlan | None = None  # MCP tools (generator.ir.mcp)
 
     @property
     def resources(self) -> tuple[str, ...]:
