@@ -305,11 +305,11 @@ class _Planner:
             if planned.body.required:
                 required.append(name)
             arguments.append(ToolArgument(name, BODY_ARGUMENT, "body", planned.body.required))
-        schema: dict[str, Any] = {"type": "object", "properties": properties}
+        root: dict[str, Any] = {"type": "object", "properties": properties}
         if required:
-            schema["required"] = required
-        schema["additionalProperties"] = False
-        return tuple(arguments), schema
+            root["required"] = required
+        root["additionalProperties"] = False
+        return tuple(arguments), root
 
     def _body_schema(self, bodies: Any, media_name: str, kind: str) -> dict[str, Any]:
         pointer = next((b.schema_pointer for b in bodies if b.media_type == media_name), None)
