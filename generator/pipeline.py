@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.config import Target
+from generator.emit.adapter import emit_adapter
 from generator.emit.client import emit_client
 from generator.emit.mcp import emit_mcp
 from generator.emit.models import emit_models
@@ -51,6 +52,7 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     step("server", {"operations": len(document.operations)})
     files.update(emit_server(document, target))
     files.update(emit_mcp(document, target))
+    files.update(emit_adapter(document, target))
     step("format", {"files": len(files)})
     return GenerationResult(document, format_files(files))
 

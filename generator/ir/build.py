@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from generator.errors import join_pointer
 from generator.ir.client import build_client_plan
+from generator.ir.adapter import build_adapter_plan
 from generator.ir.mcp import build_mcp_plan
 from generator.ir.media import media_kind
 from generator.ir.model import (
@@ -48,6 +49,7 @@ def build_document(loaded: LoadedDocument) -> Document:
     document.server = build_server_plan(loaded.data, document)
     document.client = build_client_plan(document)
     document.mcp = build_mcp_plan(loaded.data, document)
+    document.adapter = build_adapter_plan(document)
     return document
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from generator.ir.client import ClientPlan
+    from generator.ir.adapter import AdapterPlan
     from generator.ir.mcp import McpPlan
     from generator.ir.server import ServerPlan
 
@@ -189,6 +190,7 @@ class Document:
     server: ServerPlan | None = None  # server-side decisions (generator.ir.server)
     client: ClientPlan | None = None  # client-side decisions (generator.ir.client)
     mcp: McpPlan | None = None  # MCP tools (generator.ir.mcp)
+    adapter: AdapterPlan | None = None  # the REST adapter (generator.ir.adapter)
 
     @property
     def resources(self) -> tuple[str, ...]:
