@@ -6,8 +6,8 @@ from collections import Counter
 from typing import Any, Literal
 
 from generator.errors import join_pointer
-from generator.ir.client import build_client_plan
 from generator.ir.adapter import build_adapter_plan
+from generator.ir.client import build_client_plan
 from generator.ir.mcp import build_mcp_plan
 from generator.ir.media import media_kind
 from generator.ir.model import (

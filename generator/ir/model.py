@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from generator.ir.client import ClientPlan
     from generator.ir.adapter import AdapterPlan
+    from generator.ir.client import ClientPlan
     from generator.ir.mcp import McpPlan
     from generator.ir.server import ServerPlan
 
