@@ -12,7 +12,10 @@ property, a pattern Python cannot compile). For each valid document:
   resolved) import and accept every example the document gives for a JSON body, except the few
   it writes as JSON text (REJECTED_EXAMPLES); the client with every resource module and its
   errors, and the server app import;
-- one `mypy --strict` run over all the generated packages finds no error.
+- the MCP server module (`<package>.mcp`) imports and lists one tool per operation, every input
+  and output schema valid JSON Schema; the REST adapter (`<package>.adapter`) imports;
+- one `mypy --strict` run over all the generated packages (MCP and adapter included) finds no
+  error.
 
 The two invalid documents are refused with a located error (file:line:column and the JSON
 pointer), exit status 2, never a traceback.
@@ -88,6 +91,14 @@ for package in sys.argv[2:]:
         specs += sum(type(v).__name__ == "OperationSpec" for v in vars(module).values())
     app = importlib.import_module(package + ".server.app")
     handlers = importlib.import_module(package + ".server.handlers")
+    mcp = importlib.import_module(package + ".mcp")
+    tools = mcp.tool_definitions()
+    from jsonschema import Draft202012Validator
+    for tool in tools:
+        Draft202012Validator.check_schema(tool.input_schema)
+        if tool.output_schema is not None:
+            Draft202012Validator.check_schema(tool.output_schema)
+    importlib.import_module(package + ".adapter")
     print(json.dumps({
         "package": package,
         "models": len(models.__all__),
@@ -96,6 +107,7 @@ for package in sys.argv[2:]:
         "server_operations": sorted(app.OPERATIONS),
         "handlers": sorted(handlers.Handlers.__abstractmethods__),
         "rejected_examples": rejected,
+        "mcp_tools": len({t.name for t in tools}),
     }))
 """
 
@@ -247,6 +259,7 @@ def _check_corpus(
         assert report["client_operations"] == operations, rel  # no operation dropped
         assert len(report["server_operations"]) == operations, rel
         assert report["server_operations"] == report["handlers"], rel
+        assert report["mcp_tools"] == operations, rel  # one MCP tool per operation
         assert sorted(report["rejected_examples"]) == REJECTED_EXAMPLES.get(rel, []), rel
 
     # One mypy --strict run over every generated package (models, client, server).

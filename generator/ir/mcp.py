@@ -395,6 +395,16 @@ class _Planner:
             return node
         out: dict[str, Any] = {}
         for k, v in node.items():
+            if k == "$schema":
+                continue  # a tool schema is one 2020-12 document; a nested dialect is dropped
+            if k in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(v, bool):
+                # A schema written in draft 4's dialect: the flag turns its bound exclusive.
+                bound = "minimum" if k == "exclusiveMinimum" else "maximum"
+                if v and bound in node:
+                    out[k] = node[bound]
+                continue
+            if k in ("minimum", "maximum") and node.get("exclusiveM" + k[1:]) is True:
+                continue
             if k == "$ref" and isinstance(v, str) and v.startswith("#"):
                 key = self._def_key(unquote(v[1:]))
                 if refs is not None:
