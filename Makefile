@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv
+.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv mcp
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
@@ -76,3 +76,9 @@ github: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The OpenAI Realtime capability for agents: the generated MCP server (streamable HTTP, 9090)
+# and REST adapter (8080), against the fake upstream unless OPENAI_REALTIME_API_BASE_URL and
+# OPENAI_API_KEY name a real one; prints how to connect an MCP client (docs/mcp.md).
+mcp: generate
+	$(PY) -m reference.serve_mcp
