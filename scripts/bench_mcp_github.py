@@ -4,7 +4,7 @@
 
 Generates the package (fetched once with npm, like `make bench`), then measures in fresh
 subprocesses: importing `<package>.mcp` and building every tool (`tool_definitions()`), and a real
-`tools/list` over stdio with the MCP SDK's client (server start excluded, the list timed alone).
+`tools/list` over stdio with the MCP SDK's client, every page (server start excluded).
 Prints the numbers; it asserts nothing about time.
 """
 
@@ -44,11 +44,19 @@ from mcp import Client, StdioServerParameters
 async def main():
     params = StdioServerParameters(command=sys.executable, args=["-m", "github_api.mcp"],
                                    env={**os.environ, "GITHUB_API_BASE_URL": "http://127.0.0.1:9"})
-    async with Client(params) as client:
+    async with Client(params, cache=None) as client:
+        pages, tools, cursor, first = 0, 0, None, None
         t0 = time.perf_counter()
-        listed = await client.list_tools()
+        while True:
+            listed = await client.list_tools(cursor=cursor)
+            pages += 1
+            tools += len(listed.tools)
+            first = first if first is not None else time.perf_counter() - t0
+            cursor = listed.next_cursor
+            if cursor is None:
+                break
         t1 = time.perf_counter()
-        print(json.dumps({"tools": len(listed.tools), "list_s": t1 - t0}))
+        print(json.dumps({"tools": tools, "pages": pages, "first_page_s": first, "all_pages_s": t1 - t0}))
 
 anyio.run(main)
 """

@@ -18,6 +18,11 @@ The MCP emitter (`generator.emit.mcp`) renders this plan and decides nothing. De
 - **The output schema**: the 2xx JSON bodies' schema. MCP wants an object, so a body that is not
   an object schema is wrapped as `{"result": ...}` (and so is the structured content). An
   operation with a non-JSON or body-less success has no output schema; its result is text.
+- **Budgets.** An agent pays for every listed byte in its context window, and the SDK validates
+  and re-serializes every byte of a `tools/list` answer: an output schema whose text (with its
+  `$defs`) exceeds OUTPUT_SCHEMA_BUDGET is left out (the JSON body still comes back as text), and
+  `tools/list` answers in pages of PAGE_SIZE tools (the protocol's cursor pagination). GitHub's
+  description: 888 of its 1,223 tools have a JSON success, 791 keep their output schema.
 - **What the agent sees besides the body**: the documented headers of the 2xx responses
   (`Location` of a created call), as a second text item.
 - **Calls** go through the generated client: the resource attribute and method name come from
@@ -29,6 +34,7 @@ The MCP emitter (`generator.emit.mcp`) renders this plan and decides nothing. De
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +54,8 @@ _DESTRUCTIVE = frozenset({"delete"})
 _TOOL_NAME = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 _X_MCP_KEYS = frozenset({"name", "title", "description", "excluded", *HINTS})
 BODY_ARGUMENT = "body"
+OUTPUT_SCHEMA_BUDGET = 16_384  # characters of compact JSON, $defs included
+PAGE_SIZE = 100
 RESULT_PROPERTY = "result"
 
 
@@ -115,6 +123,7 @@ class McpPlan:
     defs: dict[str, Any]  # $defs key -> schema, refs rewritten to `#/$defs/<key>`
     uses_api_key: bool
     default_base_url: str | None
+    page_size: int = PAGE_SIZE
 
     def as_data(self) -> dict[str, Any]:
         return {"defs": self.defs, "tools": [t.as_data() for t in self.tools]}
@@ -239,6 +248,9 @@ class _Planner:
         hints.update({k: x_mcp[k] for k in HINTS if k in x_mcp})
         arguments, input_schema = self._input(op, planned)
         output, wrapped = self._output(op)
+        output_defs = self._closure(output) if output is not None else ()
+        if output is not None and _size(output, output_defs, self.defs) > OUTPUT_SCHEMA_BUDGET:
+            output, wrapped, output_defs = None, False, ()
         statuses = tuple(r.status for r in op.responses if not r.is_success)
         description = x_mcp.get("description") or _describe(op, statuses)
         return ToolPlan(
@@ -261,7 +273,7 @@ class _Planner:
             input_schema=input_schema,
             input_defs=self._closure(input_schema),
             output_schema=output,
-            output_defs=self._closure(output) if output is not None else (),
+            output_defs=output_defs,
             output_wrapped=wrapped,
             result_headers=tuple(
                 dict.fromkeys(
@@ -453,6 +465,11 @@ def _refs_in(node: Any) -> list[str]:
         elif isinstance(current, list):
             stack.extend(current)
     return found
+
+
+def _size(root: dict[str, Any], keys: tuple[str, ...], defs: dict[str, Any]) -> int:
+    whole = {**root, "$defs": {k: defs[k] for k in keys}} if keys else root
+    return len(json.dumps(whole, separators=(",", ":")))
 
 
 def _describe(op: Operation, statuses: tuple[str, ...]) -> str:

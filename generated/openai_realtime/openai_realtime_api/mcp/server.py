@@ -25,6 +25,8 @@ from typing import Any, Final
 from jsonschema import Draft202012Validator
 from mcp import types
 from mcp.server import Server, ServerRequestContext
+from mcp.shared.exceptions import MCPError
+from mcp_types.jsonrpc import INVALID_PARAMS
 from pydantic import BaseModel
 
 from .._version import API_VERSION
@@ -39,6 +41,7 @@ ENV_TOKEN: Final = "OPENAI_REALTIME_API_TOKEN"
 ENV_API_KEY: Final[str | None] = None
 DEFAULT_BASE_URL: Final[str | None] = "https://api.openai.com/v1"
 RESULT_PROPERTY: Final = "result"
+PAGE_SIZE: Final = 100  # tools per `tools/list` page (cursor: the next offset)
 
 
 @cache
@@ -180,6 +183,18 @@ async def call_tool(
     return types.CallToolResult(content=content, structured_content=structured)
 
 
+def list_tools_page(cursor: str | None) -> types.ListToolsResult:
+    """One page of tools; `next_cursor` is the offset of the next page while one remains."""
+    tools = tool_definitions()
+    if cursor is not None and not (cursor.isdigit() and int(cursor) < len(tools)):
+        raise MCPError(INVALID_PARAMS, f"invalid cursor {cursor!r}")
+    start = int(cursor) if cursor is not None else 0
+    end = start + PAGE_SIZE
+    return types.ListToolsResult(
+        tools=tools[start:end], next_cursor=str(end) if end < len(tools) else None
+    )
+
+
 def build_server(client: AsyncClient | None = None) -> Server[Any]:
     """The low-level MCP server with every tool; `client` defaults to the environment's."""
     api = client if client is not None else client_from_environment()
@@ -187,7 +202,7 @@ def build_server(client: AsyncClient | None = None) -> Server[Any]:
     async def on_list_tools(
         ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=tool_definitions())
+        return list_tools_page(params.cursor if params is not None else None)
 
     async def on_call_tool(
         ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
