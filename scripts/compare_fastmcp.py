@@ -115,10 +115,8 @@ async def main():
         report["error_result"] = result(denied)
     print(json.dumps(report, default=str))
 
-SDP = %r
-asyncio.run(main())
 """
-    % SDP
+    + f"SDP = {SDP!r}\nasyncio.run(main())\n"
 )
 
 _OURS_PROBE = (
@@ -148,10 +146,8 @@ async def main():
         report["error_result"] = result(await c.call_tool("list_chatty_tools", {}))
     print(json.dumps(report, default=str))
 
-SDP = %r
-anyio.run(main)
 """
-    % SDP
+    + f"SDP = {SDP!r}\nanyio.run(main)\n"
 )
 
 
