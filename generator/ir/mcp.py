@@ -409,6 +409,10 @@ class _Planner:
         for k, v in node.items():
             if k == "$schema":
                 continue  # a tool schema is one 2020-12 document; a nested dialect is dropped
+            if k == "pattern" and not _compiles(v):
+                # The models' typed fallback (warned by the generator): Python clients, the MCP
+                # SDK's among them, reject a schema whose pattern `re` cannot compile.
+                continue
             if k in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(v, bool):
                 # A schema written in draft 4's dialect: the flag turns its bound exclusive.
                 bound = "minimum" if k == "exclusiveMinimum" else "maximum"
@@ -465,6 +469,14 @@ def _refs_in(node: Any) -> list[str]:
         elif isinstance(current, list):
             stack.extend(current)
     return found
+
+
+def _compiles(pattern: Any) -> bool:
+    try:
+        re.compile(pattern)
+    except (re.error, TypeError):
+        return False
+    return True
 
 
 def _size(root: dict[str, Any], keys: tuple[str, ...], defs: dict[str, Any]) -> int:
