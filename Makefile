@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version
+.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version mcp
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
@@ -121,3 +121,9 @@ dist: $(STAMP)
 sdk-version: $(STAMP)
 	@$(PY) -m generator sdk-version
 	@$(PY) -m generator link
+
+# The OpenAI Realtime capability for agents: the generated MCP server (streamable HTTP, 9090)
+# and REST adapter (8080), against the fake upstream unless OPENAI_REALTIME_API_BASE_URL and
+# OPENAI_API_KEY name a real one; prints how to connect an MCP client (docs/mcp.md).
+mcp: generate
+	$(PY) -m reference.serve_mcp

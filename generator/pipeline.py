@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import Target
+from generator.emit.adapter import emit_adapter
 from generator.emit.client import emit_client
+from generator.emit.mcp import emit_mcp
 from generator.emit.models import emit_models
 from generator.emit.native_models import emit_native_models
 from generator.emit.npm_package import emit_npm_package
@@ -69,6 +71,8 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     files.update(emit_client(document, target))
     step("server", {"operations": len(document.operations)})
     files.update(emit_server(document, target))
+    files.update(emit_mcp(document, target))
+    files.update(emit_adapter(document, target))
     step("format", {"files": len(files)})
     return GenerationResult(document, format_files(files), other_folders)
 

@@ -12,7 +12,10 @@ property, a pattern Python cannot compile). For each valid document:
   resolved) import and accept every example the document gives for a JSON body, except the few
   it writes as JSON text (REJECTED_EXAMPLES); the client with every resource module and its
   errors, and the server app import;
-- one `mypy --strict` run over all the generated packages finds no error.
+- the MCP server module (`<package>.mcp`) imports and lists one tool per operation, every input
+  and output schema valid JSON Schema; the REST adapter (`<package>.adapter`) imports;
+- one `mypy --strict` run over all the generated packages (MCP and adapter included) finds no
+  error.
 
 The two faulty documents are generated with a named repair (a located warning); with `--strict`
 they are refused with a located error (file:line:column and the JSON pointer), exit status 2,
@@ -24,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -61,7 +65,7 @@ EXPECTED_WARNINGS = {
 
 # Run in one interpreter for all packages: imports everything, prints one JSON line per package.
 _IMPORT_ALL = r"""
-import importlib, json, pkgutil, sys, typing
+import importlib, importlib.util, json, pkgutil, sys, typing
 from pydantic import TypeAdapter, ValidationError
 
 examples = json.loads(open(sys.argv[1], encoding="utf-8").read())
@@ -91,6 +95,15 @@ for package in sys.argv[2:]:
         specs += sum(type(v).__name__ == "OperationSpec" for v in vars(module).values())
     app = importlib.import_module(package + ".server.app")
     handlers = importlib.import_module(package + ".server.handlers")
+    tools = []
+    if importlib.util.find_spec(package + ".mcp") is not None:  # not in the second engine's run
+        tools = importlib.import_module(package + ".mcp").tool_definitions()
+        from jsonschema import Draft202012Validator
+        for tool in tools:
+            Draft202012Validator.check_schema(tool.input_schema)
+            if tool.output_schema is not None:
+                Draft202012Validator.check_schema(tool.output_schema)
+        importlib.import_module(package + ".adapter")
     print(json.dumps({
         "package": package,
         "models": len(models.__all__),
@@ -99,6 +112,7 @@ for package in sys.argv[2:]:
         "server_operations": sorted(app.OPERATIONS),
         "handlers": sorted(handlers.Handlers.__abstractmethods__),
         "rejected_examples": rejected,
+        "mcp_tools": len({t.name for t in tools}),
     }))
 """
 
@@ -229,6 +243,12 @@ def _check_corpus(
             )
         )
 
+    if engine != "native":
+        # The MCP server and the adapter do not depend on the models engine: the native run
+        # imports and type-checks them, this one does not pay for them twice.
+        for rel in documents:
+            for part in ("mcp", "adapter"):
+                shutil.rmtree(tmp_path / packages[rel] / packages[rel] / part, ignore_errors=True)
     generated: dict[str, str] = {}
     for rel, done in runs.items():
         assert done.returncode == 0, (rel, done.stderr[-3000:])
@@ -268,6 +288,8 @@ def _check_corpus(
         assert report["client_operations"] == operations, rel  # no operation dropped
         assert len(report["server_operations"]) == operations, rel
         assert report["server_operations"] == report["handlers"], rel
+        if engine == "native":
+            assert report["mcp_tools"] == operations, rel  # one MCP tool per operation
         assert sorted(report["rejected_examples"]) == REJECTED_EXAMPLES.get(rel, []), rel
 
     # One mypy --strict run over every generated package (models, client, server).

@@ -6,7 +6,9 @@ from collections import Counter
 from typing import Any, Literal
 
 from generator.errors import join_pointer
+from generator.ir.adapter import build_adapter_plan
 from generator.ir.client import build_client_plan
+from generator.ir.mcp import build_mcp_plan
 from generator.ir.media import media_kind
 from generator.ir.model import (
     Document,
@@ -53,6 +55,8 @@ def build_document(loaded: LoadedDocument, package: str = "api") -> Document:
     ]
     document.server = build_server_plan(loaded.data, document)
     document.client = build_client_plan(document, package)
+    document.mcp = build_mcp_plan(loaded.data, document)
+    document.adapter = build_adapter_plan(document)
     return document
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from generator.ir.adapter import AdapterPlan
     from generator.ir.client import ClientPlan
+    from generator.ir.mcp import McpPlan
     from generator.ir.server import ServerPlan
 
 MediaKind = Literal["json", "text", "binary", "form", "multipart", "any"]
@@ -193,6 +195,8 @@ class Document:
     warnings: list[Warning_] = field(default_factory=list)
     server: ServerPlan | None = None  # server-side decisions (generator.ir.server)
     client: ClientPlan | None = None  # client-side decisions (generator.ir.client)
+    mcp: McpPlan | None = None  # MCP tools (generator.ir.mcp)
+    adapter: AdapterPlan | None = None  # the REST adapter (generator.ir.adapter)
 
     @property
     def resources(self) -> tuple[str, ...]:

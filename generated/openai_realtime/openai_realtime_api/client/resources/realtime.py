@@ -207,7 +207,7 @@ _HANGUP_REALTIME_CALL = _t.OperationSpec(
             _e.HangupRealtimeCallInternalServerError,
         ),
     ),
-    retry="rate_limit",
+    retry="all",
     security=(("ApiKeyAuth",),),
     accept="application/json",
 )

@@ -1,0 +1,37 @@
+"""MCP server emitter: `<package>/mcp/`, on the official MCP Python SDK.
+
+Renders `Document.mcp` (built by `generator.ir.mcp`, where every tool decision is made) with the
+templates in generator/templates/mcp/. The tools are embedded as one JSON text, so the module
+imports fast at any size and its code does not grow with the document.
+"""
+
+from __future__ import annotations
+
+import json
+
+from generator.config import Target
+from generator.emit.render import render
+from generator.ir.mcp import RESULT_PROPERTY
+from generator.ir.model import Document
+
+_FILES = ("__init__", "__main__", "_tools", "server")
+
+
+def emit_mcp(doc: Document, target: Target) -> dict[str, str]:
+    plan = doc.mcp
+    if plan is None:
+        return {}
+    context = {
+        "doc": doc,
+        "target": target,
+        "plan": plan,
+        "env": plan.environment(target.package),
+        "result_property": RESULT_PROPERTY,
+        "tools_json": json.dumps(
+            plan.as_data(), sort_keys=True, separators=(",", ":"), ensure_ascii=True
+        ),
+    }
+    return {
+        f"{target.package}/mcp/{name}.py": render(f"mcp/{name}.py.jinja", **context)
+        for name in _FILES
+    }
