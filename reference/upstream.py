@@ -100,7 +100,7 @@ class OpenAIUpstream:
     async def hangup(self, api_key: str, call_id: str) -> None:
         """End a call (its session reached maxSessionDurationSeconds) with the standard key."""
         try:
-            await self._client(api_key).realtime.hangup_realtime_call(call_id)
+            await self._client(api_key).realtime.hangup_call(call_id)
         except ApiError as exc:
             raise _passed_through(exc) from None
         except SdkError as exc:
