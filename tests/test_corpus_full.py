@@ -17,7 +17,9 @@ property, a pattern Python cannot compile). For each valid document:
 - one `mypy --strict` run over all the generated packages (MCP and adapter included) finds no
   error.
 
-The two faulty documents are generated with a named repair (a located warning); with `--strict`
+`3.0/openapi-workshop/title.json` (`paths: {}`, empty `components`) has nothing to generate: it
+is refused with a located error. The two faulty documents are generated with a named repair (a
+located warning); with `--strict`
 they are refused with a located error (file:line:column and the JSON pointer), exit status 2,
 never a traceback.
 """
@@ -55,6 +57,8 @@ REPAIRED = {
         "exclusive-bound-boolean",
     ),
 }
+# Unusable documents: refused with a located error, lenient or not (nothing to generate).
+REFUSED = {"3.0/openapi-workshop/title.json": "#: nothing to generate"}
 # Warnings the generator must give (typed fallbacks), by document: pointer prefixes.
 EXPECTED_WARNINGS = {
     "edge-cases.yaml": [
@@ -251,6 +255,15 @@ def _check_corpus(
                 shutil.rmtree(tmp_path / packages[rel] / packages[rel] / part, ignore_errors=True)
     generated: dict[str, str] = {}
     for rel, done in runs.items():
+        if rel in REFUSED:
+            assert done.returncode == EXIT_INVALID_SPEC, (rel, done.stderr[-2000:])
+            assert "Traceback" not in done.stderr, done.stderr
+            assert re.search(
+                rf"^error: {re.escape(str(documents[rel]))}:\d+:\d+: {re.escape(REFUSED[rel])}",
+                done.stderr,
+                re.M,
+            ), done.stderr
+            continue
         assert done.returncode == 0, (rel, done.stderr[-3000:])
         for warning in re.findall(r"^  warning: (.*)$", done.stderr, re.M):
             assert warning.startswith("/"), (rel, warning)  # every warning has its JSON pointer
@@ -262,7 +275,7 @@ def _check_corpus(
                 rf"^  warning: {re.escape(pointer)}: .* \[{re.escape(rule)}\]$", done.stderr, re.M
             ), (rel, done.stderr)
         generated[rel] = packages[rel]
-    assert len(generated) == 57 + with_edge_cases  # every corpus document (and edge cases)
+    assert len(generated) == 56 + with_edge_cases  # every usable document (and edge cases)
 
     # Import every package: models, client (every resource, the errors), server stubs; and
     # validate every example the document gives for a JSON body against its generated type.

@@ -412,7 +412,7 @@ class _Repairer:
         seen = 0
         while isinstance(param, dict) and isinstance(param.get("$ref"), str) and seen < 20:
             seen += 1
-            param = _resolve(self.doc, param["$ref"])
+            param = resolve_local(self.doc, param["$ref"])
         if isinstance(param, dict) and param.get("in") == "path":
             name = param.get("name")
             return name if isinstance(name, str) else None
@@ -619,7 +619,7 @@ def drop_invalid_keyword(doc: dict[str, Any], pointer: str) -> tuple[str, str] |
 def drop_unknown_field(doc: dict[str, Any], pointer: str) -> tuple[str, str] | None:
     """Drop a field the OpenAPI meta-schema does not know (outside schemas), at `pointer`."""
     tokens = pointer.split("/")
-    parent = _resolve(doc, "#" + "/".join(tokens[:-1])) if len(tokens) > 1 else None
+    parent = resolve_local(doc, "#" + "/".join(tokens[:-1])) if len(tokens) > 1 else None
     key = _unescape(tokens[-1])
     if isinstance(parent, dict) and key in parent:
         del parent[key]
@@ -639,7 +639,8 @@ def _unescape(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
 
 
-def _resolve(doc: Any, ref: str) -> Any:
+def resolve_local(doc: Any, ref: str) -> Any:
+    """What a local `$ref` (`#/...`) names, None when nothing (lists are indexed)."""
     if not ref.startswith("#"):
         return None
     node = doc

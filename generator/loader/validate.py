@@ -19,7 +19,12 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from generator.errors import Location, Problem, join_pointer
-from generator.loader.repair import drop_invalid_keyword, drop_unknown_field, repair_document
+from generator.loader.repair import (
+    drop_invalid_keyword,
+    drop_unknown_field,
+    repair_document,
+    resolve_local,
+)
 from generator.schema_walk import HTTP_METHODS, iter_document_schemas, iter_subschemas
 
 Locate = Callable[[str], Location]
@@ -345,10 +350,7 @@ def _path_params(doc: dict[str, Any], params: Any) -> set[str]:
         seen = 0
         while isinstance(param, dict) and isinstance(param.get("$ref"), str) and seen < 20:
             seen += 1
-            node: Any = doc
-            for token in _tokens(param["$ref"][1:]):
-                node = node.get(token) if isinstance(node, dict) else None
-            param = node
+            param = resolve_local(doc, param["$ref"])  # a list index may be on the way
         if (
             isinstance(param, dict)
             and param.get("in") == "path"
