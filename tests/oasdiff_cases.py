@@ -10,8 +10,8 @@ WARN = warning, INFO = info); `oasdiff_id` None means the test asserts oasdiff r
 ERR or WARN level. Where oasdiff's own fixture files are available they are used as written
 (tests/fixtures/oasdiff/, each citing its source); where a test asserts only the id, the level is
 that of the id in oasdiff's checker/rules.go. `lenient` marks pairs the strict loader refuses as oasdiff wrote them
-(operations without responses, `required: []`, undeclared path parameters): they pass once the
-diff loads leniently (issue 11).
+(operations without responses, `required: []`, undeclared path parameters): the diff reads them
+leniently, as the generator does (docs/lenient-loading.md).
 """
 
 from __future__ import annotations

@@ -302,7 +302,13 @@ def test_a_git_revision_is_an_input(
     _git(tmp_path, "add", "-A")
     _git(tmp_path, "commit", "-q", "-m", "v2")
     (tmp_path / "spec" / "openapi.yaml").write_text(
-        yaml.safe_dump({"openapi": "3.1.0", "info": {"title": "t", "version": "2"}, "paths": {}}),
+        yaml.safe_dump(
+            {
+                "openapi": "3.1.0",
+                "info": {"title": "t", "version": "2"},
+                "paths": {"/x": {"get": {"responses": {"204": {"description": "none"}}}}},
+            }
+        ),
         encoding="utf-8",
     )
     status, out = _run(capsys, "main:spec/openapi.yaml", "--format", "text")  # alone: vs the spec

@@ -92,15 +92,7 @@ def documented(case: Case, level: str, chosen: list[Change]) -> str:
 
 
 def _params() -> list[object]:
-    params: list[object] = []
-    for i, case in enumerate(CASES):
-        marks = (
-            [pytest.mark.xfail(strict=True, reason="needs lenient loading (issue 11)")]
-            if case.lenient
-            else []
-        )
-        params.append(pytest.param(i, id=f"{i:03d}-{case.name}", marks=marks))
-    return params
+    return [pytest.param(i, id=f"{i:03d}-{case.name}") for i, case in enumerate(CASES)]
 
 
 @pytest.mark.parametrize("index", _params())
@@ -141,18 +133,30 @@ def test_at_least_95_percent_agree_with_oasdiff(tmp_path: Path) -> None:
     print(
         f"\noasdiff agreement: {agree}/{len(CASES)} pairs ({agree / len(CASES):.1%}); "
         f"{agree}/{measured} ({agree / measured:.1%}) of the pairs the loader accepts; "
-        f"{refused} refused until lenient loading (issue 11); differ: {differ}"
+        f"{refused} refused; differ: {differ}"
     )
-    assert agree / measured >= 0.95, differ
-    # Until lenient loading lands the refused pairs count against us, and the suite must still
-    # not fall below 90%; after it lands they are measured and the line above holds for all.
-    assert agree / len(CASES) >= 0.90, differ
+    # The diff reads every pair (leniently where oasdiff's documents are faulty).
+    assert refused == 0
+    assert agree / len(CASES) >= 0.95, differ
 
 
-def test_every_lenient_mark_is_a_pair_the_loader_refuses(tmp_path: Path) -> None:
-    """Once the diff loads leniently (issue 11) these pairs load, their xfail turns into a
-    failure, and `lenient=True` comes off them in tests/oasdiff_cases.py."""
-    for i, case in enumerate(CASES):
-        if case.lenient:
-            with pytest.raises(SpecError):
-                our_level(i, tmp_path)
+def test_every_lenient_mark_is_a_pair_only_the_lenient_loader_reads(tmp_path: Path) -> None:
+    """The pairs marked `lenient` are faulty as oasdiff wrote them: strict loading refuses one
+    side, and the diff (lenient, like the generator) still compares them."""
+    marked = [i for i, case in enumerate(CASES) if case.lenient]
+    assert marked
+    for i in marked:
+        our_level(i, tmp_path)  # lenient: no SpecError
+        case = CASES[i]
+        old, new = base(), base()
+        assert case.edit is not None
+        case.edit(old, new)
+        refused = 0
+        for side, doc in (("old", old), ("new", new)):
+            path = tmp_path / f"strict-{i:03d}-{side}.yaml"
+            path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+            try:
+                load_contract(path, strict=True)
+            except SpecError:
+                refused += 1
+        assert refused, f"{case.name} is marked lenient but loads strictly"

@@ -9,6 +9,7 @@ from typing import Any
 from generator.diff.model import Change
 from generator.diff.schemas import SchemaDiffer, make_change, resolve
 from generator.errors import join_pointer
+from generator.loader.repair import is_synthesized_response
 from generator.schema_walk import HTTP_METHODS
 
 _TEMPLATE = re.compile(r"\{[^}/]*\}")
@@ -589,8 +590,18 @@ class _Operation:
 
     # --- responses -----------------------------------------------------------------------------
     def responses(self) -> None:
-        old = _dict(self.o.get("responses"))
-        new = _dict(self.n.get("responses"))
+        # The untyped `default` that lenient loading gives an operation without responses is
+        # not part of the document: removing the last response reads as that removal.
+        old = {
+            k: v
+            for k, v in _dict(self.o.get("responses")).items()
+            if not is_synthesized_response(v)
+        }
+        new = {
+            k: v
+            for k, v in _dict(self.n.get("responses")).items()
+            if not is_synthesized_response(v)
+        }
         for status in sorted(set(old) | set(new)):
             kind = "success" if str(status).startswith("2") else "non-success"
             if status not in old:

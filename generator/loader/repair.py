@@ -160,6 +160,12 @@ _MEDIA_KEYS = ("schema", "example", "examples", "encoding")
 _UNTYPED_DEFAULT = "Untyped response (the document gives none)."
 
 
+def is_synthesized_response(response: object) -> bool:
+    """Whether `response` is the untyped `default` this module gives an operation without
+    responses: it says nothing the document said (the contract diff reads it as absent)."""
+    return response == {"description": _UNTYPED_DEFAULT}
+
+
 class _Repairer:
     def __init__(self, doc: dict[str, Any], minor: str, locate: Locate) -> None:
         self.doc = doc
