@@ -469,3 +469,32 @@ def test_all_of_a_reference_and_a_description_is_the_referenced_type(tmp_path: P
     assert _accepts(m.Key, {"grants": ["a"]})
     for bad in ({"grants": "a"}, {"grants": [1]}, {"grants": {}}):
         assert not _accepts(m.Key, bad), bad
+
+
+def test_subclass_in_another_module_of_a_base_with_a_forward_reference(tmp_path: Path) -> None:
+    """cognitiveservices-ImageSearch: Thing.image is an ImageObject, itself a Thing; WebPage,
+    another module's subclass, must complete (its bases are rebuilt where they stand)."""
+    m = _models(
+        tmp_path,
+        {
+            "Page": {
+                "allOf": [{"$ref": "#/components/schemas/Creative"}],
+                "properties": {"p": {"type": "string"}},
+            },
+            "Thing": {
+                "type": "object",
+                "properties": {"image": {"$ref": "#/components/schemas/ImageObject"}},
+            },
+            "Creative": {
+                "allOf": [{"$ref": "#/components/schemas/Thing"}],
+                "properties": {"a": {"type": "string"}},
+            },
+            "ImageObject": {
+                "allOf": [{"$ref": "#/components/schemas/Creative"}],
+                "properties": {"url": {"type": "string"}},
+            },
+        },
+    )
+    page = m.Page.model_validate({"p": "x", "image": {"url": "u", "image": {"url": "v"}}})
+    assert isinstance(page.image, m.ImageObject) and page.image.image.url == "v"
+    assert not _accepts(m.Page, {"image": {"url": 5}})

@@ -839,12 +839,18 @@ class _Planner:
         for name in order:
             place(name, set())
         index = {n: i for i, n in enumerate(placed)}
-        rebuild = frozenset(
+        rebuild = {
             n
             for n, d in decls.items()
             if isinstance(d, ClassDecl | RootDecl) and any(index[r] >= index[n] for r in deps[n])
-        )
-        return ModelPlan(tuple(decls[n] for n in placed), rebuild)
+        }
+        # A subclass inherits its base's unresolved annotations: rebuilt too (after its base,
+        # in definition order), or a subclass defined in another module never completes.
+        for name in placed:
+            d = decls[name]
+            if isinstance(d, ClassDecl) and any(b in rebuild for b in d.bases):
+                rebuild.add(name)
+        return ModelPlan(tuple(decls[n] for n in placed), frozenset(rebuild))
 
 
 # -- small pure helpers ------------------------------------------------------------------------
