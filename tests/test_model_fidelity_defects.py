@@ -498,3 +498,26 @@ def test_subclass_in_another_module_of_a_base_with_a_forward_reference(tmp_path:
     page = m.Page.model_validate({"p": "x", "image": {"url": "u", "image": {"url": "v"}}})
     assert isinstance(page.image, m.ImageObject) and page.image.image.url == "v"
     assert not _accepts(m.Page, {"image": {"url": 5}})
+
+
+def test_an_all_of_chain_listed_before_its_base_still_subclasses(tmp_path: Path) -> None:
+    """cognitiveservices-ImageSearch lists `CollectionPage: allOf [WebPage]` before `WebPage`."""
+    m = _models(
+        tmp_path,
+        {
+            "Gallery": {
+                "allOf": [{"$ref": "#/components/schemas/Collection"}],
+                "properties": {"count": {"type": "integer"}},
+            },
+            "Collection": {"allOf": [{"$ref": "#/components/schemas/Page"}], "type": "object"},
+            "Page": {
+                "type": "object",
+                "required": ["_type"],
+                "properties": {"_type": {"type": "string"}, "url": {"type": "string"}},
+            },
+        },
+    )
+    assert issubclass(m.Gallery, m.Collection) and issubclass(m.Collection, m.Page)
+    assert _accepts(m.Gallery, {"_type": "g", "count": 1})
+    assert not _accepts(m.Gallery, {"count": 1})  # the inherited required property
+    assert not _accepts(m.Gallery, {"_type": "g", "url": {}})

@@ -152,9 +152,15 @@ class _Planner:
                 original = tokens[2]
                 self.python_names[original] = s.python_name
                 self.original_names[s.python_name] = original
-        for s in doc.schemas:
-            if self._is_class(s.schema):
-                self.class_names.add(s.python_name)
+        # To a fixpoint: `CollectionPage: allOf [WebPage]` is a class only once `WebPage` is
+        # known to be one, whatever order the document lists them in.
+        changed = True
+        while changed:
+            changed = False
+            for s in doc.schemas:
+                if s.python_name not in self.class_names and self._is_class(s.schema):
+                    self.class_names.add(s.python_name)
+                    changed = True
 
     # -- declarations ------------------------------------------------------------------------
 
