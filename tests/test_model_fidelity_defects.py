@@ -521,3 +521,44 @@ def test_an_all_of_chain_listed_before_its_base_still_subclasses(tmp_path: Path)
     assert _accepts(m.Gallery, {"_type": "g", "count": 1})
     assert not _accepts(m.Gallery, {"count": 1})  # the inherited required property
     assert not _accepts(m.Gallery, {"_type": "g", "url": {}})
+
+
+def test_discriminator_property_a_branch_does_not_require(tmp_path: Path) -> None:
+    """GitHub's `/user`: `user_view_type` picks the branch, but neither branch requires it."""
+    m = _models(
+        tmp_path,
+        {
+            "Me": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Private"},
+                    {"$ref": "#/components/schemas/Public"},
+                ],
+                "discriminator": {
+                    "propertyName": "view",
+                    "mapping": {
+                        "private": "#/components/schemas/Private",
+                        "public": "#/components/schemas/Public",
+                    },
+                },
+            },
+            "Private": {
+                "type": "object",
+                "required": ["login", "plan"],
+                "properties": {
+                    "view": {"type": "string"},
+                    "login": {"type": "string"},
+                    "plan": {"type": "string"},
+                },
+            },
+            "Public": {
+                "type": "object",
+                "required": ["login"],
+                "properties": {"view": {"type": "string"}, "login": {"type": "string"}},
+            },
+        },
+    )
+    assert type(m.Me.model_validate({"login": "a", "plan": "p"}).root) is m.Private
+    assert type(m.Me.model_validate({"login": "a", "view": "public"}).root) is m.Public
+    assert not _accepts(m.Me, {"login": "a", "view": "private"})  # the tagged branch's rule
+    assert not _accepts(m.Me, {"plan": "p"})
+    assert not _accepts(m.Me, {"login": "a", "view": "other"})  # OpenAPI: an unmapped value

@@ -631,7 +631,14 @@ class _Planner:
                 tags.setdefault(value, name)
         # `_Tag`: pydantic's Tag, imported under a name no schema's class can take.
         members = " | ".join(f"Annotated[{n}, _Tag({n!r})]" for n in names)
-        return TypeText(f"Annotated[{members}, discriminated({prop!r}, {tags!r})]", set(names))
+        if any(prop not in self._class_properties(n, set())[1] for n in names):
+            # A branch does not require the property (GitHub's `user_view_type`): a value
+            # without it is judged by the smart union of the branches, as JSON Schema would.
+            members += f" | Annotated[{' | '.join(names)}, _Tag('*')]"
+            call = f"discriminated({prop!r}, {tags!r}, absent='*')"
+        else:
+            call = f"discriminated({prop!r}, {tags!r})"
+        return TypeText(f"Annotated[{members}, {call}]", set(names))
 
     def _tag_values(self, name: str, prop: str) -> list[str] | None:
         """The values a model's discriminating property is limited to (`const`, `enum`).
