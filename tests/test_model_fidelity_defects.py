@@ -469,3 +469,96 @@ def test_all_of_a_reference_and_a_description_is_the_referenced_type(tmp_path: P
     assert _accepts(m.Key, {"grants": ["a"]})
     for bad in ({"grants": "a"}, {"grants": [1]}, {"grants": {}}):
         assert not _accepts(m.Key, bad), bad
+
+
+def test_subclass_in_another_module_of_a_base_with_a_forward_reference(tmp_path: Path) -> None:
+    """cognitiveservices-ImageSearch: Thing.image is an ImageObject, itself a Thing; WebPage,
+    another module's subclass, must complete (its bases are rebuilt where they stand)."""
+    m = _models(
+        tmp_path,
+        {
+            "Page": {
+                "allOf": [{"$ref": "#/components/schemas/Creative"}],
+                "properties": {"p": {"type": "string"}},
+            },
+            "Thing": {
+                "type": "object",
+                "properties": {"image": {"$ref": "#/components/schemas/ImageObject"}},
+            },
+            "Creative": {
+                "allOf": [{"$ref": "#/components/schemas/Thing"}],
+                "properties": {"a": {"type": "string"}},
+            },
+            "ImageObject": {
+                "allOf": [{"$ref": "#/components/schemas/Creative"}],
+                "properties": {"url": {"type": "string"}},
+            },
+        },
+    )
+    page = m.Page.model_validate({"p": "x", "image": {"url": "u", "image": {"url": "v"}}})
+    assert isinstance(page.image, m.ImageObject) and page.image.image.url == "v"
+    assert not _accepts(m.Page, {"image": {"url": 5}})
+
+
+def test_an_all_of_chain_listed_before_its_base_still_subclasses(tmp_path: Path) -> None:
+    """cognitiveservices-ImageSearch lists `CollectionPage: allOf [WebPage]` before `WebPage`."""
+    m = _models(
+        tmp_path,
+        {
+            "Gallery": {
+                "allOf": [{"$ref": "#/components/schemas/Collection"}],
+                "properties": {"count": {"type": "integer"}},
+            },
+            "Collection": {"allOf": [{"$ref": "#/components/schemas/Page"}], "type": "object"},
+            "Page": {
+                "type": "object",
+                "required": ["_type"],
+                "properties": {"_type": {"type": "string"}, "url": {"type": "string"}},
+            },
+        },
+    )
+    assert issubclass(m.Gallery, m.Collection) and issubclass(m.Collection, m.Page)
+    assert _accepts(m.Gallery, {"_type": "g", "count": 1})
+    assert not _accepts(m.Gallery, {"count": 1})  # the inherited required property
+    assert not _accepts(m.Gallery, {"_type": "g", "url": {}})
+
+
+def test_discriminator_property_a_branch_does_not_require(tmp_path: Path) -> None:
+    """GitHub's `/user`: `user_view_type` picks the branch, but neither branch requires it."""
+    m = _models(
+        tmp_path,
+        {
+            "Me": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Private"},
+                    {"$ref": "#/components/schemas/Public"},
+                ],
+                "discriminator": {
+                    "propertyName": "view",
+                    "mapping": {
+                        "private": "#/components/schemas/Private",
+                        "public": "#/components/schemas/Public",
+                    },
+                },
+            },
+            "Private": {
+                "type": "object",
+                "required": ["login", "plan"],
+                "properties": {
+                    "view": {"type": "string"},
+                    "login": {"type": "string"},
+                    "plan": {"type": "string"},
+                },
+            },
+            "Public": {
+                "type": "object",
+                "required": ["login"],
+                "properties": {"view": {"type": "string"}, "login": {"type": "string"}},
+            },
+        },
+    )
+    assert type(m.Me.model_validate({"login": "a", "plan": "p"}).root) is m.Private
+    assert type(m.Me.model_validate({"login": "a", "view": "public"}).root) is m.Public
+    assert not _accepts(m.Me, {"login": "a", "view": "private"})  # the tagged branch's rule
+    assert not _accepts(m.Me, {"plan": "p"})
+    assert not _accepts(m.Me, {"login": "a", "view": "other"})  # OpenAPI: an unmapped value

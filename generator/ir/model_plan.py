@@ -152,9 +152,15 @@ class _Planner:
                 original = tokens[2]
                 self.python_names[original] = s.python_name
                 self.original_names[s.python_name] = original
-        for s in doc.schemas:
-            if self._is_class(s.schema):
-                self.class_names.add(s.python_name)
+        # To a fixpoint: `CollectionPage: allOf [WebPage]` is a class only once `WebPage` is
+        # known to be one, whatever order the document lists them in.
+        changed = True
+        while changed:
+            changed = False
+            for s in doc.schemas:
+                if s.python_name not in self.class_names and self._is_class(s.schema):
+                    self.class_names.add(s.python_name)
+                    changed = True
 
     # -- declarations ------------------------------------------------------------------------
 
@@ -625,7 +631,14 @@ class _Planner:
                 tags.setdefault(value, name)
         # `_Tag`: pydantic's Tag, imported under a name no schema's class can take.
         members = " | ".join(f"Annotated[{n}, _Tag({n!r})]" for n in names)
-        return TypeText(f"Annotated[{members}, discriminated({prop!r}, {tags!r})]", set(names))
+        if any(prop not in self._class_properties(n, set())[1] for n in names):
+            # A branch does not require the property (GitHub's `user_view_type`): a value
+            # without it is judged by the smart union of the branches, as JSON Schema would.
+            members += f" | Annotated[{' | '.join(names)}, _Tag('*')]"
+            call = f"discriminated({prop!r}, {tags!r}, absent='*')"
+        else:
+            call = f"discriminated({prop!r}, {tags!r})"
+        return TypeText(f"Annotated[{members}, {call}]", set(names))
 
     def _tag_values(self, name: str, prop: str) -> list[str] | None:
         """The values a model's discriminating property is limited to (`const`, `enum`).
@@ -839,12 +852,18 @@ class _Planner:
         for name in order:
             place(name, set())
         index = {n: i for i, n in enumerate(placed)}
-        rebuild = frozenset(
+        rebuild = {
             n
             for n, d in decls.items()
             if isinstance(d, ClassDecl | RootDecl) and any(index[r] >= index[n] for r in deps[n])
-        )
-        return ModelPlan(tuple(decls[n] for n in placed), rebuild)
+        }
+        # A subclass inherits its base's unresolved annotations: rebuilt too (after its base,
+        # in definition order), or a subclass defined in another module never completes.
+        for name in placed:
+            d = decls[name]
+            if isinstance(d, ClassDecl) and any(b in rebuild for b in d.bases):
+                rebuild.add(name)
+        return ModelPlan(tuple(decls[n] for n in placed), frozenset(rebuild))
 
 
 # -- small pure helpers ------------------------------------------------------------------------

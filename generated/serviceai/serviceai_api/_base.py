@@ -36,11 +36,13 @@ class ContractModel(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
 
 
-def discriminated(prop: str, tags: dict[str, str]) -> Discriminator:
+def discriminated(prop: str, tags: dict[str, str], absent: str | None = None) -> Discriminator:
     """The union member for a value: its `prop` (an OpenAPI discriminator) mapped through `tags`.
 
     `tags` maps each discriminating value to the tag of one member (its model's name). A value
-    without the property, or with a value `tags` does not hold, is a validation error naming it.
+    with a value `tags` does not hold is a validation error naming it; one without the property
+    goes to the member tagged `absent` (the smart union of every branch) when a branch does not
+    require the property, else it is an error too.
     """
 
     def tag(value: Any) -> Hashable:
@@ -59,7 +61,9 @@ def discriminated(prop: str, tags: dict[str, str]) -> Discriminator:
             return None
         if isinstance(found, Enum):
             found = found.value
-        return None if found is None else tags.get(str(found))
+        if found is None:
+            return absent
+        return tags.get(str(found))
 
     function: Callable[[Any], Hashable] = tag
     return Discriminator(function)
