@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load
+.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
@@ -80,5 +80,6 @@ clean-venv:
 # A bounded load run on loopback (not part of `make test`): two replicas of the reference on one
 # redis-server and a fake upstream; requests/s, p50/p99 and each replica's RSS before/after per
 # operation; fails when memory grows over the run. LOAD_REQUESTS=... scales it (default 100000).
+.PHONY: load
 load: $(STAMP) redis
 	$(PY) scripts/load.py
