@@ -127,6 +127,7 @@ async def drive(
     ]
     senders = [request_for(operation, csrf[i]) for i in range(len(urls))]
     latencies: list[float] = []
+    statuses: dict[int, int] = {}
     errors = 0
     next_index = 0
 
@@ -141,6 +142,7 @@ async def drive(
                 response = await senders[replica](clients[replica])
                 if response.status_code != 200:
                     errors += 1
+                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             except httpx.HTTPError:
                 errors += 1
             latencies.append((time.perf_counter() - started) * 1000)
@@ -150,6 +152,8 @@ async def drive(
     elapsed = time.perf_counter() - started
     for c in clients:
         await c.aclose()
+    if statuses:
+        print(f"  {operation}: non-200 answers by status {statuses}", file=sys.stderr)
     return errors, elapsed, latencies
 
 
@@ -202,6 +206,8 @@ def main() -> int:
                     "webrtc_rate_limit": 10**9,
                     "org_daily_session_quota": 10**9,
                     "max_session_duration_seconds": 5,  # calls are hung up during the run
+                    # an operation's run can outlast the 5-minute default on a busy machine
+                    "csrf_ttl_seconds": 3600,
                 }
             )
         )
