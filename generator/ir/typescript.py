@@ -753,20 +753,27 @@ class _Builder:
         required: list[Any] = s["required"] if isinstance(s.get("required"), list) else []
         props = []
         for name, sub in (properties or {}).items():
-            sub_at = join_pointer(at, "properties", name)
-            is_dict = isinstance(sub, dict)
+            if not isinstance(sub, dict):
+                type_ = self.schema(sub, at, request)
+                props.append(TsProp(str(name), type_, optional=name not in required))
+                continue
+            declared = sub.get("type")
+            simple = _SIMPLE.get(declared) if isinstance(declared, str) else None
+            if simple is not None and _NOT_SIMPLE.isdisjoint(sub):
+                type_ = simple  # the pointer is only needed below a property that nests
+            else:
+                type_ = self.schema(sub, join_pointer(at, "properties", name), request)
             # A property with a default is always in what a server sends (openapi-typescript's
             # convention too): required outside requests.
-            has_default = is_dict and "default" in sub and not request
-            if has_default and _REQUEST_WORDS.search(sub_at):
-                self.note(sub_at, DEFAULT_IN_REQUEST_NAMED)
-            type_ = self.schema(sub, sub_at, request)
+            has_default = not request and "default" in sub
+            if has_default and _REQUEST_WORDS.search(at + "/" + str(name)):
+                self.note(join_pointer(at, "properties", name), DEFAULT_IN_REQUEST_NAMED)
             props.append(
                 TsProp(
                     str(name),
                     type_,
-                    optional=name not in required and not has_default,
-                    readonly=is_dict and sub.get("readOnly") is True,
+                    optional=not has_default and name not in required,
+                    readonly=sub.get("readOnly") is True,
                     doc=jsdoc(sub),
                 )
             )
