@@ -76,16 +76,12 @@ class Score:
 
 
 def load(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix in (".yaml", ".yml"):
-        import yaml
+    """The document as the generator reads it: lenient repairs applied (each is warned at
+    generation and states the intent the models implement, e.g. 3.0's `nullable: true` in a
+    3.1 document), so the judge and the models agree on what the schema says."""
+    from generator.loader import load_document
 
-        data = yaml.safe_load(text)
-    else:
-        data = json.loads(text)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path} is not an OpenAPI document")
-    return data
+    return load_document(path).data
 
 
 def draw_instances(

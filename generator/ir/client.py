@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.errors import Location, Problem, SpecError, join_pointer
@@ -206,10 +206,17 @@ class RequestMediaPlan:
 
 @dataclass(frozen=True)
 class BodyPlan:
-    required: bool
+    required: bool  # the document's requestBody.required
     media: tuple[RequestMediaPlan, ...]
     annotation: str  # union of what the caller may pass
     description: str
+    # Typed keyword fields may stand in for the whole body, so `body=` is then never a
+    # required argument (the request body itself stays required: MCP and docs read `required`).
+    keyword_fields: bool = False
+
+    @property
+    def argument_required(self) -> bool:
+        return self.required and not self.keyword_fields
 
     @property
     def content_types(self) -> tuple[str, ...]:
@@ -217,7 +224,7 @@ class BodyPlan:
 
     @property
     def argument(self) -> str:
-        return self.annotation if self.required else _optional(self.annotation)
+        return self.annotation if self.argument_required else _optional(self.annotation)
 
 
 @dataclass(frozen=True)
@@ -394,7 +401,7 @@ class _Planner:
                 for r in resources
                 for o in r.operations
                 if not any(p.required for p in o.params)
-                and not (o.body and o.body.required)
+                and not (o.body and o.body.argument_required)
                 and o.return_annotation != "None"
             ),
             None,
@@ -471,7 +478,7 @@ class _Planner:
         fields = self.body_params.fields(op, {p.python_name for p in params}) if body else ()
         if fields and body is not None:
             # Fields may stand in for the whole body, so `body=` is never required with them.
-            body = BodyPlan(False, body.media, body.annotation, body.description)
+            body = replace(body, keyword_fields=True)
         where = {"path": "path parameter", "query": "query parameter", "header": "header"}
         args_doc = [
             (p.python_name, p.description or f"The `{p.name}` {where.get(p.location, p.location)}.")
