@@ -28,6 +28,7 @@ from typing import Any
 
 from generator.errors import split_pointer
 from generator.loader.refs import resolve_pointer
+from generator.loader.repair import is_synthesized_response
 from generator.schema_walk import HTTP_METHODS
 
 # -- the type language ------------------------------------------------------------------------
@@ -411,6 +412,9 @@ class _Builder:
         responses = op.get("responses") or {}
         response_props = []
         for status, raw in responses.items():
+            if is_synthesized_response(raw):
+                # The lenient loader's stand-in for "no responses": the document types none.
+                continue
             response_at = join_pointer(at, "responses", status)
             type_ = (
                 self.ref(raw["$ref"], response_at)
