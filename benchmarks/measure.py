@@ -3,8 +3,10 @@
 Wall time is `time.perf_counter()` around the child's whole life. Peak memory is the largest
 sum of the resident sets of the child and every descendant alive at the same moment (its own
 session), sampled from /proc every 10 ms: a formatter a generator runs beside itself adds to
-the generator's memory. `ru_maxrss` from `os.wait4` (the largest single process of the tree) is
-kept too, and is the floor of that figure (the sampler may miss a peak shorter than 10 ms).
+the generator's memory. The largest single process is sampled the same way. `ru_maxrss` from
+`os.wait4` is only the fallback for a run too short to sample: Linux keeps a process's
+high-water mark across `execve`, so a child forked from a large parent (pytest, after a
+thousand tests) reports the parent's resident set as its own.
 """
 
 from __future__ import annotations
@@ -107,8 +109,10 @@ def run_once(
     finally:
         if log is not None and not isinstance(out, int):
             out.close()
+    if sampler.peak_mib > 0:
+        return Sample(wall, sampler.peak_mib, proc.returncode, sampler.largest_mib)
     largest = usage.ru_maxrss / 1024  # Linux reports ru_maxrss in KiB
-    return Sample(wall, max(sampler.peak_mib, largest), proc.returncode, largest)
+    return Sample(wall, largest, proc.returncode, largest)
 
 
 class _TreeSampler(threading.Thread):
@@ -118,7 +122,8 @@ class _TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.session = session
         self.interval = interval
-        self.peak_mib = 0.0
+        self.peak_mib = 0.0  # the summed tree
+        self.largest_mib = 0.0  # one process
         self._done = threading.Event()
         self._page = os.sysconf("SC_PAGE_SIZE")
 
@@ -144,7 +149,9 @@ class _TreeSampler(threading.Thread):
             # Fields after the command name (which may hold spaces): state ppid pgrp session...
             fields = stat[stat.rfind(b")") + 2 :].split()
             if int(fields[3]) == self.session:
-                total += int(fields[21]) * self._page  # rss, in pages
+                rss = int(fields[21]) * self._page  # rss, in pages
+                total += rss
+                self.largest_mib = max(self.largest_mib, rss / 2**20)
         return total / 2**20
 
 

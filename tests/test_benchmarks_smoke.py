@@ -195,3 +195,23 @@ def test_peak_memory_sums_the_processes_alive_together() -> None:
     assert sample.returncode == 0
     assert 80 <= sample.max_process_rss < 150  # each process alone
     assert sample.peak_rss >= 160  # both together, as a user's machine has to hold them
+
+
+def test_a_large_parent_does_not_inflate_the_child_it_measures() -> None:
+    """Linux keeps a forked child's high-water mark across exec: measured from a process that
+    holds 200 MiB (as pytest does late in a run), an 80 MiB child still counts as 80 MiB."""
+    script = (
+        "b = bytearray(200 * 2**20)\n"
+        "for i in range(0, len(b), 4096): b[i] = 1\n"
+        "import sys\n"
+        "from benchmarks.measure import run_once\n"
+        "hold = 'b = bytearray(80 * 2**20)\\nfor i in range(0, len(b), 4096): b[i] = 1\\n'\n"
+        "s = run_once([sys.executable, '-c', hold + 'import time; time.sleep(0.3)'])\n"
+        "print(s.max_process_rss, s.peak_rss)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
+    )
+    single, peak = map(float, done.stdout.split())
+    assert 80 <= single < 150 and 80 <= peak < 150
