@@ -345,3 +345,24 @@ def test_a_document_with_nothing_to_generate_is_an_error(tmp_path: Path) -> None
     with pytest.raises(SpecError) as caught:
         load_document(spec)
     assert "nothing to generate" in str(caught.value)
+
+
+def test_an_operation_without_responses_is_valid_openapi_3_1(tmp_path: Path) -> None:
+    """3.1 made `responses` optional: no repair is reported and --strict accepts it; the
+    operation still gets the untyped `default` the generator types. In 3.0 it is a repair."""
+    text = (
+        "openapi: {version}\ninfo: {{title: t, version: '1'}}\n"
+        "paths:\n  /ping:\n    post:\n      operationId: ping\n"
+    )
+    spec = tmp_path / "ping31.yaml"
+    spec.write_text(text.format(version="3.1.0"), encoding="utf-8")
+    loaded = load_document(spec, strict=True)
+    assert loaded.warnings == []
+    assert loaded.data["paths"]["/ping"]["post"]["responses"] == {
+        "default": {"description": "Untyped response (the document gives none)."}
+    }
+    old = tmp_path / "ping30.yaml"
+    old.write_text(text.format(version="3.0.3"), encoding="utf-8")
+    assert [w.rule for w in load_document(old).warnings] == ["responses-missing"]
+    with pytest.raises(SpecError):
+        load_document(old, strict=True)

@@ -89,7 +89,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "responses-missing",
-        "an operation with no `responses`, a null or an empty one",
+        "an operation with no `responses` (3.0; optional in 3.1), a null or an empty one",
         "given an untyped `default` response",
     ),
     Rule(
@@ -243,6 +243,11 @@ class _Repairer:
         if isinstance(op.get("requestBody"), dict):
             self.body(op["requestBody"], join_pointer(at, "requestBody"))
         responses = op.get("responses")
+        if "responses" not in op and self.minor == "3.1":
+            # OpenAPI 3.1 made `responses` optional: nothing to repair or warn, but the
+            # generator still needs a response to type, so the operation gets the untyped one.
+            op["responses"] = {"default": {"description": _UNTYPED_DEFAULT}}
+            return
         if not isinstance(responses, dict) or not responses:
             what = "no `responses`" if "responses" not in op else f"`responses: {_json(responses)}`"
             self.warn(
