@@ -1,8 +1,8 @@
 """Where the diff reads its two contracts: a file, or a git revision (`REV:path`).
 
 Every document the diff compares is loaded by `load_contract`, the single call into the loader.
-A diff compares what it is given: when the loader offers lenient loading (repairs instead of
-refusing, with the repairs in `.warnings`), the diff asks for it.
+A diff compares what it is given, so it loads leniently (the loader repairs instead of refusing,
+with the repairs in `.warnings`); the release gate asks for `strict`.
 """
 
 from __future__ import annotations
