@@ -23,6 +23,7 @@ import random
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -72,6 +73,8 @@ def _generate_in_process(spec: Path, out: Path, package: str) -> dict[str, Any]:
             import traceback
 
             traceback.print_exc(file=err)
+            if isinstance(exc, _TimeLimit):
+                raise
             status = 3 if not isinstance(exc, SystemExit) else int(exc.code or 0)
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the runner's base included
@@ -98,6 +101,19 @@ def _generate_in_process(spec: Path, out: Path, package: str) -> dict[str, Any]:
     }
 
 
+# A document that takes longer than this to generate is reported as a failure of its own
+# ("timeout") instead of holding one of the pool's workers for the rest of the run.
+TIME_LIMIT_SECONDS = 900
+
+
+class _TimeLimit(BaseException):  # not an Exception: the CLI reports those as its own bugs
+    pass
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _TimeLimit
+
+
 def check_one(task: tuple[str, str, str, bool]) -> dict[str, Any]:
     """Generate one document and (unless `later`) import every module of its output."""
     rel, api, work, later = task
@@ -109,7 +125,18 @@ def check_one(task: tuple[str, str, str, bool]) -> dict[str, Any]:
         "bytes": spec.stat().st_size,
         "package": package,
     }
-    record.update(_generate_in_process(spec, out, package))
+    # The child is forked for this one document (maxtasksperchild=1), so its alarm is its own.
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(TIME_LIMIT_SECONDS)
+    try:
+        record.update(_generate_in_process(spec, out, package))
+    except _TimeLimit:
+        record.update(
+            exit=124, seconds=float(TIME_LIMIT_SECONDS), peak_mib=0.0, warnings={},
+            errors=[f"generation took longer than {TIME_LIMIT_SECONDS} s"], crash=None,
+        )  # fmt: skip
+    finally:
+        signal.alarm(0)
     if record["exit"] == 0 and not later:
         record.update(import_together([out])[package])  # a fresh interpreter of its own
         shutil.rmtree(out, ignore_errors=True)
@@ -167,6 +194,8 @@ for name in sys.argv[1:]:
 def status_of(record: dict[str, Any]) -> str:
     if record.get("crash"):
         return "crashed"
+    if record["exit"] == 124:
+        return "timeout"
     if record["exit"] != 0:
         return "refused"
     if "modules" not in record:
@@ -174,7 +203,14 @@ def status_of(record: dict[str, Any]) -> str:
     return "imports" if not record.get("import_failures") else "import-fails"
 
 
-def run(names: list[str], api: Path, jobs: int, *, together: bool = False) -> list[dict[str, Any]]:
+def run(
+    names: list[str],
+    api: Path,
+    jobs: int,
+    *,
+    together: bool = False,
+    journal: Path | None = None,
+) -> list[dict[str, Any]]:
     # Every document in its own forked child: its peak memory is its own, a crash stays there.
     context = multiprocessing.get_context("fork")
     # Imported once here, inherited by every fork: no interpreter start-up per document.
@@ -187,6 +223,9 @@ def run(names: list[str], api: Path, jobs: int, *, together: bool = False) -> li
         with context.Pool(jobs, maxtasksperchild=1) as pool:
             for i, record in enumerate(pool.imap_unordered(check_one, tasks), 1):
                 records.append(record)
+                if journal is not None:  # a long run interrupted keeps what it measured
+                    with journal.open("a") as written:
+                        written.write(json.dumps(record) + "\n")
                 print(
                     f"[{i}/{len(tasks)}] {record['status']:12} {record['seconds']:7.2f}s "
                     f"{record['peak_mib']:7.1f} MiB  {record['document']}",
@@ -216,6 +255,7 @@ def summary(records: list[dict[str, Any]]) -> dict[str, Any]:
         "import_fails": statuses["import-fails"],
         "refused": statuses["refused"],
         "crashed": statuses["crashed"],
+        "timeout": statuses["timeout"],
         "warnings_by_rule": dict(rules.most_common()),
         "documents_by_rule": dict(documents_by_rule.most_common()),
         "seconds_total": round(sum(r["seconds"] for r in records), 1),
@@ -231,10 +271,11 @@ def to_markdown(report: dict[str, Any]) -> str:
         f"Package `{report['package']}`; {report['selection']}; {report['jobs']} jobs. "
         "Written by `make corpus` (scripts/corpus.py).",
         "",
-        "| documents | generated | every module imports | a module fails | refused | crashed |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| documents | generated | every module imports | a module fails | refused | crashed "
+        "| over the time limit |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         f"| {s['documents']} | {s['generated']} | {s['fully_importing']} | {s['import_fails']} "
-        f"| {s['refused']} | {s['crashed']} |",
+        f"| {s['refused']} | {s['crashed']} | {s['timeout']} |",
         "",
         "## Warnings by rule",
         "",
@@ -278,6 +319,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-dir", type=Path, default=ROOT / "reports")
     parser.add_argument("--name", default="corpus", help="report file names (default corpus)")
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the records of <name>.jsonl (an interrupted run's journal) and run the rest",
+    )
+    parser.add_argument(
         "--import-together",
         action="store_true",
         help="import every output in one interpreter at the end (fast for a small slice)",
@@ -298,7 +344,28 @@ def main(argv: list[str] | None = None) -> int:
         selection = (
             f"a sample of {args.limit} (seed {args.seed})" if args.limit else "every document"
         )
-    records = run(names, api, args.jobs, together=args.import_together)
+    # The journal: one line per finished document, so an interrupted full run (about an hour
+    # and a half on two cores) resumes where it stopped instead of starting again.
+    args.report_dir.mkdir(parents=True, exist_ok=True)
+    journal = args.report_dir / f"{args.name}.jsonl"
+    kept: list[dict[str, Any]] = []
+    if args.resume and journal.exists() and not args.import_together:
+        wanted_names = set(names)
+        for line in journal.read_text().splitlines():
+            with contextlib.suppress(ValueError):
+                record = json.loads(line)
+                if record.get("document") in wanted_names:
+                    kept.append(record)
+        done = {r["document"] for r in kept}
+        print(f"resuming: {len(done)} documents already measured", file=sys.stderr)
+        names = [n for n in names if n not in done]
+    else:
+        journal.unlink(missing_ok=True)
+    records = kept + run(
+        names, api, args.jobs, together=args.import_together,
+        journal=None if args.import_together else journal,
+    )  # fmt: skip
+    records.sort(key=lambda r: r["document"])
     report = {
         "package": DIRECTORY_PACKAGE,
         "selection": selection,
@@ -306,14 +373,14 @@ def main(argv: list[str] | None = None) -> int:
         "summary": summary(records),
         "documents": records,
     }
-    args.report_dir.mkdir(parents=True, exist_ok=True)
     (args.report_dir / f"{args.name}.json").write_text(json.dumps(report, indent=1) + "\n")
     (args.report_dir / f"{args.name}.md").write_text(to_markdown(report))
     s = report["summary"]
     print(
         f"{s['documents']} documents: {s['generated']} generated, {s['fully_importing']} fully "
         f"importing, {s['import_fails']} with a failing module, {s['refused']} refused, "
-        f"{s['crashed']} crashed -> {args.report_dir / args.name}.md"
+        f"{s['crashed']} crashed, {s['timeout']} over the time limit "
+        f"-> {args.report_dir / args.name}.md"
     )
     return 0 if s["fully_importing"] == s["documents"] else 1
 
