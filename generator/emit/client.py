@@ -37,6 +37,8 @@ def emit_client(doc: Document, target: Target) -> dict[str, str]:
         files[f"{base}/resources/{resource.module}.py"] = render(
             "client/resources/resource.py.jinja", resource=resource, **context
         )
+    if plan.webhooks:
+        files[f"{base}/webhooks.py"] = render("client/webhooks.py.jinja", **context)
     if plan.has_helpers:
         files[f"{target.package}/helpers.py"] = render("client/helpers.py.jinja", **context)
     return files

@@ -10,7 +10,7 @@ from __future__ import annotations
 from generator.config import Target
 from generator.emit.render import render
 from generator.ir.model import Document
-from generator.ir.server import SPEC_URI, ServerPlan, dump_spec
+from generator.ir.server import SPEC_URI, ServerOperation, ServerPlan, dump_spec
 
 _FILES = ("__init__", "_runtime", "_spec", "validation", "responses", "handlers", "app")
 
@@ -27,16 +27,23 @@ def emit_server(doc: Document, target: Target) -> dict[str, str]:
         "spec_json": dump_spec(plan.spec),
         "spec_uri": SPEC_URI,
     }
-    return {
+    files = {
         f"{target.package}/server/{name}.py": render(f"server/{name}.py.jinja", **context)
         for name in _FILES
     }
+    if plan.webhooks:  # the subscribers' receiver (3.1 `webhooks`)
+        files[f"{target.package}/server/webhooks.py"] = render(
+            "server/webhooks.py.jinja",
+            webhook_models=_models(plan, plan.webhooks),
+            **context,
+        )
+    return files
 
 
-def _models(plan: ServerPlan) -> list[str]:
+def _models(plan: ServerPlan, sops: tuple[ServerOperation, ...] | None = None) -> list[str]:
     """Every generated model a stub module names (unused ones are dropped by the formatter)."""
     names: set[str] = set()
-    for sop in plan.operations:
+    for sop in sops if sops is not None else plan.operations + plan.webhooks:
         op = sop.operation
         for p in op.parameters:
             names.update(p.type.models)

@@ -92,6 +92,7 @@ class _Builder:
             ],
             [op for _path, _method, _item, op, _at in raw_ops],
         )
+        webhooks = self._webhooks()
         client_headers: dict[str, Parameter] = {}
         for op in operations:
             for p in op.parameters:
@@ -114,6 +115,7 @@ class _Builder:
             security_schemes=self._security_schemes(),
             client_headers=tuple(client_headers.values()),
             warnings=self.warnings,
+            webhooks=webhooks,
         )
 
     def _raw_operations(self) -> Any:
@@ -125,6 +127,46 @@ class _Builder:
                 op = item.get(method)
                 if isinstance(op, dict):
                     yield path, method, item, op, join_pointer("/paths", path, method)
+
+    def _webhooks(self) -> tuple[Operation, ...]:
+        """OpenAPI 3.1 `webhooks`, each method of each named path item an operation of its own.
+
+        A webhook's Python name is its operationId, else its name (`newPet` -> `new_pet`; with
+        the method first when the name carries several methods); its classes are stemmed
+        `...Webhook` (payload model `NewPetWebhookPayload`), so they never take an operation's
+        names. The name registry is the webhooks' own: `Handlers.new_pet` and
+        `WebhookHandlers.new_pet` can both exist.
+        """
+        raw = self.doc.get("webhooks")
+        if not isinstance(raw, dict):
+            return ()
+        names = NameRegistry()
+        result = []
+        for name, item in raw.items():
+            item, _ = self.deref(item)
+            if not isinstance(item, dict):
+                continue
+            methods = [m for m in HTTP_METHODS if isinstance(item.get(m), dict)]
+            for method in methods:
+                op = item[method]
+                at = join_pointer("/webhooks", name, method)
+                op_id = op.get("operationId")
+                wanted = (
+                    op_id
+                    if isinstance(op_id, str) and op_id.strip()
+                    else str(name)
+                    if len(methods) == 1
+                    else f"{method}_{name}"
+                )
+                python_name = names.claim(safe_identifier(snake(wanted, "webhook")), at)
+                result.append(
+                    self._operation(
+                        str(name), method, item, op, at, NameRegistry(), set(),
+                        python_name=python_name, class_stem=pascal(python_name) + "Webhook",
+                        body_suffix="Payload",
+                    )
+                )  # fmt: skip
+        return tuple(result)
 
     def _merged_parameters(
         self, item: dict[str, Any], op: dict[str, Any], at: str
@@ -177,6 +219,10 @@ class _Builder:
         at: str,
         op_names: NameRegistry,
         shared: set[tuple[str, str]],
+        *,
+        python_name: str | None = None,
+        class_stem: str | None = None,
+        body_suffix: str = "Request",
     ) -> Operation:
         op_id = op.get("operationId")
         if isinstance(op_id, str) and op_id.strip():
@@ -184,10 +230,11 @@ class _Builder:
         else:
             wanted = _derived_operation_name(method, path)
             op_id = None
-        python_name = op_names.claim(safe_identifier(snake(wanted, "operation")), at)
-        class_stem = pascal(python_name)
+        if python_name is None:
+            python_name = op_names.claim(safe_identifier(snake(wanted, "operation")), at)
+        class_stem = class_stem or pascal(python_name)
         params = self._parameters(item, op, at, class_stem, shared)
-        body = self._request_body(op, at, class_stem)
+        body = self._request_body(op, at, class_stem, body_suffix)
         responses = tuple(
             self._response(status, raw, join_pointer(at, "responses", status), class_stem)
             for status, raw in (op.get("responses") or {}).items()
@@ -264,14 +311,16 @@ class _Builder:
         # Required parameters first, in document order, so generated signatures read naturally.
         return tuple(sorted(result, key=lambda p: (not p.required, p.location != "path")))
 
-    def _request_body(self, op: dict[str, Any], at: str, stem: str) -> RequestBody | None:
+    def _request_body(
+        self, op: dict[str, Any], at: str, stem: str, suffix: str = "Request"
+    ) -> RequestBody | None:
         raw = op.get("requestBody")
         if raw is None:
             return None
         body, ref_pointer = self.deref(raw)
         pointer = ref_pointer or join_pointer(at, "requestBody")
         content = self._content(
-            body.get("content") or {}, join_pointer(pointer, "content"), stem + "Request"
+            body.get("content") or {}, join_pointer(pointer, "content"), stem + suffix
         )
         return RequestBody(
             bool(body.get("required", False)), str(body.get("description") or ""), content, pointer

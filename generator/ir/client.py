@@ -317,6 +317,20 @@ class FlattenHelper:
 
 
 @dataclass(frozen=True)
+class WebhookParser:
+    """A function of `client.webhooks` that reads one webhook's delivery into its payload type."""
+
+    function: str  # `parse_new_pet`
+    handler: str  # the receiver's method: `WebhookHandlers.new_pet`
+    name: str  # the webhook's name in the document
+    method: str  # upper case
+    summary: str
+    medias: tuple[MediaPlan, ...]  # the documented payload media types, in document order
+    returns: str  # the parsed payload's annotation (models qualified): one media's or the union
+    required: bool  # the document requires a payload (an empty delivery is refused)
+
+
+@dataclass(frozen=True)
 class ClientPlan:
     resources: tuple[ResourcePlan, ...]
     exceptions: tuple[ExceptionPlan, ...]
@@ -332,6 +346,7 @@ class ClientPlan:
     typed_dicts: tuple[TypedDictPlan, ...] = ()  # client/params.py
     env_prefix: str = "API"  # <PREFIX>_BASE_URL, <PREFIX>_TOKEN, <PREFIX>_LOG
     default_base_url: str | None = None  # the document's first absolute server URL
+    webhooks: tuple[WebhookParser, ...] = ()  # client/webhooks.py (3.1 `webhooks`)
 
     @property
     def operations(self) -> tuple[OperationPlan, ...]:
@@ -446,6 +461,7 @@ class _Planner:
                 ),
                 None,
             ),
+            webhooks=webhook_parsers(self.doc),
         )
 
     # -- operations ----------------------------------------------------------------------------
@@ -618,6 +634,46 @@ class _Planner:
                 )
             )
         return found
+
+
+def webhook_parsers(doc: Document) -> tuple[WebhookParser, ...]:
+    """One parser per webhook: `parse_<python name>`, returning what its payload parses into.
+
+    A text payload is `str`, a binary or multipart one `bytes` (kept as received), a JSON or
+    urlencoded one its schema's type. A webhook without a documented payload parses an empty
+    delivery to None.
+    """
+    result = []
+    for op in doc.webhooks:
+        body = op.request_body
+        medias = tuple(_media(m) for m in body.content) if body is not None else ()
+        types = []
+        for m in medias:
+            kind_type = (
+                "str" if m.kind == "text" else "bytes" if m.kind in ("binary", "any", "multipart")
+                else m.runtime_type
+            )  # fmt: skip
+            if kind_type not in types:
+                types.append(kind_type)
+        returns = " | ".join(types) if types else "None"
+        required = bool(body is not None and body.required)
+        if "Any" in types:
+            returns = "Any"
+        elif not required and returns != "None":
+            returns += " | None"  # an empty delivery of an optional payload
+        result.append(
+            WebhookParser(
+                function=f"parse_{op.python_name}",
+                handler=op.python_name,
+                name=op.path,
+                method=op.method.upper(),
+                summary=op.summary or (body.description if body is not None else ""),
+                medias=medias,
+                returns=returns,
+                required=required,
+            )
+        )
+    return tuple(result)
 
 
 def _media(m: MediaType) -> MediaPlan:

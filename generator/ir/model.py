@@ -193,6 +193,10 @@ class Document:
     security_schemes: tuple[SecurityScheme, ...]
     client_headers: tuple[Parameter, ...]
     warnings: list[Warning_] = field(default_factory=list)
+    # OpenAPI 3.1 `webhooks`: requests the API sends to its subscribers. Each is an Operation
+    # whose `path` is the webhook's name; its request body is the delivery's payload and its
+    # responses are what the subscriber's receiver answers. Names are their own namespace.
+    webhooks: tuple[Operation, ...] = ()
     server: ServerPlan | None = None  # server-side decisions (generator.ir.server)
     client: ClientPlan | None = None  # client-side decisions (generator.ir.client)
     mcp: McpPlan | None = None  # MCP tools (generator.ir.mcp)

@@ -38,6 +38,7 @@ The server emitter renders this plan and decides nothing. Decisions made here:
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -124,6 +125,14 @@ class ServerOperation:
     body_annotation: str  # what the handler's `body` argument is ("" when no request body)
     client_error: StubError
     server_error: StubError
+    webhook: bool = False  # a webhook the receiver serves, not an operation of the API
+
+    @property
+    def responses_key(self) -> str:
+        """Its key among the documented responses: the operation id, or for a webhook
+        `webhook <name> <METHOD>` (webhooks are a namespace of their own)."""
+        op = self.operation
+        return f"webhook {op.path} {op.method.upper()}" if self.webhook else op.operation_id
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,19 @@ class ServerPlan:
     paths: tuple[PathPlan, ...]
     spec: dict[str, Any]  # the embedded 2020-12 schemas at their document pointers
     openapi: str
+    # The receiver of the document's webhooks (3.1): planned exactly like operations (the
+    # payload is the request body, the subscriber answers the documented responses), served by
+    # `create_webhook_app` at a route per webhook.
+    webhooks: tuple[ServerOperation, ...] = ()
+    webhook_routes: tuple[WebhookRoute, ...] = ()
+
+
+@dataclass(frozen=True)
+class WebhookRoute:
+    name: str  # the webhook's name in the document (`newPet`)
+    default_path: str  # where `create_webhook_app` serves it unless told otherwise: `/newPet`
+    allow: tuple[str, ...]  # its documented methods, upper case
+    operations: tuple[tuple[str, str], ...]  # (METHOD, webhook python name)
 
 
 def build_server_plan(raw: dict[str, Any], doc: Document) -> ServerPlan:
@@ -205,7 +227,7 @@ class _Planner:
 
     def plan(self) -> ServerPlan:
         # Pointers first (the embedded document must be complete before bodies are chosen).
-        for op in self.doc.operations:
+        for op in (*self.doc.operations, *self.doc.webhooks):
             for p in op.parameters:
                 self.use(self.param_pointer(p)[0])
             if op.request_body:
@@ -226,7 +248,17 @@ class _Planner:
                 )
             )
         paths = self._paths(operations)
-        return ServerPlan(operations, paths, self.embedded(), self.doc.openapi)
+        webhooks = tuple(
+            dataclasses.replace(self._operation(op), webhook=True) for op in self.doc.webhooks
+        )
+        return ServerPlan(
+            operations,
+            paths,
+            self.embedded(),
+            self.doc.openapi,
+            webhooks,
+            _webhook_routes(webhooks),
+        )
 
     def _operation(self, op: Operation) -> ServerOperation:
         responses: list[ResponseClass] = []
@@ -504,6 +536,32 @@ class _Planner:
 
 
 # -- helpers --------------------------------------------------------------------------------
+
+
+def _webhook_routes(webhooks: tuple[ServerOperation, ...]) -> tuple[WebhookRoute, ...]:
+    """One route per webhook name, its methods in the document's order of HTTP methods.
+
+    The default path is the name itself, percent-encoded where a URL needs it; the subscriber
+    registers whatever URL it likes with the provider, so `create_webhook_app(paths=...)` can
+    move any of them.
+    """
+    from urllib.parse import quote
+
+    by_name: dict[str, list[ServerOperation]] = {}
+    for sop in webhooks:
+        by_name.setdefault(sop.operation.path, []).append(sop)
+    routes = []
+    for name, sops in by_name.items():
+        sops.sort(key=lambda s: HTTP_METHODS.index(s.operation.method))
+        routes.append(
+            WebhookRoute(
+                name,
+                "/" + quote(name.strip("/"), safe="/-._~"),
+                tuple(s.operation.method.upper() for s in sops),
+                tuple((s.operation.method.upper(), s.operation.python_name) for s in sops),
+            )
+        )
+    return tuple(routes)
 
 
 def _place(root: dict[str, Any], pointer: str, value: Any) -> None:

@@ -209,6 +209,9 @@ class OperationSpec:
     responses: tuple[type[StubResponse], ...]
     client_error: StubError
     server_error: StubError
+    # The key of its documented responses in `validation.RESPONSES` when it is not the
+    # operation id (a webhook's: `webhook <name> <METHOD>`, a namespace of its own).
+    responses_key: str = ""
 
 
 Handler = Callable[..., Awaitable[StubResponse]]
@@ -288,7 +291,7 @@ def render(result: object, spec: OperationSpec, validate_responses: bool) -> Res
     response = result.to_response()
     if validate_responses:
         problems = validation.response_errors(
-            spec.operation_id,
+            spec.responses_key or spec.operation_id,
             response.status_code,
             response.headers.get("content-type"),
             bytes(response.body),

@@ -24,7 +24,7 @@ _REGISTRY: Final[Registry[Any]] = Registry().with_resource(
     SPEC_URI, DRAFT202012.create_resource(SPEC)
 )
 
-# operation id -> documented status -> media type -> (body kind, schema pointer)
+# operation id (a webhook: `webhook <name> <METHOD>`) -> documented status -> media type -> (body kind, schema pointer)
 RESPONSES: Final[dict[str, dict[str, dict[str, tuple[str, str | None]]]]] = {
     "getApiVersion": {
         "200": {
