@@ -74,7 +74,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
             lines = warning_lines(warnings, verbose=args.verbose, ci=ci)
             hint = " (--verbose lists them)" if warnings and not lines else ""
             print(
-                f"{target.name}: {len(doc.operations)} operations, {len(doc.schemas)} models, "
+                f"{target.name}: {len(doc.operations)} operations, "
+                + (f"{len(doc.webhooks)} webhooks, " if doc.webhooks else "")
+                + f"{len(doc.schemas)} models, "
                 f"{len(result.files)} files ({changed} changed), {len(doc.warnings)} warnings"
                 f"{hint} in {time.perf_counter() - started:.2f}s -> {target.out}",
                 flush=True,

@@ -249,8 +249,21 @@ class _Planner:
             )
         paths = self._paths(operations)
         webhooks = tuple(
-            dataclasses.replace(self._operation(op), webhook=True) for op in self.doc.webhooks
+            dataclasses.replace(self._operation(op, webhook=True), webhook=True)
+            for op in self.doc.webhooks
         )
+        silent = [s for s in webhooks if not s.client_error.documented]
+        silent = [s for s in silent if _can_be_invalid(s.operation)]
+        if silent:
+            # Most webhooks document only their 2xx: one warning, not one per webhook.
+            self.doc.warnings.append(
+                Warning_(
+                    f"{len(silent)} webhook(s) document no client-error response; the webhook "
+                    "receiver answers an invalid delivery with an undocumented 400, first: "
+                    + silent[0].operation.pointer,
+                    "/webhooks",
+                )
+            )
         return ServerPlan(
             operations,
             paths,
@@ -260,7 +273,7 @@ class _Planner:
             _webhook_routes(webhooks),
         )
 
-    def _operation(self, op: Operation) -> ServerOperation:
+    def _operation(self, op: Operation, webhook: bool = False) -> ServerOperation:
         responses: list[ResponseClass] = []
         for r in op.responses:
             responses.extend(self._response_classes(op, r))
@@ -298,7 +311,7 @@ class _Planner:
             bodies=bodies,
             body_required=bool(op.request_body and op.request_body.required),
             body_annotation=body_annotation,
-            client_error=self._client_error(op, responses),
+            client_error=self._client_error(op, responses, warn=not webhook),
             server_error=self._server_error(op, responses),
         )
 
@@ -422,7 +435,9 @@ class _Planner:
 
     # -- responses the stubs write themselves ---------------------------------------------------
 
-    def _client_error(self, op: Operation, classes: list[ResponseClass]) -> StubError:
+    def _client_error(
+        self, op: Operation, classes: list[ResponseClass], warn: bool = True
+    ) -> StubError:
         by_status = {r.status: r for r in op.responses}
         chosen: Response | None = None
         for status in ("400", "422", "4XX", "default"):
@@ -437,7 +452,7 @@ class _Planner:
             )
             if codes:
                 chosen = by_status[str(codes[0])]
-        if chosen is None and _can_be_invalid(op):
+        if chosen is None and warn and _can_be_invalid(op):
             self.doc.warnings.append(
                 Warning_(
                     "no documented client-error response (400, 422, 4XX, default or another "
