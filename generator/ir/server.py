@@ -40,6 +40,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -556,22 +557,23 @@ class _Planner:
 def _webhook_routes(webhooks: tuple[ServerOperation, ...]) -> tuple[WebhookRoute, ...]:
     """One route per webhook name, its methods in the document's order of HTTP methods.
 
-    The default path is the name itself, percent-encoded where a URL needs it; the subscriber
+    The default path is the name itself when it is URL-safe (`/newPet`), else the webhook's
+    Python name (`Account categories updated` -> `/account_categories_updated`); the subscriber
     registers whatever URL it likes with the provider, so `create_webhook_app(paths=...)` can
     move any of them.
     """
-    from urllib.parse import quote
-
     by_name: dict[str, list[ServerOperation]] = {}
     for sop in webhooks:
         by_name.setdefault(sop.operation.path, []).append(sop)
     routes = []
+    taken = NameRegistry()  # two names may not share a route (`/a` and an unsafe name `a`)
     for name, sops in by_name.items():
         sops.sort(key=lambda s: HTTP_METHODS.index(s.operation.method))
+        safe = re.fullmatch(r"[A-Za-z0-9._~-]+", name)
         routes.append(
             WebhookRoute(
                 name,
-                "/" + quote(name.strip("/"), safe="/-._~"),
+                "/" + taken.claim(name if safe else sops[0].operation.python_name),
                 tuple(s.operation.method.upper() for s in sops),
                 tuple((s.operation.method.upper(), s.operation.python_name) for s in sops),
             )
