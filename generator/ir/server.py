@@ -262,7 +262,7 @@ class _Planner:
                     f"{len(silent)} webhook(s) document no client-error response; the webhook "
                     "receiver answers an invalid delivery with an undocumented 400, first: "
                     + silent[0].operation.pointer,
-                    "/webhooks",
+                    "/" + silent[0].operation.pointer.split("/")[1],  # webhooks or x-webhooks
                 )
             )
         return ServerPlan(
