@@ -55,6 +55,30 @@ def resolve_pointer(data: Any, pointer: str) -> Any:
     return node
 
 
+def resolve_through_refs(data: Any, pointer: str) -> Any:
+    """The value at a JSON pointer that may pass through a `$ref` on its way (a path item or
+    webhook given as `$ref: '#/components/pathItems/X'`, then `/post/requestBody/...`)."""
+    node = data
+    for token in split_pointer(pointer):
+        seen: set[str] = set()
+        while (
+            isinstance(node, dict)
+            and token not in node
+            and isinstance(node.get("$ref"), str)
+            and node["$ref"].startswith("#")
+            and node["$ref"] not in seen
+        ):
+            seen.add(node["$ref"])
+            node = resolve_pointer(data, node["$ref"][1:])
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise KeyError(pointer)
+    return node
+
+
 class _Bundler:
     def __init__(self, main: SourceFile) -> None:
         self.main = main
