@@ -29,7 +29,10 @@ from generator.loader import load_document
 from tests.conftest import run_generator
 
 PACKAGE = "paging_api"
-OPERATIONS = 230  # two full pages of 100 and one of 30
+OPERATIONS = 230
+# Every PUT documents itself at length, so pages close on their byte budget, not only on their
+# tool count: the first pages (small GETs and big PUTs) close on bytes, the last one on count.
+LONG = "Replaces the pet. " * 300
 
 
 def document() -> dict[str, Any]:
@@ -55,6 +58,7 @@ def document() -> dict[str, Any]:
             },
             "put": {
                 "operationId": f"putPet{i}",
+                "description": LONG if i < 60 else "Replaces the pet.",
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -170,10 +174,18 @@ def test_the_pages_hold_every_tool_once_as_planned(
     generated: tuple[ModuleType, McpPlan],
 ) -> None:
     server, plan = generated
-    assert server.PAGE_SIZE == plan.page_size == 100
+    starts = plan.page_starts
     pages, cursors = list_every_page(server)
-    assert [len(p) for p in pages] == [100, 100, 30]
-    assert cursors == ["100", "200", None]
+    assert [len(p) for p in pages] == [
+        end - start for start, end in zip(starts, [*starts[1:], OPERATIONS], strict=True)
+    ]
+    assert cursors == [*(str(s) for s in starts[1:]), None]
+    # Both limits were met: pages closed on bytes (fewer tools than allowed) and on the count.
+    assert any(len(p) < plan.page_size for p in pages[:-1])
+    assert any(len(p) == plan.page_size for p in pages)
+    for page in pages:
+        size = sum(len(json.dumps(dump(t), separators=(",", ":"))) for t in page)
+        assert len(page) == 1 or size <= plan.page_bytes * 1.1, (len(page), size)
     listed = [tool for page in pages for tool in page]
     names = [t.name for t in listed]
     assert len(set(names)) == len(names) == OPERATIONS == len(plan.tools)
@@ -196,9 +208,10 @@ def test_the_pages_hold_every_tool_once_as_planned(
 def test_a_cursor_the_server_never_gave_is_invalid_params(
     generated: tuple[ModuleType, McpPlan],
 ) -> None:
-    server, _ = generated
-    for cursor in ("0", "50", "230", "-100", "abc"):
+    server, plan = generated
+    second = plan.page_starts[1]
+    for cursor in ("0", str(second - 1), str(second + 1), "230", "-100", "abc"):
         with pytest.raises(MCPError) as caught:
             server.list_tools_page(cursor)
         assert caught.value.error.code == -32602, cursor
-    assert server.list_tools_page("200")["tools"][0]["name"] == server.wire_tools()[200]["name"]
+    assert server.list_tools_page(str(second))["tools"][0] is server.wire_tools()[second]
