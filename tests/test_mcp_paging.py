@@ -215,3 +215,23 @@ def test_a_cursor_the_server_never_gave_is_invalid_params(
             server.list_tools_page(cursor)
         assert caught.value.error.code == -32602, cursor
     assert server.list_tools_page(str(second))["tools"][0] is server.wire_tools()[second]
+
+
+def test_every_cached_page_is_a_valid_result_in_every_protocol_version(
+    generated: tuple[ModuleType, McpPlan],
+) -> None:
+    """The pages are built once, whatever the client negotiates: the SDK's per-version check
+    (the one it runs before sending) accepts each of them in every version it knows."""
+    from mcp_types import methods
+    from mcp_types.version import KNOWN_PROTOCOL_VERSIONS
+
+    server, plan = generated
+    for start in plan.page_starts:
+        page = server.list_tools_page(str(start) if start else None)
+        for version in KNOWN_PROTOCOL_VERSIONS:
+            sent = methods.serialize_server_result("tools/list", version, page)
+            assert [t["name"] for t in sent["tools"]] == [t["name"] for t in page["tools"]]
+            assert all(
+                t["inputSchema"] == w["inputSchema"]
+                for t, w in zip(sent["tools"], page["tools"], strict=True)
+            )
