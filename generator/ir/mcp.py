@@ -23,11 +23,12 @@ The MCP emitter (`generator.emit.mcp`) renders this plan and decides nothing. De
   `$defs`) exceeds OUTPUT_SCHEMA_BUDGET is left out (the JSON body still comes back as text).
   GitHub's description: 888 of its 1,223 tools have a JSON success, 791 keep their output schema.
 - **Pages.** `tools/list` answers in pages (the protocol's cursor pagination) of at most
-  PAGE_SIZE tools and, past the first tool of a page, at most PAGE_BYTES of tool JSON: the
-  client SDK reads, validates and re-serializes a whole message at once, and its cost per byte
-  grows with the message (measured with `scripts/bench_mcp_github.py`: GitHub's 4.8 MB list
-  took longer in pages of 100 or more tools than in pages of about 250 KB). The page starts are
-  decided here, from each tool's size, and shipped with the tools.
+  PAGE_SIZE tools and, past the first tool of a page, at most about PAGE_BYTES of tool JSON
+  (each tool's `wire_size`). Both SDK sides parse, validate and re-serialize a whole message at
+  once; GitHub's 4.8 MB list came through faster in pages of about 250 KB than in pages of 100
+  tools (up to 490 KB) or of 384 KB (`scripts/bench_mcp_github.py`, docs/mcp.md). The page
+  starts are decided here and shipped with the tools; a cursor is the index of a page's first
+  tool.
 - **What the agent sees besides the body**: the documented headers of the 2xx responses
   (`Location` of a created call), as a second text item.
 - **Calls** go through the generated client: the resource attribute and method name come from
