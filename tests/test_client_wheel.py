@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -49,6 +50,10 @@ def test_wheel_installs_and_its_readme_example_runs(tmp_path: Path) -> None:
     )
     (wheel,) = dist.glob("*.whl")
     assert wheel.name.startswith(f"serviceai_api-{serviceai_api.__version__}-")
+    # The MCP server's tools are package data beside it, not code: the wheel must carry them.
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = archive.read("serviceai_api/mcp/tools.json")
+    assert shipped == (PACKAGE / "serviceai_api" / "mcp" / "tools.json").read_bytes()
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)

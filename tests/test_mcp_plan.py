@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 from generator.errors import SpecError
 from generator.ir import build_document
-from generator.ir.mcp import McpPlan, ToolPlan
+from generator.ir.mcp import McpPlan, ToolPlan, page_starts
 from generator.loader import load_document
 
 PET = {
@@ -215,3 +215,25 @@ def test_environment_names_and_default_base_url(tmp_path: Path) -> None:
     env = built.environment("pets_api")
     assert (env.base_url, env.token, env.api_key) == ("PETS_API_BASE_URL", "PETS_API_TOKEN", None)
     assert built.default_base_url == "https://pets.example/api/v2"
+
+
+def test_pages_close_on_the_tool_count_or_before_the_byte_budget() -> None:
+    assert page_starts([], 3, 100) == (0,)  # an empty list is one empty page
+    assert page_starts([10] * 7, 3, 100) == (0, 3, 6)  # by count
+    assert page_starts([40, 40, 40, 10, 10, 10], 3, 100) == (0, 2, 5)  # 120 > 100: the third waits
+    assert page_starts([250, 10, 300, 10], 3, 100) == (0, 1, 2, 3)  # a big tool alone
+    assert page_starts([50, 50, 1], 3, 100) == (0, 2)  # exactly the budget still fits
+
+
+def test_each_tool_knows_its_size_on_the_wire(tmp_path: Path) -> None:
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}
+    found = tools(
+        tmp_path,
+        document(
+            a=("get", operation("getPet")),
+            b=("post", operation("createPet", requestBody=body, description="x" * 5000)),
+        ),
+    )
+    small, big = found["get_pet"].wire_size, found["create_pet"].wire_size
+    assert 100 < small < 1000
+    assert big > small + 5000  # the description, the body schema and the $defs it reaches

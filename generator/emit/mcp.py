@@ -1,8 +1,9 @@
 """MCP server emitter: `<package>/mcp/`, on the official MCP Python SDK.
 
 Renders `Document.mcp` (built by `generator.ir.mcp`, where every tool decision is made) with the
-templates in generator/templates/mcp/. The tools are embedded as one JSON text, so the module
-imports fast at any size and its code does not grow with the document.
+templates in generator/templates/mcp/. The tools are one JSON data file beside the server
+(`tools.json`, package data read on first use), so importing the server compiles no tool data and
+its code does not grow with the document.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from generator.emit.render import render
 from generator.ir.mcp import RESULT_PROPERTY
 from generator.ir.model import Document
 
-_FILES = ("__init__", "__main__", "_tools", "server")
+_FILES = ("__init__", "__main__", "server")
+TOOLS_FILE = "tools.json"
 
 
 def emit_mcp(doc: Document, target: Target) -> dict[str, str]:
@@ -27,11 +29,14 @@ def emit_mcp(doc: Document, target: Target) -> dict[str, str]:
         "plan": plan,
         "env": plan.environment(target.package),
         "result_property": RESULT_PROPERTY,
-        "tools_json": json.dumps(
-            plan.as_data(), sort_keys=True, separators=(",", ":"), ensure_ascii=True
-        ),
+        "tools_file": TOOLS_FILE,
     }
-    return {
+    files = {
         f"{target.package}/mcp/{name}.py": render(f"mcp/{name}.py.jinja", **context)
         for name in _FILES
     }
+    # Compact, sorted and ASCII-only: byte-identical on every run, on any platform.
+    files[f"{target.package}/mcp/{TOOLS_FILE}"] = (
+        json.dumps(plan.as_data(), sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n"
+    )
+    return files

@@ -20,9 +20,15 @@ The MCP emitter (`generator.emit.mcp`) renders this plan and decides nothing. De
   operation with a non-JSON or body-less success has no output schema; its result is text.
 - **Budgets.** An agent pays for every listed byte in its context window, and the SDK validates
   and re-serializes every byte of a `tools/list` answer: an output schema whose text (with its
-  `$defs`) exceeds OUTPUT_SCHEMA_BUDGET is left out (the JSON body still comes back as text), and
-  `tools/list` answers in pages of PAGE_SIZE tools (the protocol's cursor pagination). GitHub's
-  description: 888 of its 1,223 tools have a JSON success, 791 keep their output schema.
+  `$defs`) exceeds OUTPUT_SCHEMA_BUDGET is left out (the JSON body still comes back as text).
+  GitHub's description: 888 of its 1,223 tools have a JSON success, 791 keep their output schema.
+- **Pages.** `tools/list` answers in pages (the protocol's cursor pagination) of at most
+  PAGE_SIZE tools and, past the first tool of a page, at most about PAGE_BYTES of tool JSON
+  (each tool's `wire_size`). Both SDK sides parse, validate and re-serialize a whole message at
+  once; GitHub's 4.8 MB list came through faster in pages of about 250 KB than in pages of 100
+  tools (up to 490 KB) or of 384 KB (`scripts/bench_mcp_github.py`, docs/mcp.md). The page
+  starts are decided here and shipped with the tools; a cursor is the index of a page's first
+  tool.
 - **What the agent sees besides the body**: the documented headers of the 2xx responses
   (`Location` of a created call), as a second text item.
 - **Calls** go through the generated client: the resource attribute and method name come from
@@ -55,8 +61,11 @@ _TOOL_NAME = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 _X_MCP_KEYS = frozenset({"name", "title", "description", "excluded", *HINTS})
 BODY_ARGUMENT = "body"
 OUTPUT_SCHEMA_BUDGET = 16_384  # characters of compact JSON, $defs included
-PAGE_SIZE = 100
+PAGE_SIZE = 100  # tools at most per `tools/list` page
+PAGE_BYTES = 256 * 1024  # compact JSON of a page's tools at most, unless one tool is bigger
 RESULT_PROPERTY = "result"
+# The keys and hint values of a tool's JSON besides its texts and schemas (`"inputSchema":` ...).
+_WIRE_OVERHEAD = 200
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,7 @@ class ToolPlan:
     output_schema: dict[str, Any] | None  # without $defs
     output_defs: tuple[str, ...]
     output_wrapped: bool  # structured content is {"result": body}
+    wire_size: int  # about the characters of the tool in a `tools/list` answer
     result_headers: tuple[str, ...]  # documented 2xx response headers, lower case
     error_statuses: tuple[str, ...]  # documented non-2xx statuses
 
@@ -124,9 +134,19 @@ class McpPlan:
     uses_api_key: bool
     default_base_url: str | None
     page_size: int = PAGE_SIZE
+    page_bytes: int = PAGE_BYTES
+
+    @property
+    def page_starts(self) -> tuple[int, ...]:
+        """The index of each `tools/list` page's first tool (the cursor that asks for it)."""
+        return page_starts([t.wire_size for t in self.tools], self.page_size, self.page_bytes)
 
     def as_data(self) -> dict[str, Any]:
-        return {"defs": self.defs, "tools": [t.as_data() for t in self.tools]}
+        return {
+            "defs": self.defs,
+            "pages": list(self.page_starts),
+            "tools": [t.as_data() for t in self.tools],
+        }
 
     def environment(self, package: str) -> Environment:
         """The variables the server reads, named after the import package (`SERVICEAI_API_...`)."""
@@ -253,9 +273,19 @@ class _Planner:
             output, wrapped, output_defs = None, False, ()
         statuses = tuple(r.status for r in op.responses if not r.is_success)
         description = x_mcp.get("description") or _describe(op, statuses)
+        title = x_mcp.get("title") or op.summary or f"{op.method.upper()} {op.path}"
+        input_defs = self._closure(input_schema)
+        # The wire form: texts (the title twice, once in the annotations), both schemas with
+        # their $defs, and the names and hints around them.
+        wire_size = (
+            len(json.dumps([name, title, title, description]))
+            + _size(input_schema, input_defs, self.defs)
+            + (_size(output, output_defs, self.defs) if output is not None else 0)
+            + _WIRE_OVERHEAD
+        )
         return ToolPlan(
             name=name,
-            title=x_mcp.get("title") or op.summary or f"{op.method.upper()} {op.path}",
+            title=title,
             description=description,
             operation_id=op.operation_id,
             http_method=op.method.upper(),
@@ -271,10 +301,11 @@ class _Planner:
                 else None
             ),
             input_schema=input_schema,
-            input_defs=self._closure(input_schema),
+            input_defs=input_defs,
             output_schema=output,
             output_defs=output_defs,
             output_wrapped=wrapped,
+            wire_size=wire_size,
             result_headers=tuple(
                 dict.fromkeys(
                     h.name.lower() for r in op.responses if r.is_success for h in r.headers
@@ -477,6 +508,20 @@ def _compiles(pattern: Any) -> bool:
     except (re.error, TypeError):
         return False
     return True
+
+
+def page_starts(sizes: list[int], max_tools: int, max_bytes: int) -> tuple[int, ...]:
+    """Where each page starts: a page closes at `max_tools` tools, or before the tool that would
+    take it past `max_bytes` (a tool bigger than that gets a page of its own)."""
+    starts = [0]
+    count = total = 0
+    for index, size in enumerate(sizes):
+        if count and (count == max_tools or total + size > max_bytes):
+            starts.append(index)
+            count = total = 0
+        count += 1
+        total += size
+    return tuple(starts)
 
 
 def _size(root: dict[str, Any], keys: tuple[str, ...], defs: dict[str, Any]) -> int:
