@@ -52,7 +52,7 @@ from generator.errors import join_pointer, split_pointer
 from generator.ir.media import media_kind
 from generator.ir.model import Document, MediaType, Operation, Parameter, Response, Warning_
 from generator.ir.naming import NameRegistry, pascal
-from generator.loader.refs import resolve_pointer, resolve_through_refs
+from generator.loader.refs import resolve_pointer
 from generator.schema_walk import HTTP_METHODS, iter_subschemas
 
 BodyKind = Literal["json", "text", "bytes", "none", "raw"]
@@ -203,7 +203,7 @@ class _Planner:
                 continue
             done.add(pointer)
             try:
-                node = resolve_through_refs(self.raw, pointer)
+                node = resolve_pointer(self.raw, pointer, through_refs=True)
             except KeyError:
                 continue
             schema = copy.deepcopy(node)
@@ -374,7 +374,7 @@ class _Planner:
         if p.schema is None:
             return None, False
         try:
-            raw = resolve_through_refs(self.raw, p.pointer)
+            raw = resolve_pointer(self.raw, p.pointer, through_refs=True)
         except KeyError:
             return None, False
         if isinstance(raw, dict) and "schema" in raw:

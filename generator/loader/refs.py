@@ -42,27 +42,19 @@ class Bundle:
         )
 
 
-def resolve_pointer(data: Any, pointer: str) -> Any:
-    """The value at a JSON pointer; KeyError when it names nothing."""
-    node = data
-    for token in split_pointer(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            raise KeyError(pointer)
-    return node
+def resolve_pointer(data: Any, pointer: str, *, through_refs: bool = False) -> Any:
+    """The value at a JSON pointer; KeyError when it names nothing.
 
-
-def resolve_through_refs(data: Any, pointer: str) -> Any:
-    """The value at a JSON pointer that may pass through a `$ref` on its way (a path item or
-    webhook given as `$ref: '#/components/pathItems/X'`, then `/post/requestBody/...`)."""
+    `through_refs`: a local `$ref` met on the way is followed when the next token is not beside
+    it (a path item or webhook given as `$ref: '#/components/pathItems/X'`, then
+    `/post/requestBody/...`).
+    """
     node = data
     for token in split_pointer(pointer):
         seen: set[str] = set()
         while (
-            isinstance(node, dict)
+            through_refs
+            and isinstance(node, dict)
             and token not in node
             and isinstance(node.get("$ref"), str)
             and node["$ref"].startswith("#")
