@@ -38,7 +38,6 @@ The server emitter renders this plan and decides nothing. Decisions made here:
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -156,15 +155,8 @@ class ServerPlan:
     # payload is the request body, the subscriber answers the documented responses), served by
     # `create_webhook_app` at a route per webhook.
     webhooks: tuple[ServerOperation, ...] = ()
-    webhook_routes: tuple[WebhookRoute, ...] = ()
-
-
-@dataclass(frozen=True)
-class WebhookRoute:
-    name: str  # the webhook's name in the document (`newPet`)
-    default_path: str  # where `create_webhook_app` serves it unless told otherwise: `/newPet`
-    allow: tuple[str, ...]  # its documented methods, upper case
-    operations: tuple[tuple[str, str], ...]  # (METHOD, webhook python name)
+    # One per webhook name (`path` is the name, `route_path` where it is served by default).
+    webhook_routes: tuple[PathPlan, ...] = ()
 
 
 def build_server_plan(raw: dict[str, Any], doc: Document) -> ServerPlan:
@@ -249,12 +241,10 @@ class _Planner:
                 )
             )
         paths = self._paths(operations)
-        webhooks = tuple(
-            dataclasses.replace(self._operation(op, webhook=True), webhook=True)
-            for op in self.doc.webhooks
-        )
-        silent = [s for s in webhooks if not s.client_error.documented]
-        silent = [s for s in silent if _can_be_invalid(s.operation)]
+        webhooks = tuple(self._operation(op, webhook=True) for op in self.doc.webhooks)
+        silent = [
+            s for s in webhooks if not s.client_error.documented and _can_be_invalid(s.operation)
+        ]
         if silent:
             # Most webhooks document only their 2xx: one warning, not one per webhook.
             self.doc.warnings.append(
@@ -271,7 +261,7 @@ class _Planner:
             self.embedded(),
             self.doc.openapi,
             webhooks,
-            _webhook_routes(webhooks),
+            self._paths(webhooks, webhook=True),
         )
 
     def _operation(self, op: Operation, webhook: bool = False) -> ServerOperation:
@@ -314,6 +304,7 @@ class _Planner:
             body_annotation=body_annotation,
             client_error=self._client_error(op, responses, warn=not webhook),
             server_error=self._server_error(op, responses),
+            webhook=webhook,
         )
 
     def _response_classes(self, op: Operation, r: Response) -> list[ResponseClass]:
@@ -518,14 +509,29 @@ class _Planner:
         )
         return {"error": MESSAGE}
 
-    def _paths(self, operations: tuple[ServerOperation, ...]) -> tuple[PathPlan, ...]:
+    def _paths(
+        self, operations: tuple[ServerOperation, ...], webhook: bool = False
+    ) -> tuple[PathPlan, ...]:
+        """One route per path (or per webhook name), its methods in HTTP_METHODS order.
+
+        A webhook's default route is its name when that is URL-safe (`/newPet`), else its
+        Python name (`Account categories updated` -> `/account_categories_updated`); the
+        subscriber registers whatever URL it likes with the provider, so
+        `create_webhook_app(paths=...)` can move any of them. Webhooks keep document order.
+        """
         by_path: dict[str, list[ServerOperation]] = {}
         for sop in operations:
             by_path.setdefault(sop.operation.path, []).append(sop)
         plans = []
+        taken = NameRegistry()  # two webhooks may not share a route (`/a` and an unsafe `a`)
         for path, sops in by_path.items():
             sops.sort(key=lambda s: HTTP_METHODS.index(s.operation.method))
-            route_path, route_params = _route_path(path)
+            if webhook:
+                safe = re.fullmatch(r"[A-Za-z0-9._~-]+", path)
+                route_path = "/" + taken.claim(path if safe else sops[0].operation.python_name)
+                route_params: tuple[tuple[str, str], ...] = ()
+            else:
+                route_path, route_params = _route_path(path)
             allow = tuple(s.operation.method.upper() for s in sops)
             nm: StubError | None = None
             for s in sops:
@@ -546,39 +552,12 @@ class _Planner:
                     nm,
                 )
             )
-        # Concrete segments win over templated ones, as OpenAPI requires.
-        plans.sort(key=lambda p: (_template_profile(p.path), p.path))
+        if not webhook:  # concrete segments win over templated ones, as OpenAPI requires
+            plans.sort(key=lambda p: (_template_profile(p.path), p.path))
         return tuple(plans)
 
 
 # -- helpers --------------------------------------------------------------------------------
-
-
-def _webhook_routes(webhooks: tuple[ServerOperation, ...]) -> tuple[WebhookRoute, ...]:
-    """One route per webhook name, its methods in the document's order of HTTP methods.
-
-    The default path is the name itself when it is URL-safe (`/newPet`), else the webhook's
-    Python name (`Account categories updated` -> `/account_categories_updated`); the subscriber
-    registers whatever URL it likes with the provider, so `create_webhook_app(paths=...)` can
-    move any of them.
-    """
-    by_name: dict[str, list[ServerOperation]] = {}
-    for sop in webhooks:
-        by_name.setdefault(sop.operation.path, []).append(sop)
-    routes = []
-    taken = NameRegistry()  # two names may not share a route (`/a` and an unsafe name `a`)
-    for name, sops in by_name.items():
-        sops.sort(key=lambda s: HTTP_METHODS.index(s.operation.method))
-        safe = re.fullmatch(r"[A-Za-z0-9._~-]+", name)
-        routes.append(
-            WebhookRoute(
-                name,
-                "/" + taken.claim(name if safe else sops[0].operation.python_name),
-                tuple(s.operation.method.upper() for s in sops),
-                tuple((s.operation.method.upper(), s.operation.python_name) for s in sops),
-            )
-        )
-    return tuple(routes)
 
 
 def _place(root: dict[str, Any], pointer: str, value: Any) -> None:

@@ -17,10 +17,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from fastapi import FastAPI
 from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from openai_realtime_api.server import validation
 
@@ -559,3 +561,69 @@ def _header_text(value: object) -> str:
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def new_app(title: str, version: str, options: dict[str, Any]) -> FastAPI:
+    """A FastAPI app without its own OpenAPI routes (the document is the contract)."""
+    options.setdefault("title", title)
+    options.setdefault("version", version)
+    options.setdefault("openapi_url", None)
+    options.setdefault("docs_url", None)
+    options.setdefault("redoc_url", None)
+    return FastAPI(**options)
+
+
+class RouteEndpoint:
+    """The ASGI app of one path (or one webhook): dispatches on the method.
+
+    It is the endpoint itself (not a function), so Starlette routes every method to it and a
+    method the route does not document gets 405 with an `Allow` header listing every documented
+    one (Starlette's own 405 lists only one route's methods).
+    """
+
+    def __init__(
+        self,
+        handlers: Any,  # the package's Handlers or WebhookHandlers
+        specs: Mapping[str, OperationSpec],
+        names: dict[str, str],
+        allow: tuple[str, ...],
+        methods: dict[str, str],
+        not_allowed: StubError,
+        validate_responses: bool,
+        limits: Limits,
+    ) -> None:
+        self.handlers = handlers
+        self.specs = specs
+        self.names = names
+        self.allow_header = ", ".join(allow)
+        self.methods = methods
+        self.not_allowed = not_allowed
+        self.validate_responses = validate_responses
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        response = await self.handle(request)
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        operation = self.methods.get(request.method.upper())
+        if operation is None:
+            return self.not_allowed.render(
+                f"method {request.method} is not allowed; allowed: {self.allow_header}",
+                None,
+                {"allow": self.allow_header},
+            )
+        path_params = {
+            self.names[k]: str(v) for k, v in request.path_params.items() if k in self.names
+        }
+        return await dispatch(
+            request,
+            self.specs[operation],
+            getattr(self.handlers, operation),
+            self.handlers.on_invalid_request,
+            path_params,
+            self.validate_responses,
+            self.limits,
+            self.handlers.on_unhandled_error,
+        )

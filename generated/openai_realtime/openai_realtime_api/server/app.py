@@ -11,10 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from pydantic import TypeAdapter
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
 
 from openai_realtime_api.models import (
     CreateRealtimeCallRequestMultipart,
@@ -29,8 +26,9 @@ from openai_realtime_api.server._runtime import (
     Limits,
     OperationSpec,
     ParamSpec,
+    RouteEndpoint,
     StubError,
-    dispatch,
+    new_app,
 )
 from openai_realtime_api.server.handlers import Handlers
 
@@ -468,65 +466,10 @@ def create_app(
     and the connection stays open.
     """
     limits = Limits(max_body_bytes=max_body_bytes, max_json_depth=max_json_depth)
-    fastapi_options.setdefault("title", "OpenAI Realtime control plane")
-    fastapi_options.setdefault("version", "2026-08-21")
-    fastapi_options.setdefault("openapi_url", None)
-    fastapi_options.setdefault("docs_url", None)
-    fastapi_options.setdefault("redoc_url", None)
-    app = FastAPI(**fastapi_options)
+    app = new_app("OpenAI Realtime control plane", "2026-08-21", fastapi_options)
     for _path, route_path, names, allow, methods, not_allowed in PATHS:
-        endpoint = _PathEndpoint(
-            handlers, names, allow, methods, not_allowed, validate_responses, limits
+        endpoint = RouteEndpoint(
+            handlers, OPERATIONS, names, allow, methods, not_allowed, validate_responses, limits
         )
-        # An ASGI app (not a function) as endpoint: Starlette then routes every method to it.
         app.router.routes.append(Route(route_path, endpoint, include_in_schema=False))
     return app
-
-
-class _PathEndpoint:
-    """The ASGI app of one path: dispatches on the method (every method reaches it)."""
-
-    def __init__(
-        self,
-        handlers: Handlers,
-        names: dict[str, str],
-        allow: tuple[str, ...],
-        methods: dict[str, str],
-        not_allowed: StubError,
-        validate_responses: bool,
-        limits: Limits,
-    ) -> None:
-        self.handlers = handlers
-        self.names = names
-        self.allow_header = ", ".join(allow)
-        self.methods = methods
-        self.not_allowed = not_allowed
-        self.validate_responses = validate_responses
-        self.limits = limits
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        response = await self.handle(request)
-        await response(scope, receive, send)
-
-    async def handle(self, request: Request) -> Response:
-        operation = self.methods.get(request.method.upper())
-        if operation is None:
-            return self.not_allowed.render(
-                f"method {request.method} is not allowed; allowed: {self.allow_header}",
-                None,
-                {"allow": self.allow_header},
-            )
-        path_params = {
-            self.names[k]: str(v) for k, v in request.path_params.items() if k in self.names
-        }
-        return await dispatch(
-            request,
-            OPERATIONS[operation],
-            getattr(self.handlers, operation),
-            self.handlers.on_invalid_request,
-            path_params,
-            self.validate_responses,
-            self.limits,
-            self.handlers.on_unhandled_error,
-        )
