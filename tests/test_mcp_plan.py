@@ -101,7 +101,9 @@ def test_x_mcp_renames_hides_and_overrides_hints(tmp_path: Path) -> None:
     ("x_mcp", "message", "pointer"),
     [
         ({"readOnlyHint": "yes"}, "must be true or false", "/x-mcp/readOnlyHint"),
-        ({"name": "has space"}, "1 to 128 letters", "/x-mcp/name"),
+        ({"name": "has space"}, "1 to 64 letters", "/x-mcp/name"),
+        ({"name": "dotted.name"}, "1 to 64 letters", "/x-mcp/name"),
+        ({"name": "x" * 65}, "1 to 64 letters", "/x-mcp/name"),
         ({"nmae": "typo"}, "unknown keys nmae", "/x-mcp"),
         ("hidden", "must be an object", "/x-mcp"),
     ],

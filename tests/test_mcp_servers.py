@@ -8,6 +8,7 @@ result against the tool's output schema.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -161,8 +162,11 @@ def hints(tool: Tool) -> tuple[bool | None, bool | None, bool | None]:
 
 
 def error_payload(result: CallToolResult) -> dict[str, Any]:
+    """A tool error's `{"status", "body"}`: its text. No structured content, which would have
+    to match the output schema of the success (the TypeScript SDK checks it)."""
     assert result.is_error, result
-    payload = result.structured_content
+    assert result.structured_content is None
+    payload = json.loads(texts(result)[0])
     assert isinstance(payload, dict)
     return payload
 

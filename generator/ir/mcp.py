@@ -5,7 +5,9 @@ The MCP emitter (`generator.emit.mcp`) renders this plan and decides nothing. De
 - **One tool per operation**, named after its `operationId` in snake_case (unique), described by
   its summary and description, unless an `x-mcp` extension on the operation (added by an
   overlay, never by editing the document) gives `name`, `title`, `description`, hints, or
-  `excluded: true` (the operation gets no tool).
+  `excluded: true` (the operation gets no tool). A name is at most 64 of `[A-Za-z0-9_-]` (what
+  the model providers' tool-calling APIs accept): a longer one is shortened with the operation's
+  own words (`generator.ir.mcp_names`) and listed in the document's warnings.
 - **Annotations from HTTP semantics**: `readOnlyHint` for GET/HEAD, `idempotentHint` for
   GET/HEAD/PUT/DELETE, `destructiveHint` for DELETE, `openWorldHint` always (the tool reaches an
   outside API). Every hint is written out, so an agent never falls back to the protocol's
@@ -14,7 +16,9 @@ The MCP emitter (`generator.emit.mcp`) renders this plan and decides nothing. De
   path, query, header and cookie parameters (the client plan's, under their Python names) and
   its request body under `body` (the first JSON media type, else the first documented one).
   Schemas are the server plan's Draft 2020-12 translation; every `$ref` points into the tool's
-  own `$defs` (component schemas keep their names).
+  own `$defs` (component schemas keep their names). Every schema passes the 2020-12
+  meta-schema: a keyword that fails it is repaired or dropped (`generator.ir.mcp_schema`), with a
+  located warning; a `$ref` to another document (never bundled) is dropped the same way.
 - **The output schema**: the 2xx JSON bodies' schema. MCP wants an object, so a body that is not
   an object schema is wrapped as `{"result": ...}` (and so is the structured content). An
   operation with a non-JSON or body-less success has no output schema; its result is text.
@@ -48,7 +52,9 @@ from urllib.parse import unquote
 
 from generator.errors import Location, Problem, SpecError, join_pointer, split_pointer
 from generator.ir.client import ClientPlan, OperationPlan
-from generator.ir.model import Document, Operation
+from generator.ir.mcp_names import TOOL_NAME, ToolNames, shortened
+from generator.ir.mcp_schema import meta_repaired
+from generator.ir.model import Document, Operation, Warning_
 from generator.ir.naming import NameRegistry, snake
 from generator.loader.refs import resolve_pointer
 
@@ -56,14 +62,15 @@ HINTS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 _READ_ONLY = frozenset({"get", "head"})
 _IDEMPOTENT = frozenset({"get", "head", "put", "delete"})
 _DESTRUCTIVE = frozenset({"delete"})
-# What MCP clients accept as a tool name (the specification's 2025-11 naming guidance).
-_TOOL_NAME = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 _X_MCP_KEYS = frozenset({"name", "title", "description", "excluded", *HINTS})
 BODY_ARGUMENT = "body"
 OUTPUT_SCHEMA_BUDGET = 16_384  # characters of compact JSON, $defs included
 PAGE_SIZE = 100  # tools at most per `tools/list` page
 PAGE_BYTES = 256 * 1024  # compact JSON of a page's tools at most, unless one tool is bigger
 RESULT_PROPERTY = "result"
+# Keywords whose value maps names to subschemas, and keywords whose value is data, not schemas.
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+_DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples", "example"})
 # The keys and hint values of a tool's JSON besides its texts and schemas (`"inputSchema":` ...).
 _WIRE_OVERHEAD = 200
 
@@ -189,7 +196,7 @@ class _Planner:
         by_operation = {
             id(o.op): (r.attribute, o) for r in self.client.resources for o in r.operations
         }
-        names = NameRegistry()
+        names = ToolNames()
         tools: list[ToolPlan] = []
         excluded: list[str] = []
         for op in self.doc.operations:
@@ -237,9 +244,10 @@ class _Planner:
         for key in ("name", "title", "description"):
             if key in value and not isinstance(value[key], str):
                 raise _problem(f"x-mcp {key} must be a string", join_pointer(at, key))
-        if "name" in value and not _TOOL_NAME.fullmatch(value["name"]):
+        if "name" in value and not TOOL_NAME.fullmatch(value["name"]):
             raise _problem(
-                "x-mcp name must be 1 to 128 letters, digits, '_', '-' or '.'",
+                "x-mcp name must be 1 to 64 letters, digits, '_' or '-' "
+                "(what the model providers' tool-calling APIs accept)",
                 join_pointer(at, "name"),
             )
         return dict(value)
@@ -252,12 +260,21 @@ class _Planner:
         resource: str,
         planned: OperationPlan,
         x_mcp: dict[str, Any],
-        names: NameRegistry,
+        names: ToolNames,
     ) -> ToolPlan:
-        wanted = x_mcp.get("name") or snake(op.operation_id, "operation")
+        natural = snake(op.operation_id, "operation")
+        wanted = x_mcp.get("name") or shortened(natural, op.method, op.path)
         name = names.claim(wanted)
         if "name" in x_mcp and name != wanted:
             raise _problem(f"x-mcp name {wanted!r} is already a tool name", op.pointer)
+        if "name" not in x_mcp and name != natural:
+            self.doc.warnings.append(
+                Warning_(
+                    f"MCP tool name {natural!r} ({len(natural)} characters) shortened to "
+                    f"{name!r}: hosts refuse tool names over 64 characters",
+                    op.pointer,
+                )
+            )
         method = op.method.lower()
         hints = {
             "readOnlyHint": method in _READ_ONLY,
@@ -267,7 +284,10 @@ class _Planner:
         }
         hints.update({k: x_mcp[k] for k in HINTS if k in x_mcp})
         arguments, input_schema = self._input(op, planned)
+        input_schema = self._repaired(input_schema, op.pointer, "input")
         output, wrapped = self._output(op)
+        if output is not None:
+            output = self._repaired(output, op.pointer, "output")
         output_defs = self._closure(output) if output is not None else ()
         if output is not None and _size(output, output_defs, self.defs) > OUTPUT_SCHEMA_BUDGET:
             output, wrapped, output_defs = None, False, ()
@@ -384,16 +404,24 @@ class _Planner:
             "required": [RESULT_PROPERTY],
         }, True
 
-    def _is_object(self, schema: dict[str, Any]) -> bool:
-        seen: set[str] = set()
+    def _is_object(self, schema: dict[str, Any], seen: frozenset[str] = frozenset()) -> bool:
+        """Whether every value `schema` admits is an object: its `type` says so, or a `$ref` it
+        is, or one branch of its `allOf` (every branch holds, so one object branch suffices)."""
         node: Any = schema
         while isinstance(node, dict) and "$ref" in node and set(node) <= {"$ref", "description"}:
             key = node["$ref"].removeprefix("#/$defs/")
             if key in seen or key not in self.defs:
                 return False
-            seen.add(key)
+            seen = seen | {key}
             node = self.defs[key]
-        return isinstance(node, dict) and node.get("type") == "object"
+        if not isinstance(node, dict):
+            return False
+        if node.get("type") == "object":
+            return True
+        return "type" not in node and any(
+            isinstance(branch, dict) and self._is_object(branch, seen)
+            for branch in node.get("allOf") or []
+        )
 
     # -- schemas and $defs ----------------------------------------------------------------------
 
@@ -425,21 +453,47 @@ class _Planner:
         except KeyError:
             node = {}
         self.defs[key] = {}  # placeholder: a cycle refers to the key before it is rewritten
-        refs: list[str] = []
-        self.defs[key] = self._rewrite(node, refs)
-        self.def_refs[key] = tuple(dict.fromkeys(refs))
+        schema = self._repaired(self._rewrite(node), pointer, None)
+        self.defs[key] = schema
+        self.def_refs[key] = tuple(dict.fromkeys(_refs_in(schema)))
         return key
 
-    def _rewrite(self, node: Any, refs: list[str] | None = None) -> Any:
+    def _repaired(self, schema: Any, pointer: str, root: str | None) -> Any:
+        """`schema` valid against the 2020-12 meta-schema; each repair warned about, located in
+        the document (a def) or on the operation (`root`: the tool's input or output schema)."""
+        fixed, changed = meta_repaired(schema)
+        for at in changed:
+            where = f"the {root} schema of its MCP tool at {at or '/'}" if root else "MCP tools"
+            self.doc.warnings.append(
+                Warning_(
+                    f"schema keyword fails the JSON Schema 2020-12 meta-schema: repaired or "
+                    f"dropped in {where}",
+                    pointer if root else pointer + at,
+                )
+            )
+        return fixed
+
+    def _rewrite(self, node: Any) -> Any:
         """A copy of `node` whose local `$ref`s point to `#/$defs/<key>` (registering each)."""
         if isinstance(node, list):
-            return [self._rewrite(v, refs) for v in node]
+            return [self._rewrite(v) for v in node]
         if not isinstance(node, dict):
             return node
         out: dict[str, Any] = {}
         for k, v in node.items():
-            if k == "$schema":
-                continue  # a tool schema is one 2020-12 document; a nested dialect is dropped
+            if k in ("$schema", "$id"):
+                # A tool schema is one 2020-12 document: a nested dialect is dropped, and so is
+                # a base URI, under which the tool's `#/$defs/...` references would not resolve.
+                continue
+            if k == "items" and isinstance(v, list):
+                # Draft 4's tuple form (a schema under `$schema: draft-04`): 2020-12 says
+                # `prefixItems`, and the schema for the items after them is `items`.
+                out["prefixItems"] = self._rewrite(v)
+                if "additionalItems" in node:
+                    out["items"] = self._rewrite(node["additionalItems"])
+                continue
+            if k == "additionalItems" and isinstance(node.get("items"), list):
+                continue
             if k == "pattern" and not _compiles(v):
                 # The models' typed fallback (warned by the generator): Python clients, the MCP
                 # SDK's among them, reject a schema whose pattern `re` cannot compile.
@@ -453,21 +507,17 @@ class _Planner:
             if k in ("minimum", "maximum") and node.get("exclusiveM" + k[1:]) is True:
                 continue
             if k == "$ref" and isinstance(v, str) and v.startswith("#"):
-                key = self._def_key(unquote(v[1:]))
-                if refs is not None:
-                    refs.append(key)
-                out[k] = "#/$defs/" + key
-            elif k in (
-                "properties",
-                "patternProperties",
-                "$defs",
-                "dependentSchemas",
-            ) and isinstance(v, dict):
-                out[k] = {name: self._rewrite(sub, refs) for name, sub in v.items()}
-            elif k in ("enum", "const", "default", "examples", "example"):
+                out[k] = "#/$defs/" + self._def_key(unquote(v[1:]))
+            elif k == "$ref":
+                # Another document's schema (the loader bundles relative files; a URL is never
+                # fetched): left in, it would dangle in the tool's schema. Any value there.
+                continue
+            elif k in _SCHEMA_MAPS and isinstance(v, dict):
+                out[k] = {name: self._rewrite(sub) for name, sub in v.items()}
+            elif k in _DATA_KEYWORDS:
                 out[k] = v
             else:
-                out[k] = self._rewrite(v, refs)
+                out[k] = self._rewrite(v)
         return out
 
     def _closure(self, schema: Any) -> tuple[str, ...]:
@@ -484,6 +534,8 @@ class _Planner:
 
 
 def _refs_in(node: Any) -> list[str]:
+    """The $defs keys a (rewritten) schema refers to. Keyword values that are data (`default`,
+    `enum`...) hold no references, but a property *named* `default` is a schema like any other."""
     found: list[str] = []
     stack = [node]
     while stack:
@@ -492,11 +544,11 @@ def _refs_in(node: Any) -> list[str]:
             ref = current.get("$ref")
             if isinstance(ref, str) and ref.startswith("#/$defs/"):
                 found.append(ref.removeprefix("#/$defs/"))
-            stack.extend(
-                v
-                for k, v in current.items()
-                if k not in ("enum", "const", "default", "examples", "example")
-            )
+            for k, v in current.items():
+                if k in _SCHEMA_MAPS and isinstance(v, dict):
+                    stack.extend(v.values())
+                elif k not in _DATA_KEYWORDS:
+                    stack.append(v)
         elif isinstance(current, list):
             stack.extend(current)
     return found

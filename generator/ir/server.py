@@ -185,15 +185,19 @@ class _Planner:
         return self._embedded
 
     def _embed(self) -> dict[str, Any]:
-        """A copy of the document holding only the schemas at `self.pointers` and their refs."""
-        result: dict[str, Any] = {}
+        """A copy of the document holding only the schemas at `self.pointers` and their refs.
+
+        A `$ref` into part of a component (`#/components/schemas/Tag/allOf/0`) embeds the whole
+        component, so the part sits inside it at its own pointer, arrays kept as arrays. Schemas
+        are placed enclosing ones first, so a part never builds containers of its own where its
+        component will be.
+        """
+        found: dict[str, Any] = {}
         todo = list(self.pointers)
-        done: set[str] = set()
         while todo:
             pointer = todo.pop(0)
-            if pointer in done:
+            if pointer in found:
                 continue
-            done.add(pointer)
             try:
                 node = resolve_pointer(self.raw, pointer, through_refs=True)
             except KeyError:
@@ -203,9 +207,15 @@ class _Planner:
                 ref = sub.get("$ref")
                 if isinstance(ref, str) and ref.startswith("#"):
                     todo.append(ref[1:])
+                    tokens = split_pointer(ref[1:])
+                    if len(tokens) > 3 and tokens[0] == "components":
+                        todo.append(join_pointer("/components", *tokens[1:3]))
             if self.minor == "3.0":
                 schema = _from_openapi_30(schema)
-            _place(result, pointer, schema)
+            found[pointer] = schema
+        result: dict[str, Any] = {}
+        for pointer in sorted(found, key=lambda p: len(split_pointer(p))):  # stable sort
+            _place(result, pointer, found[pointer])
         return result
 
     def validator(self, pointer: str) -> Draft202012Validator:
@@ -561,14 +571,27 @@ class _Planner:
 
 
 def _place(root: dict[str, Any], pointer: str, value: Any) -> None:
+    """Put `value` at `pointer` in `root`, making the containers on the way.
+
+    A schema already placed there (its enclosing schema came first) is kept as it is: the
+    same content. An existing array on the way is walked by index, never replaced by an object
+    (`allOf/0` must stay the first item of `allOf`).
+    """
     tokens = split_pointer(pointer)
-    node = root
+    node: Any = root
     for token in tokens[:-1]:
+        if isinstance(node, list):
+            if not (token.isdigit() and int(token) < len(node)):
+                return  # cannot happen: the array came from the same document
+            node = node[int(token)]
+            continue
         child = node.get(token)
-        if not isinstance(child, dict):
+        if not isinstance(child, dict | list):
             child = {}
             node[token] = child
         node = child
+    if isinstance(node, list):
+        return  # an array item: its enclosing schema, placed first, holds it already
     if tokens:
         existing = node.get(tokens[-1])
         if isinstance(existing, dict) and isinstance(value, dict):

@@ -11,8 +11,12 @@
 - A JSON success body is the structured content (wrapped as `{"result": ...}` when the schema
   is not an object) and its JSON text; a text body (`application/sdp`, ...) is text content;
   the documented headers of the success response follow as one more text item.
-- A documented error status (and any other HTTP error) is a tool error whose text and
-  structured content are `{"status": <code>, "body": <parsed body or raw text>}`; a connection
+- A documented error status (and any other HTTP error) is a tool error (`isError`) whose text is
+  `{"status": <code>, "body": <parsed body or raw text>}`, with `"error": <why>` when the
+  response did not match the document (a success body that fails its schema, say). A tool error
+  carries no structured content: the specification wants structured content to conform to the
+  output schema, which describes the success, and the TypeScript SDK rejects a result whose
+  structured content does not (clients skip the check for an error without it). A connection
   failure is a tool error too. A call never becomes a protocol error.
 """
 
@@ -42,6 +46,7 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
     from ..client import AsyncClient
+    from ..client.errors import ApiError
 
 SERVER_NAME: Final = "OpenAI Realtime control plane"
 INSTRUCTIONS: Final = "Tools of OpenAI Realtime control plane 2026-08-21: one per operation."
@@ -197,10 +202,20 @@ def _text(data: Any) -> types.TextContent:
     return types.TextContent(text=json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
-def _tool_error(message: str, structured: Any = None) -> types.CallToolResult:
-    return types.CallToolResult(
-        content=[types.TextContent(text=message)], structured_content=structured, is_error=True
-    )
+def _tool_error(message: str) -> types.CallToolResult:
+    # Never structured content: it would have to match the output schema of the success.
+    return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
+
+
+def _error_body(exc: ApiError[Any]) -> Any:
+    """What the agent sees of an error response's body: parsed when the client parsed it, else
+    the text as JSON when it is JSON (a body that failed its schema), else the raw text."""
+    if exc.body is not None and exc.body != exc.text:
+        return _jsonable(exc.body)
+    try:
+        return json.loads(exc.text)
+    except ValueError:
+        return exc.text
 
 
 def _arguments(tool: Mapping[str, Any], arguments: Mapping[str, Any]) -> dict[str, Any]:
@@ -238,9 +253,10 @@ async def call_tool(
         raw = await getattr(resource, tool["method"])(**_arguments(tool, arguments))
         value = raw.parse()
     except ApiError as exc:
-        body = _jsonable(exc.body) if exc.body is not None else exc.text
-        payload = {"status": exc.status_code, "body": body}
-        return _tool_error(json.dumps(payload, ensure_ascii=False), payload)
+        payload: dict[str, Any] = {"status": exc.status_code, "body": _error_body(exc)}
+        if exc.reason:
+            payload["error"] = exc.reason  # why the response was not what the document says
+        return _tool_error(json.dumps(payload, ensure_ascii=False))
     except SdkError as exc:
         return _tool_error(str(exc))
     except Exception as exc:  # a tool error, never a protocol crash
