@@ -34,33 +34,38 @@ NPM_MISSING = (
 
 def node_tools() -> Path:
     """The cache folder holding node_modules/ with the pinned tools (installed when needed)."""
+    return pinned_npm_packages(CACHE, PINNED)
+
+
+def pinned_npm_packages(cache: Path, pinned: dict[str, str]) -> Path:
+    """`cache` holding node_modules/ with exactly the `pinned` versions (installed when needed)."""
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
         if IN_CI:
             pytest.fail(NPM_MISSING)
         pytest.skip(NPM_MISSING)
-    manifest = CACHE / "package.json"
-    wanted = {"name": "npm-tools-cache", "private": True, "dependencies": PINNED}
+    manifest = cache / "package.json"
+    wanted = {"name": cache.name + "-cache", "private": True, "dependencies": pinned}
     installed = all(
-        (CACHE / "node_modules" / name / "package.json").is_file()
-        and json.loads((CACHE / "node_modules" / name / "package.json").read_text())["version"]
+        (cache / "node_modules" / name / "package.json").is_file()
+        and json.loads((cache / "node_modules" / name / "package.json").read_text())["version"]
         == version
-        for name, version in PINNED.items()
+        for name, version in pinned.items()
     )
     if installed and manifest.is_file() and json.loads(manifest.read_text()) == wanted:
-        return CACHE
-    CACHE.mkdir(parents=True, exist_ok=True)
+        return cache
+    cache.mkdir(parents=True, exist_ok=True)
     manifest.write_text(json.dumps(wanted, indent=2) + "\n")
     done = subprocess.run(
         [npm, "install", "--no-audit", "--no-fund", "--no-save", "--loglevel=error"],
-        cwd=CACHE,
+        cwd=cache,
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0:
-        pytest.fail(f"npm install of {PINNED} failed:\n{done.stderr[-2000:]}")
-    return CACHE
+        pytest.fail(f"npm install of {pinned} failed:\n{done.stderr[-2000:]}")
+    return cache
 
 
 def tsc(cache: Path, files: list[Path], cwd: Path) -> list[str]:
