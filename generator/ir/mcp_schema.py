@@ -111,12 +111,12 @@ def _drop(root: Any, path: list[str | int]) -> str | None:
 def _at(root: Any, path: list[str | int]) -> Any:
     node = root
     for token in path:
-        if isinstance(node, dict) and token in node:
+        if isinstance(node, list) and isinstance(token, int) and token < len(node):
             node = node[token]
-        elif isinstance(node, list) and isinstance(token, int) and token < len(node):
-            node = node[token]
-        else:
+            continue
+        if not (isinstance(node, dict) and token in node):
             return None
+        node = node[token]
     return node
 
 

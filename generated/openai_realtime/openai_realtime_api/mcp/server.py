@@ -263,15 +263,19 @@ async def call_tool(
         return _tool_error(f"{type(exc).__name__}: {exc}")
     content: list[types.ContentBlock] = []
     structured: Any = None
-    if value is None:
+    if tool["output"] is not None and (value is not None or raw.content):
+        # A JSON success (every success of a tool with an output schema is JSON): structured,
+        # whatever its value, a string or `null` included; a client refuses a result of such a
+        # tool without structured content.
+        data = _jsonable(value)
+        content.append(_text(data))
+        structured = {RESULT_PROPERTY: data} if tool["wrapped"] else data
+    elif value is None:
         content.append(types.TextContent(text=f"HTTP {raw.status_code}: no content"))
     elif isinstance(value, str):
         content.append(types.TextContent(text=value))
     else:
-        data = _jsonable(value)
-        content.append(_text(data))
-        if tool["output"] is not None:
-            structured = {RESULT_PROPERTY: data} if tool["wrapped"] else data
+        content.append(_text(_jsonable(value)))
     headers = [f"{h}: {raw.headers[h]}" for h in tool["headers"] if h in raw.headers]
     if headers:
         content.append(types.TextContent(text="\n".join(headers)))
