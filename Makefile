@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version mcp
+.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version mcp mcp-ts-documents
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
@@ -73,6 +73,11 @@ bench: $(STAMP)
 # minutes, so not part of `make test`.
 github: $(STAMP)
 	$(PY) scripts/check_github.py
+
+# GitHub's and OpenAI's descriptions and the corpus slice: every generated MCP tool listed, its
+# schemas checked with ajv and called by the TypeScript MCP SDK's client (docs/mcp.md; minutes).
+mcp-ts-documents: $(STAMP)
+	$(PY) scripts/mcp_ts_documents.py
 
 clean-venv:
 	rm -rf $(VENV)

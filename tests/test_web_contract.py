@@ -54,11 +54,30 @@ def test_package_json_names_the_contract_version_and_every_entry_point() -> None
     manifest = json.loads((PACKAGE / "package.json").read_text(encoding="utf-8"))
     assert manifest["name"] == "@serviceai/api-spec"
     assert manifest["version"] == parse_file(SPEC).data["info"]["version"] == "1.1.24"
-    assert manifest["types"] == "./types.d.ts"
-    assert manifest["exports"]["."] == {"types": "./types.d.ts"}
+    assert manifest["types"] == "./index.d.ts" and manifest["type"] == "module"
+    assert manifest["exports"]["."] == {"types": "./index.d.ts", "default": "./index.js"}
+    assert manifest["exports"]["./types"] == {"types": "./types.d.ts"}
+    assert manifest["exports"]["./validators"] == {
+        "types": "./validators.d.ts",
+        "default": "./validators.js",
+    }
     assert manifest["exports"]["./openapi.json"] == "./openapi.json"
     assert manifest["exports"]["./openapi.yaml"] == "./openapi.yaml"
-    assert manifest["files"] == ["openapi.yaml", "openapi.json", "types.d.ts", "CHANGELOG.md"]
+    assert manifest["files"] == [
+        "openapi.yaml",
+        "openapi.json",
+        "openapi.js",
+        "openapi.d.ts",
+        "types.d.ts",
+        "index.js",
+        "index.d.ts",
+        "validators.js",
+        "validators.d.ts",
+        "CHANGELOG.md",
+    ]
+    # The client factory's library is a peer (one version range); ajv only for the validators.
+    assert manifest["peerDependencies"] == {"openapi-fetch": "^0.17.0", "ajv": "^8.17.1"}
+    assert manifest["peerDependenciesMeta"] == {"ajv": {"optional": True}}
 
 
 def test_types_declare_what_openapi_fetch_needs_for_every_serviceai_call() -> None:
@@ -274,10 +293,12 @@ def test_make_diff_lists_the_package_files_that_change() -> None:
     done = run_generator("diff", "spec/history/1.1.22.yaml", "spec/openapi.yaml")
     assert done.returncode == 0, done.stderr
     section = done.stdout.split("## Package files: @serviceai/api-spec", 1)[1]
-    assert "4 of 5 files change" in section
-    for name in ("openapi.yaml", "openapi.json", "types.d.ts", "package.json"):
+    assert "6 of 11 files change" in section
+    for name in ("openapi.yaml", "openapi.json", "openapi.js", "types.d.ts", "package.json"):
         assert f"| `{name}` | changed |" in section
-    assert "| `CHANGELOG.md` | unchanged |" in section
+    assert "| `validators.js` | changed |" in section  # the component schemas changed
+    for name in ("CHANGELOG.md", "index.js", "index.d.ts", "validators.d.ts"):
+        assert f"| `{name}` | unchanged |" in section
 
 
 def test_make_bump_regenerates_the_package(tmp_path: Path) -> None:

@@ -152,8 +152,14 @@ def test_npm_pack_holds_exactly_the_package_files(tools: Path, tmp_path: Path) -
         assert packed_yaml is not None and packed_yaml.read() == SPEC.read_bytes()
     assert names == [
         "package/CHANGELOG.md",
+        "package/index.d.ts",
+        "package/index.js",
+        "package/openapi.d.ts",
+        "package/openapi.js",
         "package/openapi.json",
         "package/openapi.yaml",
         "package/package.json",
         "package/types.d.ts",
+        "package/validators.d.ts",
+        "package/validators.js",
     ]

@@ -606,5 +606,6 @@ export interface components {
     headers: never;
     pathItems: never;
 }
+export type requestSchemas = Record<string, never>;
 export type $defs = Record<string, never>;
 export type operations = Record<string, never>;

@@ -1,6 +1,8 @@
 """The contract package for web clients (`npm-package` on a target): one folder holding the
-published document as YAML and JSON, its TypeScript declarations, package.json and the
-changelog. `npm pack` of the folder is the release web teams install.
+published document as YAML and JSON, its TypeScript declarations, package.json, the changelog,
+and a run-time part (a typed openapi-fetch client factory, the document as an ES module, JSON
+Schema validators per component; generator/emit/npm_runtime.py). `npm pack` of the folder is the
+release web teams install.
 
 The document is the one published, without overlays (those only serve the Python SDK): web
 teams type their calls from the same contract they read.
@@ -15,12 +17,24 @@ from typing import Any
 import yaml
 
 from generator.config import Target
+from generator.emit.npm_runtime import AJV_RANGE, OPENAPI_FETCH_RANGE, runtime_files
 from generator.emit.typescript import render_types
 from generator.ir.typescript import TsPlan, npm_version
 from generator.loader.source import parse_file
 
 # What the package holds, besides package.json (npm always packs that one).
-PACKAGE_FILES = ("openapi.yaml", "openapi.json", "types.d.ts", "CHANGELOG.md")
+PACKAGE_FILES = (
+    "openapi.yaml",
+    "openapi.json",
+    "openapi.js",
+    "openapi.d.ts",
+    "types.d.ts",
+    "index.js",
+    "index.d.ts",
+    "validators.js",
+    "validators.d.ts",
+    "CHANGELOG.md",
+)
 
 
 def published_yaml(spec: Path, data: Any) -> str:
@@ -37,8 +51,9 @@ def published_json(data: Any) -> str:
 
 def package_json(target: Target, plan: TsPlan, files: list[str]) -> str:
     exports: dict[str, Any] = {
-        ".": {"types": "./types.d.ts"},
+        ".": {"types": "./index.d.ts", "default": "./index.js"},
         "./types": {"types": "./types.d.ts"},
+        "./validators": {"types": "./validators.d.ts", "default": "./validators.js"},
         "./openapi.json": "./openapi.json",
         "./openapi.yaml": "./openapi.yaml",
         "./package.json": "./package.json",
@@ -46,12 +61,16 @@ def package_json(target: Target, plan: TsPlan, files: list[str]) -> str:
     manifest = {
         "name": target.npm_package,
         "version": npm_version(plan.version),
-        "description": f"The {plan.title} contract: OpenAPI document (YAML, JSON) and "
-        "TypeScript types for openapi-fetch",
-        "types": "./types.d.ts",
+        "description": f"The {plan.title} contract: OpenAPI document (YAML, JSON), TypeScript "
+        "types, a typed openapi-fetch client and JSON Schema validators",
+        "type": "module",
+        "types": "./index.d.ts",
         "exports": exports,
         "files": files,
         "sideEffects": False,
+        "peerDependencies": {"openapi-fetch": OPENAPI_FETCH_RANGE, "ajv": AJV_RANGE},
+        # ajv only for `./validators`: a project that does not import it needs no ajv.
+        "peerDependenciesMeta": {"ajv": {"optional": True}},
     }
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
@@ -62,6 +81,7 @@ def emit_npm_package(target: Target, plan: TsPlan) -> dict[str, str]:
         "openapi.yaml": published_yaml(target.spec, source.data),
         "openapi.json": published_json(source.data),
         "types.d.ts": render_types(plan),
+        **runtime_files(plan, source.data),
     }
     if target.changelog is not None and target.changelog.is_file():
         files["CHANGELOG.md"] = target.changelog.read_bytes().decode("utf-8")

@@ -33,6 +33,7 @@ def render_types(plan: TsPlan) -> str:
     _declare(out, "paths", plan.paths)
     _declare(out, "webhooks", plan.webhooks)
     _declare(out, "components", plan.components)
+    _declare(out, "requestSchemas", plan.request_schemas)
     out.append("export type $defs = Record<string, never>;\n")
     _declare(out, "operations", plan.operations)
     for helper in plan.helpers:

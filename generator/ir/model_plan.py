@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeGuard
 
 from generator.errors import join_pointer, split_pointer, unescape_pointer_token
+from generator.ir.discriminator import discriminator_tags, limited_values
 from generator.ir.model import Document, Warning_
 from generator.ir.model_names import CAPITALISED_BUILTINS, field_name, member_name, names_in
 from generator.ir.naming import RESERVED_CLASS_NAMES, NameRegistry, pascal
@@ -612,23 +613,20 @@ class _Planner:
             or any(b.nullable or b.expr not in self.class_names for b in branches)
         ):
             return None
-        tags: dict[str, str] = {}
         mapping = found.get("mapping")
-        for value, ref in mapping.items() if isinstance(mapping, dict) else []:
-            target = self._mapped(ref)
-            if target in names:
-                tags[str(value)] = target
-        mapped = set(tags.values())
-        for name in names:
-            values = self._tag_values(name, prop)
-            if values is None and name not in mapped:
-                # The branch does not declare the property: nothing to tag it by, so the union
-                # stays a smart one (pydantic keeps the branch that validates).
-                return None
-            # The branch's own `const` / `enum` of the property when it has one (a schema name
-            # would fail the branch), else OpenAPI's implicit mapping: the schema's name.
-            for value in values or [self.original_names.get(name, name)]:
-                tags.setdefault(value, name)
+        decided = discriminator_tags(
+            [(v, self._mapped(ref)) for v, ref in mapping.items()]
+            if isinstance(mapping, dict)
+            else [],
+            names,
+            lambda name: self._tag_values(name, prop),
+            lambda name: self.original_names.get(name, name),
+        )
+        if decided.undeclared:
+            # A branch does not declare the property: nothing to tag it by, so the union stays
+            # a smart one (pydantic keeps the branch that validates).
+            return None
+        tags = decided.by_value
         # `_Tag`: pydantic's Tag, imported under a name no schema's class can take.
         members = " | ".join(f"Annotated[{n}, _Tag({n!r})]" for n in names)
         if any(prop not in self._class_properties(n, set())[1] for n in names):
@@ -656,15 +654,7 @@ class _Planner:
             if target is None:
                 break
             schema = self.schemas[target].schema
-        if not isinstance(schema, dict):
-            return []
-        if "const" in schema:
-            values = [schema["const"]]
-        elif isinstance(schema.get("enum"), list):
-            values = schema["enum"]
-        else:
-            return []
-        return [str(v) for v in values if v is not None]
+        return limited_values(schema)
 
     def _mapped(self, ref: Any) -> str | None:
         """The model a discriminator mapping value names (`#/components/schemas/X` or `X`)."""

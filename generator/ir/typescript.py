@@ -12,7 +12,17 @@ renders:
   as that component (the realtime-token 200 and 500 bodies are `RealtimeTokenResponse`, the
   tools list is `ChattyToolDefinition[]`), as the Python side does;
 - JSDoc from titles, summaries, descriptions, formats, defaults, examples, `deprecated`,
-  `readOnly` and `writeOnly`.
+  `readOnly` and `writeOnly`;
+- what a client sends and what a server sends differ where a schema says so: a property with a
+  `default` is required in what a server sends (it fills the default in) but optional in what a
+  client sends; a `readOnly` property is optional in what a client sends, a `writeOnly` one in
+  what a server sends. `components["schemas"]` holds what a server sends; a component whose
+  request form differs also gets one in `requestSchemas`, which request bodies and parameters
+  use (openapi-typescript 7 types both with one form, so OpenAI's minimal chat request, two
+  properties, does not compile there);
+- a discriminator's tags are decided by `generator.ir.discriminator`, as for the Python models;
+- a `null` branch of `anyOf`/`oneOf` makes the whole schema nullable, whatever keywords stand
+  beside the union (the Python models read it so too).
 
 Where a decision differs on purpose from what openapi-typescript 7 writes for the same
 document, the plan records a `Divergence` (where, and why): the compatibility tests accept a
@@ -23,13 +33,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from generator.errors import split_pointer
+from generator.errors import split_pointer, unescape_pointer_token
+from generator.ir.discriminator import discriminator_tags, limited_values
 from generator.loader.refs import resolve_pointer
 from generator.loader.repair import is_synthesized_response
-from generator.schema_walk import HTTP_METHODS
+from generator.schema_walk import HTTP_METHODS, iter_subschemas
 
 # -- the type language ------------------------------------------------------------------------
 # A type is a plain string for a leaf (`string`, `null`, `"cat"`, `components["schemas"]["Pet"]`)
@@ -110,6 +121,12 @@ class TsPlan:
     operations: TsObject | None  # None: no operation has an operationId
     helpers: tuple[str, ...]
     divergences: tuple[Divergence, ...] = ()
+    # Component schemas as a client sends them, where that differs from `components`.
+    request_schemas: TsObject | None = None
+    # The run-time part: the component schemas as JSON Schema 2020-12 (refs `#/$defs/<name>`),
+    # and the document's first absolute server URL.
+    json_schemas: dict[str, Any] = field(default_factory=dict)
+    default_base_url: str | None = None
 
 
 # -- reasons for deliberate divergences (kept short: they are listed in reports) ---------------
@@ -136,6 +153,20 @@ OUTSIDE_REF = (
 NESTED_COMPONENT = (
     "a body identical to a component is typed as that component; where the component's types "
     "differ from openapi-typescript's inline ones, so does the body"
+)
+
+REQUEST_FORM = (
+    "what a client sends differs from what a server sends (a `default`, `readOnly` or "
+    "`writeOnly` property): request bodies use `requestSchemas`; openapi-typescript 7 has one "
+    "form, where a defaulted property is required even in a request"
+)
+WRITE_ONLY = (
+    "a `writeOnly` property is optional in what a server sends; openapi-typescript 7 keeps it "
+    "as the schema's `required` says"
+)
+NULL_BRANCH = (
+    "a `null` branch of `anyOf`/`oneOf` makes the schema nullable, whatever stands beside the "
+    "union; openapi-typescript 7 intersects the siblings with the union, dropping `null`"
 )
 
 DEFAULT_IN_REQUEST_NAMED = (
@@ -281,6 +312,10 @@ def component_ref(kind: str, name: str) -> str:
     return f'components["{kind}"][{quoted(name)}]'
 
 
+def request_ref(name: str) -> str:
+    return f"requestSchemas[{quoted(name)}]"
+
+
 class _Builder:
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
@@ -301,6 +336,8 @@ class _Builder:
                 self.by_shape.setdefault(_shape(schema), []).append(name)
         self.component_refs: dict[str, str] = {}  # `$ref` -> its indexed access
         self.operations: list[TsProp] = []  # by operationId, in document order
+        self.differs = _request_form_differs(self.schemas)
+        self.request_forms: dict[str, None] = {}  # the request forms used, in first-use order
 
     def note(self, pointer: str, reason: str) -> None:
         self.divergences.setdefault((pointer, reason), None)
@@ -317,6 +354,7 @@ class _Builder:
         components = TsObject(
             tuple(TsProp(kind, self._components(kind)) for kind in _COMPONENT_KINDS)
         )
+        request_schemas = self._request_schemas()
         return TsPlan(
             title=str(info.get("title", "API")),
             version=str(info.get("version", "0.0.0")),
@@ -326,7 +364,39 @@ class _Builder:
             operations=TsObject(tuple(self.operations)) if self.operations else None,
             helpers=tuple(HELPERS[h] for h in self.helpers),
             divergences=tuple(Divergence(p, r) for p, r in self.divergences),
+            request_schemas=request_schemas,
+            json_schemas=component_json_schemas(self.doc),
+            default_base_url=next(
+                (
+                    str(s["url"])
+                    for s in self.doc.get("servers") or []
+                    if isinstance(s, dict)
+                    and str(s.get("url", "")).startswith(("http://", "https://"))
+                ),
+                None,
+            ),
         )
+
+    def _request_schemas(self) -> TsObject | None:
+        """The request form of every component a request uses (building one can use more)."""
+        built: dict[str, TsProp] = {}
+        while len(built) < len(self.request_forms):
+            for name in list(self.request_forms):
+                if name not in built:
+                    at = join_pointer("/components/schemas", name)
+                    self.note(at, REQUEST_FORM)
+                    type_ = self.schema(self.schemas[name], at, request=True)
+                    built[name] = TsProp(name, type_, doc=jsdoc(self.schemas[name]))
+        if not built:
+            return None
+        return TsObject(tuple(built[name] for name in sorted(built)))
+
+    def _component(self, name: str, request: bool) -> str:
+        """A component schema's type: its request form in a request, where that differs."""
+        if request and name in self.differs:
+            self.request_forms.setdefault(name, None)
+            return request_ref(name)
+        return component_ref("schemas", name)
 
     # -- components ----------------------------------------------------------------------------
 
@@ -535,12 +605,12 @@ class _Builder:
             name = self._same_component(schema)
             if name is not None:
                 self.note(at, NESTED_COMPONENT)
-                return component_ref("schemas", name)
+                return self._component(name, request)
             if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
                 item_name = self._same_component(schema["items"])
                 if item_name is not None and set(schema) <= {"type", "items", "description"}:
                     self.note(at, NESTED_COMPONENT)
-                    array: TsType = TsArray(component_ref("schemas", item_name))
+                    array: TsType = TsArray(self._component(item_name, request))
                     return array
         return self.schema(schema, at, request)
 
@@ -572,8 +642,12 @@ class _Builder:
                 return {}
         return node
 
-    def ref(self, ref: str, at: str) -> TsType:
+    def ref(self, ref: str, at: str, request: bool = False) -> TsType:
         """A reference: an indexed access into `components`, else the target's own type."""
+        if request and ref.startswith("#/components/schemas/"):
+            name = unescape_pointer_token(ref.removeprefix("#/components/schemas/"))
+            if name in self.differs:
+                return self._component(name, request)
         known = self.component_refs.get(ref)
         if known is not None:
             return known
@@ -624,7 +698,7 @@ class _Builder:
         if simple is not None and _NOT_SIMPLE.isdisjoint(s):
             return simple  # most schemas of a large document: a plain string, number...
         if isinstance(s.get("$ref"), str):
-            return self.ref(s["$ref"], at)
+            return self.ref(s["$ref"], at, request)
         if s.get("const") is not None:
             return literal(s["const"])
         nullable = s.get("nullable") is True
@@ -656,6 +730,14 @@ class _Builder:
             branches = s.get(keyword)
             if not isinstance(branches, list) or not branches:
                 continue
+            if parts and any(_is_null_branch(b) for b in branches):
+                # `{type: object, properties..., anyOf: [{$ref: X}, {type: null}]}`: the author
+                # means "X, or null" (the Python models read it so); intersected with the
+                # siblings, `null` would vanish.
+                null_listed = True
+                self.note(at, NULL_BRANCH)
+                kept = [b for b in branches if not _is_null_branch(b)]
+                branches = kept or branches
             types = self._branches(s, branches, join_pointer(at, keyword), request)
             if final is None:
                 final = union(types)
@@ -684,14 +766,27 @@ class _Builder:
         for target in (mapping or {}).values():
             if isinstance(target, str) and target.startswith("#"):
                 self.note(target[1:], DISCRIMINATOR_TARGET)
+        refs = [
+            b["$ref"] for b in branches if isinstance(b, dict) and isinstance(b.get("$ref"), str)
+        ]
+        tags = (
+            discriminator_tags(
+                [(str(v), _mapped_ref(t, refs)) for v, t in (mapping or {}).items()]
+                if isinstance(mapping, dict)
+                else [],
+                list(dict.fromkeys(refs)),
+                lambda ref: self._own_values(ref, prop),
+                lambda ref: unescape_pointer_token(ref.rsplit("/", 1)[-1]),
+            )
+            if isinstance(prop, str)
+            else None
+        )
         types = []
         for i, branch in enumerate(branches):
             type_ = self.schema(branch, join_pointer(at, i), request)
             ref = branch.get("$ref") if isinstance(branch, dict) else None
-            if isinstance(prop, str) and isinstance(ref, str):
-                values = [v for v, target in (mapping or {}).items() if target == ref] or [
-                    ref.rsplit("/", 1)[-1]
-                ]
+            if tags is not None and isinstance(prop, str) and isinstance(ref, str):
+                values = tags.first[ref]
                 self.note(at.rsplit("/", 1)[0], DISCRIMINATOR_TARGET)
                 self.note(ref[1:], DISCRIMINATOR_TARGET)
                 narrowed = TsObject((TsProp(prop, union([literal(v) for v in values])),))
@@ -699,9 +794,36 @@ class _Builder:
             types.append(type_)
         return types
 
+    def _own_values(self, ref: str, prop: str, depth: int = 0) -> list[str] | None:
+        """The values the schema at `ref` limits `prop` to (`const`/`enum`, `[]`: any), None
+        when it does not declare `prop` (its `allOf` parts count: a property is inherited)."""
+        schema = self._deref({"$ref": ref})
+        if not isinstance(schema, dict) or depth > 8:
+            return None
+        properties = schema.get("properties")
+        if isinstance(properties, dict) and prop in properties:
+            return limited_values(self._deref(properties[prop]))
+        found: list[str] | None = None
+        for part in schema.get("allOf") or []:
+            if isinstance(part, dict) and isinstance(part.get("$ref"), str):
+                values = self._own_values(part["$ref"], prop, depth + 1)
+            elif isinstance(part, dict) and isinstance(part.get("properties"), dict):
+                values = (
+                    limited_values(self._deref(part["properties"][prop]))
+                    if prop in part["properties"]
+                    else None
+                )
+            else:
+                values = None
+            if values:
+                return values
+            if values is not None:
+                found = values
+        return found
+
     def _all_of_part(self, item: Any, at: str, required: list[Any], request: bool) -> TsType:
         if isinstance(item, dict) and isinstance(item.get("$ref"), str):
-            type_ = self.ref(item["$ref"], at)
+            type_ = self.ref(item["$ref"], at, request)
             target = self._deref(item)
             if isinstance(target, dict) and isinstance(target.get("discriminator"), dict):
                 self.note(at.rsplit("/", 2)[0], DISCRIMINATOR_PARENT)
@@ -772,11 +894,15 @@ class _Builder:
             has_default = not request and "default" in sub
             if has_default and _REQUEST_WORDS.search(at + "/" + str(name)):
                 self.note(join_pointer(at, "properties", name), DEFAULT_IN_REQUEST_NAMED)
+            # What one side never sends is optional on that side.
+            unsent = sub.get("readOnly") is True if request else sub.get("writeOnly") is True
+            if unsent and not request and name in required:
+                self.note(join_pointer(at, "properties", name), WRITE_ONLY)
             props.append(
                 TsProp(
                     str(name),
                     type_,
-                    optional=not has_default and name not in required,
+                    optional=unsent or (not has_default and name not in required),
                     readonly=sub.get("readOnly") is True,
                     doc=jsdoc(sub),
                 )
@@ -790,6 +916,98 @@ class _Builder:
             index = TsObject((), extra_type)
             return intersection([TsObject(tuple(props)), index]) if props else index
         return TsObject(tuple(props))
+
+
+def component_json_schemas(doc: dict[str, Any]) -> dict[str, Any]:
+    """Every component schema as JSON Schema 2020-12 (an OpenAPI 3.0 one translated, as the
+    server stubs validate it), its component references as `#/$defs/<name>`; a reference to
+    anything else is resolved in place (once: a cycle through it is left open)."""
+    from generator.ir.server import _from_openapi_30  # the one 3.0 -> 2020-12 translation
+
+    v30 = str(doc.get("openapi", "")).startswith("3.0")
+    schemas = (doc.get("components") or {}).get("schemas") or {}
+    prefix = "#/components/schemas/"
+
+    def rewrite(node: Any, inlining: frozenset[str]) -> Any:
+        if isinstance(node, list):
+            return [rewrite(v, inlining) for v in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not ref.startswith(prefix):
+            if not ref.startswith("#") or ref in inlining:
+                return {}
+            try:
+                return rewrite(resolve_pointer(doc, ref[1:]), inlining | {ref})
+            except (KeyError, ValueError):
+                return {}
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                out[key] = "#/$defs/" + value.removeprefix(prefix)
+            elif key in ("properties", "patternProperties", "dependentSchemas") and isinstance(
+                value, dict
+            ):  # names, not keywords: a property called `default` is a schema too
+                out[key] = {k: rewrite(v, inlining) for k, v in value.items()}
+            elif key in ("enum", "const", "default", "example", "examples"):
+                out[key] = value
+            else:
+                out[key] = rewrite(value, inlining)
+        return out
+
+    return {
+        str(name): rewrite(_from_openapi_30(schema) if v30 else schema, frozenset())
+        for name, schema in schemas.items()
+    }
+
+
+def _mapped_ref(target: Any, refs: list[str]) -> str | None:
+    """The branch `$ref` a mapping value names (`#/components/schemas/Dog`, or just `Dog`)."""
+    if not isinstance(target, str):
+        return None
+    ref = target if target.startswith("#") else "#/components/schemas/" + target
+    return ref if ref in refs else None
+
+
+def _is_null_branch(branch: Any) -> bool:
+    return (
+        isinstance(branch, dict)
+        and branch.get("type") == "null"
+        and set(branch) <= {"type", "description", "title"}
+    )
+
+
+_SIDED = frozenset({"default", "readOnly", "writeOnly"})
+
+
+def _request_form_differs(schemas: dict[str, Any]) -> set[str]:
+    """The component schemas whose request form differs from what a server sends: a property
+    with a `default`, `readOnly` or `writeOnly` in the schema, or a reference to such a
+    component (to a fixed point: a cycle of references changes nothing)."""
+    own: set[str] = set()
+    refers: dict[str, set[str]] = {}
+    prefix = "#/components/schemas/"
+    for name, schema in schemas.items():
+        targets: set[str] = set()
+        for _at, node in iter_subschemas(schema, ""):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(prefix):
+                targets.add(unescape_pointer_token(ref.removeprefix(prefix)))
+            properties = node.get("properties")
+            if isinstance(properties, dict) and any(
+                isinstance(p, dict) and not _SIDED.isdisjoint(p) for p in properties.values()
+            ):
+                own.add(name)
+        refers[name] = targets
+    differs = set(own)
+    changed = True
+    while changed:
+        changed = False
+        for name, targets in refers.items():
+            if name not in differs and not targets.isdisjoint(differs):
+                differs.add(name)
+                changed = True
+    return differs
 
 
 def _shape(schema: dict[str, Any]) -> tuple[Any, ...]:
