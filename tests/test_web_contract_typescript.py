@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import test_typescript_facts as facts
 from tests.conftest import CORPUS, ROOT, SPEC
 from tests.web_contract import compat
 from tests.web_contract.node_tools import link_node_modules, node_tools, tsc
@@ -59,7 +60,14 @@ def compiled(tools: Path, tmp_path_factory: pytest.TempPathFactory) -> Compiled:
     ]
     runs = compat.prepare(documents, work)
     compat.run_openapi_typescript(runs, work)
+    # The facts the types share with the Python models (tests/test_typescript_facts.py),
+    # compiled in the same run.
+    (work / "facts_types.d.ts").write_text(facts.rendered(), encoding="utf-8")
+    (work / "facts_usage.ts").write_text(
+        facts.USAGE.replace('"./types"', '"./facts_types"'), encoding="utf-8"
+    )
     files = [work / "types.d.ts", work / "usage.ts", work / "wrong.ts"]
+    files += [work / "facts_types.d.ts", work / "facts_usage.ts"]
     diagnostics = tsc(tools, files + compat.write_checks(runs, work), work)
     others = compat.read_results(runs, diagnostics)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +89,13 @@ def test_usage_of_every_operation_compiles_under_strict(compiled: Compiled) -> N
     for run in compiled.runs[:1]:
         for key in run.data["paths"]:
             assert f'"{key}"' in usage, f"usage.ts does not call {key}"
+
+
+def test_the_facts_shared_with_the_python_models_compile_both_ways(compiled: Compiled) -> None:
+    """Discriminator tags, `null` beside a union, request forms: `facts_usage.ts` compiles, and
+    each of its `@ts-expect-error` lines is an error (an unused one would be reported)."""
+    assert [ln for ln in compiled.others if "facts_" in ln] == []
+    assert "@ts-expect-error" in facts.USAGE
 
 
 def test_deliberate_type_errors_are_rejected(compiled: Compiled) -> None:

@@ -481,9 +481,11 @@ class _Planner:
             return node
         out: dict[str, Any] = {}
         for k, v in node.items():
-            if k in ("$schema", "$id"):
+            if k in ("$schema", "$id") or (k == "id" and isinstance(v, str)):
                 # A tool schema is one 2020-12 document: a nested dialect is dropped, and so is
-                # a base URI, under which the tool's `#/$defs/...` references would not resolve.
+                # a base URI, under which the tool's `#/$defs/...` references would not resolve
+                # (draft 4's `id` too: ajv, in the TypeScript SDK, refuses the whole tool list
+                # over it, "NOT SUPPORTED: keyword id").
                 continue
             if k == "items" and isinstance(v, list):
                 # Draft 4's tuple form (a schema under `$schema: draft-04`): 2020-12 says
