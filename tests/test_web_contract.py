@@ -31,10 +31,16 @@ PACKAGE = ROOT / "generated" / "serviceai-api-spec"
 def test_the_package_holds_the_published_document_as_yaml_and_json() -> None:
     assert sorted(p.name for p in PACKAGE.iterdir()) == [
         "CHANGELOG.md",
+        "index.d.ts",
+        "index.js",
+        "openapi.d.ts",
+        "openapi.js",
         "openapi.json",
         "openapi.yaml",
         "package.json",
         "types.d.ts",
+        "validators.d.ts",
+        "validators.js",
     ]
     assert (PACKAGE / "openapi.yaml").read_bytes() == SPEC.read_bytes()
     published = parse_file(SPEC).data
@@ -317,7 +323,7 @@ def test_make_bump_regenerates_the_package(tmp_path: Path) -> None:
     (tmp_path / "spec" / "openapi.yaml").write_text(yaml.safe_dump(new), "utf-8")
     done = run_generator("release", "--config", "pyproject.toml", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "regenerated generated/pets-api-spec (5 changed)" in done.stdout
+    assert "regenerated generated/pets-api-spec (11 changed)" in done.stdout
     package = tmp_path / "generated" / "pets-api-spec"
     assert json.loads((package / "package.json").read_text())["version"] == "1.1.0"
     assert "## 1.1.0" in (package / "CHANGELOG.md").read_text(encoding="utf-8")

@@ -155,6 +155,10 @@ NESTED_COMPONENT = (
     "differ from openapi-typescript's inline ones, so does the body"
 )
 
+CLOSED_EMPTY = (
+    "an object without properties and `additionalProperties: false` admits only `{}` "
+    "(`Record<string, never>`); openapi-typescript 7 with emptyObjectsUnknown writes any object"
+)
 REQUEST_FORM = (
     "what a client sends differs from what a server sends (a `default`, `readOnly` or "
     "`writeOnly` property): request bodies use `requestSchemas`; openapi-typescript 7 has one "
@@ -752,7 +756,10 @@ class _Builder:
 
     def _empty_object(self, s: dict[str, Any], at: str) -> TsType:
         """A typed schema that says nothing more: any object, unless it forbids every property."""
-        if s.get("additionalProperties") is False or s.get("type") not in ("object", None):
+        if s.get("additionalProperties") is False:
+            self.note(at, CLOSED_EMPTY)
+            return "Record<string, never>"
+        if s.get("type") not in ("object", None):
             return "Record<string, never>"
         self.note(at, FREE_FORM)
         return TsObject((), UNKNOWN)
