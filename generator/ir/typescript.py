@@ -948,7 +948,7 @@ def component_json_schemas(doc: dict[str, Any]) -> dict[str, Any]:
                 return rewrite(resolve_pointer(doc, ref[1:]), inlining | {ref})
             except (KeyError, ValueError):
                 return {}
-        out = {}
+        out: dict[str, Any] = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 out[key] = "#/$defs/" + value.removeprefix(prefix)
