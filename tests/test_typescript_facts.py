@@ -158,3 +158,22 @@ def test_request_forms_exist_only_where_they_differ(plan_text: str) -> None:
     assert '"CreateChatRequest"' in request or "CreateChatRequest:" in request
     assert "SystemMessage" not in request  # nothing in it differs
     assert 'requestSchemas["CreateChatRequest"]' in plan_text  # the request body uses it
+
+
+def test_each_deliberate_divergence_is_recorded_where_it_is_decided() -> None:
+    """What differs from openapi-typescript 7 on purpose, with its reason (compat.py explains a
+    difference only by such a record): request forms, a `null` branch, a closed empty object."""
+    from generator.ir.typescript import CLOSED_EMPTY, NULL_BRANCH, REQUEST_FORM
+
+    doc = json.loads(json.dumps(DOCUMENT))
+    doc["components"]["schemas"]["Closed"] = {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": False,
+    }
+    plan = build_typescript_plan(doc)
+    recorded = {(d.pointer, d.reason) for d in plan.divergences}
+    assert ("/components/schemas/CreateChatRequest", REQUEST_FORM) in recorded
+    assert ("/components/schemas/Options", NULL_BRANCH) in recorded
+    assert ("/components/schemas/Closed", CLOSED_EMPTY) in recorded
+    assert "Closed: Record<string, never>;" in render_types(plan)
