@@ -619,25 +619,42 @@ class _Planner:
             if target in names:
                 tags[str(value)] = target
         mapped = set(tags.values())
+        # OpenAPI 3.2 `defaultMapping`: the member for a value the mapping does not name.
+        default = self._mapped(found.get("defaultMapping"))
+        default = default if default in names else None
+        claimed: dict[str, list[str]] = {}  # a value -> every branch that declares it
         for name in names:
             values = self._tag_values(name, prop)
-            if values is None and name not in mapped:
+            if values is None and name not in mapped and name != default:
                 # The branch does not declare the property: nothing to tag it by, so the union
                 # stays a smart one (pydantic keeps the branch that validates).
                 return None
             # The branch's own `const` / `enum` of the property when it has one (a schema name
             # would fail the branch), else OpenAPI's implicit mapping: the schema's name.
             for value in values or [self.original_names.get(name, name)]:
-                tags.setdefault(value, name)
+                if value not in tags:
+                    claimed.setdefault(value, []).append(name)
+        shared: dict[str, str] = {}  # a value several branches carry -> its member's tag
+        for value, owners in claimed.items():
+            if len(owners) == 1:
+                tags[value] = owners[0]
+            else:
+                # Branches with the same tag that differ by another property (an AI API's
+                # `type: message` with `role: system` or `role: user`): that value is judged by
+                # the smart union of those branches.
+                tags[value] = shared.setdefault(value, "|".join(owners))
         # `_Tag`: pydantic's Tag, imported under a name no schema's class can take.
         members = " | ".join(f"Annotated[{n}, _Tag({n!r})]" for n in names)
+        for tag in dict.fromkeys(shared.values()):
+            members += f" | Annotated[{' | '.join(tag.split('|'))}, _Tag({tag!r})]"
+        extra = f", default={default!r}" if default is not None else ""
         if any(prop not in self._class_properties(n, set())[1] for n in names):
             # A branch does not require the property (GitHub's `user_view_type`): a value
             # without it is judged by the smart union of the branches, as JSON Schema would.
             members += f" | Annotated[{' | '.join(names)}, _Tag('*')]"
-            call = f"discriminated({prop!r}, {tags!r}, absent='*')"
+            call = f"discriminated({prop!r}, {tags!r}, absent='*'{extra})"
         else:
-            call = f"discriminated({prop!r}, {tags!r})"
+            call = f"discriminated({prop!r}, {tags!r}{extra})"
         return TypeText(f"Annotated[{members}, {call}]", set(names))
 
     def _tag_values(self, name: str, prop: str) -> list[str] | None:

@@ -29,7 +29,7 @@ from typing import Any
 from generator.errors import split_pointer
 from generator.loader.refs import resolve_pointer
 from generator.loader.repair import is_synthesized_response
-from generator.schema_walk import HTTP_METHODS
+from generator.schema_walk import HTTP_METHODS, path_item_operations
 
 # -- the type language ------------------------------------------------------------------------
 # A type is a plain string for a leaf (`string`, `null`, `"cat"`, `components["schemas"]["Pet"]`)
@@ -368,12 +368,17 @@ class _Builder:
         item = item if isinstance(item, dict) else {}
         shared = item.get("parameters") or []
         props = [TsProp("parameters", self._parameters(shared, join_pointer(at, "parameters")))]
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
+        # openapi-typescript's path item: the eight 3.0/3.1 methods, `never` when absent; an
+        # OpenAPI 3.2 `query` or `additionalOperations` method only where the document has one.
+        present = {tokens: (method, op) for method, tokens, op in path_item_operations(item)}
+        slots = [(m, (m,)) for m in HTTP_METHODS if m != "query"]
+        slots += [(m, t) for t, (m, _) in present.items() if t not in dict(slots).values()]
+        for method, tokens in slots:
+            if tokens not in present:
                 props.append(TsProp(method, NEVER, optional=True))
                 continue
-            op_at = join_pointer(at, method)
+            op = present[tokens][1]
+            op_at = join_pointer(at, *tokens)
             merged = self._merged_parameters(shared, op.get("parameters") or [])
             body = self._operation(op, op_at, merged)
             op_id = op.get("operationId")

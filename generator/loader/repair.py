@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import Location, Problem, join_pointer
-from generator.schema_walk import HTTP_METHODS, iter_document_schemas, iter_subschemas
+from generator.schema_walk import iter_document_schemas, iter_subschemas, path_item_operations
 
 Locate = Callable[[str], Location]
 
@@ -213,10 +213,8 @@ class _Repairer:
                 at = join_pointer("", section, path)
                 for i, param in _enumerate(item.get("parameters")):
                     self.holder(param, join_pointer(at, "parameters", i), "parameter")
-                for method in HTTP_METHODS:
-                    op = item.get(method)
-                    if isinstance(op, dict):
-                        self.operation(op, join_pointer(at, method), seen_ids)
+                for _method, tokens, op in path_item_operations(item):
+                    self.operation(op, join_pointer(at, *tokens), seen_ids)
                 if section == "paths":
                     self.path_parameters(str(path), item, at)
 
@@ -243,7 +241,7 @@ class _Repairer:
         if isinstance(op.get("requestBody"), dict):
             self.body(op["requestBody"], join_pointer(at, "requestBody"))
         responses = op.get("responses")
-        if "responses" not in op and self.minor == "3.1":
+        if "responses" not in op and self.minor != "3.0":
             # OpenAPI 3.1 made `responses` optional: nothing to repair or warn, but the
             # generator still needs a response to type, so the operation gets the untyped one.
             op["responses"] = {"default": {"description": _UNTYPED_DEFAULT}}
@@ -368,11 +366,8 @@ class _Repairer:
     def path_parameters(self, path: str, item: dict[str, Any], at: str) -> None:
         in_template = list(dict.fromkeys(re.findall(r"\{([^}/]+)\}", path)))
         shared: list[Any] = item["parameters"] if isinstance(item.get("parameters"), list) else []
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
-                continue
-            op_at = join_pointer(at, method)
+        for method, tokens, op in path_item_operations(item):
+            op_at = join_pointer(at, *tokens)
             listed = op.get("parameters")
             if listed is not None and not isinstance(listed, list):
                 continue
@@ -444,7 +439,7 @@ class _Repairer:
             self.exclusive_bounds(node, at)
         self.required(node, at)
         self.schema_type(node, at)
-        if self.minor == "3.1":
+        if self.minor != "3.0":
             self.recursive(node, at, top)
             self.nullable(node, at)
             if isinstance(node.get("examples"), dict):
@@ -459,7 +454,7 @@ class _Repairer:
         for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
             value = node.get(exclusive)
             where = join_pointer(at, exclusive)
-            if self.minor == "3.1" and isinstance(value, bool):
+            if self.minor != "3.0" and isinstance(value, bool):
                 if value and _is_number(node.get(bound)):
                     limit = node.pop(bound)
                     node[exclusive] = limit
@@ -525,8 +520,8 @@ class _Repairer:
         declared = node.get("type")
         if declared is None:
             return
-        allowed = _TYPES_31 if self.minor == "3.1" else _TYPES_30
-        values = declared if isinstance(declared, list) and self.minor == "3.1" else [declared]
+        allowed = _TYPES_30 if self.minor == "3.0" else _TYPES_31
+        values = declared if isinstance(declared, list) and self.minor != "3.0" else [declared]
         bad = [v for v in values if not isinstance(v, str) or v not in allowed]
         if not bad:
             return
