@@ -74,7 +74,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
             lines = warning_lines(warnings, verbose=args.verbose, ci=ci)
             hint = " (--verbose lists them)" if warnings and not lines else ""
             print(
-                f"{target.name}: {len(doc.operations)} operations, "
+                f"{target.name}: {doc.source + ': ' if doc.source else ''}"
+                f"{len(doc.operations)} operations, "
                 + (f"{len(doc.webhooks)} webhooks, " if doc.webhooks else "")
                 + f"{len(doc.schemas)} models, "
                 f"{len(result.files)} files ({changed} changed), {len(doc.warnings)} warnings"
@@ -83,6 +84,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
             )
             for line in lines:
                 print(line, file=sys.stderr)
+            if args.verbose:  # what was converted or hoisted, each located (not faults)
+                for note in doc.notes:
+                    print(f"  note: {note.pointer}: {note.message}", file=sys.stderr)
     return 0
 
 
@@ -117,6 +121,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for repair in err.repairs:  # the errors follow (main prints them)
             print(f"repair: {repair}")
         raise
+    for note in [*doc.conversions, *doc.bundle.notes]:
+        print(f"converted: {note}" if note in doc.conversions else f"bundled: {note}")
     for warning in doc.warnings:
         print(f"repair: {warning}")
     if doc.warnings:
@@ -127,6 +133,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
     else:
         print(f"{args.document}: valid")
+    if doc.source_version.startswith("2."):
+        print(
+            f"{args.document}: Swagger {doc.source_version}, read as OpenAPI 3.0.3 "
+            f"({len(doc.conversions)} conversion decision(s))"
+        )
     return 0
 
 

@@ -55,11 +55,32 @@ def build_document(loaded: LoadedDocument, package: str = "api") -> Document:
         Warning_(f"{w.message} [{w.rule}]" if w.rule else w.message, w.location.pointer)
         for w in loaded.warnings
     ]
+    document.source, document.notes = describe_source(loaded)
     document.server = build_server_plan(loaded.data, document)
     document.client = build_client_plan(document, package)
     document.mcp = build_mcp_plan(loaded.data, document)
     document.adapter = build_adapter_plan(document)
     return document
+
+
+def describe_source(loaded: LoadedDocument) -> tuple[str, list[Warning_]]:
+    """What was read (the version, converted or not) and what bundling did, in a few words,
+    with the located notes behind them."""
+    version = loaded.source_version or str(loaded.data.get("openapi", ""))
+    if version.startswith("2."):
+        said = f"Swagger {version} converted to OpenAPI {loaded.data.get('openapi')}"
+    else:
+        said = f"OpenAPI {version}"
+    files = len(loaded.bundle.files_read)
+    if files > 1:
+        said += f", {files} files bundled"
+    if loaded.bundle.hoisted_names:
+        said += f", {len(loaded.bundle.hoisted_names)} external components hoisted"
+    notes = [
+        Warning_(f"{n.message} [{n.rule}]" if n.rule else n.message, n.location.pointer)
+        for n in [*loaded.conversions, *loaded.bundle.notes]
+    ]
+    return said, notes
 
 
 class _Builder:

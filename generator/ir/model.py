@@ -234,6 +234,11 @@ class Document:
     # responses are what the subscriber's receiver answers. Names are their own namespace.
     webhooks: tuple[Operation, ...] = ()
     tags: tuple[Tag, ...] = ()
+    # What was read and what the loader did to it, for the generation summary: the version
+    # ("Swagger 2.0 converted to OpenAPI 3.0.3", "OpenAPI 3.2.0"), then what bundling hoisted.
+    source: str = ""
+    # Located notes of what was converted (Swagger 2.0) or hoisted (bundling): not faults.
+    notes: list[Warning_] = field(default_factory=list)
     # OpenAPI 3.2 `$self`: the document's own URI (the base of its relative references)
     self_uri: str | None = None
     server: ServerPlan | None = None  # server-side decisions (generator.ir.server)

@@ -163,6 +163,19 @@ def _structure_problems(
     return found
 
 
+def located_problems(errors: Any, locate: Locate) -> list[Problem]:
+    """jsonschema errors of a meta-schema as located problems, without duplicates."""
+    seen: set[tuple[str, str]] = set()
+    found: list[Problem] = []
+    for error in errors:
+        for problem in _from_validation_error(error, locate):
+            key = (problem.location.pointer, problem.message)
+            if key not in seen:
+                seen.add(key)
+                found.append(problem)
+    return found
+
+
 def _best_error(error: Any) -> Any:
     """The error to report for a failed `oneOf`/`anyOf`: the best-matching branch's own.
 
