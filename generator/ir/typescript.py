@@ -371,7 +371,7 @@ class _Builder:
         # openapi-typescript's path item: the eight 3.0/3.1 methods, `never` when absent; an
         # OpenAPI 3.2 `query` or `additionalOperations` method only where the document has one.
         present = {tokens: (method, op) for method, tokens, op in path_item_operations(item)}
-        slots = [(m, (m,)) for m in HTTP_METHODS if m != "query"]
+        slots: list[tuple[str, tuple[str, ...]]] = [(m, (m,)) for m in HTTP_METHODS if m != "query"]
         slots += [(m, t) for t, (m, _) in present.items() if t not in dict(slots).values()]
         for method, tokens in slots:
             if tokens not in present:

@@ -79,7 +79,9 @@ def load_document(
         source = SourceFile(path=source.path, text=source.text, data=data)
     bundled = bundle(source)
     warnings: list[Problem] = []
-    data, locate, conversions = bundled.data, bundled.locate, []
+    data = bundled.data
+    locate: Callable[[str], Location] = bundled.locate
+    conversions: list[Problem] = []
     version = str(data.get("openapi", "")) if isinstance(data, dict) else ""
     if is_swagger2(data):
         # Swagger 2.0: checked against its own meta-schema, then read as OpenAPI 3.0; every

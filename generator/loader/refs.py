@@ -18,6 +18,7 @@ are never fetched: generation must not depend on the network.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +89,27 @@ def resolve_pointer(data: Any, pointer: str, *, through_refs: bool = False) -> A
 
 
 _Key = tuple[Path, str]  # a referenced value: its file and the pointer inside it
+
+
+def _absolute(path: Path) -> Path:
+    """`path` absolute and normalised (`..` folded) without asking the file system: resolving
+    symlinks for each of thousands of references costs more than bundling them."""
+    return Path(os.path.normpath(os.path.abspath(path)))
+
+
+class _Where:
+    """Where a reference is written, located only when a message needs it (locating builds a
+    line index of its file; a bundle with thousands of references needs few)."""
+
+    __slots__ = ("pointer", "source")
+
+    def __init__(self, source: SourceFile, pointer: str) -> None:
+        self.source, self.pointer = source, pointer
+
+    def location(self) -> Location:
+        return self.source.locate(self.pointer)
+
+
 # Where a reference stands -> the components section a hoisted target goes to. Path items are
 # always inlined: OpenAPI 3.0 has no `components/pathItems`.
 _SCHEMA_PARENTS = frozenset(
@@ -145,20 +167,24 @@ class _Bundler:
         self.bundle = Bundle(main=main, data=main.data, origins=[("", main, "")])
         self.inlining: list[_Key] = []
         self.extra: dict[str, dict[str, Any]] = {}  # hoisted components, merged in at the end
-        self.cyclic: dict[_Key, Location] = {}  # reached again while being inlined
-        self.reached: dict[_Key, list[tuple[str | None, Location]]] = {}  # inlined targets
+        self.cyclic: dict[_Key, _Where] = {}  # reached again while being inlined
+        self.reached: dict[_Key, list[tuple[str | None, _Where]]] = {}  # inlined targets
+        self.paths: dict[int, Path] = {id(main): _absolute(main.path)}  # a source's own path
         self.taken: set[tuple[str, str]] = set()  # (section, name) claimed by a hoist
 
-    def load(self, path: Path, at: Location) -> SourceFile | None:
-        key = path.resolve()
-        if key not in self.files:
+    def load(self, path: Path, at: _Where) -> SourceFile | None:
+        if path not in self.files:
             try:
-                self.files[key] = parse_file(path)
+                self.files[path] = parse_file(path)
             except SpecError as err:
-                self.problems.append(Problem(f"referenced file cannot be loaded: {path.name}", at))
+                self.problems.append(
+                    Problem(f"referenced file cannot be loaded: {path.name}", at.location())
+                )
                 self.problems.extend(err.problems)
                 return None
-        return self.files[key]
+        found = self.files[path]
+        self.paths[id(found)] = path
+        return found
 
     def walk(self, node: Any, source: SourceFile, pointer: str, origin: str) -> Any:
         """Rewrite references in `node` (which came from `source` at `origin`)."""
@@ -183,20 +209,23 @@ class _Bundler:
 
     def rewrite(self, ref: str, source: SourceFile, pointer: str, origin: str) -> Any:
         """A new `$ref` string, an inlined value, or None to keep the reference as it is."""
-        at = source.locate(join_pointer(origin, "$ref"))
+        at = _Where(source, join_pointer(origin, "$ref"))
         file_part, _, fragment = ref.partition("#")
         if file_part.startswith(("http://", "https://")):
             self.problems.append(
-                Problem(f"remote reference {ref!r} is not fetched; bundle it locally", at)
+                Problem(
+                    f"remote reference {ref!r} is not fetched; bundle it locally", at.location()
+                )
             )
             return None
+        source_path = self.paths[id(source)]
         if not file_part:
             if source is self.main:
                 return None
-            target_path = source.path  # a local reference inside another file
+            target_path = source_path  # a local reference inside another file
         else:
             # A reference is a URI: `My%20Pet.yaml` names `My Pet.yaml`.
-            target_path = (source.path.parent / unquote(file_part)).resolve()
+            target_path = _absolute(source_path.parent / unquote(file_part))
         target = self.load(target_path, at)
         if target is None:
             return None
@@ -208,7 +237,7 @@ class _Bundler:
                 fragment = unquote(fragment)
             except (KeyError, ValueError):
                 self.problems.append(
-                    Problem(f"$ref {ref!r} points to nothing in {target.display}", at)
+                    Problem(f"$ref {ref!r} points to nothing in {target.display}", at.location())
                 )
                 return None
         tokens = split_pointer(fragment) if fragment else []
@@ -216,7 +245,7 @@ class _Bundler:
             return self.hoist(target, tokens[1], tokens[2], value, fragment)
         if self.swagger2 and len(tokens) == 2 and tokens[0] in _SECTIONS_2.values():
             return self.hoist(target, tokens[0], tokens[1], value, fragment)
-        key = (target.path.resolve(), fragment)
+        key = (target_path, fragment)
         if key in self.hoist_plan:
             return self.hoist(
                 target, self.hoist_plan[key], _stable_name(target.path, fragment), value,
@@ -244,7 +273,7 @@ class _Bundler:
         *,
         stable: bool = False,
     ) -> _LocalRef:
-        key = (target.path.resolve(), fragment)
+        key = (self.paths[id(target)], fragment)
         if key in self.hoisted:
             return _LocalRef(self.hoisted[key])
         if self.swagger2:
@@ -282,11 +311,11 @@ def bundle(main: SourceFile) -> Bundle:
     it (or inlines one target from several places) is followed by a pass that hoists those
     targets. The files read by the first pass are reused, so each is read once.
     """
-    files: dict[Path, SourceFile] = {main.path.resolve(): main}
+    files: dict[Path, SourceFile] = {_absolute(main.path): main}
     refs = iter_refs(main.data)
     swagger2 = isinstance(main.data, dict) and "swagger" in main.data
     plan: dict[_Key, str] = {}
-    why: dict[_Key, tuple[str, Location]] = {}
+    why: dict[_Key, tuple[str, _Where]] = {}
     bundler = _Bundler(main, files, plan, swagger2)
     if any(not ref.startswith("#") for _, ref in refs):
         for _ in range(8):  # each pass hoists what the one before found; bounded all the same
@@ -322,7 +351,8 @@ def bundle(main: SourceFile) -> Bundle:
             for key, at in bundler.cyclic.items():
                 bundler.problems.append(
                     Problem(
-                        f"$ref to {key[0].name}#{key[1]} is recursive and cannot be bundled", at
+                        f"$ref to {key[0].name}#{key[1]} is recursive and cannot be bundled",
+                        at.location(),
                     )
                 )
         if bundler.problems:
@@ -333,7 +363,7 @@ def bundle(main: SourceFile) -> Bundle:
                 bundler.bundle.notes.append(
                     Problem(
                         f"{key[0].name}#{key[1]} hoisted to {local} ({reason})",
-                        at,
+                        at.location(),
                         "bundle-hoisted",
                     )
                 )

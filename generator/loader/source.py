@@ -8,7 +8,9 @@ YAML and JSON documents give the same data (`200:` and `"200":` are one response
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +39,14 @@ _ScalarConstructor.add_constructor(  # type: ignore[type-var]
 
 def display_path(path: Path) -> str:
     """A path as a user would type it: relative to the working directory when inside it."""
+    return _display(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _display(path: Path, cwd: str) -> str:
+    # Cached: a bundle of thousands of files names each of them in many messages.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(path)
 

@@ -292,7 +292,7 @@ class _Converter:
 
     def path_item(self, item: dict[str, Any], at: str) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
+        shared: list[Any] = _list(item.get("parameters"))
         kept_shared = self.plain_parameters(shared, join_pointer(at, "parameters"), at)
         for key, value in item.items():
             if key in _METHODS and isinstance(value, dict):
@@ -333,7 +333,7 @@ class _Converter:
     ) -> dict[str, Any]:
         consumes = _media_list(op.get("consumes")) or self.consumes
         produces = _media_list(op.get("produces")) or self.produces
-        own = op.get("parameters") if isinstance(op.get("parameters"), list) else []
+        own: list[Any] = _list(op.get("parameters"))
         # Operation parameters override path-item ones of the same name and place.
         merged: dict[tuple[str, str], tuple[Any, str]] = {}
         for base, listed in (
@@ -348,10 +348,10 @@ class _Converter:
         body_params = [(r, p) for (where, _), (r, p) in merged.items() if where == "body"]
         form_params = [(r, p) for (where, _), (r, p) in merged.items() if where == "formData"]
         result: dict[str, Any] = {}
-        for key, value in op.items():
-            if key in ("consumes", "produces", "parameters", "responses"):
+        for field_name, value in op.items():
+            if field_name in ("consumes", "produces", "parameters", "responses"):
                 continue
-            result[key] = self.refs(copy.deepcopy(value))
+            result[field_name] = self.refs(copy.deepcopy(value))
         kept = self.plain_parameters(own, join_pointer(at, "parameters"), at)
         if kept:
             result["parameters"] = kept
@@ -456,8 +456,8 @@ class _Converter:
         if "schema" in response:
             media_types = produces or ["application/json"]
             schema = self.schema(copy.deepcopy(response["schema"]), join_pointer(at, "schema"))
-            examples = (
-                response.get("examples") if isinstance(response.get("examples"), dict) else {}
+            examples: dict[str, Any] = (
+                response["examples"] if isinstance(response.get("examples"), dict) else {}
             )
             content: dict[str, Any] = {}
             for m in media_types:
@@ -521,7 +521,8 @@ class _Converter:
         schema = {k: copy.deepcopy(v) for k, v in param.items() if k in _PARAM_SCHEMA_KEYS}
         if isinstance(schema.get("items"), dict):
             schema["items"] = {k: v for k, v in schema["items"].items() if k != "collectionFormat"}
-        return self.schema(schema, at)
+        self.schema(schema, at)
+        return schema
 
     def schema(self, schema: Any, at: str) -> Any:
         """A 2.0 schema as 3.0 writes it (in place, nested schemas too), refs followed."""
@@ -603,6 +604,10 @@ def _new_ref(ref: str) -> str:
     if head in _SECTIONS:
         return f"#/components/{_SECTIONS[head]}/{rest}"
     return ref
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _media_list(value: Any) -> list[str]:

@@ -91,13 +91,14 @@ def validate_document(
         if "swagger" in doc:
             return [
                 Problem(
-                    "Swagger/OpenAPI 2.0 is not supported; convert it to OpenAPI 3.x",
+                    f"Swagger {doc['swagger']} is not supported; Swagger 2.0 and OpenAPI 3.0 to "
+                    "3.2 are read",
                     locate("/swagger"),
                 )
             ]
         return [
             Problem(
-                f"unsupported `openapi` version {doc.get('openapi')!r}; expected 3.0.x, 3.1.x or 3.2.x",
+                f"unsupported `openapi` version {doc.get('openapi')!r}; expected 3.0.x, 3.1.x or 3.2.x (or Swagger 2.0)",
                 locate("/openapi"),
             )
         ]
