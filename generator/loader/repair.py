@@ -119,6 +119,11 @@ RULES: tuple[Rule, ...] = (
         "moved under `content: application/json`",
     ),
     Rule(
+        "content-null",
+        "`content: null` on a response, request body, parameter or header",
+        "read as no content (a request body: `content: {}`)",
+    ),
+    Rule(
         "media-type-null",
         "a media type whose value is null",
         "read as a media type without schema (any value)",
@@ -278,7 +283,7 @@ class _Repairer:
         if "$ref" in body:
             return
         self.swagger_media(body, at, "request body")
-        self.content(body, at)
+        self.content(body, at, body=True)
 
     def swagger_media(self, obj: dict[str, Any], at: str, what: str) -> None:
         """`schema` (and `examples`/`example`) beside a response's description: Swagger 2.0."""
@@ -294,7 +299,18 @@ class _Repairer:
             media["example"] = obj.pop("example")
         obj["content"] = {"application/json": media}
 
-    def content(self, obj: dict[str, Any], at: str) -> None:
+    def content(self, obj: dict[str, Any], at: str, *, body: bool = False) -> None:
+        if "content" in obj and obj["content"] is None:
+            self.warn(
+                "content-null",
+                join_pointer(at, "content"),
+                "`content: null`: read as no content" + (" (`content: {}`)" if body else ""),
+            )
+            if body:
+                obj["content"] = {}
+            else:
+                del obj["content"]
+            return
         content = obj.get("content")
         if not isinstance(content, dict):
             return
@@ -344,6 +360,8 @@ class _Repairer:
         if not isinstance(obj, dict) or "$ref" in obj:
             return
         path = what == "parameter" and obj.get("in") == "path"
+        if "content" in obj and obj["content"] is None:
+            self.content(obj, at)
         if obj.get("schema", 0) is None or ("schema" not in obj and "content" not in obj):
             pointer = join_pointer(at, "schema") if "schema" in obj else at
             typed = "read as a string (a path parameter)" if path else "read as any value"
