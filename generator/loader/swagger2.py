@@ -474,6 +474,16 @@ class _Converter:
                 join_pointer(at, "schema"),
                 f"response `schema` read as `content` ({', '.join(content)})",
             )
+        elif isinstance(response.get("examples"), dict) and response["examples"]:
+            # Examples without a schema still say which media types the body comes in.
+            result["content"] = {
+                str(m): {"example": copy.deepcopy(v)} for m, v in response["examples"].items()
+            }
+            self.note(
+                "swagger2-produces",
+                join_pointer(at, "examples"),
+                f"response `examples` read as `content` ({', '.join(result['content'])})",
+            )
         headers = response.get("headers")
         if isinstance(headers, dict):
             result["headers"] = {}
