@@ -22,12 +22,15 @@ from typing import Any
 
 import pytest
 
+from generator.config import Target
 from generator.emit.typescript import render_types
 from generator.errors import SpecError
 from generator.ir.build import build_document
 from generator.ir.model import Document
 from generator.ir.typescript import build_typescript_plan
 from generator.loader import load_document
+from generator.pipeline import generate_target
+from generator.writer import write_files
 from tests.reference_support.generate import generate_package
 from tests.reference_support.servers import live
 from tests.web_contract.node_tools import node_tools, tsc
@@ -213,3 +216,28 @@ def test_the_web_types_of_a_3_2_document_compile(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert tsc(tools, [types, usage], tmp_path) == []
+
+
+OAI = ROOT / "tests" / "fixtures" / "documents" / "oai-3.2"  # the OAI's own 3.2 documents
+
+
+@pytest.mark.parametrize("name", ["mega.yaml", "parameter-object-examples.yaml"])
+def test_the_openapi_initiatives_3_2_documents_generate(tmp_path: Path, name: str) -> None:
+    """The specification repository's 3.2.0 documents (NOTICE.md there): every module imports."""
+    package = "oai32_" + name.split(".")[0].replace("-", "_")
+    target = Target(package, OAI / name, tmp_path / package, package, package, None)
+    result = generate_target(target)
+    write_files(tmp_path / package, result.files)
+    assert result.document.source == "OpenAPI 3.2.0"
+    sys.path.insert(0, str(tmp_path / package))
+    try:
+        root = importlib.import_module(package)
+        for module in pkgutil.walk_packages(root.__path__, package + "."):
+            importlib.import_module(module.name)
+    finally:
+        sys.path.remove(str(tmp_path / package))
+    if (
+        name == "mega.yaml"
+    ):  # a webhook through components/pathItems, an operation without responses
+        assert [w.path for w in result.document.webhooks] == ["myWebhook"]
+        assert [op.method for op in result.document.operations] == ["get"]
