@@ -70,7 +70,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
             stamp.record(target, root)
         doc = result.document
         if not args.quiet:
-            warnings = [f"{w.pointer}: {w.message}" for w in doc.warnings]
+            from generator.loader.swagger2 import original_pointer
+
+            # A converted Swagger 2.0 document's warnings point where the 2.0 file says it.
+            warnings = [
+                f"{original_pointer(doc.moved, w.pointer) if doc.moved else w.pointer}: {w.message}"
+                for w in doc.warnings
+            ]
             lines = warning_lines(warnings, verbose=args.verbose, ci=ci)
             hint = " (--verbose lists them)" if warnings and not lines else ""
             print(

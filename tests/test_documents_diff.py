@@ -38,9 +38,7 @@ def test_removing_3_2_operations_is_breaking_and_located_in_the_old_document() -
 def test_two_3_2_documents_compare_operation_by_operation(tmp_path: Path) -> None:
     changed = tmp_path / "changed.yaml"
     changed.write_text(
-        NEW.read_text(encoding="utf-8").replace(
-            "schema: {type: object}", "schema: {type: string}"
-        ),
+        NEW.read_text(encoding="utf-8").replace("schema: {type: object}", "schema: {type: string}"),
         encoding="utf-8",
     )
     result = diff_files(NEW, changed)

@@ -56,6 +56,7 @@ def build_document(loaded: LoadedDocument, package: str = "api") -> Document:
         for w in loaded.warnings
     ]
     document.source, document.notes = describe_source(loaded)
+    document.moved = loaded.moved
     document.server = build_server_plan(loaded.data, document)
     document.client = build_client_plan(document, package)
     document.mcp = build_mcp_plan(loaded.data, document)

@@ -239,6 +239,9 @@ class Document:
     source: str = ""
     # Located notes of what was converted (Swagger 2.0) or hoisted (bundling): not faults.
     notes: list[Warning_] = field(default_factory=list)
+    # Swagger 2.0: pointer prefixes of the converted document -> the 2.0 pointers they came
+    # from, so a warning points where the user wrote (`original_pointer`).
+    moved: dict[str, str] = field(default_factory=dict)
     # OpenAPI 3.2 `$self`: the document's own URI (the base of its relative references)
     self_uri: str | None = None
     server: ServerPlan | None = None  # server-side decisions (generator.ir.server)

@@ -37,6 +37,8 @@ class LoadedDocument:
     conversions: list[Problem] = field(default_factory=list)
     # A pointer of `data` -> its place in the files the user wrote (through conversion).
     locator: Callable[[str], Location] | None = None
+    # Swagger 2.0: a converted document's pointer -> the 2.0 pointer (holds only that table)
+    moved: dict[str, str] = field(default_factory=dict)
 
     def locate(self, pointer: str) -> Location:
         return (self.locator or self.bundle.locate)(pointer)
@@ -82,6 +84,7 @@ def load_document(
     data = bundled.data
     locate: Callable[[str], Location] = bundled.locate
     conversions: list[Problem] = []
+    moved: dict[str, str] = {}
     version = str(data.get("openapi", "")) if isinstance(data, dict) else ""
     if is_swagger2(data):
         # Swagger 2.0: checked against its own meta-schema, then read as OpenAPI 3.0; every
@@ -89,7 +92,7 @@ def load_document(
         version = str(data["swagger"])
         warnings += swagger2_problems(data, bundled.locate)
         conversion = convert_swagger2(data, bundled.locate)
-        data, conversions = conversion.data, conversion.notes
+        data, conversions, moved = conversion.data, conversion.notes, conversion.moved
         locate = converted_locate(conversion, bundled.locate)
     problems = validate_document(data, locate, warnings)
     if strict and warnings:
@@ -105,4 +108,5 @@ def load_document(
         source_version=version,
         conversions=conversions,
         locator=locate if conversions or data is not bundled.data else None,
+        moved=moved,
     )

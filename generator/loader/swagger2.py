@@ -124,13 +124,18 @@ class Conversion:
 
     def original(self, pointer: str) -> str:
         """The 2.0 pointer a 3.0 pointer stands for (the nearest moved ancestor decides)."""
-        probe = pointer
-        while True:
-            if probe in self.moved:
-                return self.moved[probe] + pointer[len(probe) :]
-            if not probe:
-                return pointer
-            probe = probe.rsplit("/", 1)[0]
+        return original_pointer(self.moved, pointer)
+
+
+def original_pointer(moved: dict[str, str], pointer: str) -> str:
+    """`pointer` of a converted document as the 2.0 pointer it stands for."""
+    probe = pointer
+    while True:
+        if probe in moved:
+            return moved[probe] + pointer[len(probe) :]
+        if not probe:
+            return pointer
+        probe = probe.rsplit("/", 1)[0]
 
 
 def converted_locate(conversion: Conversion, locate: Locate) -> Locate:
