@@ -80,12 +80,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
             lines = warning_lines(warnings, verbose=args.verbose, ci=ci)
             hint = " (--verbose lists them)" if warnings and not lines else ""
             print(
-                f"{target.name}: {doc.source + ': ' if doc.source else ''}"
-                f"{len(doc.operations)} operations, "
+                f"{target.name}: {len(doc.operations)} operations, "
                 + (f"{len(doc.webhooks)} webhooks, " if doc.webhooks else "")
                 + f"{len(doc.schemas)} models, "
                 f"{len(result.files)} files ({changed} changed), {len(doc.warnings)} warnings"
-                f"{hint} in {time.perf_counter() - started:.2f}s -> {target.out}",
+                f"{hint} in {time.perf_counter() - started:.2f}s -> {target.out}"
+                # What was read: the version, converted or not, and what bundling did.
+                 + (f" ({doc.source})" if doc.source else ""),
                 flush=True,
             )
             for line in lines:
