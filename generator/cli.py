@@ -70,7 +70,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
             stamp.record(target, root)
         doc = result.document
         if not args.quiet:
-            warnings = [f"{w.pointer}: {w.message}" for w in doc.warnings]
+            from generator.loader.swagger2 import original_pointer
+
+            # A converted Swagger 2.0 document's warnings point where the 2.0 file says it.
+            warnings = [
+                f"{original_pointer(doc.moved, w.pointer) if doc.moved else w.pointer}: {w.message}"
+                for w in doc.warnings
+            ]
             lines = warning_lines(warnings, verbose=args.verbose, ci=ci)
             hint = " (--verbose lists them)" if warnings and not lines else ""
             print(
@@ -78,11 +84,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
                 + (f"{len(doc.webhooks)} webhooks, " if doc.webhooks else "")
                 + f"{len(doc.schemas)} models, "
                 f"{len(result.files)} files ({changed} changed), {len(doc.warnings)} warnings"
-                f"{hint} in {time.perf_counter() - started:.2f}s -> {target.out}",
+                f"{hint} in {time.perf_counter() - started:.2f}s -> {target.out}"
+                # What was read: the version, converted or not, and what bundling did.
+                 + (f" ({doc.source})" if doc.source else ""),
                 flush=True,
             )
             for line in lines:
                 print(line, file=sys.stderr)
+            if args.verbose:  # what was converted or hoisted, each located (not faults)
+                for note in doc.notes:
+                    print(f"  note: {note.pointer}: {note.message}", file=sys.stderr)
     return 0
 
 
@@ -117,6 +128,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for repair in err.repairs:  # the errors follow (main prints them)
             print(f"repair: {repair}")
         raise
+    for note in [*doc.conversions, *doc.bundle.notes]:
+        print(f"converted: {note}" if note in doc.conversions else f"bundled: {note}")
     for warning in doc.warnings:
         print(f"repair: {warning}")
     if doc.warnings:
@@ -127,6 +140,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
     else:
         print(f"{args.document}: valid")
+    if doc.source_version.startswith("2."):
+        print(
+            f"{args.document}: Swagger {doc.source_version}, read as OpenAPI 3.0.3 "
+            f"({len(doc.conversions)} conversion decision(s))"
+        )
     return 0
 
 

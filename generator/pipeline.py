@@ -21,7 +21,7 @@ from generator.ir import Document, build_document
 from generator.ir.model_plan import build_model_plan
 from generator.ir.typescript import build_typescript_plan
 from generator.loader import load_document
-from generator.schema_walk import HTTP_METHODS
+from generator.schema_walk import path_item_operations
 
 
 @dataclass
@@ -82,13 +82,7 @@ def count_operations(data: Any) -> int:
     paths = data.get("paths") if isinstance(data, dict) else None
     if not isinstance(paths, dict):
         return 0
-    return sum(
-        1
-        for item in paths.values()
-        if isinstance(item, dict)
-        for method in item
-        if method in HTTP_METHODS
-    )
+    return sum(1 for item in paths.values() for _ in path_item_operations(item))
 
 
 def _silent(stage: str, counts: Mapping[str, int]) -> None:

@@ -7,7 +7,31 @@ from typing import Any
 
 from generator.errors import join_pointer
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# The fixed method fields of a path item; `query` is OpenAPI 3.2's (an earlier document cannot
+# have it: its meta-schema drops the field before anything reads it).
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
+
+
+def path_item_operations(item: Any) -> Iterator[tuple[str, tuple[str, ...], dict[str, Any]]]:
+    """Every operation of a path item: (method in lower case, its pointer tokens inside the item,
+    the operation object).
+
+    The fixed fields first, in HTTP_METHODS order, then OpenAPI 3.2's `additionalOperations`
+    (`LINK`, `PURGE`, ...: any other method, keyed as it is sent), in document order. Every
+    emitter sends a method in upper case, so the key's case is not kept.
+    """
+    if not isinstance(item, dict):
+        return
+    for method in HTTP_METHODS:
+        op = item.get(method)
+        if isinstance(op, dict):
+            yield method, (method,), op
+    extra = item.get("additionalOperations")
+    if isinstance(extra, dict):
+        for name, op in extra.items():
+            if isinstance(op, dict) and str(name).lower() not in HTTP_METHODS:
+                yield str(name).lower(), ("additionalOperations", str(name)), op
+
 
 # Keywords whose value is one subschema, a list of them, or a map of them (JSON Schema 2020-12
 # plus the OpenAPI 3.0 dialect).
@@ -63,6 +87,10 @@ def iter_document_schemas(doc: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     for kind in ("responses", "requestBodies"):
         for name, obj in (components.get(kind) or {}).items():
             yield from _body_schemas(obj, join_pointer("/components", kind, name))
+    # OpenAPI 3.2: media type objects of their own, reused by `$ref`.
+    media_types = components.get("mediaTypes")
+    if isinstance(media_types, dict):
+        yield from _content_schemas(media_types, "/components/mediaTypes")
     # `x-webhooks`: the extension 3.0 documents use for what 3.1 calls `webhooks` (Redocly's
     # convention; GitHub's, Svix's and Apideck's descriptions): read the same way.
     for section in ("paths", "webhooks", "x-webhooks"):
@@ -76,11 +104,8 @@ def _path_item_schemas(item: Any, at: str) -> Iterator[tuple[str, Any]]:
         return
     for i, param in enumerate(item.get("parameters") or []):
         yield from _holder_schemas(param, join_pointer(at, "parameters", i))
-    for method in HTTP_METHODS:
-        op = item.get(method)
-        if not isinstance(op, dict):
-            continue
-        op_at = join_pointer(at, method)
+    for _method, tokens, op in path_item_operations(item):
+        op_at = join_pointer(at, *tokens)
         for i, param in enumerate(op.get("parameters") or []):
             yield from _holder_schemas(param, join_pointer(op_at, "parameters", i))
         if isinstance(op.get("requestBody"), dict):
@@ -116,5 +141,10 @@ def _content_schemas(content: Any, at: str) -> Iterator[tuple[str, Any]]:
     if not isinstance(content, dict):
         return
     for media, media_obj in content.items():
-        if isinstance(media_obj, dict) and "schema" in media_obj:
-            yield join_pointer(at, media, "schema"), media_obj["schema"]
+        if not isinstance(media_obj, dict):
+            continue
+        # `itemSchema` (OpenAPI 3.2): the schema of each item of a sequential media type
+        # (text/event-stream, application/jsonl, application/json-seq, multipart/mixed).
+        for key in ("schema", "itemSchema"):
+            if key in media_obj:
+                yield join_pointer(at, media, key), media_obj[key]

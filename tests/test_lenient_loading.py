@@ -56,6 +56,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "schema-null.yaml": [
         ("schema-null", "/paths/~1blobs/get/parameters/0"),
         ("schema-null", "/paths/~1blobs/get/responses/200/content/application~1json/schema"),
+        ("content-null", "/paths/~1blobs/get/responses/410/content"),
     ],
     "schema-examples-map.yaml": [
         ("schema-examples-map", "/components/schemas/Colour/properties/hex/examples"),

@@ -127,10 +127,15 @@ def test_duplicate_json_key_is_located(tmp_path: Path) -> None:
 
 
 def test_unsupported_version(tmp_path: Path) -> None:
+    # Swagger 2.0 is converted (tests/test_documents_loading.py); 1.2 and OpenAPI 4 are not.
     (line,) = problems_of(
-        write(tmp_path, "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n")
+        write(tmp_path, "swagger: '1.2'\ninfo: {title: x, version: '1'}\npaths: {}\n")
     )
-    assert "Swagger/OpenAPI 2.0 is not supported" in line
+    assert "api.yaml:1:1: /swagger: Swagger 1.2 is not supported" in line
+    (line,) = problems_of(
+        write(tmp_path, "openapi: 4.0.0\ninfo: {title: x, version: '1'}\npaths: {}\n")
+    )
+    assert "expected 3.0.x, 3.1.x or 3.2.x (or Swagger 2.0)" in line
 
 
 def test_missing_referenced_file(tmp_path: Path) -> None:

@@ -562,3 +562,151 @@ def test_discriminator_property_a_branch_does_not_require(tmp_path: Path) -> Non
     assert not _accepts(m.Me, {"login": "a", "view": "private"})  # the tagged branch's rule
     assert not _accepts(m.Me, {"plan": "p"})
     assert not _accepts(m.Me, {"login": "a", "view": "other"})  # OpenAPI: an unmapped value
+
+
+# -- issue 21: the constructs left in the held-out documents, each in its smallest form -------
+# One document per dialect holds them all (one generation each); `jsonschema` (the fidelity
+# benchmark's oracle) judges every instance, and the model must agree, and give a valid one
+# back unchanged.
+
+_ISSUE21_30: dict[str, Any] = {
+    "Scope": {"type": "string", "enum": ["read", "write"]},
+    # allOf: [{$ref: Scope}, {type: string, nullable: true}]: the enum (Scope rejects null).
+    "ScopeOrNull": {
+        "allOf": [{"$ref": "#/components/schemas/Scope"}, {"type": "string", "nullable": True}]
+    },
+    "Animal": {"type": "object", "properties": {"type": {"type": "string"}}},
+    # the second part narrows the inherited `type: string` to `enum: [cat]` and requires it
+    "Cat": {
+        "allOf": [
+            {"$ref": "#/components/schemas/Animal"},
+            {"type": "object", "required": ["type"], "properties": {"type": {"enum": ["cat"]}}},
+        ]
+    },
+    "Base": {
+        "allOf": [
+            {"type": "object", "properties": {"id": {"type": "integer"}}},
+            {"type": "object", "properties": {"note": {"type": "string"}}},
+        ]
+    },
+    "A": {
+        "type": "object",
+        "properties": {
+            "d": {"type": "object", "properties": {"x": {"type": "integer"}}},
+            "n": {"type": "object", "nullable": True, "properties": {"y": {"type": "string"}}},
+        },
+    },
+    # references into another schema's allOf element and properties (one of them nullable)
+    "UsesParts": {
+        "type": "object",
+        "required": ["n"],
+        "properties": {
+            "part": {"$ref": "#/components/schemas/Base/allOf/0"},
+            "d": {"$ref": "#/components/schemas/A/properties/d"},
+            "n": {"$ref": "#/components/schemas/A/properties/n"},
+            "again": {"$ref": "#/components/schemas/A/properties/n"},
+        },
+    },
+    # every member carries `type: message`; `role` tells them apart (an AI API's messages)
+    "Message": {
+        "oneOf": [
+            {"$ref": "#/components/schemas/SystemMessage"},
+            {"$ref": "#/components/schemas/UserMessage"},
+        ],
+        "discriminator": {"propertyName": "type"},
+    },
+    "SystemMessage": {
+        "type": "object",
+        "required": ["type", "role"],
+        "properties": {"type": {"enum": ["message"]}, "role": {"enum": ["system"]}},
+    },
+    "UserMessage": {
+        "type": "object",
+        "required": ["type", "role", "content"],
+        "properties": {
+            "type": {"enum": ["message"]},
+            "role": {"enum": ["user"]},
+            "content": {"type": "string"},
+        },
+    },
+    "Closed": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"s": {"type": "boolean"}, "t": {"type": "string"}},
+    },
+    # allOf: [{$ref: Closed}, {properties: {s: {enum: [false]}}}]
+    "NarrowClosed": {
+        "allOf": [
+            {"$ref": "#/components/schemas/Closed"},
+            {"properties": {"s": {"enum": [False]}}},
+        ]
+    },
+    # `type: string` with `properties`: JSON Schema ignores the properties
+    "StringWithProps": {"type": "string", "properties": {"a": {"type": "integer"}}},
+}
+_ISSUE21_31: dict[str, Any] = {
+    # anyOf: [{type: object, additionalProperties: {type: string}}, {type: null}], strict-models
+    "MapOrNull": {
+        "anyOf": [
+            {"type": "object", "additionalProperties": {"type": "string"}},
+            {"type": "null"},
+        ]
+    },
+    "Holder": {"type": "object", "properties": {"m": {"$ref": "#/components/schemas/MapOrNull"}}},
+}
+# (schema, instance): each judged by jsonschema first; the model must agree.
+_ISSUE21_CASES_30: list[tuple[str, Any]] = [
+    ("ScopeOrNull", "read"), ("ScopeOrNull", None), ("ScopeOrNull", "admin"),
+    ("Cat", {"type": "cat"}), ("Cat", {"type": "dog"}), ("Cat", {}),
+    ("UsesParts", {"part": {"id": 1}, "d": {"x": 2}, "n": None, "again": None}),
+    ("UsesParts", {"n": {"y": "z"}, "again": {"y": "w"}}), ("UsesParts", {"n": {"y": 1}}),
+    ("UsesParts", {"part": {"id": "one"}, "n": None}),
+    ("Message", {"type": "message", "role": "system"}),
+    ("Message", {"type": "message", "role": "user", "content": "hi"}),
+    ("Message", {"type": "message", "role": "user"}), ("Message", {"type": "message", "role": "x"}),
+    ("NarrowClosed", {"s": False, "t": "x"}), ("NarrowClosed", {"s": True}),
+    ("NarrowClosed", {"s": False, "other": 1}),
+    ("StringWithProps", "text"), ("StringWithProps", {"a": 1}),
+]  # fmt: skip
+_ISSUE21_CASES_31: list[tuple[str, Any]] = [
+    ("MapOrNull", None), ("MapOrNull", {"k": "v"}), ("MapOrNull", {"k": 1}),
+    ("Holder", {"m": None}), ("Holder", {"m": {"k": "v"}}), ("Holder", {"m": 3}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("schemas", "openapi", "strict", "cases"),
+    [
+        (_ISSUE21_30, "3.0.3", False, _ISSUE21_CASES_30),
+        (_ISSUE21_31, "3.1.0", True, _ISSUE21_CASES_31),
+    ],
+    ids=["openapi-3.0", "openapi-3.1-strict-models"],
+)
+def test_issue21_constructs_accept_and_round_trip_as_jsonschema_judges(
+    tmp_path: Path, schemas: dict[str, Any], openapi: str, strict: bool, cases: list[Any]
+) -> None:
+    from pydantic import TypeAdapter
+
+    from benchmarks.fidelity.oracle import Oracle
+
+    m = _models(tmp_path, schemas, openapi=openapi, strict=strict)
+    oracle = Oracle({"openapi": openapi, "components": {"schemas": schemas}})
+    wrong = []
+    for name, instance in cases:
+        valid = oracle.is_valid(f"/components/schemas/{name}", instance)
+        adapter: TypeAdapter[Any] = TypeAdapter(getattr(m, name))
+        try:
+            parsed = adapter.validate_python(instance)
+        except ValidationError:
+            if valid:
+                wrong.append(f"{name}: {instance!r} is valid but rejected")
+            continue
+        if not valid:
+            wrong.append(f"{name}: {instance!r} is invalid but accepted")
+            continue
+        back = adapter.dump_python(parsed, mode="json", by_alias=True, exclude_unset=True)
+        if back != instance:
+            wrong.append(f"{name}: {instance!r} comes back as {back!r}")
+    assert not wrong, "\n".join(wrong)
+    verdicts = [oracle.is_valid(f"/components/schemas/{n}", i) for n, i in cases]
+    assert True in verdicts and False in verdicts  # each set holds both kinds

@@ -10,7 +10,7 @@ from generator.diff.model import Change
 from generator.diff.schemas import SchemaDiffer, make_change, resolve
 from generator.errors import join_pointer
 from generator.loader.repair import is_synthesized_response
-from generator.schema_walk import HTTP_METHODS
+from generator.schema_walk import HTTP_METHODS, path_item_operations
 
 _TEMPLATE = re.compile(r"\{[^}/]*\}")
 
@@ -144,39 +144,39 @@ class OperationDiffer:
             old_path, new_path = old_by_shape.get(shape), new_by_shape.get(shape)
             if old_path is not None:
                 _, o_item = self.resolve_old(join_pointer("/" + section, old_path))
-                for method in HTTP_METHODS:
-                    self._note_stability(method, old_path, _dict(o_item).get(method))
+                for method, (_, op) in _ops(o_item).items():
+                    self._note_stability(method, old_path, op)
             if old_path is None:
                 assert new_path is not None
                 at, item = self.resolve_new(join_pointer("/" + section, new_path))
                 if section == "webhooks":
                     self._webhook("webhook-added", new_path, at, item, "new")
                     continue
-                for method in HTTP_METHODS:
-                    if isinstance(_dict(item).get(method), dict):
-                        self.add(
-                            self._label(method, new_path),
-                            make_change(
-                                "endpoint-added",
-                                join_pointer(at, method),
-                                "new",
-                                f"{self._label(method, new_path)} added",
-                            ),
-                        )
+                for method, (tokens, _) in _ops(item).items():
+                    self.add(
+                        self._label(method, new_path),
+                        make_change(
+                            "endpoint-added",
+                            join_pointer(at, *tokens),
+                            "new",
+                            f"{self._label(method, new_path)} added",
+                        ),
+                    )
             elif new_path is None:
                 at, item = self.resolve_old(join_pointer("/" + section, old_path))
                 if section == "webhooks":
                     self._webhook("webhook-removed", old_path, at, item, "old")
                     continue
-                ops = [m for m in HTTP_METHODS if isinstance(_dict(item).get(m), dict)]
-                kind = removal_kind([item[m] for m in ops], self.today)
+                found = _ops(item)
+                ops = list(found)
+                kind = removal_kind([found[m][1] for m in ops], self.today)
                 change = make_change(
                     "api-path-sunset-parse"
                     if kind == "sunset-parse"
                     else f"api-path-removed-{kind}",
                     at,
                     "old",
-                    f"path {old_path} removed" + _sunset_note(kind, [item[m] for m in ops]),
+                    f"path {old_path} removed" + _sunset_note(kind, [found[m][1] for m in ops]),
                 )
                 for method in ops or ["*"]:
                     self.add(self._label(method, old_path), change)
@@ -187,7 +187,7 @@ class OperationDiffer:
         """oasdiff reports a webhook as a whole: added (info) or removed (breaking)."""
         verb = "added" if side == "new" else "removed"
         change = make_change(id_, at, side, f"webhook {name} {verb}")
-        ops = [m for m in HTTP_METHODS if isinstance(_dict(item).get(m), dict)]
+        ops = list(_ops(item))
         for method in ops or ["*"]:
             self.add(self._label(method, name), change)
 
@@ -195,8 +195,11 @@ class OperationDiffer:
         o_at, o_item = self.resolve_old(join_pointer("/" + self.section, old_path))
         n_at, n_item = self.resolve_new(join_pointer("/" + self.section, new_path))
         o_item, n_item = _dict(o_item), _dict(n_item)
-        for method in HTTP_METHODS:
-            o_op, n_op = o_item.get(method), n_item.get(method)
+        # The fixed methods, then OpenAPI 3.2's `additionalOperations` of either side.
+        o_ops, n_ops = _ops(o_item), _ops(n_item)
+        for method in dict.fromkeys([*HTTP_METHODS, *o_ops, *n_ops]):
+            o_op = o_ops[method][1] if method in o_ops else None
+            n_op = n_ops[method][1] if method in n_ops else None
             label = self._label(method, new_path)
             if not isinstance(o_op, dict) and not isinstance(n_op, dict):
                 continue
@@ -204,7 +207,10 @@ class OperationDiffer:
                 self.add(
                     label,
                     make_change(
-                        "endpoint-added", join_pointer(n_at, method), "new", f"{label} added"
+                        "endpoint-added",
+                        join_pointer(n_at, *n_ops[method][0]),
+                        "new",
+                        f"{label} added",
                     ),
                 )
             elif not isinstance(n_op, dict):
@@ -215,7 +221,7 @@ class OperationDiffer:
                         "api-path-sunset-parse"
                         if kind == "sunset-parse"
                         else f"api-removed-{kind}",
-                        join_pointer(o_at, method),
+                        join_pointer(o_at, *o_ops[method][0]),
                         "old",
                         f"{self._label(method, old_path)} removed" + _sunset_note(kind, [o_op]),
                     ),
@@ -224,7 +230,9 @@ class OperationDiffer:
                 # The operation's changes are labelled with the new path: note its old stability.
                 self._note_stability(method, new_path, o_op)
                 self.current_paths = (old_path, new_path)
-                _Operation(self, label, o_at, n_at, method, o_item, n_item).run()
+                _Operation(
+                    self, label, o_at, n_at, o_ops[method][0], n_ops[method][0], o_item, n_item
+                ).run()
 
     # --- components ----------------------------------------------------------------------------
     def components(self) -> None:
@@ -243,6 +251,18 @@ class OperationDiffer:
                 # No operation compared this component: SDK code may build it or parse it.
                 self.extend(label, self.schemas.compare(at, at, "request", "request-body"))
                 self.extend(label, self.schemas.compare(at, at, "response", "response-body"))
+
+
+def _ops(item: Any) -> dict[str, tuple[tuple[str, ...], dict[str, Any]]]:
+    """The operations of a path item by lower-case method: (pointer tokens, operation)."""
+    return {m: (tokens, op) for m, tokens, op in path_item_operations(_dict(item))}
+
+
+def _at_tokens(item: dict[str, Any], tokens: tuple[str, ...]) -> Any:
+    node: Any = item
+    for token in tokens:
+        node = node[token]
+    return node
 
 
 def _parameter_schemas(
@@ -296,7 +316,8 @@ class _Operation:
         label: str,
         o_item_at: str,
         n_item_at: str,
-        method: str,
+        o_tokens: tuple[str, ...],
+        n_tokens: tuple[str, ...],
         o_item: dict[str, Any],
         n_item: dict[str, Any],
     ) -> None:
@@ -304,10 +325,11 @@ class _Operation:
         self.label = label
         self.o_item_at, self.n_item_at = o_item_at, n_item_at
         self.o_item, self.n_item = o_item, n_item
-        self.o_at = join_pointer(o_item_at, method)
-        self.n_at = join_pointer(n_item_at, method)
-        self.o: dict[str, Any] = o_item[method]
-        self.n: dict[str, Any] = n_item[method]
+        # `get`, or ("additionalOperations", "LINK") for an OpenAPI 3.2 additional method
+        self.o_at = join_pointer(o_item_at, *o_tokens)
+        self.n_at = join_pointer(n_item_at, *n_tokens)
+        self.o: dict[str, Any] = _at_tokens(o_item, o_tokens)
+        self.n: dict[str, Any] = _at_tokens(n_item, n_tokens)
 
     def add(
         self, id_: str, pointer: str, side: str, message: str, old: Any = None, new: Any = None

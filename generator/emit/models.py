@@ -55,12 +55,12 @@ def emit_models_module(doc: Document, package: str) -> str:
     if not doc.schemas:
         return HEADER
     source = {
-        "openapi": "3.1.0" if doc.openapi.startswith("3.1") else "3.0.3",
+        "openapi": "3.0.3" if doc.openapi.startswith("3.0") else "3.1.0",
         "info": {"title": doc.title, "version": doc.version},
         "paths": {},
         "components": {
             "schemas": {
-                s.python_name: _null_defaults_allowed(s.schema, doc.openapi.startswith("3.1"))
+                s.python_name: _null_defaults_allowed(s.schema, not doc.openapi.startswith("3.0"))
                 for s in doc.schemas
             }
         },

@@ -15,11 +15,13 @@ from generator.ir.model import (
     Example,
     Header,
     MediaType,
+    OAuthFlow,
     Operation,
     Parameter,
     RequestBody,
     Response,
     SecurityScheme,
+    Tag,
     TypeExpr,
     Warning_,
 )
@@ -31,7 +33,7 @@ from generator.ir.statuses import PHRASES
 from generator.loader import LoadedDocument
 from generator.loader.refs import resolve_pointer
 from generator.loader.validate import openapi_minor
-from generator.schema_walk import HTTP_METHODS
+from generator.schema_walk import path_item_operations
 
 _RANGE_NAMES = {
     "1XX": "Informational",
@@ -53,11 +55,33 @@ def build_document(loaded: LoadedDocument, package: str = "api") -> Document:
         Warning_(f"{w.message} [{w.rule}]" if w.rule else w.message, w.location.pointer)
         for w in loaded.warnings
     ]
+    document.source, document.notes = describe_source(loaded)
+    document.moved = loaded.moved
     document.server = build_server_plan(loaded.data, document)
     document.client = build_client_plan(document, package)
     document.mcp = build_mcp_plan(loaded.data, document)
     document.adapter = build_adapter_plan(document)
     return document
+
+
+def describe_source(loaded: LoadedDocument) -> tuple[str, list[Warning_]]:
+    """What was read (the version, converted or not) and what bundling did, in a few words,
+    with the located notes behind them."""
+    version = loaded.source_version or str(loaded.data.get("openapi", ""))
+    if version.startswith("2."):
+        said = f"Swagger {version} converted to OpenAPI {loaded.data.get('openapi')}"
+    else:
+        said = f"OpenAPI {version}"
+    files = len(loaded.bundle.files_read)
+    if files > 1:
+        said += f", {files} files bundled"
+    if loaded.bundle.hoisted_names:
+        said += f", {len(loaded.bundle.hoisted_names)} external components hoisted"
+    notes = [
+        Warning_(f"{n.message} [{n.rule}]" if n.rule else n.message, n.location.pointer)
+        for n in [*loaded.conversions, *loaded.bundle.notes]
+    ]
+    return said, notes
 
 
 class _Builder:
@@ -66,6 +90,7 @@ class _Builder:
         self.minor = openapi_minor(doc) or "3.1"
         self.schemas = SchemaRegistry(doc, self.minor)
         self.warnings: list[Warning_] = []
+        self.tags = _tags(doc)
 
     def deref(self, node: Any) -> tuple[Any, str | None]:
         """Follow `$ref` chains of non-schema objects (parameters, responses, bodies, headers)."""
@@ -116,6 +141,8 @@ class _Builder:
             client_headers=tuple(client_headers.values()),
             warnings=self.warnings,
             webhooks=webhooks,
+            tags=tuple(self.tags.values()),
+            self_uri=str(self.doc["$self"]) if isinstance(self.doc.get("$self"), str) else None,
         )
 
     def _raw_operations(self) -> Any:
@@ -123,10 +150,8 @@ class _Builder:
             item, _ = self.deref(item)
             if not isinstance(item, dict):
                 continue
-            for method in HTTP_METHODS:
-                op = item.get(method)
-                if isinstance(op, dict):
-                    yield path, method, item, op, join_pointer("/paths", path, method)
+            for method, tokens, op in path_item_operations(item):
+                yield path, method, item, op, join_pointer("/paths", path, *tokens)
 
     def _webhooks(self) -> tuple[Operation, ...]:
         """OpenAPI 3.1 `webhooks` (or a 3.0 document's `x-webhooks`), each method of each named
@@ -152,10 +177,10 @@ class _Builder:
             item, _ = self.deref(item)
             if not isinstance(item, dict):
                 continue
-            methods = [m for m in HTTP_METHODS if isinstance(item.get(m), dict)]
-            for method in methods:
-                op = item[method]
-                at = join_pointer("/" + section, name, method)
+            found = list(path_item_operations(item))
+            methods = [m for m, _, _ in found]
+            for method, tokens, op in found:
+                at = join_pointer("/" + section, name, *tokens)
                 op_id = op.get("operationId")
                 wanted = (
                     op_id
@@ -257,7 +282,7 @@ class _Builder:
             summary=str(op.get("summary") or ""),
             description=str(op.get("description") or ""),
             tags=tags,
-            resource=safe_identifier(snake(tags[0], "default")) if tags else "default",
+            resource=self._resource(tags),
             parameters=params,
             request_body=body,
             responses=responses,
@@ -272,6 +297,27 @@ class _Builder:
                 if isinstance(r, dict) and r.get("links")
             },
         )
+
+    def _resource(self, tags: tuple[str, ...]) -> str:
+        """The client resource of an operation: its first tag, or with OpenAPI 3.2's tags, its
+        first navigation tag's top ancestor.
+
+        A tag whose `kind` is not `nav` (a `badge`, an `audience`) labels the operation without
+        placing it, so it never decides the resource; a `parent` chain groups child tags under
+        their root (`international` under `flights` -> `client.flights`). An operation with no
+        navigation tag goes to `default`.
+        """
+        placing = [t for t in tags if (self.tags.get(t) and self.tags[t].kind) in (None, "nav")]
+        if not placing:
+            return "default"
+        chosen, seen = placing[0], {placing[0]}
+        while True:
+            parent = self.tags[chosen].parent if chosen in self.tags else None
+            if parent is None or parent in seen or parent not in self.tags:
+                break  # a parent the document does not list (or a cycle): stop there
+            seen.add(parent)
+            chosen = parent
+        return safe_identifier(snake(chosen, "default"))
 
     def _parameters(
         self,
@@ -374,11 +420,14 @@ class _Builder:
     def _content(self, content: dict[str, Any], at: str, stem: str) -> tuple[MediaType, ...]:
         result = []
         kinds = Counter(media_kind(m) for m in content)
-        for media, media_obj in content.items():
+        for media, raw_media in content.items():
+            # OpenAPI 3.2: a media type may be a `$ref` to `components/mediaTypes`.
+            media_obj, ref_pointer = self.deref(raw_media)
             media_obj = media_obj if isinstance(media_obj, dict) else {}
+            media_at = ref_pointer or join_pointer(at, media)
             kind = media_kind(media)
             schema = media_obj.get("schema")
-            schema_at = join_pointer(at, media, "schema") if schema is not None else None
+            schema_at = join_pointer(media_at, "schema") if schema is not None else None
             media_stem = (
                 stem
                 if len(content) == 1
@@ -394,13 +443,25 @@ class _Builder:
                 type_ = TypeExpr("bytes")
             else:
                 type_ = TypeExpr("bytes")
-            examples = _examples(media_obj, join_pointer(at, media))
+            item_schema = media_obj.get("itemSchema")
+            item_at = join_pointer(media_at, "itemSchema") if item_schema is not None else None
+            item_type = (
+                self.schemas.type_of(item_schema, item_at, media_stem + "Item")
+                if item_at is not None
+                else None
+            )
+            examples = _examples(media_obj, media_at)
             encoding = tuple(
                 (str(part), str(enc["contentType"]))
                 for part, enc in (media_obj.get("encoding") or {}).items()
                 if isinstance(enc, dict) and isinstance(enc.get("contentType"), str)
             )
-            result.append(MediaType(media, kind, type_, schema, schema_at, examples, encoding))
+            result.append(
+                MediaType(
+                    media, kind, type_, schema, schema_at, examples, encoding,
+                    item_schema, item_at, item_type,
+                )
+            )  # fmt: skip
         return tuple(result)
 
     def _security_schemes(self) -> tuple[SecurityScheme, ...]:
@@ -421,6 +482,7 @@ class _Builder:
                 kind = "openid"
             else:
                 kind = "other"
+            flows = scheme.get("flows") if kind == "oauth2" else None
             result.append(
                 SecurityScheme(
                     name,
@@ -428,6 +490,14 @@ class _Builder:
                     scheme.get("in"),
                     scheme.get("name"),
                     str(scheme.get("description") or ""),
+                    flows=tuple(
+                        _flow(str(flow_name), flow)
+                        for flow_name, flow in (flows.items() if isinstance(flows, dict) else [])
+                        if isinstance(flow, dict)
+                    ),
+                    oauth2_metadata_url=_text_or_none(scheme.get("oauth2MetadataUrl")),
+                    open_id_connect_url=_text_or_none(scheme.get("openIdConnectUrl")),
+                    deprecated=scheme.get("deprecated") is True,
                 )
             )
         return tuple(result)
@@ -441,6 +511,41 @@ _KIND_SUFFIX = {
     "multipart": "Multipart",
     "any": "Any",
 }
+
+
+def _tags(doc: dict[str, Any]) -> dict[str, Tag]:
+    """The document's tags by name, first listing kept (a duplicate name is a vendor's slip)."""
+    found: dict[str, Tag] = {}
+    for raw in doc.get("tags") or []:
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+            continue
+        found.setdefault(
+            raw["name"],
+            Tag(
+                raw["name"],
+                str(raw.get("summary") or ""),
+                str(raw.get("description") or ""),
+                _text_or_none(raw.get("parent")),
+                _text_or_none(raw.get("kind")),
+            ),
+        )
+    return found
+
+
+def _flow(name: str, flow: dict[str, Any]) -> OAuthFlow:
+    scopes = flow.get("scopes")
+    return OAuthFlow(
+        name,
+        _text_or_none(flow.get("authorizationUrl")),
+        _text_or_none(flow.get("tokenUrl")),
+        _text_or_none(flow.get("refreshUrl")),
+        _text_or_none(flow.get("deviceAuthorizationUrl")),
+        tuple((str(k), str(v)) for k, v in scopes.items()) if isinstance(scopes, dict) else (),
+    )
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _status_name(status: str, code: int | None) -> str:

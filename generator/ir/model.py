@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from generator.ir.server import ServerPlan
 
 MediaKind = Literal["json", "text", "binary", "form", "multipart", "any"]
-ParamLocation = Literal["path", "query", "header", "cookie"]
+# `querystring` (OpenAPI 3.2): one parameter that is the whole query string.
+ParamLocation = Literal["path", "query", "header", "cookie", "querystring"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ class MediaType:
     # multipart/form-data and urlencoded bodies: property name -> the `encoding` contentType the
     # document gives that part (only the parts it names), in document order
     encoding: tuple[tuple[str, str], ...] = ()
+    # OpenAPI 3.2 `itemSchema`: the schema of each item of a sequential media type (an event of
+    # text/event-stream, a line of application/jsonl, ...), as written, where, and its type.
+    item_schema: Any = None
+    item_schema_pointer: str | None = None
+    item_type: TypeExpr | None = None
 
 
 @dataclass(frozen=True)
@@ -126,12 +132,42 @@ class RequestBody:
 
 
 @dataclass(frozen=True)
+class OAuthFlow:
+    """One flow of an oauth2 scheme: `authorizationCode`, `clientCredentials`, `implicit`,
+    `password` or OpenAPI 3.2's `deviceAuthorization` (RFC 8628), with its endpoints."""
+
+    name: str
+    authorization_url: str | None
+    token_url: str | None
+    refresh_url: str | None
+    device_authorization_url: str | None
+    scopes: tuple[tuple[str, str], ...]  # scope -> description, in document order
+
+
+@dataclass(frozen=True)
 class SecurityScheme:
     name: str
     kind: Literal["bearer", "basic", "api_key", "oauth2", "openid", "other"]
     location: str | None  # header/query/cookie for api keys
     parameter_name: str | None  # the header/query/cookie name for api keys
     description: str
+    flows: tuple[OAuthFlow, ...] = ()  # oauth2 only
+    # OpenAPI 3.2: where the authorization server's metadata (RFC 8414) is published
+    oauth2_metadata_url: str | None = None
+    open_id_connect_url: str | None = None
+    deprecated: bool = False  # OpenAPI 3.2 marks a scheme deprecated
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag of the document's `tags` list; OpenAPI 3.2 adds `summary`, `parent` and `kind`
+    (`nav`, `badge`, `audience`, ...: the Tag Kind registry)."""
+
+    name: str
+    summary: str
+    description: str
+    parent: str | None
+    kind: str | None
 
 
 @dataclass(frozen=True)
@@ -197,6 +233,17 @@ class Document:
     # whose `path` is the webhook's name; its request body is the delivery's payload and its
     # responses are what the subscriber's receiver answers. Names are their own namespace.
     webhooks: tuple[Operation, ...] = ()
+    tags: tuple[Tag, ...] = ()
+    # What was read and what the loader did to it, for the generation summary: the version
+    # ("Swagger 2.0 converted to OpenAPI 3.0.3", "OpenAPI 3.2.0"), then what bundling hoisted.
+    source: str = ""
+    # Located notes of what was converted (Swagger 2.0) or hoisted (bundling): not faults.
+    notes: list[Warning_] = field(default_factory=list)
+    # Swagger 2.0: pointer prefixes of the converted document -> the 2.0 pointers they came
+    # from, so a warning points where the user wrote (`original_pointer`).
+    moved: dict[str, str] = field(default_factory=dict)
+    # OpenAPI 3.2 `$self`: the document's own URI (the base of its relative references)
+    self_uri: str | None = None
     server: ServerPlan | None = None  # server-side decisions (generator.ir.server)
     client: ClientPlan | None = None  # client-side decisions (generator.ir.client)
     mcp: McpPlan | None = None  # MCP tools (generator.ir.mcp)

@@ -139,7 +139,8 @@ class _Planner:
         for s in doc.schemas:
             self.names.claim(s.python_name, ("schema", s.python_name))
         self.decls: dict[str, Decl] = {}
-        self.by_ref: dict[str, str] = {}  # a deep `$ref` -> the model it became
+        # a deep `$ref` -> the model it became and whether it admits null
+        self.by_ref: dict[str, tuple[str, bool]] = {}
         self.base_of: dict[str, str] = {}  # model -> the model it subclasses
         # Fallbacks met while translating the current field or root type (said in its code).
         self.fallbacks: list[str] = []
@@ -178,6 +179,10 @@ class _Planner:
         if not isinstance(schema, dict) or ("$ref" in schema and len(schema) == 1):
             return False
         if any(k in schema for k in ("enum", "const")):
+            return False
+        if _not_object(schema):
+            # `type: string` beside `properties` (a vendor's slip): JSON Schema applies
+            # `properties` to objects only, so the value is the string.
             return False
         if "properties" in schema:
             return True
@@ -329,6 +334,10 @@ class _Planner:
         # evaluated, so it forbids exactly what `additionalProperties: false` would.
         forbid = any(
             schema.get(k) is False for k in ("additionalProperties", "unevaluatedProperties")
+        ) or (
+            # A base with `additionalProperties: false` judges the whole value: a model that
+            # repeats its properties instead of subclassing it forbids unknown ones too.
+            not bases and any(self._closed(target) for target in refs_in_allof)
         )
         return ClassDecl(
             name,
@@ -339,6 +348,14 @@ class _Planner:
             frozenset(refs),
             tuple(fallbacks),
             _required_alternatives(schema),
+        )
+
+    def _closed(self, name: str) -> bool:
+        named = self.schemas.get(name)
+        return (
+            named is not None
+            and isinstance(named.schema, dict)
+            and named.schema.get("additionalProperties") is False
         )
 
     def _inherits(self, name: str, ancestor: str) -> bool:
@@ -447,6 +464,12 @@ class _Planner:
         ref = schema.get("$ref")
         if isinstance(ref, str):
             return self._with_null(self._ref_type(ref, context, pointer), nullable)
+        if "properties" in schema and _not_object(schema):
+            self._warn(
+                f"`type: {schema['type']}` beside `properties`: JSON Schema applies `properties` "
+                "to objects only, so they are ignored",
+                join_pointer(pointer, "properties"),
+            )
         if "const" in schema:
             found = self._literal([schema["const"]])
             return self._with_null(found or TypeText(ANY), nullable)
@@ -502,15 +525,31 @@ class _Planner:
 
     def _merged_all_of(self, schema: dict[str, Any], parts: list[Any]) -> dict[str, Any] | None:
         """An allOf of plain schemas (no models, no unions) as one schema, else None."""
-        merged = {k: v for k, v in schema.items() if k != "allOf"}
+        merged = {k: v for k, v in schema.items() if k not in ("allOf", "nullable")}
+        # OpenAPI 3.0's `nullable` of one part does not make the others admit null: the whole
+        # admits null only when every part does (`allOf: [{$ref: Scope}, {nullable: true}]`,
+        # Scope a string enum, is the enum).
+        admits_null = [_nullable(schema, True) or "type" not in schema]
         for part in parts:
             if isinstance(part, dict) and isinstance(part.get("$ref"), str) and len(part) == 1:
                 target = self._ref_name(part["$ref"])
-                if target is None or not _is_primitive(self.schemas[target].schema):
+                if target is None or not _is_primitive_or_enum(self.schemas[target].schema):
                     return None
                 part = self.schemas[target].schema
-            if not isinstance(part, dict) or any(k in part for k in _NOT_MERGED):
+            if not isinstance(part, dict) or any(k in part for k in _NOT_MERGED - {"enum"}):
                 return None
+            admits_null.append(
+                (_nullable(part, True) or "type" not in part)
+                and (not isinstance(part.get("enum"), list) or None in part["enum"])
+            )
+            part = {k: v for k, v in part.items() if k != "nullable"}
+            if isinstance(part.get("enum"), list):
+                if isinstance(merged.get("enum"), list):
+                    kept = [v for v in merged["enum"] if v in part["enum"]]
+                    part = {**part, "enum": kept}
+                    merged["enum"] = kept
+                else:
+                    merged["enum"] = part["enum"]
             for key, value in part.items():
                 if key not in merged or merged[key] == value or key in _ANNOTATIONS:
                     merged.setdefault(key, value)
@@ -520,6 +559,12 @@ class _Planner:
                     merged[key] = min(merged[key], value)
                 else:
                     return None  # two patterns, two types: not one schema
+        if all(admits_null) and self.v30:
+            merged["nullable"] = True
+        elif not all(admits_null) and isinstance(merged.get("type"), list):
+            merged["type"] = [t for t in merged["type"] if t != "null"] or merged["type"]
+        if isinstance(merged.get("enum"), list) and not all(admits_null):
+            merged["enum"] = [v for v in merged["enum"] if v is not None]
         return merged
 
     def _typed_as(self, schema: dict[str, Any], kind: Any, context: str, pointer: str) -> TypeText:
@@ -614,6 +659,8 @@ class _Planner:
         ):
             return None
         mapping = found.get("mapping")
+        # OpenAPI 3.2 `defaultMapping`: the member for a value the mapping does not name.
+        default = self._mapped(found.get("defaultMapping"))
         decided = discriminator_tags(
             [(v, self._mapped(ref)) for v, ref in mapping.items()]
             if isinstance(mapping, dict)
@@ -621,21 +668,30 @@ class _Planner:
             names,
             lambda name: self._tag_values(name, prop),
             lambda name: self.original_names.get(name, name),
+            default,
         )
         if decided.undeclared:
             # A branch does not declare the property: nothing to tag it by, so the union stays
             # a smart one (pydantic keeps the branch that validates).
             return None
-        tags = decided.by_value
+        default = decided.default
+        # Branches with the same tag that differ by another property (an AI API's
+        # `type: message` with `role: system` or `role: user`): that value is judged by the
+        # smart union of those branches.
+        shared = {value: "|".join(owners) for value, owners in decided.shared.items()}
+        tags = {value: shared.get(value, name) for value, name in decided.by_value.items()}
         # `_Tag`: pydantic's Tag, imported under a name no schema's class can take.
         members = " | ".join(f"Annotated[{n}, _Tag({n!r})]" for n in names)
+        for tag in dict.fromkeys(shared.values()):
+            members += f" | Annotated[{' | '.join(tag.split('|'))}, _Tag({tag!r})]"
+        extra = f", default={default!r}" if default is not None else ""
         if any(prop not in self._class_properties(n, set())[1] for n in names):
             # A branch does not require the property (GitHub's `user_view_type`): a value
             # without it is judged by the smart union of the branches, as JSON Schema would.
             members += f" | Annotated[{' | '.join(names)}, _Tag('*')]"
-            call = f"discriminated({prop!r}, {tags!r}, absent='*')"
+            call = f"discriminated({prop!r}, {tags!r}, absent='*'{extra})"
         else:
-            call = f"discriminated({prop!r}, {tags!r})"
+            call = f"discriminated({prop!r}, {tags!r}{extra})"
         return TypeText(f"Annotated[{members}, {call}]", set(names))
 
     def _tag_values(self, name: str, prop: str) -> list[str] | None:
@@ -691,11 +747,11 @@ class _Planner:
             # where it is used (OpenAPI 3.0 `nullable-simple-user`). A nullable root model
             # (an enum with `nullable: true`) admits it too, and says so in the annotation, so
             # a strict model does not refuse the null its reference admits.
-            nullable = isinstance(target, dict) and _nullable(target, self.v30)
+            nullable = isinstance(target, dict) and _admits_null(target, self.v30)
             return TypeText(name, {name}, nullable)
         if ref in self.by_ref:
-            done = self.by_ref[ref]  # "" while it is being translated: a cycle, typed as Any
-            return TypeText(done, {done}) if done else TypeText(ANY)
+            done, was_nullable = self.by_ref[ref]  # "" while translated: a cycle, typed Any
+            return TypeText(done, {done}, was_nullable) if done else TypeText(ANY)
         target, at = self._resolve(ref)
         if target is None:
             self._warn(f"`$ref` {ref} is not a schema of this document; typed as Any", pointer)
@@ -703,10 +759,12 @@ class _Planner:
         # A reference into a schema (`#/components/schemas/Pet/properties/owner`): its own model.
         owner = ref[len(COMPONENT_PREFIX) :].split("/", 1)[0]
         stem = owner + pascal(ref.rsplit("/", 1)[-1], "Model")
-        self.by_ref[ref] = ""  # provisional: a cycle through this reference stays finite
+        self.by_ref[ref] = ("", False)  # provisional: a cycle through it stays finite
         t = self._type(target, stem, at)
         if len(t.refs) == 1 and t.expr in t.refs:
-            self.by_ref[ref] = t.expr
+            # The next reference to the same place is the same model, nullable as it is
+            # (`#/components/schemas/A/properties/n` with `nullable: true`).
+            self.by_ref[ref] = (t.expr, t.nullable)
         else:
             del self.by_ref[ref]
         return t
@@ -871,6 +929,42 @@ def _nullable(schema: dict[str, Any], v30: bool) -> bool:
         return True
     declared = schema.get("type")
     return declared == "null" or (isinstance(declared, list) and "null" in declared)
+
+
+def _admits_null(schema: dict[str, Any], v30: bool) -> bool:
+    """Whether a schema admits null: nullable, a null type, or a `oneOf`/`anyOf` null branch."""
+    if _nullable(schema, v30):
+        return True
+    if isinstance(schema.get("enum"), list) and None in schema["enum"]:
+        return True
+    for key in ("oneOf", "anyOf"):
+        branches = schema.get(key)
+        if isinstance(branches, list) and any(
+            isinstance(b, dict) and _nullable(b, v30) for b in branches
+        ):
+            return True
+    return False
+
+
+def _not_object(schema: dict[str, Any]) -> bool:
+    """A `type` that rules objects out (`string`, `[integer, "null"]`)."""
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return declared != "object"
+    if isinstance(declared, list) and declared:
+        return "object" not in declared
+    return False
+
+
+def _is_primitive_or_enum(schema: Any) -> bool:
+    """A primitive, or a plain enum of one type (a named `Scope: {type: string, enum}`)."""
+    if _is_primitive(schema):
+        return True
+    return (
+        isinstance(schema, dict)
+        and isinstance(schema.get("enum"), list)
+        and not any(k in schema for k in ("$ref", "allOf", "oneOf", "anyOf", "not", "properties"))
+    )
 
 
 def _required(schema: dict[str, Any]) -> list[str]:

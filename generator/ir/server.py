@@ -103,6 +103,8 @@ class ParamPlan:
     style: str
     schema_pointer: str | None
     content_json: bool  # the parameter uses `content` with a JSON media type
+    # `in: querystring` (OpenAPI 3.2) read as a form: each property's kind, for coercion
+    property_kinds: dict[str, ValueKind] | None = None
 
 
 @dataclass(frozen=True)
@@ -405,6 +407,14 @@ class _Planner:
             style=p.style,
             schema_pointer=pointer,
             content_json=content_json,
+            property_kinds=(
+                {
+                    str(name): _value_kind(self._deref(sub))
+                    for name, sub in (schema.get("properties") or {}).items()
+                }
+                if p.location == "querystring" and isinstance(schema, dict)
+                else None
+            ),
         )
 
     def _body(self, m: MediaType) -> BodyPlan:
@@ -535,7 +545,7 @@ class _Planner:
         plans = []
         taken = NameRegistry()  # two webhooks may not share a route (`/a` and an unsafe `a`)
         for path, sops in by_path.items():
-            sops.sort(key=lambda s: HTTP_METHODS.index(s.operation.method))
+            sops.sort(key=lambda s: _method_order(s.operation.method))
             if webhook:
                 safe = re.fullmatch(r"[A-Za-z0-9._~-]+", path)
                 route_path = "/" + taken.claim(path if safe else sops[0].operation.python_name)
@@ -568,6 +578,11 @@ class _Planner:
 
 
 # -- helpers --------------------------------------------------------------------------------
+
+
+def _method_order(method: str) -> int:
+    """The fixed methods in HTTP_METHODS order, then 3.2's additional ones (stable sort)."""
+    return HTTP_METHODS.index(method) if method in HTTP_METHODS else len(HTTP_METHODS)
 
 
 def _place(root: dict[str, Any], pointer: str, value: Any) -> None:

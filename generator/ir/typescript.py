@@ -40,7 +40,7 @@ from generator.errors import split_pointer, unescape_pointer_token
 from generator.ir.discriminator import discriminator_tags, limited_values
 from generator.loader.refs import resolve_pointer
 from generator.loader.repair import is_synthesized_response
-from generator.schema_walk import HTTP_METHODS, iter_subschemas
+from generator.schema_walk import HTTP_METHODS, iter_subschemas, path_item_operations
 
 # -- the type language ------------------------------------------------------------------------
 # A type is a plain string for a leaf (`string`, `null`, `"cat"`, `components["schemas"]["Pet"]`)
@@ -442,12 +442,17 @@ class _Builder:
         item = item if isinstance(item, dict) else {}
         shared = item.get("parameters") or []
         props = [TsProp("parameters", self._parameters(shared, join_pointer(at, "parameters")))]
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
+        # openapi-typescript's path item: the eight 3.0/3.1 methods, `never` when absent; an
+        # OpenAPI 3.2 `query` or `additionalOperations` method only where the document has one.
+        present = {tokens: (method, op) for method, tokens, op in path_item_operations(item)}
+        slots: list[tuple[str, tuple[str, ...]]] = [(m, (m,)) for m in HTTP_METHODS if m != "query"]
+        slots += [(m, t) for t, (m, _) in present.items() if t not in dict(slots).values()]
+        for method, tokens in slots:
+            if tokens not in present:
                 props.append(TsProp(method, NEVER, optional=True))
                 continue
-            op_at = join_pointer(at, method)
+            op = present[tokens][1]
+            op_at = join_pointer(at, *tokens)
             merged = self._merged_parameters(shared, op.get("parameters") or [])
             body = self._operation(op, op_at, merged)
             op_id = op.get("operationId")
@@ -784,6 +789,7 @@ class _Builder:
                 list(dict.fromkeys(refs)),
                 lambda ref: self._own_values(ref, prop),
                 lambda ref: unescape_pointer_token(ref.rsplit("/", 1)[-1]),
+                _mapped_ref((discriminator or {}).get("defaultMapping"), refs),
             )
             if isinstance(prop, str)
             else None
@@ -792,7 +798,13 @@ class _Builder:
         for i, branch in enumerate(branches):
             type_ = self.schema(branch, join_pointer(at, i), request)
             ref = branch.get("$ref") if isinstance(branch, dict) else None
-            if tags is not None and isinstance(prop, str) and isinstance(ref, str):
+            if (
+                tags is not None
+                and isinstance(prop, str)
+                and isinstance(ref, str)
+                # OpenAPI 3.2's default branch takes any value nothing else claims.
+                and not (ref == tags.default and self._own_values(ref, prop) is None)
+            ):
                 values = tags.first[ref]
                 self.note(at.rsplit("/", 1)[0], DISCRIMINATOR_TARGET)
                 self.note(ref[1:], DISCRIMINATOR_TARGET)

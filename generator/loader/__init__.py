@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,12 @@ from generator.errors import Location, Problem, SpecError
 from generator.loader.overlay import apply_overlay, overlays_for
 from generator.loader.refs import Bundle, bundle
 from generator.loader.source import SourceFile, parse_file
+from generator.loader.swagger2 import (
+    convert_swagger2,
+    converted_locate,
+    is_swagger2,
+    swagger2_problems,
+)
 from generator.loader.validate import validate_document
 
 __all__ = ["LoadedDocument", "load_document", "load_raw", "strict_error"]
@@ -24,9 +31,17 @@ class LoadedDocument:
     bundle: Bundle
     overlays: list[Path]
     warnings: list[Problem]
+    # What the document was read as: "2.0" (converted to 3.0), "3.0", "3.1" or "3.2".
+    source_version: str = ""
+    # Swagger 2.0 conversion decisions, each located in the 2.0 file and naming its rule.
+    conversions: list[Problem] = field(default_factory=list)
+    # A pointer of `data` -> its place in the files the user wrote (through conversion).
+    locator: Callable[[str], Location] | None = None
+    # Swagger 2.0: a converted document's pointer -> the 2.0 pointer (holds only that table)
+    moved: dict[str, str] = field(default_factory=dict)
 
     def locate(self, pointer: str) -> Location:
-        return self.bundle.locate(pointer)
+        return (self.locator or self.bundle.locate)(pointer)
 
 
 def strict_error(warning: Problem) -> Problem:
@@ -66,11 +81,32 @@ def load_document(
         source = SourceFile(path=source.path, text=source.text, data=data)
     bundled = bundle(source)
     warnings: list[Problem] = []
-    problems = validate_document(bundled.data, bundled.locate, warnings)
+    data = bundled.data
+    locate: Callable[[str], Location] = bundled.locate
+    conversions: list[Problem] = []
+    moved: dict[str, str] = {}
+    version = str(data.get("openapi", "")) if isinstance(data, dict) else ""
+    if is_swagger2(data):
+        # Swagger 2.0: checked against its own meta-schema, then read as OpenAPI 3.0; every
+        # later finding points back into the 2.0 file (generator/loader/swagger2.py).
+        version = str(data["swagger"])
+        warnings += swagger2_problems(data, bundled.locate)
+        conversion = convert_swagger2(data, bundled.locate)
+        data, conversions, moved = conversion.data, conversion.notes, conversion.moved
+        locate = converted_locate(conversion, bundled.locate)
+    problems = validate_document(data, locate, warnings)
     if strict and warnings:
         problems += [strict_error(w) for w in warnings]
     if problems:
         raise SpecError(problems, [] if strict else warnings)
     return LoadedDocument(
-        path=path, data=bundled.data, bundle=bundled, overlays=chosen, warnings=warnings
+        path=path,
+        data=data,
+        bundle=bundled,
+        overlays=chosen,
+        warnings=warnings,
+        source_version=version,
+        conversions=conversions,
+        locator=locate if conversions or data is not bundled.data else None,
+        moved=moved,
     )

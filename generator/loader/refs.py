@@ -2,13 +2,24 @@
 
 A reference to `other.yaml#/components/<kind>/<Name>` hoists that component into the main
 document's components (renamed with a numeric suffix only on a clash) so it keeps its name in the
-generated code; a reference to anything else in another file is inlined. Remote (http) references
+generated code. A reference to anything else in another file is inlined, except:
+- a schema reached again while it is being inlined (a cycle through files: an agent that lists
+  its child agents) is hoisted into `components/schemas` under a stable, collision-free name
+  (its fragment's last token, else its file's name) and referenced locally, as `redocly bundle`
+  does: an inline copy of a recursive schema would never end;
+- a schema, parameter, response, request body or header reached from more than one place is
+  hoisted the same way (one component, one generated model), named likewise.
+Relative paths are resolved against the referring file (nested folders, `..`) and percent-decoded
+(`My%20Pet.yaml`); a reference may name any value (a `description` text kept in another file).
+Each file is read and parsed once, however many references reach it. Remote (http) references
 are never fetched: generation must not depend on the network.
 """
 
 from __future__ import annotations
 
 import copy
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +36,12 @@ class Bundle:
     main: SourceFile
     data: Any
     origins: list[tuple[str, SourceFile, str]] = field(default_factory=list)
+    # Every file read (the main one first), each once.
+    files_read: list[Path] = field(default_factory=list)
+    # Local `$ref`s of the components hoisted out of other files (`#/components/schemas/Agent`).
+    hoisted_names: list[str] = field(default_factory=list)
+    # What was hoisted and why, each located at the first reference (not faults).
+    notes: list[Problem] = field(default_factory=list)
 
     def locate(self, pointer: str) -> Location:
         best: tuple[str, SourceFile, str] | None = None
@@ -71,26 +88,103 @@ def resolve_pointer(data: Any, pointer: str, *, through_refs: bool = False) -> A
     return node
 
 
+_Key = tuple[Path, str]  # a referenced value: its file and the pointer inside it
+
+
+def _absolute(path: Path) -> Path:
+    """`path` absolute and normalised (`..` folded) without asking the file system: resolving
+    symlinks for each of thousands of references costs more than bundling them."""
+    return Path(os.path.normpath(os.path.abspath(path)))
+
+
+class _Where:
+    """Where a reference is written, located only when a message needs it (locating builds a
+    line index of its file; a bundle with thousands of references needs few)."""
+
+    __slots__ = ("pointer", "source")
+
+    def __init__(self, source: SourceFile, pointer: str) -> None:
+        self.source, self.pointer = source, pointer
+
+    def location(self) -> Location:
+        return self.source.locate(self.pointer)
+
+
+# Where a reference stands -> the components section a hoisted target goes to. Path items are
+# always inlined: OpenAPI 3.0 has no `components/pathItems`.
+_SCHEMA_PARENTS = frozenset(
+    {"properties", "patternProperties", "allOf", "anyOf", "oneOf", "prefixItems", "$defs",
+     "definitions", "schemas", "dependentSchemas"}
+)  # fmt: skip
+_SCHEMA_KEYS = frozenset(
+    {"schema", "itemSchema", "items", "additionalProperties", "not", "contains", "if", "then",
+     "else", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "additionalItems",
+     "contentSchema"}
+)  # fmt: skip
+_SECTIONS_2 = {"schemas": "definitions", "parameters": "parameters", "responses": "responses"}
+
+
+def _kind_at(pointer: str) -> str | None:
+    """The components section a value referenced at `pointer` belongs in, None if unknown."""
+    tokens = split_pointer(pointer)
+    if not tokens:
+        return None
+    if tokens[-1] in _SCHEMA_KEYS or (len(tokens) > 1 and tokens[-2] in _SCHEMA_PARENTS):
+        return "schemas"
+    if len(tokens) > 1 and tokens[-2] in ("parameters", "responses", "headers"):
+        return tokens[-2]
+    if tokens[-1] == "requestBody":
+        return "requestBodies"
+    return None
+
+
+def _stable_name(path: Path, fragment: str) -> str:
+    """A component name for a value of another file: its fragment's last token, else the
+    file's name, made a valid component key (`^[a-zA-Z0-9._-]+$`)."""
+    tokens = split_pointer(fragment) if fragment.startswith("/") else []
+    raw = tokens[-1] if tokens and not tokens[-1].isdigit() else path.stem
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", raw).strip("_") or "Schema"
+
+
+class _LocalRef(str):
+    """A rewritten `$ref` (an inlined value may be a plain string: a description)."""
+
+
 class _Bundler:
-    def __init__(self, main: SourceFile) -> None:
+    def __init__(
+        self,
+        main: SourceFile,
+        files: dict[Path, SourceFile],
+        hoist: dict[_Key, str],
+        swagger2: bool,
+    ) -> None:
         self.main = main
-        self.files: dict[Path, SourceFile] = {main.path.resolve(): main}
-        self.hoisted: dict[tuple[Path, str], str] = {}
+        self.files = files  # shared by every pass: each file is read once
+        self.hoist_plan = hoist  # targets to hoist -> their components section
+        self.swagger2 = swagger2
+        self.hoisted: dict[_Key, str] = {}
         self.problems: list[Problem] = []
         self.bundle = Bundle(main=main, data=main.data, origins=[("", main, "")])
-        self.inlining: list[tuple[Path, str]] = []
+        self.inlining: list[_Key] = []
         self.extra: dict[str, dict[str, Any]] = {}  # hoisted components, merged in at the end
+        self.cyclic: dict[_Key, _Where] = {}  # reached again while being inlined
+        self.reached: dict[_Key, list[tuple[str | None, _Where]]] = {}  # inlined targets
+        self.paths: dict[int, Path] = {id(main): _absolute(main.path)}  # a source's own path
+        self.taken: set[tuple[str, str]] = set()  # (section, name) claimed by a hoist
 
-    def load(self, path: Path, at: Location) -> SourceFile | None:
-        key = path.resolve()
-        if key not in self.files:
+    def load(self, path: Path, at: _Where) -> SourceFile | None:
+        if path not in self.files:
             try:
-                self.files[key] = parse_file(path)
+                self.files[path] = parse_file(path)
             except SpecError as err:
-                self.problems.append(Problem(f"referenced file cannot be loaded: {path.name}", at))
+                self.problems.append(
+                    Problem(f"referenced file cannot be loaded: {path.name}", at.location())
+                )
                 self.problems.extend(err.problems)
                 return None
-        return self.files[key]
+        found = self.files[path]
+        self.paths[id(found)] = path
+        return found
 
     def walk(self, node: Any, source: SourceFile, pointer: str, origin: str) -> Any:
         """Rewrite references in `node` (which came from `source` at `origin`)."""
@@ -105,8 +199,8 @@ class _Bundler:
         if isinstance(ref, str):
             rewritten = self.rewrite(ref, source, pointer, origin)
             if rewritten is not None:
-                if isinstance(rewritten, str):
-                    return {**node, "$ref": rewritten}
+                if isinstance(rewritten, _LocalRef):
+                    return {**node, "$ref": str(rewritten)}
                 return rewritten
         return {
             key: self.walk(value, source, join_pointer(pointer, key), join_pointer(origin, key))
@@ -115,38 +209,53 @@ class _Bundler:
 
     def rewrite(self, ref: str, source: SourceFile, pointer: str, origin: str) -> Any:
         """A new `$ref` string, an inlined value, or None to keep the reference as it is."""
-        at = source.locate(join_pointer(origin, "$ref"))
+        at = _Where(source, join_pointer(origin, "$ref"))
         file_part, _, fragment = ref.partition("#")
         if file_part.startswith(("http://", "https://")):
             self.problems.append(
-                Problem(f"remote reference {ref!r} is not fetched; bundle it locally", at)
+                Problem(
+                    f"remote reference {ref!r} is not fetched; bundle it locally", at.location()
+                )
             )
             return None
+        source_path = self.paths[id(source)]
         if not file_part:
             if source is self.main:
                 return None
-            target_path = source.path  # a local reference inside another file
+            target_path = source_path  # a local reference inside another file
         else:
-            target_path = (source.path.parent / file_part).resolve()
+            # A reference is a URI: `My%20Pet.yaml` names `My Pet.yaml`.
+            target_path = _absolute(source_path.parent / unquote(file_part))
         target = self.load(target_path, at)
         if target is None:
             return None
         try:
             value = resolve_pointer(target.data, fragment)
         except (KeyError, ValueError):
-            self.problems.append(Problem(f"$ref {ref!r} points to nothing in {target.display}", at))
-            return None
+            try:
+                value = resolve_pointer(target.data, unquote(fragment))
+                fragment = unquote(fragment)
+            except (KeyError, ValueError):
+                self.problems.append(
+                    Problem(f"$ref {ref!r} points to nothing in {target.display}", at.location())
+                )
+                return None
         tokens = split_pointer(fragment) if fragment else []
         if len(tokens) == 3 and tokens[0] == "components":
             return self.hoist(target, tokens[1], tokens[2], value, fragment)
-        key = (target.path.resolve(), fragment)
+        if self.swagger2 and len(tokens) == 2 and tokens[0] in _SECTIONS_2.values():
+            return self.hoist(target, tokens[0], tokens[1], value, fragment)
+        key = (target_path, fragment)
+        if key in self.hoist_plan:
+            return self.hoist(
+                target, self.hoist_plan[key], _stable_name(target.path, fragment), value,
+                fragment, stable=True,
+            )  # fmt: skip
         if key in self.inlining:
-            self.problems.append(
-                Problem(
-                    f"$ref {ref!r} is recursive and cannot be inlined; move it under components", at
-                )
-            )
+            # A cycle through files: the next pass hoists this target (see bundle()).
+            self.cyclic.setdefault(key, at)
             return None
+        self.reached.setdefault(key, []).append((_kind_at(pointer), at))
         self.inlining.append(key)
         self.bundle.origins.append((pointer, target, fragment))
         try:
@@ -154,41 +263,113 @@ class _Bundler:
         finally:
             self.inlining.pop()
 
-    def hoist(self, target: SourceFile, kind: str, name: str, value: Any, fragment: str) -> str:
-        key = (target.path.resolve(), fragment)
+    def hoist(
+        self,
+        target: SourceFile,
+        kind: str,
+        name: str,
+        value: Any,
+        fragment: str,
+        *,
+        stable: bool = False,
+    ) -> _LocalRef:
+        key = (self.paths[id(target)], fragment)
         if key in self.hoisted:
-            return self.hoisted[key]
-        existing = (self.main.data.get("components") or {}).get(kind) or {}
-        section = self.extra.setdefault(kind, {})
+            return _LocalRef(self.hoisted[key])
+        if self.swagger2:
+            section_path: tuple[str, ...] = (_SECTIONS_2.get(kind, kind),)
+        else:
+            section_path = ("components", kind)
+        existing: Any = self.main.data
+        for token in section_path:
+            existing = (existing.get(token) if isinstance(existing, dict) else None) or {}
+        section = self.extra.setdefault("/".join(section_path), {})
         chosen, n = name, 1
-        while chosen in section or (chosen in existing and target is not self.main):
+        while (
+            chosen in section
+            or ("/".join(section_path), chosen) in self.taken
+            or (chosen in existing and (target is not self.main or stable))
+        ):
             n += 1
             chosen = f"{name}_{n}"
-        local = f"#/components/{kind}/{chosen}"
+        self.taken.add(("/".join(section_path), chosen))
+        local = "#" + join_pointer("", *section_path, chosen)
         self.hoisted[key] = local
         section[chosen] = None  # reserve the name before walking (recursive schemas)
-        new_pointer = join_pointer("", "components", kind, chosen)
+        new_pointer = join_pointer("", *section_path, chosen)
         self.bundle.origins.append((new_pointer, target, fragment))
         section[chosen] = self.walk(copy.deepcopy(value), target, new_pointer, fragment)
-        return local
+        if stable:
+            self.bundle.hoisted_names.append(local)
+        return _LocalRef(local)
 
 
 def bundle(main: SourceFile) -> Bundle:
-    """Make every reference of `main` local; raise a SpecError listing each broken reference."""
-    bundler = _Bundler(main)
+    """Make every reference of `main` local; raise a SpecError listing each broken reference.
+
+    Cycles and repeats are found by walking: a pass that meets a target again while inlining
+    it (or inlines one target from several places) is followed by a pass that hoists those
+    targets. The files read by the first pass are reused, so each is read once.
+    """
+    files: dict[Path, SourceFile] = {_absolute(main.path): main}
     refs = iter_refs(main.data)
+    swagger2 = isinstance(main.data, dict) and "swagger" in main.data
+    plan: dict[_Key, str] = {}
+    why: dict[_Key, tuple[str, _Where]] = {}
+    bundler = _Bundler(main, files, plan, swagger2)
     if any(not ref.startswith("#") for _, ref in refs):
-        # walk() builds new containers, so the parsed file itself is never modified.
-        data = bundler.walk(main.data, main, "", "")
-        for kind, entries in bundler.extra.items():
-            section = data.setdefault("components", {}).setdefault(kind, {})
+        for _ in range(8):  # each pass hoists what the one before found; bounded all the same
+            bundler = _Bundler(main, files, plan, swagger2)
+            # walk() builds new containers, so the parsed file itself is never modified.
+            data = bundler.walk(main.data, main, "", "")
+            found = {
+                key: ("schemas", "it refers to itself through other files", at)
+                for key, at in bundler.cyclic.items()
+            }
+            for key, places in bundler.reached.items():
+                kinds = {k for k, _ in places}
+                if len(places) > 1 and len(kinds) == 1 and None not in kinds and key not in found:
+                    found[key] = (
+                        places[0][0] or "",
+                        f"{len(places)} places refer to it",
+                        places[0][1],
+                    )
+            new = {k: v for k, v in found.items() if k not in plan}
+            if not new:
+                break
+            for key, (kind, reason, at) in new.items():
+                plan[key] = kind
+                why[key] = (reason, at)
+        for section_path, entries in bundler.extra.items():
+            section: Any = data
+            for token in section_path.split("/"):
+                section = section.setdefault(token, {})
             for name, value in entries.items():
                 section.setdefault(name, value)
         bundler.bundle.data = data
+        if bundler.cyclic:
+            for key, at in bundler.cyclic.items():
+                bundler.problems.append(
+                    Problem(
+                        f"$ref to {key[0].name}#{key[1]} is recursive and cannot be bundled",
+                        at.location(),
+                    )
+                )
         if bundler.problems:
             raise SpecError(bundler.problems)
+        for key, local in bundler.hoisted.items():
+            if key in why:
+                reason, at = why[key]
+                bundler.bundle.notes.append(
+                    Problem(
+                        f"{key[0].name}#{key[1]} hoisted to {local} ({reason})",
+                        at.location(),
+                        "bundle-hoisted",
+                    )
+                )
         refs = iter_refs(bundler.bundle.data)
     result = bundler.bundle
+    result.files_read = list(files)
     refs = _decode_fragments(result.data, refs)
     problems = [
         Problem(

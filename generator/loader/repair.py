@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import Location, Problem, join_pointer
-from generator.schema_walk import HTTP_METHODS, iter_document_schemas, iter_subschemas
+from generator.schema_walk import iter_document_schemas, iter_subschemas, path_item_operations
 
 Locate = Callable[[str], Location]
 
@@ -119,6 +119,11 @@ RULES: tuple[Rule, ...] = (
         "moved under `content: application/json`",
     ),
     Rule(
+        "content-null",
+        "`content: null` on a response, request body, parameter or header",
+        "read as no content (a request body: `content: {}`)",
+    ),
+    Rule(
         "media-type-null",
         "a media type whose value is null",
         "read as a media type without schema (any value)",
@@ -213,10 +218,8 @@ class _Repairer:
                 at = join_pointer("", section, path)
                 for i, param in _enumerate(item.get("parameters")):
                     self.holder(param, join_pointer(at, "parameters", i), "parameter")
-                for method in HTTP_METHODS:
-                    op = item.get(method)
-                    if isinstance(op, dict):
-                        self.operation(op, join_pointer(at, method), seen_ids)
+                for _method, tokens, op in path_item_operations(item):
+                    self.operation(op, join_pointer(at, *tokens), seen_ids)
                 if section == "paths":
                     self.path_parameters(str(path), item, at)
 
@@ -243,7 +246,7 @@ class _Repairer:
         if isinstance(op.get("requestBody"), dict):
             self.body(op["requestBody"], join_pointer(at, "requestBody"))
         responses = op.get("responses")
-        if "responses" not in op and self.minor == "3.1":
+        if "responses" not in op and self.minor != "3.0":
             # OpenAPI 3.1 made `responses` optional: nothing to repair or warn, but the
             # generator still needs a response to type, so the operation gets the untyped one.
             op["responses"] = {"default": {"description": _UNTYPED_DEFAULT}}
@@ -280,7 +283,7 @@ class _Repairer:
         if "$ref" in body:
             return
         self.swagger_media(body, at, "request body")
-        self.content(body, at)
+        self.content(body, at, body=True)
 
     def swagger_media(self, obj: dict[str, Any], at: str, what: str) -> None:
         """`schema` (and `examples`/`example`) beside a response's description: Swagger 2.0."""
@@ -296,7 +299,18 @@ class _Repairer:
             media["example"] = obj.pop("example")
         obj["content"] = {"application/json": media}
 
-    def content(self, obj: dict[str, Any], at: str) -> None:
+    def content(self, obj: dict[str, Any], at: str, *, body: bool = False) -> None:
+        if "content" in obj and obj["content"] is None:
+            self.warn(
+                "content-null",
+                join_pointer(at, "content"),
+                "`content: null`: read as no content" + (" (`content: {}`)" if body else ""),
+            )
+            if body:
+                obj["content"] = {}
+            else:
+                del obj["content"]
+            return
         content = obj.get("content")
         if not isinstance(content, dict):
             return
@@ -346,6 +360,8 @@ class _Repairer:
         if not isinstance(obj, dict) or "$ref" in obj:
             return
         path = what == "parameter" and obj.get("in") == "path"
+        if "content" in obj and obj["content"] is None:
+            self.content(obj, at)
         if obj.get("schema", 0) is None or ("schema" not in obj and "content" not in obj):
             pointer = join_pointer(at, "schema") if "schema" in obj else at
             typed = "read as a string (a path parameter)" if path else "read as any value"
@@ -368,11 +384,8 @@ class _Repairer:
     def path_parameters(self, path: str, item: dict[str, Any], at: str) -> None:
         in_template = list(dict.fromkeys(re.findall(r"\{([^}/]+)\}", path)))
         shared: list[Any] = item["parameters"] if isinstance(item.get("parameters"), list) else []
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
-                continue
-            op_at = join_pointer(at, method)
+        for method, tokens, op in path_item_operations(item):
+            op_at = join_pointer(at, *tokens)
             listed = op.get("parameters")
             if listed is not None and not isinstance(listed, list):
                 continue
@@ -444,7 +457,7 @@ class _Repairer:
             self.exclusive_bounds(node, at)
         self.required(node, at)
         self.schema_type(node, at)
-        if self.minor == "3.1":
+        if self.minor != "3.0":
             self.recursive(node, at, top)
             self.nullable(node, at)
             if isinstance(node.get("examples"), dict):
@@ -459,7 +472,7 @@ class _Repairer:
         for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
             value = node.get(exclusive)
             where = join_pointer(at, exclusive)
-            if self.minor == "3.1" and isinstance(value, bool):
+            if self.minor != "3.0" and isinstance(value, bool):
                 if value and _is_number(node.get(bound)):
                     limit = node.pop(bound)
                     node[exclusive] = limit
@@ -525,8 +538,8 @@ class _Repairer:
         declared = node.get("type")
         if declared is None:
             return
-        allowed = _TYPES_31 if self.minor == "3.1" else _TYPES_30
-        values = declared if isinstance(declared, list) and self.minor == "3.1" else [declared]
+        allowed = _TYPES_30 if self.minor == "3.0" else _TYPES_31
+        values = declared if isinstance(declared, list) and self.minor != "3.0" else [declared]
         bad = [v for v in values if not isinstance(v, str) or v not in allowed]
         if not bad:
             return

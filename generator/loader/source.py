@@ -8,7 +8,9 @@ YAML and JSON documents give the same data (`200:` and `"200":` are one response
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +39,14 @@ _ScalarConstructor.add_constructor(  # type: ignore[type-var]
 
 def display_path(path: Path) -> str:
     """A path as a user would type it: relative to the working directory when inside it."""
+    return _display(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _display(path: Path, cwd: str) -> str:
+    # Cached: a bundle of thousands of files names each of them in many messages.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(path)
 
@@ -156,18 +164,17 @@ def _index_nodes(
 
 def parse_file(path: Path) -> SourceFile:
     """Read and parse `path`; any failure is a located SpecError."""
-    shown = display_path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise SpecError(
-            [Problem(f"cannot read file: {exc.strerror}", Location(shown, ""))]
+            [Problem(f"cannot read file: {exc.strerror}", Location(display_path(path), ""))]
         ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SpecError(
-            [Problem(f"not UTF-8 text (byte {exc.start})", Location(shown, ""))]
+            [Problem(f"not UTF-8 text (byte {exc.start})", Location(display_path(path), ""))]
         ) from None
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         data = _parse_json(path, text)
@@ -191,12 +198,16 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _parse_json(path: Path, text: str) -> Any:
-    shown = display_path(path)
     try:
         return json.loads(text, object_pairs_hook=_reject_duplicates)
     except json.JSONDecodeError as exc:
         raise SpecError(
-            [Problem(f"invalid JSON: {exc.msg}", Location(shown, "", exc.lineno, exc.colno))]
+            [
+                Problem(
+                    f"invalid JSON: {exc.msg}",
+                    Location(display_path(path), "", exc.lineno, exc.colno),
+                )
+            ]
         ) from None
     except _DuplicateKey as dup:
         # Rare path: re-read through the YAML composer, which keeps every key with its line.
@@ -206,14 +217,16 @@ def _parse_json(path: Path, text: str) -> Any:
             raise
         except Exception:  # pragma: no cover - JSON that YAML cannot read
             pass
-        raise SpecError([Problem(f"duplicate key {dup.key!r}", Location(shown, ""))]) from None
+        raise SpecError(
+            [Problem(f"duplicate key {dup.key!r}", Location(display_path(path), ""))]
+        ) from None
 
 
 def _parse_yaml(path: Path, text: str) -> Any:
-    shown = display_path(path)
     try:
         root = yaml.compose(text, Loader=_YamlLoader)
     except yaml.MarkedYAMLError as exc:
+        shown = display_path(path)
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
@@ -222,11 +235,14 @@ def _parse_yaml(path: Path, text: str) -> Any:
             [Problem(f"invalid YAML: {what}", Location(shown, "", line, column))]
         ) from None
     except yaml.YAMLError as exc:
-        raise SpecError([Problem(f"invalid YAML: {exc}", Location(shown, ""))]) from None
+        raise SpecError(
+            [Problem(f"invalid YAML: {exc}", Location(display_path(path), ""))]
+        ) from None
     if root is None:
-        raise SpecError([Problem("the file is empty", Location(shown, ""))])
+        raise SpecError([Problem("the file is empty", Location(display_path(path), ""))])
     problems: list[Problem] = []
-    data = _construct(root, "", _ScalarConstructor(), shown, problems, {})
+    # The file's shown name is worked out only for a message (it resolves the path).
+    data = _construct(root, "", _ScalarConstructor(), path, problems, {})
     if problems:
         raise SpecError(problems)
     return data
@@ -236,7 +252,7 @@ def _construct(
     node: Node,
     pointer: str,
     scalars: _ScalarConstructor,
-    shown: str,
+    path: Path,
     problems: list[Problem],
     building: dict[int, Any],
 ) -> Any:
@@ -246,7 +262,12 @@ def _construct(
         problems.append(
             Problem(
                 "recursive YAML alias: an anchor contains itself",
-                Location(shown, pointer, node.start_mark.line + 1, node.start_mark.column + 1),
+                Location(
+                    display_path(path),
+                    pointer,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                ),
             )
         )
         return None
@@ -254,7 +275,7 @@ def _construct(
     try:
         if isinstance(node, SequenceNode):
             return [
-                _construct(item, join_pointer(pointer, i), scalars, shown, problems, building)
+                _construct(item, join_pointer(pointer, i), scalars, path, problems, building)
                 for i, item in enumerate(node.value)
             ]
         if isinstance(node, MappingNode):
@@ -271,7 +292,7 @@ def _construct(
                         Problem(
                             "mapping keys must be scalars",
                             Location(
-                                shown,
+                                display_path(path),
                                 pointer,
                                 key_node.start_mark.line + 1,
                                 key_node.start_mark.column + 1,
@@ -290,7 +311,7 @@ def _construct(
                         Problem(
                             f"duplicate key {name!r}: an earlier entry would be silently replaced",
                             Location(
-                                shown,
+                                display_path(path),
                                 child,
                                 key_node.start_mark.line + 1,
                                 key_node.start_mark.column + 1,
@@ -298,7 +319,7 @@ def _construct(
                         )
                     )
                     continue
-                result[name] = _construct(value_node, child, scalars, shown, problems, building)
+                result[name] = _construct(value_node, child, scalars, path, problems, building)
             return result
         raise AssertionError(f"unknown YAML node {type(node).__name__}")
     finally:

@@ -12,8 +12,8 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match, relevance
 from jsonschema.validators import validator_for
-from openapi_schema_validator import OAS30Validator, OAS31Validator
-from openapi_spec_validator.schemas import schema_v30, schema_v31
+from openapi_schema_validator import OAS30Validator, OAS31Validator, OAS32Validator
+from openapi_spec_validator.schemas import schema_v30, schema_v31, schema_v32
 from openapi_spec_validator.schemas.backend import get_validator_for
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -25,7 +25,7 @@ from generator.loader.repair import (
     repair_document,
     resolve_local,
 )
-from generator.schema_walk import HTTP_METHODS, iter_document_schemas, iter_subschemas
+from generator.schema_walk import iter_document_schemas, iter_subschemas, path_item_operations
 
 Locate = Callable[[str], Location]
 
@@ -34,10 +34,15 @@ _TYPES_31 = _TYPES_30 | {"null"}
 
 
 def openapi_minor(doc: Any) -> str | None:
-    """ "3.0" or "3.1" for a supported document, else None."""
+    """ "3.0", "3.1" or "3.2" for a supported document, else None.
+
+    OpenAPI 3.2 is a superset of 3.1 (the same JSON Schema 2020-12 dialect, no breaking
+    change), so everything said of 3.1 below holds for 3.2; what 3.2 adds is read where it
+    is used (`generator/schema_walk.py`, `generator/ir/`).
+    """
     version = doc.get("openapi") if isinstance(doc, dict) else None
     if isinstance(version, str):
-        match = re.fullmatch(r"3\.([01])\.\d+(-.+)?", version)
+        match = re.fullmatch(r"3\.([012])\.\d+(-.+)?", version)
         if match:
             return f"3.{match.group(1)}"
     return None
@@ -57,7 +62,7 @@ def _structure_errors(doc: dict[str, Any], minor: str) -> list[Any]:
     of a oneOf failed, and where) and which, like JSON Schema itself, treats `format` as an
     annotation: a pattern that is valid Python but not ECMA-262 is not a broken document.
     """
-    meta = schema_v31 if minor == "3.1" else schema_v30
+    meta = {"3.0": schema_v30, "3.1": schema_v31}.get(minor, schema_v32)
     if get_validator_for(meta).is_valid(doc):
         return []
     return list(validator_for(meta)(meta).iter_errors(doc))
@@ -86,13 +91,14 @@ def validate_document(
         if "swagger" in doc:
             return [
                 Problem(
-                    "Swagger/OpenAPI 2.0 is not supported; convert it to OpenAPI 3.x",
+                    f"Swagger {doc['swagger']} is not supported; Swagger 2.0 and OpenAPI 3.0 to "
+                    "3.2 are read",
                     locate("/swagger"),
                 )
             ]
         return [
             Problem(
-                f"unsupported `openapi` version {doc.get('openapi')!r}; expected 3.0.x or 3.1.x",
+                f"unsupported `openapi` version {doc.get('openapi')!r}; expected 3.0.x, 3.1.x or 3.2.x (or Swagger 2.0)",
                 locate("/openapi"),
             )
         ]
@@ -141,7 +147,7 @@ def _structure_problems(
 ) -> list[Problem]:
     """Meta-schema findings, located and without duplicates; warnings carry their rule."""
     structural = _structure_errors(doc, minor)
-    if minor == "3.1":
+    if minor != "3.0":
         structural += _schema_dialect_errors(doc, warnings, locate)
     seen: set[tuple[str, str]] = set()
     found: list[Problem] = []
@@ -155,6 +161,19 @@ def _structure_problems(
                 if problem.message.startswith(prefix):
                     problem = Problem(problem.message, problem.location, rule)
             found.append(problem)
+    return found
+
+
+def located_problems(errors: Any, locate: Locate) -> list[Problem]:
+    """jsonschema errors of a meta-schema as located problems, without duplicates."""
+    seen: set[tuple[str, str]] = set()
+    found: list[Problem] = []
+    for error in errors:
+        for problem in _from_validation_error(error, locate):
+            key = (problem.location.pointer, problem.message)
+            if key not in seen:
+                seen.add(key)
+                found.append(problem)
     return found
 
 
@@ -210,7 +229,15 @@ UNKNOWN_FIELD = "unknown field"
 
 
 def _unknown_fields(error: Any) -> list[str]:
-    """The fields an `additionalProperties: false` error is about."""
+    """The fields an `additionalProperties: false` (or, in the OpenAPI 3.2 meta-schema,
+    `unevaluatedProperties: false`) error is about."""
+    if isinstance(error, ValidationError) and error.validator == "unevaluatedProperties":
+        listed = re.search(r"\((.*) (?:was|were) unexpected\)", str(error.message))
+        if not listed or not isinstance(error.instance, dict):
+            return []
+        return [
+            n for n in re.findall(r"'((?:[^'\\]|\\.)*)'", listed.group(1)) if n in error.instance
+        ]
     if not isinstance(error, ValidationError) or error.validator != "additionalProperties":
         return []
     if not isinstance(error.instance, dict) or not isinstance(error.schema, dict):
@@ -228,7 +255,7 @@ def _check_values(doc: dict[str, Any], minor: str, locate: Locate) -> list[Probl
     """Defaults that do not match their schema: warnings, each with its pointer."""
     resource: Resource[Any] = Resource.from_contents(doc, default_specification=DRAFT202012)
     registry: Registry[Any] = Registry().with_resource("", resource)
-    validator_cls: Any = OAS31Validator if minor == "3.1" else OAS30Validator
+    validator_cls: Any = {"3.0": OAS30Validator, "3.1": OAS31Validator}.get(minor, OAS32Validator)
     found: list[Problem] = []
     for top, schema in iter_document_schemas(doc):
         dialect = str(schema.get("$schema", "")) if isinstance(schema, dict) else ""
@@ -322,23 +349,20 @@ def _check_path_parameters(doc: dict[str, Any], locate: Locate) -> list[Problem]
         at = join_pointer("/paths", path)
         in_template = set(re.findall(r"\{([^}/]+)\}", path))
         shared = _path_params(doc, item.get("parameters"))
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
-                continue
+        for method, tokens, op in path_item_operations(item):
             declared = shared | _path_params(doc, op.get("parameters"))
             for name in sorted(in_template - declared):
                 problems.append(
                     Problem(
                         f"path parameter {name!r} of {path!r} is not declared for {method.upper()}",
-                        locate(join_pointer(at, method)),
+                        locate(join_pointer(at, *tokens)),
                     )
                 )
             for name in sorted(declared - in_template):
                 problems.append(
                     Problem(
                         f"path parameter {name!r} is declared but {path!r} has no {{{name}}}",
-                        locate(join_pointer(at, method)),
+                        locate(join_pointer(at, *tokens)),
                     )
                 )
     return problems
@@ -376,7 +400,8 @@ def _check_paths(doc: dict[str, Any], locate: Locate, warnings: list[Problem]) -
         key = _template_key(path)
         if key in first:
             other = paths[first[key]] if isinstance(paths[first[key]], dict) else {}
-            clash = [m for m in HTTP_METHODS if isinstance(item, dict) and m in item and m in other]
+            mine = {m for m, _, _ in path_item_operations(item)}
+            clash = [m for m, _, _ in path_item_operations(other) if m in mine]
             message = f"duplicate path: {path!r} matches the same requests as {first[key]!r}"
             if clash:
                 # The same method on both (Google's descriptions have these): the client can
@@ -392,11 +417,10 @@ def _check_paths(doc: dict[str, Any], locate: Locate, warnings: list[Problem]) -
             first[key] = path
         if not isinstance(item, dict):
             continue
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict) and isinstance(op.get("operationId"), str):
+        for _method, tokens, op in path_item_operations(item):
+            if isinstance(op.get("operationId"), str):
                 op_id = op["operationId"]
-                op_at = join_pointer(at, method, "operationId")
+                op_at = join_pointer(at, *tokens, "operationId")
                 if op_id in operation_ids:
                     problems.append(
                         Problem(
@@ -410,14 +434,14 @@ def _check_paths(doc: dict[str, Any], locate: Locate, warnings: list[Problem]) -
 
 
 def _check_schema_types(doc: dict[str, Any], minor: str, locate: Locate) -> list[Problem]:
-    allowed = _TYPES_31 if minor == "3.1" else _TYPES_30
+    allowed = _TYPES_30 if minor == "3.0" else _TYPES_31
     problems: list[Problem] = []
     for top, schema in iter_document_schemas(doc):
         for at, sub in iter_subschemas(schema, top):
             declared = sub.get("type")
             if declared is None:
                 continue
-            values = declared if isinstance(declared, list) and minor == "3.1" else [declared]
+            values = declared if isinstance(declared, list) and minor != "3.0" else [declared]
             for value in values:
                 if not isinstance(value, str) or value not in allowed:
                     problems.append(

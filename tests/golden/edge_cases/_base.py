@@ -36,13 +36,16 @@ class ContractModel(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
 
 
-def discriminated(prop: str, tags: dict[str, str], absent: str | None = None) -> Discriminator:
+def discriminated(
+    prop: str, tags: dict[str, str], absent: str | None = None, default: str | None = None
+) -> Discriminator:
     """The union member for a value: its `prop` (an OpenAPI discriminator) mapped through `tags`.
 
     `tags` maps each discriminating value to the tag of one member (its model's name). A value
-    with a value `tags` does not hold is a validation error naming it; one without the property
-    goes to the member tagged `absent` (the smart union of every branch) when a branch does not
-    require the property, else it is an error too.
+    with a value `tags` does not hold goes to the member tagged `default` (OpenAPI 3.2's
+    `defaultMapping`) when there is one, else it is a validation error naming it; one without
+    the property goes to `default` too, else to the member tagged `absent` (the smart union of
+    every branch) when a branch does not require the property, else it is an error too.
     """
 
     def tag(value: Any) -> Hashable:
@@ -62,8 +65,8 @@ def discriminated(prop: str, tags: dict[str, str], absent: str | None = None) ->
         if isinstance(found, Enum):
             found = found.value
         if found is None:
-            return absent
-        return tags.get(str(found))
+            return default if default is not None else absent
+        return tags.get(str(found), default)
 
     function: Callable[[Any], Hashable] = tag
     return Discriminator(function)

@@ -638,6 +638,14 @@ class BaseTransport:
                 headers[p.name] = _simple(p, value, str)
             elif p.location == "cookie":
                 cookies.append(f"{p.name}={quote(_simple(p, value, str), safe='')}")
+            elif p.location == "querystring":
+                # OpenAPI 3.2: the value is the whole query string, an object sent as a form.
+                value = jsonable(value)
+                query += (
+                    _form_pairs(value)
+                    if isinstance(value, dict)
+                    else parse_qsl(str(value), keep_blank_values=True)
+                )
         self._apply_security(op, headers, query, cookies)
         if extra_query:
             for name, value in extra_query.items():

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl, unquote
 
 from fastapi import FastAPI
 from pydantic import TypeAdapter, ValidationError
@@ -188,6 +189,8 @@ class ParamSpec:
     schema_pointer: str | None
     content_json: bool
     adapter: TypeAdapter[Any]
+    # `in: querystring` (OpenAPI 3.2) with a form media type: the object's property -> kind
+    property_kinds: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -358,6 +361,27 @@ def _raw_param(
     elif param.location == "header":
         found = request.headers.getlist(param.name)
         items = [", ".join(found)] if found else None
+    elif param.location == "querystring":
+        # OpenAPI 3.2: the whole query string is this one parameter.
+        query = request.url.query
+        if not query:
+            return False, None
+        if param.content_json or param.kind != "object":
+            items = [unquote(query) if param.content_json else query]
+        else:
+            found_pairs: dict[str, Any] = {}
+            for key, text in parse_qsl(query, keep_blank_values=True):
+                kind = param.property_kinds.get(key, "any")
+                value = coerce(text, "any" if kind == "array" else kind)
+                if kind == "array" or key in found_pairs:
+                    previous = found_pairs.get(key, [])
+                    found_pairs[key] = [
+                        *(previous if isinstance(previous, list) else [previous]),
+                        value,
+                    ]
+                else:
+                    found_pairs[key] = value
+            return True, found_pairs
     else:
         cookie = request.cookies.get(param.name)
         items = None if cookie is None else [cookie]
