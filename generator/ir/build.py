@@ -20,14 +20,17 @@ from generator.ir.model import (
     RequestBody,
     Response,
     SecurityScheme,
+    StreamMedia,
     TypeExpr,
     Warning_,
 )
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake, words
 from generator.ir.operation_policy import IDEMPOTENT_METHODS, method_names, retry_policy
+from generator.ir.pagination import pagination
 from generator.ir.schemas import SchemaRegistry
 from generator.ir.server import build_server_plan
 from generator.ir.statuses import PHRASES
+from generator.ir.streaming import stream_source
 from generator.loader import LoadedDocument
 from generator.loader.refs import resolve_pointer
 from generator.loader.validate import openapi_minor
@@ -265,6 +268,9 @@ class _Builder:
             deprecated=bool(op.get("deprecated", False)),
             idempotent=method in IDEMPOTENT_METHODS,
             retry=retry_policy(method, op, at),
+            pagination=pagination(
+                op, method, at, params, responses, lambda s: self.deref(s)[0], self.schemas.type_of
+            ),
             pointer=at,
             links={
                 s: r.get("links")
@@ -400,8 +406,25 @@ class _Builder:
                 for part, enc in (media_obj.get("encoding") or {}).items()
                 if isinstance(enc, dict) and isinstance(enc.get("contentType"), str)
             )
-            result.append(MediaType(media, kind, type_, schema, schema_at, examples, encoding))
+            result.append(
+                MediaType(
+                    media, kind, type_, schema, schema_at, examples, encoding,
+                    self._stream(media, media_obj, join_pointer(at, media), media_stem),
+                )
+            )  # fmt: skip
         return tuple(result)
+
+    def _stream(
+        self, media: str, media_obj: dict[str, Any], at: str, stem: str
+    ) -> StreamMedia | None:
+        """A stream media type's event type (generator.ir.streaming), typed like any schema."""
+        found = stream_source(media, media_obj, at, lambda s: self.deref(s)[0])
+        if found is None:
+            return None
+        type_ = self.schemas.type_of(found.schema, found.pointer, stem + "Event")
+        return StreamMedia(
+            found.format, type_, found.decode, found.envelope, found.source, found.pointer
+        )
 
     def _security_schemes(self) -> tuple[SecurityScheme, ...]:
         result = []
