@@ -252,11 +252,13 @@ def test_with_streaming_response_reads_a_download_in_chunks_and_closes(
 
 def test_async_with_streaming_response(sdk: ModuleType, server: StreamServer, state: Any) -> None:
     async def run() -> int:
-        async with aclient(sdk, server) as c:
-            async with c.files.with_streaming_response.download("f1") as response:
-                assert response.status_code == 200
-                async for chunk in response.aiter_bytes():
-                    return len(chunk)
+        async with (
+            aclient(sdk, server) as c,
+            c.files.with_streaming_response.download("f1") as response,
+        ):
+            assert response.status_code == 200
+            async for chunk in response.aiter_bytes():
+                return len(chunk)
         return 0
 
     assert asyncio.run(run()) > 0

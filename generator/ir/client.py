@@ -293,9 +293,9 @@ class ResourcePlan:
     @property
     def uses_files(self) -> bool:
         """Whether a signature names `_f.` (a file part or a binary body)."""
-        return any(
-            "_f." in f.annotation for o in self.operations for f in o.fields
-        ) or any("_f." in o.body.annotation for o in self.operations if o.body)
+        return any("_f." in f.annotation for o in self.operations for f in o.fields) or any(
+            "_f." in o.body.annotation for o in self.operations if o.body
+        )
 
 
 @dataclass(frozen=True)

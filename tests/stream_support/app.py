@@ -47,7 +47,9 @@ def _sse(*events: str) -> bytes:
 def build_app(state: State) -> Starlette:
     async def chat(request: Request) -> Response:
         body = await request.json()
-        state.requests.append({"path": "chat", "body": body, "accept": request.headers.get("accept")})
+        state.requests.append(
+            {"path": "chat", "body": body, "accept": request.headers.get("accept")}
+        )
         if body.get("stream"):
             events = [
                 'data: {"id": "c1", "delta": "Hel"}\n\n',
@@ -97,7 +99,9 @@ def build_app(state: State) -> Starlette:
                 state.disconnected.set()
 
     async def text_events(request: Request) -> Response:
-        return Response(_sse("data: one\n\n", "data: two\ndata: lines\n\n"), media_type="text/event-stream")
+        return Response(
+            _sse("data: one\n\n", "data: two\ndata: lines\n\n"), media_type="text/event-stream"
+        )
 
     async def logs(request: Request) -> Response:
         if request.query_params.get("bad"):
@@ -135,10 +139,17 @@ def build_app(state: State) -> Starlette:
             if hasattr(value, "read"):
                 data = await value.read()
                 parts.append(
-                    {"name": name, "filename": value.filename, "type": value.content_type, "data": data}
+                    {
+                        "name": name,
+                        "filename": value.filename,
+                        "type": value.content_type,
+                        "data": data,
+                    }
                 )
             else:
-                parts.append({"name": name, "filename": None, "type": None, "data": str(value).encode()})
+                parts.append(
+                    {"name": name, "filename": None, "type": None, "data": str(value).encode()}
+                )
         state.uploads.append(
             {"parts": parts, "content_length": request.headers.get("content-length"),
              "transfer_encoding": request.headers.get("transfer-encoding")}
@@ -171,7 +182,9 @@ def build_app(state: State) -> Starlette:
         size = int(request.query_params.get("limit") or 2)
         page = [{"id": str(r["id"]), "title": r["name"]} for r in rows[start : start + size]]
         following = start + size if start + size < len(rows) else None
-        return JSONResponse({"data": page, "meta": {"next_cursor": None if following is None else str(following)}})
+        return JSONResponse(
+            {"data": page, "meta": {"next_cursor": None if following is None else str(following)}}
+        )
 
     async def models(request: Request) -> Response:
         state.requests.append({"path": "models", "query": dict(request.query_params)})
@@ -205,7 +218,9 @@ def build_app(state: State) -> Starlette:
         host = request.query_params.get("host")
         following = None
         if start + 2 < len(rows):
-            following = f"{host or base}/v1/tickets?from={start + 2}" + (f"&host={host}" if host else "")
+            following = f"{host or base}/v1/tickets?from={start + 2}" + (
+                f"&host={host}" if host else ""
+            )
         return JSONResponse({"tickets": page, "next_page_url": following})
 
     async def repos(request: Request) -> Response:
@@ -222,7 +237,9 @@ def build_app(state: State) -> Starlette:
         return JSONResponse(page, headers=headers)
 
     async def search(request: Request) -> Response:
-        state.requests.append({"path": "search", "query": dict(request.query_params), "body": await request.json()})
+        state.requests.append(
+            {"path": "search", "query": dict(request.query_params), "body": await request.json()}
+        )
         token = request.query_params.get("token")
         if token is None:
             return JSONResponse({"hits": {"list": ["a", "b"], "continuation": "t2"}})
