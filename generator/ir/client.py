@@ -393,6 +393,38 @@ class ClientPlan:
     def has_helpers(self) -> bool:
         return bool(self.branch_helpers or self.flatten_helpers)
 
+    def _first(self, wanted: Any) -> tuple[str, OperationPlan] | None:
+        return next(
+            ((r.attribute, o) for r in self.resources for o in r.operations if wanted(o)), None
+        )
+
+    @property
+    def stream_example(self) -> tuple[str, OperationPlan] | None:
+        """The README's streamed call (one with a `stream` flag first)."""
+        return self._first(lambda o: o.streams and o.streams.flag) or self._first(
+            lambda o: o.streams
+        )
+
+    @property
+    def pager_example(self) -> tuple[str, OperationPlan] | None:
+        return self._first(lambda o: o.paging)
+
+    @property
+    def upload_example(self) -> tuple[str, OperationPlan] | None:
+        """The README's upload: a multipart file part (its field), else a binary body."""
+        return self._first(
+            lambda o: any("_f.FileTypes" in f.annotation for f in o.fields)
+        ) or self._first(lambda o: o.body is not None and "_f.FileContent" in o.body.annotation)
+
+    @property
+    def upload_field(self) -> str | None:
+        found = self.upload_example
+        if found is None:
+            return None
+        return next(
+            (f.python_name for f in found[1].fields if "_f.FileTypes" in f.annotation), None
+        )
+
 
 def exception_name(response: Response) -> str:
     """The one rule: `{class_stem}Error`, without doubling a stem that already ends in Error."""
