@@ -485,28 +485,49 @@ def _prism_problem(body: str) -> dict[str, Any] | None:
     return None
 
 
-def run_document(source: Source, work: Path) -> DocumentReport:
+def start_mock(source: Source, work: Path) -> PrismMock:
+    """The document's Prism mock, starting (wait() before calling it)."""
+    return PrismMock(document_path(source), work / f"{_package(source)}.prism.log")
+
+
+def _package(source: Source) -> str:
+    return "e2e_" + re.sub(r"\W", "_", source.name).lower()
+
+
+def run_document(
+    source: Source,
+    work: Path,
+    *,
+    mock: PrismMock | None = None,
+    generated: tuple[Path, str] | None = None,
+) -> DocumentReport:
+    """Generate (unless `generated` names a package already generated from the document: its
+    folder and name), serve with Prism (`mock`, when already started) and call every operation."""
     from generator.ir import build_document
     from generator.loader import load_document
 
     started = time.perf_counter()
     spec = document_path(source)
-    package = "e2e_" + re.sub(r"\W", "_", source.name).lower()
+    package = _package(source)
     report = DocumentReport(source.name, f"{source.where}:{source.path}", source.covers)
-    out = work / package
-    if out.exists():
-        shutil.rmtree(out)
     # Prism starts (seconds of node start-up) while the package is generated.
-    mock = PrismMock(spec, work / f"{package}.prism.log")
-    done = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out), "--package", package],
-        cwd=ROOT, capture_output=True, text=True, check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"},
-    )  # fmt: skip
-    if done.returncode != 0:
-        mock.stop()
-        report.error = f"generate failed ({done.returncode}): {done.stderr.strip()[-400:]}"
-        return report
+    mock = mock or start_mock(source, work)
+    if generated is not None:
+        out, package = generated
+    else:
+        out = work / package
+        if out.exists():
+            shutil.rmtree(out)
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out),
+             "--package", package],
+            cwd=ROOT, capture_output=True, text=True, check=False,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"},
+        )  # fmt: skip
+        if done.returncode != 0:
+            mock.stop()
+            report.error = f"generate failed ({done.returncode}): {done.stderr.strip()[-400:]}"
+            return report
     loaded = load_document(spec)
     doc = build_document(loaded, package)
     assert doc.client is not None
@@ -525,8 +546,9 @@ def run_document(source: Source, work: Path) -> DocumentReport:
     sys.path.insert(0, str(out))
     try:
         mock.wait()
-        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
-            del sys.modules[name]
+        if generated is None:  # a package of the same name from an earlier run: not that one
+            for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+                del sys.modules[name]
         client_module = importlib.import_module(package + ".client")
         report.calls = _call_all(doc, client_module, samples, mock.url, loaded.data)
         mock.stop()

@@ -13,6 +13,7 @@ import shutil
 
 import pytest
 from conftest import IN_CI
+from stream_support import PACKAGE, generated_folder, stream_sdk
 
 from scripts import sdk_e2e
 
@@ -25,10 +26,21 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, sdk_e2e.Docum
             pytest.fail(message)
         pytest.skip(message)
     work = tmp_path_factory.mktemp("sdk-e2e")
+    sources = [s for s in sdk_e2e.DOCUMENTS if s.name in sdk_e2e.SLICE]
+    sdk_e2e.prism_bin()  # installed once, before the mocks start side by side
+    mocks = {s.name: sdk_e2e.start_mock(s, work) for s in sources}
+    # The fixture's package is the one the other SDK tests generated (stream_support).
+    stream_sdk(tmp_path_factory.getbasetemp())
+    generated = {"sdk-stream": (generated_folder(), PACKAGE)}
     found = {}
-    for source in sdk_e2e.DOCUMENTS:
-        if source.name in sdk_e2e.SLICE:
-            found[source.name] = sdk_e2e.run_document(source, work)
+    try:
+        for source in sources:
+            found[source.name] = sdk_e2e.run_document(
+                source, work, mock=mocks[source.name], generated=generated.get(source.name)
+            )
+    finally:
+        for mock in mocks.values():
+            mock.stop()
     sdk_e2e.write_reports(list(found.values()), work, "pytest tests/test_sdk_e2e_slice.py")
     return found
 
