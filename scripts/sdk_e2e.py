@@ -637,9 +637,9 @@ def _arguments(op: Any, samples: Samples) -> dict[str, Any]:
                     and not isinstance(value[part], bytes | list)
                 ):
                     value[part] = b"e2e file content"
-            if media.kind == "multipart" and isinstance(value, dict):
-                # One part is one value to a server reading multipart (Prism too): an array
-                # part is sent as two, so the server sees an array.
+            if media.kind in ("multipart", "form") and isinstance(value, dict):
+                # One part (one form pair) is one value to a server reading it (Prism too): an
+                # array is sent as two, so the server sees an array.
                 for key, item in value.items():
                     if isinstance(item, list) and len(item) == 1:
                         value[key] = [item[0], item[0]]
@@ -703,6 +703,8 @@ def _call(
             )[:400]
         elif problem:
             call.outcome, call.detail = "mock limit", f"{kind}: {problem.get('detail', '')}"[:300]
+            if "?" in op.op.path:
+                call.fault = "document: a path key with a query string (Prism serves another operation there)"
         elif isinstance(exc, errors.UnexpectedStatus):
             call.outcome, call.detail = "sdk error", str(exc)[:300]
         else:
@@ -724,7 +726,9 @@ def _call(
         if violations and call.outcome in ("typed", "documented error"):
             call.outcome = "request violation"
             call.detail = f"sl-violations: {violations}"[:400]
-            if _multipart_arrays_only(violations, kwargs.get("body"), op):
+            if "?" in op.op.path:
+                call.fault = "document: a path key with a query string (Prism serves another operation there)"
+            elif _multipart_arrays_only(violations, kwargs.get("body"), op):
                 # Prism reads repeated multipart parts as one value: `curl -F files=@a -F
                 # files=@b` gets the same 422 (docs/sdk-e2e.md). The request is right.
                 call.outcome = "mock limit"
@@ -732,7 +736,7 @@ def _call(
 
 
 def _multipart_arrays_only(violations: str, body: Any, op: Any) -> bool:
-    if not (op.body and op.body.media[0].kind == "multipart" and isinstance(body, dict)):
+    if not (op.body and op.body.media[0].kind in ("multipart", "form") and isinstance(body, dict)):
         return False
     try:
         found = json.loads(violations)

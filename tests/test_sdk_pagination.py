@@ -75,6 +75,12 @@ def test_offset_limit_with_total(c: Any, sdk: ModuleType, state: Any) -> None:
     assert [q.get("offset") for q in queries(state, "users")][:3] == [None, "2", "4"]
 
 
+def test_a_page_shorter_than_asked_for_does_not_end_the_walk(c: Any, state: Any) -> None:
+    # limit=10, but the server caps its pages at 3: the short first page is not the last.
+    assert len(list(c.users.list_users(limit=10))) == 5
+    assert [q.get("offset") for q in queries(state, "users")] == [None, "3"]
+
+
 def test_page_numbers_and_pages(c: Any, state: Any) -> None:
     pages = list(c.projects.list_projects(per_page=2).pages())
     assert [[p.id for p in page.items] for page in pages] == [[1, 2], [3, 4], [5]]

@@ -199,7 +199,7 @@ def build_app(state: State) -> Starlette:
     async def users(request: Request) -> Response:
         state.requests.append({"path": "users", "query": dict(request.query_params)})
         offset = int(request.query_params.get("offset") or 0)
-        limit = int(request.query_params.get("limit") or 2)
+        limit = min(int(request.query_params.get("limit") or 2), 3)  # the server caps its pages
         page = [{"name": r["name"]} for r in rows[offset : offset + limit]]
         return JSONResponse({"results": page, "total": len(rows)})
 
