@@ -10,8 +10,8 @@ needed; `pager.pages()` gives the pages (typed responses, the first one included
 
 - `cursor`: the cursor parameter set to the response's next-cursor field (or the last item's
   `id`-like field); ends at an empty cursor, `has_more: false` or an empty page;
-- `offset`: the offset parameter advanced by the items received; ends at an empty page, a page
-  shorter than the requested size, or the documented total;
+- `offset`: the offset parameter advanced by the items received; ends at an empty page or the
+  documented total (not at a short page: servers cap their page size);
 - `page`: the page parameter advanced by one; ends likewise (or at the total pages);
 - `next_url`: the URL in the response's next-page field; `link`: the `Link: <...>; rel="next"`
   header. A next URL on another host than the client's base URL raises `PaginationError`
@@ -181,7 +181,9 @@ class _Walk:
                 return None
             params[spec.cursor_param] = cursor
         elif spec.style in ("offset", "page"):
-            if not items or self._short(params):
+            # An empty page ends it, or the documented total; never a page shorter than the size
+            # asked for (servers cap their page size: the rest would be lost).
+            if not items:
                 return None
             if spec.style == "offset" and spec.offset_param:
                 offset = _int(params.get(spec.offset_param), 0) + len(items)
@@ -204,10 +206,6 @@ class _Walk:
             return None
         following = dataclasses.replace(request, params=params)
         return None if following.same(request) else following
-
-    def _short(self, params: dict[str, Any]) -> bool:
-        size = params.get(self.spec.size_param) if self.spec.size_param else None
-        return isinstance(size, int) and len(self.items) < size
 
 
 def _int(value: Any, default: int) -> int:
