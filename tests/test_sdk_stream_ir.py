@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT
 from stream_support import stream_sdk
 
-from generator.cli import _sdk_lines
+from generator.cli import _sdk_counts, _sdk_lines
 from generator.errors import SpecError
 from generator.ir import build_document
 from generator.ir.model import Document
@@ -174,6 +174,7 @@ def test_pagination_detected_per_style_and_stated_or_refused() -> None:
     plan = _plan(doc, "listIncidents")
     assert plan.return_annotation == "_pg.SyncPager[_m.Incident, _m.ListIncidentsOKBody]"
     assert plan.parsed_annotation == "_m.ListIncidentsOKBody"
+    assert _sdk_counts(doc) == "7 paginated, 6 streamed, "  # the summary line's counts
     lines = _sdk_lines(doc)
     assert (
         "  GET /incidents (client.incidents.list_incidents()): pagination cursor "
