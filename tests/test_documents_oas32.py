@@ -112,14 +112,20 @@ def test_querystring_item_schema_and_oauth2_additions_reach_the_model(document: 
     assert (query_string.location, query_string.type.expr) == ("querystring", "FlightFilter")
     [ok] = by_id["streamFlightEvents"].responses
     events, lines = ok.content
-    assert events.name == "text/event-stream" and events.item_type is not None
-    assert events.item_schema_pointer == (
-        "/paths/~1flights~1{flightId}~1events/get/responses/200/content/text~1event-stream/itemSchema"
+    # `itemSchema` gives each event's type (the SSE event's `data` by its `contentSchema`).
+    assert events.name == "text/event-stream" and events.stream is not None
+    assert (events.stream.source, events.stream.decode, events.stream.type.expr) == (
+        "itemSchema",
+        "json",
+        "FlightEvent",
     )
-    assert events.item_type.expr == "StreamFlightEventsOKBodyTextItem"
+    assert events.stream.pointer == (
+        "/paths/~1flights~1{flightId}~1events/get/responses/200/content/text~1event-stream"
+        "/itemSchema/properties/data/contentSchema"
+    )
     # A media type given by `$ref` to components/mediaTypes is read there.
-    assert lines.item_schema_pointer == "/components/mediaTypes/FlightEventLines/itemSchema"
-    assert lines.item_type is not None and lines.item_type.expr == "FlightEvent"
+    assert lines.stream is not None and lines.stream.type.expr == "FlightEvent"
+    assert lines.stream.pointer == "/components/mediaTypes/FlightEventLines/itemSchema"
     schemes = {s.name: s for s in document.security_schemes}
     [device] = schemes["device"].flows
     assert (device.name, device.device_authorization_url, device.token_url) == (

@@ -13,7 +13,15 @@ from generator.ir.client import RETRY_STATUSES
 from generator.ir.media import _TEXT_TYPES
 from generator.ir.model import Document
 
-_RUNTIME = ("_errors.py", "_retry.py", "_raw.py", "_transport.py")
+_RUNTIME = (
+    "_errors.py",
+    "_retry.py",
+    "_raw.py",
+    "_transport.py",
+    "_streaming.py",
+    "_files.py",
+    "_pagination.py",
+)
 
 
 def emit_client(doc: Document, target: Target) -> dict[str, str]:

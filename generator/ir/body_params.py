@@ -28,6 +28,7 @@ from typing import Any
 
 from generator.ir.model import Document, Operation
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake
+from generator.ir.uploads import Uploads
 
 PARAMS_ALIAS = "_p"
 MODELS_ALIAS = "_m"
@@ -48,6 +49,10 @@ METHOD_NAMES = frozenset(
         "_m",
         "_e",
         "_p",
+        "_f",
+        "_s",
+        "_pg",
+        "overload",
         "RawResponse",
         "Any",
         "Literal",
@@ -87,6 +92,7 @@ class BodyParams:
     """Keyword fields of every operation's body and the `TypedDict`s they use (one per document)."""
 
     def __init__(self, doc: Document) -> None:
+        self.uploads = Uploads(doc)
         self.by_pointer = {s.source_pointer: s for s in doc.schemas}
         self.typed_dicts: dict[str, TypedDictPlan] = {}  # by name, in creation order
         self._names = NameRegistry()
@@ -117,7 +123,15 @@ class BodyParams:
             if keyword.iskeyword(wanted) or keyword.issoftkeyword(wanted):
                 wanted += "_"
             python_name = names.claim(wanted)
-            annotation = self.annotation(schema, op.class_stem + "Request" + pascal(prop, "Field"))
+            # A multipart file part takes bytes, a path, a binary file or a tuple (uploads.py).
+            file = (
+                self.uploads.annotation(schema, dict(media.encoding).get(prop))
+                if media.kind == "multipart"
+                else None
+            )
+            annotation = file or self.annotation(
+                schema, op.class_stem + "Request" + pascal(prop, "Field")
+            )
             description = schema.get("description", "") if isinstance(schema, dict) else ""
             found.append(
                 FieldParam(prop, python_name, annotation, prop in required, str(description))

@@ -21,15 +21,18 @@ from generator.ir.model import (
     RequestBody,
     Response,
     SecurityScheme,
+    StreamMedia,
     Tag,
     TypeExpr,
     Warning_,
 )
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake, words
 from generator.ir.operation_policy import IDEMPOTENT_METHODS, method_names, retry_policy
+from generator.ir.pagination import pagination
 from generator.ir.schemas import SchemaRegistry
 from generator.ir.server import build_server_plan
 from generator.ir.statuses import PHRASES
+from generator.ir.streaming import stream_source
 from generator.loader import LoadedDocument
 from generator.loader.refs import resolve_pointer
 from generator.loader.validate import openapi_minor
@@ -290,6 +293,9 @@ class _Builder:
             deprecated=bool(op.get("deprecated", False)),
             idempotent=method in IDEMPOTENT_METHODS,
             retry=retry_policy(method, op, at),
+            pagination=pagination(
+                op, method, at, params, responses, lambda s: self.deref(s)[0], self.schemas.type_of
+            ),
             pointer=at,
             links={
                 s: r.get("links")
@@ -443,13 +449,6 @@ class _Builder:
                 type_ = TypeExpr("bytes")
             else:
                 type_ = TypeExpr("bytes")
-            item_schema = media_obj.get("itemSchema")
-            item_at = join_pointer(media_at, "itemSchema") if item_schema is not None else None
-            item_type = (
-                self.schemas.type_of(item_schema, item_at, media_stem + "Item")
-                if item_at is not None
-                else None
-            )
             examples = _examples(media_obj, media_at)
             encoding = tuple(
                 (str(part), str(enc["contentType"]))
@@ -459,10 +458,23 @@ class _Builder:
             result.append(
                 MediaType(
                     media, kind, type_, schema, schema_at, examples, encoding,
-                    item_schema, item_at, item_type,
+                    # OpenAPI 3.2 `itemSchema` (or the schema) as each event's type
+                    self._stream(media, media_obj, media_at, media_stem),
                 )
             )  # fmt: skip
         return tuple(result)
+
+    def _stream(
+        self, media: str, media_obj: dict[str, Any], at: str, stem: str
+    ) -> StreamMedia | None:
+        """A stream media type's event type (generator.ir.streaming), typed like any schema."""
+        found = stream_source(media, media_obj, at, lambda s: self.deref(s)[0])
+        if found is None:
+            return None
+        type_ = self.schemas.type_of(found.schema, found.pointer, stem + "Event")
+        return StreamMedia(
+            found.format, type_, found.decode, found.envelope, found.source, found.pointer
+        )
 
     def _security_schemes(self) -> tuple[SecurityScheme, ...]:
         result = []

@@ -45,6 +45,10 @@ from generator.errors import Location, Problem, SpecError, join_pointer
 from generator.ir.body_params import BodyParams, FieldParam, TypedDictPlan
 from generator.ir.model import Document, MediaType, Operation, Response, TypeExpr, union_of
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake
+from generator.ir.pagination import PagerPlan, pager_plan
+from generator.ir.streaming import Returns, client_returns
+from generator.ir.uploads import FILE_CONTENT
+from generator.ir.uploads import properties as upload_properties
 
 # A fixed table, not http.HTTPStatus: phrases differ between Python versions (413, 422) and the
 # generated names must not.
@@ -154,6 +158,8 @@ class MediaPlan:
     name: str  # as documented
     kind: str  # MediaKind
     runtime_type: str  # a Python expression of the parsed type (models qualified)
+    # A stream of events (generator.ir.streaming): (format, decode, envelope, event type)
+    stream: tuple[str, str, bool, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -198,6 +204,7 @@ class RequestMediaPlan:
     kind: str
     annotation: str  # what the caller may pass for this media type
     parts: tuple[PartPlan, ...]
+    files: tuple[str, ...] = ()  # multipart parts that are files (generator.ir.uploads)
 
     @property
     def encodings(self) -> tuple[tuple[str, str | None], ...]:
@@ -243,6 +250,21 @@ class OperationPlan:
     fields: tuple[FieldParam, ...] = ()  # the body's properties as keyword arguments
     args_doc: tuple[tuple[str, str], ...] = ()  # (argument, description) for `Args:`
     returns_doc: str = ""  # for `Returns:`
+    # Streams and pages (generator.ir.streaming, generator.ir.pagination): what the async
+    # method returns when it differs from the sync one (`AsyncStream`, `AsyncPager`), and what
+    # `with_raw_response`'s `.parse()` gives (the body as documented: a page, a stream's text).
+    async_annotation: str = ""
+    raw_annotation: str = ""
+    streams: Returns | None = None
+    paging: PagerPlan | None = None
+
+    @property
+    def async_return_annotation(self) -> str:
+        return self.async_annotation or self.return_annotation
+
+    @property
+    def parsed_annotation(self) -> str:
+        return self.raw_annotation or self.return_annotation
 
     @property
     def path_params(self) -> tuple[ParamPlan, ...]:
@@ -259,6 +281,21 @@ class ResourcePlan:
     module: str  # resources/<module>.py
     class_stem: str  # ChattyResource, AsyncChattyResource, ...
     operations: tuple[OperationPlan, ...]
+
+    @property
+    def uses_paging(self) -> bool:
+        return any(o.paging for o in self.operations)
+
+    @property
+    def uses_overloads(self) -> bool:
+        return any(o.streams and o.streams.flag for o in self.operations)
+
+    @property
+    def uses_files(self) -> bool:
+        """Whether a signature names `_f.` (a file part or a binary body)."""
+        return any("_f." in f.annotation for o in self.operations for f in o.fields) or any(
+            "_f." in o.body.annotation for o in self.operations if o.body
+        )
 
 
 @dataclass(frozen=True)
@@ -355,6 +392,38 @@ class ClientPlan:
     @property
     def has_helpers(self) -> bool:
         return bool(self.branch_helpers or self.flatten_helpers)
+
+    def _first(self, wanted: Any) -> tuple[str, OperationPlan] | None:
+        return next(
+            ((r.attribute, o) for r in self.resources for o in r.operations if wanted(o)), None
+        )
+
+    @property
+    def stream_example(self) -> tuple[str, OperationPlan] | None:
+        """The README's streamed call (one with a `stream` flag first)."""
+        return self._first(lambda o: o.streams and o.streams.flag) or self._first(
+            lambda o: o.streams
+        )
+
+    @property
+    def pager_example(self) -> tuple[str, OperationPlan] | None:
+        return self._first(lambda o: o.paging)
+
+    @property
+    def upload_example(self) -> tuple[str, OperationPlan] | None:
+        """The README's upload: a multipart file part (its field), else a binary body."""
+        return self._first(
+            lambda o: any("_f.FileTypes" in f.annotation for f in o.fields)
+        ) or self._first(lambda o: o.body is not None and "_f.FileContent" in o.body.annotation)
+
+    @property
+    def upload_field(self) -> str | None:
+        found = self.upload_example
+        if found is None:
+            return None
+        return next(
+            (f.python_name for f in found[1].fields if "_f.FileTypes" in f.annotation), None
+        )
 
 
 def exception_name(response: Response) -> str:
@@ -513,6 +582,11 @@ class _Planner:
             (f.python_name, f.description or f"The body's `{f.name}` property.") for f in fields
         ]
         returned_docs = [r.description for r in op.responses if r.is_success and r.description]
+        raw_annotation = qualify(return_type) if return_type.expr != "None" else "None"
+        returns = client_returns(
+            op, [p.returns for p in responses], fields, raw_annotation, qualify
+        )
+        paging = pager_plan(op, qualify) if returns is None else None
         return OperationPlan(
             op=op,
             name=op.method_name or op.python_name,
@@ -521,7 +595,13 @@ class _Planner:
             client_headers=tuple(p.name for p in op.parameters if p.client_level),
             body=body,
             responses=responses,
-            return_annotation=qualify(return_type) if return_type.expr != "None" else "None",
+            return_annotation=(
+                returns.sync if returns else paging.sync if paging else raw_annotation
+            ),
+            async_annotation=returns.async_ if returns else paging.async_ if paging else "",
+            raw_annotation=raw_annotation,
+            streams=returns,
+            paging=paging,
             retry=op.retry,
             accept=accept or None,
             docstring=summary,
@@ -559,15 +639,18 @@ class _Planner:
         if body is None or not body.content:
             return None
         media = []
+        uploads = self.body_params.uploads
         for m in body.content:
             annotation = _request_annotation(m)
             parts: tuple[PartPlan, ...] = ()
+            files: tuple[str, ...] = ()
             if m.kind in ("multipart", "form"):
                 encoding = dict(m.encoding)
                 names = list(_property_names(m.schema, self.doc))
                 names += [n for n in encoding if n not in names]
                 parts = tuple(PartPlan(n, encoding.get(n)) for n in names)
-            media.append(RequestMediaPlan(m.name, m.kind, annotation, parts))
+                files = uploads.file_parts(m, upload_properties(m.schema, uploads))
+            media.append(RequestMediaPlan(m.name, m.kind, annotation, parts, files))
         annotations = list(dict.fromkeys(m.annotation for m in media))
         union = "Any" if "Any" in annotations else " | ".join(annotations)
         return BodyPlan(body.required, tuple(media), union, body.description)
@@ -677,13 +760,21 @@ def webhook_parsers(doc: Document) -> tuple[WebhookParser, ...]:
 
 
 def _media(m: MediaType) -> MediaPlan:
-    return MediaPlan(m.name, m.kind, qualify(m.type))
+    stream = m.stream
+    return MediaPlan(
+        m.name,
+        m.kind,
+        qualify(m.type),
+        (stream.format, stream.decode, stream.envelope, qualify(stream.type)) if stream else None,
+    )
 
 
 def _request_annotation(m: MediaType) -> str:
     if m.kind == "text":
         return "str"
-    if m.kind in ("binary", "any"):
+    if m.kind == "binary":
+        return FILE_CONTENT  # bytes, a path or an open binary file, streamed (uploads.py)
+    if m.kind == "any":
         return "bytes"
     t = m.type
     if t.expr == "Any":

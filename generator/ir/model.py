@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from generator.ir.adapter import AdapterPlan
     from generator.ir.client import ClientPlan
     from generator.ir.mcp import McpPlan
+    from generator.ir.pagination import Pagination
     from generator.ir.server import ServerPlan
 
 MediaKind = Literal["json", "text", "binary", "form", "multipart", "any"]
@@ -49,6 +50,24 @@ class Example:
 
 
 @dataclass(frozen=True)
+class StreamMedia:
+    """A response media type that is a stream of events (generator.ir.streaming decides it).
+
+    `format`: "sse" (text/event-stream), "jsonl" (application/jsonl, application/x-ndjson) or
+    "json-seq" (application/json-seq). `type` is what one event parses into; `decode` says how
+    an event's data is read ("json" or "text", the SSE `data` as it is); `envelope` is true when
+    the schema describes the whole SSE event (`data`, `event`, `id`, `retry`), not its data.
+    """
+
+    format: str
+    type: TypeExpr
+    decode: str
+    envelope: bool
+    source: str  # "itemSchema" (OpenAPI 3.2) or "schema"
+    pointer: str | None  # where the event's schema is written
+
+
+@dataclass(frozen=True)
 class MediaType:
     name: str  # as written in the document, e.g. "application/json"
     kind: MediaKind
@@ -59,11 +78,9 @@ class MediaType:
     # multipart/form-data and urlencoded bodies: property name -> the `encoding` contentType the
     # document gives that part (only the parts it names), in document order
     encoding: tuple[tuple[str, str], ...] = ()
-    # OpenAPI 3.2 `itemSchema`: the schema of each item of a sequential media type (an event of
-    # text/event-stream, a line of application/jsonl, ...), as written, where, and its type.
-    item_schema: Any = None
-    item_schema_pointer: str | None = None
-    item_type: TypeExpr | None = None
+    # A stream of events (text/event-stream, JSON Lines, JSON text sequences; OpenAPI 3.2
+    # `itemSchema` gives an event's schema); None otherwise.
+    stream: StreamMedia | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +212,9 @@ class Operation:
     # The client's method name inside its resource (`list_tools` on `chatty`), decided once in
     # generator.ir.method_names; `python_name` stays the document-wide unique name.
     method_name: str = ""
+    # How a list operation pages (generator.ir.pagination): detected from its parameters and
+    # response, or stated by `x-pagination`; None when it does not page (or `x-pagination: false`).
+    pagination: Pagination | None = None
 
     @property
     def call_parameters(self) -> tuple[Parameter, ...]:

@@ -28,7 +28,9 @@ from generator.ir.naming import RESERVED_IDENTIFIERS, NameRegistry, snake, words
 
 IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
 # Names a generated resource class or its module already uses in method annotations/bodies.
-RESOURCE_MEMBERS = frozenset({"with_raw_response", "httpx", "cast", "self"})
+RESOURCE_MEMBERS = frozenset(
+    {"with_raw_response", "with_streaming_response", "httpx", "cast", "self", "overload"}
+)
 
 
 def retry_policy(method: str, op: dict[str, Any], at: str) -> str:

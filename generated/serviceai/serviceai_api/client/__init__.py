@@ -7,7 +7,10 @@
         ...
 
 Errors are in `serviceai_api.client.errors`; `RetryConfig` tunes retries; every resource
-has a `with_raw_response` view returning `RawResponse` (status, headers, `.parse()`).
+has a `with_raw_response` view returning `RawResponse` (status, headers, `.parse()`) and a
+`with_streaming_response` view whose `with` block reads the body only as asked. A streamed
+operation returns a `Stream` (`AsyncStream`) of typed events, a paginated one a `SyncPager`
+(`AsyncPager`) over every item; a file part takes `FileTypes` (bytes, a path, a binary file).
 """
 
 from ..helpers import RealtimeTokenBranch as RealtimeTokenBranch
@@ -19,8 +22,17 @@ from ..helpers import to_realtime_tool as to_realtime_tool
 from . import errors as errors
 from ._client import AsyncClient as AsyncClient
 from ._client import Client as Client
+from ._files import FileContent as FileContent
+from ._files import FileTypes as FileTypes
+from ._pagination import AsyncPager as AsyncPager
+from ._pagination import SyncPager as SyncPager
 from ._raw import RawResponse as RawResponse
 from ._retry import RetryConfig as RetryConfig
+from ._streaming import AsyncStream as AsyncStream
+from ._streaming import AsyncStreamedResponse as AsyncStreamedResponse
+from ._streaming import ServerSentEvent as ServerSentEvent
+from ._streaming import Stream as Stream
+from ._streaming import StreamedResponse as StreamedResponse
 from .errors import APIConnectionError as APIConnectionError
 from .errors import ApiError as ApiError
 from .errors import APITimeoutError as APITimeoutError

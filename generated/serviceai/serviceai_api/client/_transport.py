@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import parse_qsl, quote, urlencode
 
 from .._version import __version__
-from . import _errors
+from . import _errors, _files, _streaming
 from ._raw import RawResponse
 from ._retry import RetryConfig
 
@@ -105,11 +105,14 @@ class ParamSpec:
 class MediaSpec:
     """A documented media type of a response and the Python type its body parses to."""
 
-    def __init__(self, name: str, kind: str, type_: Any) -> None:
+    def __init__(
+        self, name: str, kind: str, type_: Any, stream: _streaming.StreamSpec | None = None
+    ) -> None:
         self.name = name
         self.base = name.split(";", 1)[0].strip().lower()
         self.kind = kind
         self.type = type_
+        self.stream = stream  # a stream of events: a call returns a `Stream` over them
         self._adapter: TypeAdapter[Any] | None = None
 
     def validate(self, value: Any) -> Any:
@@ -135,6 +138,7 @@ class BodySpec:
     name: str  # media type
     kind: str
     parts: tuple[tuple[str, str | None], ...] = ()  # multipart: part -> encoding contentType
+    files: tuple[str, ...] = ()  # multipart: the binary parts (each takes `_files.FileTypes`)
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,7 @@ class OperationSpec:
     retry: str = "rate_limit"  # "all", "rate_limit" (a 429 alone) or "never"
     security: tuple[tuple[str, ...], ...] = ()
     accept: str | None = None
+    streams: bool = False  # a success response is a stream: the body is read as it arrives
     _by_status: dict[str, ResponseSpec] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -341,7 +346,7 @@ def _form_pairs(data: Any) -> list[tuple[str, str]]:
     return pairs
 
 
-_FileTuple = tuple[str | None, bytes, str | None]
+_FileTuple = tuple[str | None, Any, str | None]  # (filename, bytes or a binary file, type)
 
 
 def _multipart(body: BodySpec, value: Any) -> list[tuple[str, _FileTuple]]:
@@ -357,11 +362,18 @@ def _multipart(body: BodySpec, value: Any) -> list[tuple[str, _FileTuple]]:
     encodings = dict(body.parts)
     parts: list[tuple[str, _FileTuple]] = []
     for name, item in data.items():
-        for one in item if isinstance(item, list) and not encodings.get(name) else [item]:
+        key = str(name)
+        binary = key in body.files
+        # A list is repeated parts (a binary part's files, or a part without a contentType).
+        values = item if isinstance(item, list) and (binary or not encodings.get(key)) else [item]
+        for one in values:
             if one is None:
                 continue
-            part = _part(str(name), one, encodings.get(str(name)))
-            parts.append((str(name), part))
+            if binary or _files.is_stream(one):
+                part = _files.file_part(key, one, encodings.get(key))
+            else:
+                part = _part(key, one, encodings.get(key))
+            parts.append((key, part))
     return parts
 
 
@@ -378,6 +390,12 @@ def _part(name: str, value: Any, content_type: str | None) -> _FileTuple:
         text = json.dumps(jsonable(value), separators=(",", ":"), ensure_ascii=False)
         return (None, text.encode("utf-8"), content_type or "application/json")
     return (None, _scalar(jsonable(value)).encode("utf-8"), content_type)
+
+
+def _is_async(http: Any) -> bool:
+    import httpx
+
+    return isinstance(http, httpx.AsyncClient)
 
 
 def _content_type_header(media: str) -> str:
@@ -656,7 +674,7 @@ class BaseTransport:
             elif not isinstance(jsonable(body), dict):
                 raise TypeError("extra_body needs an object body")
             body = {**jsonable(body), **jsonable(extra_body)}
-        content: bytes | None = None
+        content: Any = None
         files: list[tuple[str, _FileTuple]] | None = None
         if body is not None and op.bodies:
             chosen = next((b for b in op.bodies if b.name == content_type), op.bodies[0])
@@ -669,10 +687,12 @@ class BaseTransport:
                     content = text.encode("utf-8")
                 elif chosen.kind == "form":
                     content = urlencode(_form_pairs(jsonable(body))).encode("ascii")
-                elif isinstance(body, str):
+                elif isinstance(body, str) and chosen.kind != "binary":
                     content = body.encode("utf-8")
-                else:
-                    content = bytes(body)
+                else:  # bytes, a path or an open binary file: streamed, never read whole
+                    content, length = _files.body_content(body, _is_async(http))
+                    if length is not None:
+                        headers["Content-Length"] = str(length)
         if cookies:
             headers["Cookie"] = "; ".join(cookies)
         headers.update(extra_headers or {})
@@ -789,6 +809,7 @@ class SyncTransport(BaseTransport):
         max_retries: int | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        stream: bool = False,
     ) -> httpx.Response:
         import httpx
 
@@ -810,7 +831,7 @@ class SyncTransport(BaseTransport):
             if self._log:
                 self._log_request(op, request, attempt)
             try:
-                response = http.send(request)
+                response = http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 if self._retry_error(op, attempt, retries):
                     self.retry.sleep(self.retry.delay(attempt, None))
@@ -853,7 +874,10 @@ class SyncTransport(BaseTransport):
             max_retries,
             extra_query,
             extra_body,
+            stream=op.streams,
         )
+        if op.streams:
+            return _streaming.parse_stream(op, response)
         return parse_response(op, response)
 
     def request_raw(
@@ -943,6 +967,7 @@ class AsyncTransport(BaseTransport):
         max_retries: int | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        stream: bool = False,
     ) -> httpx.Response:
         import httpx
 
@@ -964,7 +989,7 @@ class AsyncTransport(BaseTransport):
             if self._log:
                 self._log_request(op, request, attempt)
             try:
-                response = await http.send(request)
+                response = await http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 if self._retry_error(op, attempt, retries):
                     await self.retry.async_sleep(self.retry.delay(attempt, None))
@@ -1007,7 +1032,10 @@ class AsyncTransport(BaseTransport):
             max_retries,
             extra_query,
             extra_body,
+            stream=op.streams,
         )
+        if op.streams:
+            return await _streaming.aparse_stream(op, response)
         return parse_response(op, response)
 
     async def request_raw(

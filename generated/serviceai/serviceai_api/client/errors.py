@@ -75,6 +75,8 @@ from ._errors import UnsupportedMediaTypeError as UnsupportedMediaTypeError
 from ._errors import UpgradeRequiredError as UpgradeRequiredError
 from ._errors import UriTooLongError as UriTooLongError
 from ._errors import VariantAlsoNegotiatesError as VariantAlsoNegotiatesError
+from ._pagination import PaginationError as PaginationError
+from ._streaming import StreamParseError as StreamParseError
 
 
 class ListChattyToolsUnauthorizedError(UnauthorizedError["_m.ErrorEnvelope | None"]):

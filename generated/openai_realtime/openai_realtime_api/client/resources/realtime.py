@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ... import models as _m
+from .. import _streaming as _s
 from .. import _transport as _t
 from .. import errors as _e
 from .._raw import RawResponse
@@ -319,6 +320,11 @@ class RealtimeResource(_t.SyncResource):
     @cached_property
     def with_raw_response(self) -> RealtimeResourceWithRawResponse:
         return RealtimeResourceWithRawResponse(self._client)
+
+    @cached_property
+    def with_streaming_response(self) -> RealtimeResourceWithStreamingResponse:
+        """The operations sending at once and reading the body only as asked (large downloads)."""
+        return RealtimeResourceWithStreamingResponse(self._client)
 
     def create_client_secret(
         self,
@@ -1002,6 +1008,11 @@ class AsyncRealtimeResource(_t.AsyncResource):
     def with_raw_response(self) -> AsyncRealtimeResourceWithRawResponse:
         return AsyncRealtimeResourceWithRawResponse(self._client)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncRealtimeResourceWithStreamingResponse:
+        """The operations sending at once and reading the body only as asked (large downloads)."""
+        return AsyncRealtimeResourceWithStreamingResponse(self._client)
+
     async def create_client_secret(
         self,
         *,
@@ -1665,6 +1676,680 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         """
 
         return await self._client.request_raw(
+            _REJECT_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(body, {"status_code": status_code}),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class RealtimeResourceWithStreamingResponse(_t.SyncResource):
+    """The `realtime` operations as `with` blocks over an unread response:
+    `with client.realtime.with_streaming_response.<operation>(...) as response:`,
+    then `response.iter_bytes()` (or `.parse()`); leaving the block closes the connection."""
+
+    def create_client_secret(
+        self,
+        *,
+        body: _m.RealtimeCreateClientSecretRequest | Mapping[str, Any] | None = None,
+        expires_after: _p.CreateRealtimeClientSecretRequestExpiresAfterParam
+        | _t.NotGiven = _t.NOT_GIVEN,
+        session: _p.RealtimeSessionCreateRequestParam
+        | _m.RealtimeSessionCreateRequest
+        | _p.RealtimeTranscriptionSessionCreateRequestParam
+        | _m.RealtimeTranscriptionSessionCreateRequest
+        | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[_m.RealtimeCreateClientSecretResponse]:
+        """Create an ephemeral client secret
+
+        `POST /realtime/client_secrets` (raw response: status, headers and `.parse()`).
+
+        Mints an ephemeral `ek_...` secret (server-side, with a standard API key) that a client
+        uses to connect. Session settings given here apply to sessions created with the secret.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            expires_after: When the secret stops being usable to create sessions (running sessions may
+                outlive it).
+            session: The body's `session` property.
+
+        Returns:
+            The client secret and the effective session configuration.
+
+        Raises:
+            CreateRealtimeClientSecretBadRequestError: 400.
+            CreateRealtimeClientSecretUnauthorizedError: 401.
+            CreateRealtimeClientSecretTooManyRequestsError: 429.
+            CreateRealtimeClientSecretInternalServerError: 500.
+        """
+
+        return _s.streamed(
+            self._client,
+            _CREATE_REALTIME_CLIENT_SECRET,
+            {},
+            body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_call(
+        self,
+        *,
+        body: _m.CreateRealtimeCallRequestMultipart | Mapping[str, Any] | str,
+        content_type: Literal["multipart/form-data", "application/sdp"] = "multipart/form-data",
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[str]:
+        """Create a WebRTC call (SDP offer/answer)
+
+        `POST /realtime/calls` (raw response: status, headers and `.parse()`).
+
+        Exchanges a WebRTC SDP offer for an SDP answer and starts a Realtime session.
+        - `multipart/form-data` ("unified interface"): sent by the developer's server with a
+          standard API key; parts `sdp` (required) and `session` (optional, the bare session
+          object, not wrapped in `{"session": ...}`). Parts without a per-part Content-Type are
+          also accepted upstream.
+        - `application/sdp`: the raw offer as the whole body, authenticated with an ephemeral
+          `ek_...` secret whose session settings apply.
+
+        Args:
+            body: The whole request body (a model or a mapping).
+
+        Returns:
+            Call created. The body is the SDP answer as plain text (not JSON).
+
+        Raises:
+            CreateRealtimeCallBadRequestError: 400.
+            CreateRealtimeCallUnauthorizedError: 401.
+            CreateRealtimeCallTooManyRequestsError: 429.
+            CreateRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.streamed(
+            self._client,
+            _CREATE_REALTIME_CALL,
+            {},
+            body=body,
+            content_type=content_type,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def accept_call(
+        self,
+        call_id: str,
+        *,
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[None]:
+        """Accept an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
+
+        Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
+
+        Raises:
+            AcceptRealtimeCallBadRequestError: 400.
+            AcceptRealtimeCallUnauthorizedError: 401.
+            AcceptRealtimeCallNotFoundError: 404.
+            AcceptRealtimeCallTooManyRequestsError: 429.
+            AcceptRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.streamed(
+            self._client,
+            _ACCEPT_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                body,
+                {
+                    "type": type,
+                    "model": model,
+                    "instructions": instructions,
+                    "output_modalities": output_modalities,
+                    "audio": audio,
+                    "include": include,
+                    "tracing": tracing,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "max_output_tokens": max_output_tokens,
+                    "truncation": truncation,
+                    "prompt": prompt,
+                },
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def hangup_call(
+        self,
+        call_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[None]:
+        """Hang up a call
+
+        `POST /realtime/calls/{call_id}/hangup` (raw response: status, headers and `.parse()`).
+
+        Ends an active call (SIP or WebRTC). No request body.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+
+        Returns:
+            Termination has begun. Empty body.
+
+        Raises:
+            HangupRealtimeCallBadRequestError: 400.
+            HangupRealtimeCallUnauthorizedError: 401.
+            HangupRealtimeCallNotFoundError: 404.
+            HangupRealtimeCallTooManyRequestsError: 429.
+            HangupRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.streamed(
+            self._client,
+            _HANGUP_REALTIME_CALL,
+            {"call_id": call_id},
+            body=None,
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def refer_call(
+        self,
+        call_id: str,
+        *,
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[None]:
+        """Transfer a SIP call (SIP REFER)
+
+        `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
+
+        Raises:
+            ReferRealtimeCallBadRequestError: 400.
+            ReferRealtimeCallUnauthorizedError: 401.
+            ReferRealtimeCallNotFoundError: 404.
+            ReferRealtimeCallTooManyRequestsError: 429.
+            ReferRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.streamed(
+            self._client,
+            _REFER_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(body, {"target_uri": target_uri}),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def reject_call(
+        self,
+        call_id: str,
+        *,
+        body: _m.RejectRealtimeCallRequest | Mapping[str, Any] | None = None,
+        status_code: int | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[None]:
+        """Reject an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/reject` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            status_code: SIP response code to send, e.g. 486 (busy). Defaults to 603 (Decline).
+
+        Returns:
+            The SIP status was sent. Empty body.
+
+        Raises:
+            RejectRealtimeCallBadRequestError: 400.
+            RejectRealtimeCallUnauthorizedError: 401.
+            RejectRealtimeCallNotFoundError: 404.
+            RejectRealtimeCallTooManyRequestsError: 429.
+            RejectRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.streamed(
+            self._client,
+            _REJECT_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(body, {"status_code": status_code}),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncRealtimeResourceWithStreamingResponse(_t.AsyncResource):
+    """The `realtime` operations as `async with` blocks over an unread response."""
+
+    def create_client_secret(
+        self,
+        *,
+        body: _m.RealtimeCreateClientSecretRequest | Mapping[str, Any] | None = None,
+        expires_after: _p.CreateRealtimeClientSecretRequestExpiresAfterParam
+        | _t.NotGiven = _t.NOT_GIVEN,
+        session: _p.RealtimeSessionCreateRequestParam
+        | _m.RealtimeSessionCreateRequest
+        | _p.RealtimeTranscriptionSessionCreateRequestParam
+        | _m.RealtimeTranscriptionSessionCreateRequest
+        | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[_m.RealtimeCreateClientSecretResponse]:
+        """Create an ephemeral client secret
+
+        `POST /realtime/client_secrets` (raw response: status, headers and `.parse()`).
+
+        Mints an ephemeral `ek_...` secret (server-side, with a standard API key) that a client
+        uses to connect. Session settings given here apply to sessions created with the secret.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            expires_after: When the secret stops being usable to create sessions (running sessions may
+                outlive it).
+            session: The body's `session` property.
+
+        Returns:
+            The client secret and the effective session configuration.
+
+        Raises:
+            CreateRealtimeClientSecretBadRequestError: 400.
+            CreateRealtimeClientSecretUnauthorizedError: 401.
+            CreateRealtimeClientSecretTooManyRequestsError: 429.
+            CreateRealtimeClientSecretInternalServerError: 500.
+        """
+
+        return _s.astreamed(
+            self._client,
+            _CREATE_REALTIME_CLIENT_SECRET,
+            {},
+            body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_call(
+        self,
+        *,
+        body: _m.CreateRealtimeCallRequestMultipart | Mapping[str, Any] | str,
+        content_type: Literal["multipart/form-data", "application/sdp"] = "multipart/form-data",
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[str]:
+        """Create a WebRTC call (SDP offer/answer)
+
+        `POST /realtime/calls` (raw response: status, headers and `.parse()`).
+
+        Exchanges a WebRTC SDP offer for an SDP answer and starts a Realtime session.
+        - `multipart/form-data` ("unified interface"): sent by the developer's server with a
+          standard API key; parts `sdp` (required) and `session` (optional, the bare session
+          object, not wrapped in `{"session": ...}`). Parts without a per-part Content-Type are
+          also accepted upstream.
+        - `application/sdp`: the raw offer as the whole body, authenticated with an ephemeral
+          `ek_...` secret whose session settings apply.
+
+        Args:
+            body: The whole request body (a model or a mapping).
+
+        Returns:
+            Call created. The body is the SDP answer as plain text (not JSON).
+
+        Raises:
+            CreateRealtimeCallBadRequestError: 400.
+            CreateRealtimeCallUnauthorizedError: 401.
+            CreateRealtimeCallTooManyRequestsError: 429.
+            CreateRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.astreamed(
+            self._client,
+            _CREATE_REALTIME_CALL,
+            {},
+            body=body,
+            content_type=content_type,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def accept_call(
+        self,
+        call_id: str,
+        *,
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[None]:
+        """Accept an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
+
+        Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
+
+        Raises:
+            AcceptRealtimeCallBadRequestError: 400.
+            AcceptRealtimeCallUnauthorizedError: 401.
+            AcceptRealtimeCallNotFoundError: 404.
+            AcceptRealtimeCallTooManyRequestsError: 429.
+            AcceptRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.astreamed(
+            self._client,
+            _ACCEPT_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                body,
+                {
+                    "type": type,
+                    "model": model,
+                    "instructions": instructions,
+                    "output_modalities": output_modalities,
+                    "audio": audio,
+                    "include": include,
+                    "tracing": tracing,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "max_output_tokens": max_output_tokens,
+                    "truncation": truncation,
+                    "prompt": prompt,
+                },
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def hangup_call(
+        self,
+        call_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[None]:
+        """Hang up a call
+
+        `POST /realtime/calls/{call_id}/hangup` (raw response: status, headers and `.parse()`).
+
+        Ends an active call (SIP or WebRTC). No request body.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+
+        Returns:
+            Termination has begun. Empty body.
+
+        Raises:
+            HangupRealtimeCallBadRequestError: 400.
+            HangupRealtimeCallUnauthorizedError: 401.
+            HangupRealtimeCallNotFoundError: 404.
+            HangupRealtimeCallTooManyRequestsError: 429.
+            HangupRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.astreamed(
+            self._client,
+            _HANGUP_REALTIME_CALL,
+            {"call_id": call_id},
+            body=None,
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def refer_call(
+        self,
+        call_id: str,
+        *,
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[None]:
+        """Transfer a SIP call (SIP REFER)
+
+        `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
+
+        Raises:
+            ReferRealtimeCallBadRequestError: 400.
+            ReferRealtimeCallUnauthorizedError: 401.
+            ReferRealtimeCallNotFoundError: 404.
+            ReferRealtimeCallTooManyRequestsError: 429.
+            ReferRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.astreamed(
+            self._client,
+            _REFER_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(body, {"target_uri": target_uri}),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def reject_call(
+        self,
+        call_id: str,
+        *,
+        body: _m.RejectRealtimeCallRequest | Mapping[str, Any] | None = None,
+        status_code: int | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[None]:
+        """Reject an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/reject` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            status_code: SIP response code to send, e.g. 486 (busy). Defaults to 603 (Decline).
+
+        Returns:
+            The SIP status was sent. Empty body.
+
+        Raises:
+            RejectRealtimeCallBadRequestError: 400.
+            RejectRealtimeCallUnauthorizedError: 401.
+            RejectRealtimeCallNotFoundError: 404.
+            RejectRealtimeCallTooManyRequestsError: 429.
+            RejectRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.astreamed(
+            self._client,
             _REJECT_REALTIME_CALL,
             {"call_id": call_id},
             body=_t.fields_body(body, {"status_code": status_code}),

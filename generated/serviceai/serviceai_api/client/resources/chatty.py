@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 from ... import models as _m
+from .. import _streaming as _s
 from .. import _transport as _t
 from .. import errors as _e
 from .._raw import RawResponse
@@ -278,6 +279,11 @@ class ChattyResource(_t.SyncResource):
     @cached_property
     def with_raw_response(self) -> ChattyResourceWithRawResponse:
         return ChattyResourceWithRawResponse(self._client)
+
+    @cached_property
+    def with_streaming_response(self) -> ChattyResourceWithStreamingResponse:
+        """The operations sending at once and reading the body only as asked (large downloads)."""
+        return ChattyResourceWithStreamingResponse(self._client)
 
     def list_tools(
         self,
@@ -817,6 +823,11 @@ class AsyncChattyResource(_t.AsyncResource):
     def with_raw_response(self) -> AsyncChattyResourceWithRawResponse:
         return AsyncChattyResourceWithRawResponse(self._client)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncChattyResourceWithStreamingResponse:
+        """The operations sending at once and reading the body only as asked (large downloads)."""
+        return AsyncChattyResourceWithStreamingResponse(self._client)
+
     async def list_tools(
         self,
         *,
@@ -1336,6 +1347,534 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         """
 
         return await self._client.request_raw(
+            _EXCHANGE_REALTIME_SDP,
+            {"x_csrf_token": x_csrf_token},
+            body=_t.fields_body(body, {"sdp": sdp}),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class ChattyResourceWithStreamingResponse(_t.SyncResource):
+    """The `chatty` operations as `with` blocks over an unread response:
+    `with client.chatty.with_streaming_response.<operation>(...) as response:`,
+    then `response.iter_bytes()` (or `.parse()`); leaving the block closes the connection."""
+
+    def list_tools(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[list[_m.ChattyToolDefinition]]:
+        """List the OpenAI-Realtime-compatible function tools the executor can run.
+
+        `GET /api/chatty-voice/tools` (raw response: status, headers and `.parse()`).
+
+        Returns the canonical Chatty Voice tool catalogue as a BARE ARRAY of
+        `ChattyToolDefinition` envelopes (no wrapping object). Each entry is executable via POST
+        /api/chatty-voice/tools/execute.
+
+        Returns:
+            Bare array of tool definitions.
+
+        Raises:
+            ListChattyToolsUnauthorizedError: 401.
+            ListChattyToolsForbiddenError: 403.
+            ListChattyToolsUpgradeRequiredError: 426.
+        """
+
+        return _s.streamed(
+            self._client,
+            _LIST_CHATTY_TOOLS,
+            {},
+            body=None,
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def execute_tool(
+        self,
+        *,
+        body: _m.ChattyExecuteRequest | Mapping[str, Any] | None = None,
+        function: str | _t.NotGiven = _t.NOT_GIVEN,
+        name: str | _t.NotGiven = _t.NOT_GIVEN,
+        arguments: Mapping[str, Any] | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[_m.ChattyExecuteResponse]:
+        """Execute a Chatty Voice tool by canonical `function` (or legacy `name`).
+
+        `POST /api/chatty-voice/tools/execute` (raw response: status, headers and `.parse()`).
+
+        Body accepts either the canonical `function` field or the legacy `name` alias — at least
+        one is required. The executor treats them as equivalent and dispatches to the same
+        switch case in `tools.ts`. Tool arguments are passed through verbatim as an opaque JSON
+        object.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            function: The body's `function` property.
+            name: The body's `name` property.
+            arguments: The body's `arguments` property.
+
+        Returns:
+            Always returned when execution reaches the executor. `success: false` envelopes
+            carry an `error` and (for permission denials) a `code` — including the
+            missing/unknown function case.
+
+        Raises:
+            ExecuteChattyToolUnauthorizedError: 401.
+            ExecuteChattyToolForbiddenError: 403.
+            ExecuteChattyToolInternalServerError: 500.
+        """
+
+        return _s.streamed(
+            self._client,
+            _EXECUTE_CHATTY_TOOL,
+            {},
+            body=_t.fields_body(body, {"function": function, "name": name, "arguments": arguments}),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get_ai_context(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[_m.ChattyAiContextResponse]:
+        """Fetch the Chatty Voice system prompt + load-status flags.
+
+        `GET /api/chatty-voice/ai-context` (raw response: status, headers and `.parse()`).
+
+        Returns:
+            System instructions + knowledge-base / workflow-stage load flags.
+
+        Raises:
+            GetChattyAiContextUnauthorizedError: 401.
+            GetChattyAiContextForbiddenError: 403.
+        """
+
+        return _s.streamed(
+            self._client,
+            _GET_CHATTY_AI_CONTEXT,
+            {},
+            body=None,
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_realtime_token(
+        self,
+        *,
+        body: _m.RealtimeTokenRequest | Mapping[str, Any] | None = None,
+        directWebRTC: bool | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[_m.RealtimeTokenResponse]:
+        """Mint an OpenAI Realtime ephemeral session token (single union object).
+
+        `POST /api/realtime-token` (raw response: status, headers and `.parse()`).
+
+        Body: `{ directWebRTC?: boolean }`. Response is a SINGLE union object — the
+        directWebRTC, desktop server-proxied, and HTTP-fallback branches all share the same
+        envelope. Only `fallback` is always present; every other field is optional and presence
+        depends on the branch.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            directWebRTC: The body's `directWebRTC` property.
+
+        Returns:
+            Session minted (or fallback signalled). See union shape.
+
+        Raises:
+            CreateRealtimeTokenUnauthorizedError: 401.
+            CreateRealtimeTokenForbiddenError: 403.
+            CreateRealtimeTokenMethodNotAllowedError: 405.
+            CreateRealtimeTokenTooManyRequestsError: 429.
+            CreateRealtimeTokenInternalServerError: 500.
+        """
+
+        return _s.streamed(
+            self._client,
+            _CREATE_REALTIME_TOKEN,
+            {},
+            body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get_csrf_token(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[_m.CsrfTokenResponse]:
+        """Mint a short-lived CSRF token for the WebRTC SDP exchange.
+
+        `GET /api/csrf-token` (raw response: status, headers and `.parse()`).
+
+        Returned token is required as `X-CSRF-Token` on POST /api/realtime/webrtc and is bound
+        to the calling user for 5 minutes.
+
+        Returns:
+            Fresh CSRF token.
+
+        Raises:
+            GetCsrfTokenUnauthorizedError: 401.
+            GetCsrfTokenForbiddenError: 403.
+        """
+
+        return _s.streamed(
+            self._client,
+            _GET_CSRF_TOKEN,
+            {},
+            body=None,
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def exchange_realtime_sdp(
+        self,
+        *,
+        x_csrf_token: str,
+        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[str]:
+        """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
+
+        `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
+
+        Request body is JSON `{ sdp }`; the server mints a fresh OpenAI ephemeral client_secret,
+        forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
+        `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
+        rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
+
+        Raises:
+            ExchangeRealtimeSdpBadRequestError: 400.
+            ExchangeRealtimeSdpUnauthorizedError: 401.
+            ExchangeRealtimeSdpForbiddenError: 403.
+            ExchangeRealtimeSdpTooManyRequestsError: 429.
+            ExchangeRealtimeSdpInternalServerError: 500.
+            ExchangeRealtimeSdpBadGatewayError: 502.
+            ExchangeRealtimeSdpDefaultError: default (and a documented status whose body does not match).
+        """
+
+        return _s.streamed(
+            self._client,
+            _EXCHANGE_REALTIME_SDP,
+            {"x_csrf_token": x_csrf_token},
+            body=_t.fields_body(body, {"sdp": sdp}),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncChattyResourceWithStreamingResponse(_t.AsyncResource):
+    """The `chatty` operations as `async with` blocks over an unread response."""
+
+    def list_tools(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[list[_m.ChattyToolDefinition]]:
+        """List the OpenAI-Realtime-compatible function tools the executor can run.
+
+        `GET /api/chatty-voice/tools` (raw response: status, headers and `.parse()`).
+
+        Returns the canonical Chatty Voice tool catalogue as a BARE ARRAY of
+        `ChattyToolDefinition` envelopes (no wrapping object). Each entry is executable via POST
+        /api/chatty-voice/tools/execute.
+
+        Returns:
+            Bare array of tool definitions.
+
+        Raises:
+            ListChattyToolsUnauthorizedError: 401.
+            ListChattyToolsForbiddenError: 403.
+            ListChattyToolsUpgradeRequiredError: 426.
+        """
+
+        return _s.astreamed(
+            self._client,
+            _LIST_CHATTY_TOOLS,
+            {},
+            body=None,
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def execute_tool(
+        self,
+        *,
+        body: _m.ChattyExecuteRequest | Mapping[str, Any] | None = None,
+        function: str | _t.NotGiven = _t.NOT_GIVEN,
+        name: str | _t.NotGiven = _t.NOT_GIVEN,
+        arguments: Mapping[str, Any] | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[_m.ChattyExecuteResponse]:
+        """Execute a Chatty Voice tool by canonical `function` (or legacy `name`).
+
+        `POST /api/chatty-voice/tools/execute` (raw response: status, headers and `.parse()`).
+
+        Body accepts either the canonical `function` field or the legacy `name` alias — at least
+        one is required. The executor treats them as equivalent and dispatches to the same
+        switch case in `tools.ts`. Tool arguments are passed through verbatim as an opaque JSON
+        object.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            function: The body's `function` property.
+            name: The body's `name` property.
+            arguments: The body's `arguments` property.
+
+        Returns:
+            Always returned when execution reaches the executor. `success: false` envelopes
+            carry an `error` and (for permission denials) a `code` — including the
+            missing/unknown function case.
+
+        Raises:
+            ExecuteChattyToolUnauthorizedError: 401.
+            ExecuteChattyToolForbiddenError: 403.
+            ExecuteChattyToolInternalServerError: 500.
+        """
+
+        return _s.astreamed(
+            self._client,
+            _EXECUTE_CHATTY_TOOL,
+            {},
+            body=_t.fields_body(body, {"function": function, "name": name, "arguments": arguments}),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get_ai_context(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[_m.ChattyAiContextResponse]:
+        """Fetch the Chatty Voice system prompt + load-status flags.
+
+        `GET /api/chatty-voice/ai-context` (raw response: status, headers and `.parse()`).
+
+        Returns:
+            System instructions + knowledge-base / workflow-stage load flags.
+
+        Raises:
+            GetChattyAiContextUnauthorizedError: 401.
+            GetChattyAiContextForbiddenError: 403.
+        """
+
+        return _s.astreamed(
+            self._client,
+            _GET_CHATTY_AI_CONTEXT,
+            {},
+            body=None,
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_realtime_token(
+        self,
+        *,
+        body: _m.RealtimeTokenRequest | Mapping[str, Any] | None = None,
+        directWebRTC: bool | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[_m.RealtimeTokenResponse]:
+        """Mint an OpenAI Realtime ephemeral session token (single union object).
+
+        `POST /api/realtime-token` (raw response: status, headers and `.parse()`).
+
+        Body: `{ directWebRTC?: boolean }`. Response is a SINGLE union object — the
+        directWebRTC, desktop server-proxied, and HTTP-fallback branches all share the same
+        envelope. Only `fallback` is always present; every other field is optional and presence
+        depends on the branch.
+
+        Args:
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            directWebRTC: The body's `directWebRTC` property.
+
+        Returns:
+            Session minted (or fallback signalled). See union shape.
+
+        Raises:
+            CreateRealtimeTokenUnauthorizedError: 401.
+            CreateRealtimeTokenForbiddenError: 403.
+            CreateRealtimeTokenMethodNotAllowedError: 405.
+            CreateRealtimeTokenTooManyRequestsError: 429.
+            CreateRealtimeTokenInternalServerError: 500.
+        """
+
+        return _s.astreamed(
+            self._client,
+            _CREATE_REALTIME_TOKEN,
+            {},
+            body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get_csrf_token(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[_m.CsrfTokenResponse]:
+        """Mint a short-lived CSRF token for the WebRTC SDP exchange.
+
+        `GET /api/csrf-token` (raw response: status, headers and `.parse()`).
+
+        Returned token is required as `X-CSRF-Token` on POST /api/realtime/webrtc and is bound
+        to the calling user for 5 minutes.
+
+        Returns:
+            Fresh CSRF token.
+
+        Raises:
+            GetCsrfTokenUnauthorizedError: 401.
+            GetCsrfTokenForbiddenError: 403.
+        """
+
+        return _s.astreamed(
+            self._client,
+            _GET_CSRF_TOKEN,
+            {},
+            body=None,
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def exchange_realtime_sdp(
+        self,
+        *,
+        x_csrf_token: str,
+        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[str]:
+        """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
+
+        `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
+
+        Request body is JSON `{ sdp }`; the server mints a fresh OpenAI ephemeral client_secret,
+        forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
+        `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
+        rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            body: The whole request body (a model or a mapping); keyword fields are laid over it.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
+
+        Raises:
+            ExchangeRealtimeSdpBadRequestError: 400.
+            ExchangeRealtimeSdpUnauthorizedError: 401.
+            ExchangeRealtimeSdpForbiddenError: 403.
+            ExchangeRealtimeSdpTooManyRequestsError: 429.
+            ExchangeRealtimeSdpInternalServerError: 500.
+            ExchangeRealtimeSdpBadGatewayError: 502.
+            ExchangeRealtimeSdpDefaultError: default (and a documented status whose body does not match).
+        """
+
+        return _s.astreamed(
+            self._client,
             _EXCHANGE_REALTIME_SDP,
             {"x_csrf_token": x_csrf_token},
             body=_t.fields_body(body, {"sdp": sdp}),

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 from ... import models as _m
+from .. import _streaming as _s
 from .. import _transport as _t
 from .._raw import RawResponse
 
@@ -42,6 +43,11 @@ class MetaResource(_t.SyncResource):
     @cached_property
     def with_raw_response(self) -> MetaResourceWithRawResponse:
         return MetaResourceWithRawResponse(self._client)
+
+    @cached_property
+    def with_streaming_response(self) -> MetaResourceWithStreamingResponse:
+        """The operations sending at once and reading the body only as asked (large downloads)."""
+        return MetaResourceWithStreamingResponse(self._client)
 
     def get_api_version(
         self,
@@ -114,6 +120,11 @@ class AsyncMetaResource(_t.AsyncResource):
     def with_raw_response(self) -> AsyncMetaResourceWithRawResponse:
         return AsyncMetaResourceWithRawResponse(self._client)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncMetaResourceWithStreamingResponse:
+        """The operations sending at once and reading the body only as asked (large downloads)."""
+        return AsyncMetaResourceWithStreamingResponse(self._client)
+
     async def get_api_version(
         self,
         *,
@@ -166,6 +177,74 @@ class AsyncMetaResourceWithRawResponse(_t.AsyncResource):
         """
 
         return await self._client.request_raw(
+            _GET_API_VERSION,
+            {},
+            body=None,
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class MetaResourceWithStreamingResponse(_t.SyncResource):
+    """The `meta` operations as `with` blocks over an unread response:
+    `with client.meta.with_streaming_response.<operation>(...) as response:`,
+    then `response.iter_bytes()` (or `.parse()`); leaving the block closes the connection."""
+
+    def get_api_version(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[_m.ApiVersionResponse]:
+        """Contract version and the minimum supported client version.
+
+        `GET /api/version` (raw response: status, headers and `.parse()`).
+
+        Returns:
+            Current contract version and minimum supported client version.
+        """
+
+        return _s.streamed(
+            self._client,
+            _GET_API_VERSION,
+            {},
+            body=None,
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=None,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncMetaResourceWithStreamingResponse(_t.AsyncResource):
+    """The `meta` operations as `async with` blocks over an unread response."""
+
+    def get_api_version(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[_m.ApiVersionResponse]:
+        """Contract version and the minimum supported client version.
+
+        `GET /api/version` (raw response: status, headers and `.parse()`).
+
+        Returns:
+            Current contract version and minimum supported client version.
+        """
+
+        return _s.astreamed(
+            self._client,
             _GET_API_VERSION,
             {},
             body=None,
