@@ -7,6 +7,7 @@ No command shows a traceback for a problem in its input.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import sysconfig
 import time
@@ -14,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from generator import stamp
 from generator.config import MODELS_ENGINES, Target, load_targets, models_engine
 from generator.errors import EXIT_INVALID_SPEC, Location, Problem, SpecError
 
@@ -46,9 +46,17 @@ def _targets(args: argparse.Namespace) -> list[Target]:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if args.profile:
+        from generator.profiling import run_profiled
+
+        return run_profiled(args.argv)
     from generator.progress import StageReporter, in_ci, progress_wanted, warning_lines
 
+    profile_out = os.environ.get("OPENAPI_CONTRACT_PROFILE_OUT")  # generator.profiling
+    profiled: list[dict[str, object]] = []
     configured = not getattr(args, "spec", None)
+    if configured:  # --spec never reads or writes a stamp (nor imports importlib.metadata)
+        from generator import stamp
     root = Path(args.config).resolve().parent
     ci = in_ci()
     show_progress = not args.quiet and progress_wanted()
@@ -66,6 +74,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         reporter("write", {"files": len(result.files)})
         changed = sum(write_files(f, fs) for f, fs in result.folders(target).items())
         reporter.close()
+        profiled.append({"name": target.name, "stages": reporter.finished})
         if configured:
             stamp.record(target, root)
         doc = result.document
@@ -83,6 +92,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
             )
             for line in lines:
                 print(line, file=sys.stderr)
+    if profile_out:
+        from generator import timing
+        from generator.profiling import record
+
+        record(profile_out, profiled, timing.totals())
     return 0
 
 
@@ -321,6 +335,13 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--force", action="store_true", help="regenerate even when up to date")
         p.add_argument("--strict", action="store_true", help=_STRICT_HELP)
+        if name == "generate":
+            p.add_argument(
+                "--profile",
+                action="store_true",
+                help="run again in a fresh interpreter and print where the time goes "
+                "(stages, templates, formatter, imports)",
+            )
         p.set_defaults(func=func)
     p = sub.add_parser("link", help="make the generated packages importable in this virtualenv")
     p.add_argument("--config", default="pyproject.toml")
@@ -407,6 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # `generate --profile` reruns it
     try:
         return int(args.func(args))
     except SpecError as err:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
+from generator import timing
+
 _COMMON = ["--isolated", "--line-length", "100", "--target-version", "py311"]
 
 
@@ -40,9 +42,10 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
             ],
             ["format", *_COMMON, "--quiet", "."],
         ):
-            done = subprocess.run(
-                [ruff, *args], cwd=root, capture_output=True, text=True, check=False
-            )
+            with timing.timed(f"ruff {args[0]} (one process for all files)"):
+                done = subprocess.run(
+                    [ruff, *args], cwd=root, capture_output=True, text=True, check=False
+                )
             if done.returncode != 0:
                 raise FormattingError(f"ruff {args[0]} failed:\n{done.stderr or done.stdout}")
         formatted = {rel: (root / rel).read_text(encoding="utf-8") for rel in python}

@@ -1,4 +1,8 @@
-"""Spec -> intermediate model -> every emitter -> formatted files, for one target."""
+"""Spec -> intermediate model -> every emitter -> formatted files, for one target.
+
+What only some targets use (datamodel-code-generator, the web package's TypeScript planner) is
+imported where it is used, so a run pays only for what its targets need.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,12 @@ from generator.config import Target
 from generator.emit.adapter import emit_adapter
 from generator.emit.client import emit_client
 from generator.emit.mcp import emit_mcp
-from generator.emit.models import emit_models
 from generator.emit.native_models import emit_native_models
-from generator.emit.npm_package import emit_npm_package
 from generator.emit.package import emit_package
 from generator.emit.server import emit_server
 from generator.formatting import format_files
 from generator.ir import Document, build_document
 from generator.ir.model_plan import build_model_plan
-from generator.ir.typescript import build_typescript_plan
 from generator.loader import load_document
 from generator.schema_walk import HTTP_METHODS
 
@@ -49,6 +50,9 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     document = build_document(loaded, target.package)
     other_folders = {}
     if target.npm_package is not None and target.npm_out is not None:
+        from generator.emit.npm_package import emit_npm_package
+        from generator.ir.typescript import build_typescript_plan
+
         # The web package types the document as published: overlays serve the Python SDK.
         published = load_document(target.spec, strict=target.strict) if loaded.overlays else loaded
         plan = build_typescript_plan(published.data)
@@ -66,6 +70,10 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
             )
         )
     else:
+        # datamodel-code-generator (and pydantic with it) is imported only by the targets that
+        # ask for it: a third of a second of start-up the native engine does not need.
+        from generator.emit.models import emit_models
+
         files.update(emit_models(document, target.package))
     step("client", {"operations": len(document.operations), "resources": len(document.resources)})
     files.update(emit_client(document, target))

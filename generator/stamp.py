@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import metadata
 from pathlib import Path
 
 from generator.config import Target
@@ -50,6 +49,8 @@ def input_digest(target: Target) -> str:
     for path in [*sources, *specs, *overlays, *changelog, *records]:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
+    from importlib import metadata  # only when stamps are read or written: not with --spec
+
     for tool in _TOOLS:
         digest.update(f"{tool}={metadata.version(tool)}".encode())
     digest.update(repr(target).encode())

@@ -13,10 +13,6 @@ import logging
 import warnings
 from typing import Any
 
-from datamodel_code_generator import generate
-from datamodel_code_generator.enums import DataModelType, InputFileType, NamingStrategy
-from datamodel_code_generator.format import PythonVersion
-
 from generator.emit.model_modules import split_models
 from generator.ir.model import Document, Warning_
 
@@ -65,6 +61,12 @@ def emit_models_module(doc: Document, package: str) -> str:
             }
         },
     }
+    # Imported here, not with this module: the native engine shares its constants and would
+    # otherwise pay for datamodel-code-generator and pydantic on every run.
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType, NamingStrategy
+    from datamodel_code_generator.format import PythonVersion
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         logging.getLogger("datamodel_code_generator").setLevel(logging.ERROR)

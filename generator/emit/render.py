@@ -1,4 +1,9 @@
-"""One Jinja2 environment for every template-driven emitter."""
+"""One Jinja2 environment for every template-driven emitter.
+
+Templates are compiled once and kept: compiling the thirty-odd templates from source costs more
+than a small document's whole generation, so the compiled code goes into a bytecode cache
+(generator.emit.template_cache) that later runs load instead.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,20 @@ from typing import Any
 
 import jinja2
 
+from generator import timing
+from generator.emit.template_cache import bytecode_cache
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# Everything that shapes the compiled code besides the template's own source: part of the
+# bytecode cache's key, so a change here never loads code compiled under other settings.
+OPTIONS: dict[str, Any] = {
+    "undefined": jinja2.StrictUndefined,
+    "keep_trailing_newline": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": False,
+}
 
 
 def _pyrepr(value: Any) -> str:
@@ -23,21 +41,27 @@ def _docstring(text: Any) -> str:
     return safe + " " if safe.endswith('"') else safe
 
 
+FILTERS: dict[str, Any] = {
+    "pyrepr": _pyrepr,
+    "tojson": lambda v: json.dumps(v, sort_keys=False),
+    "docstring": _docstring,
+}
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
+        bytecode_cache=bytecode_cache(OPTIONS, sorted(FILTERS)),
+        **OPTIONS,
     )
-    env.filters["pyrepr"] = _pyrepr
-    env.filters["tojson"] = lambda v: json.dumps(v, sort_keys=False)
-    env.filters["docstring"] = _docstring
+    env.filters.update(FILTERS)
     return env
 
 
 def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+    env = environment()
+    with timing.timed("templates: load (compiled or from the cache)"):
+        compiled = env.get_template(template)
+    with timing.timed("templates: render"):
+        return compiled.render(**context)

@@ -41,11 +41,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from jsonschema import Draft202012Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any, Literal
 
 from generator.errors import join_pointer, split_pointer
 from generator.ir.media import media_kind
@@ -53,6 +49,9 @@ from generator.ir.model import Document, MediaType, Operation, Parameter, Respon
 from generator.ir.naming import NameRegistry, pascal
 from generator.loader.refs import resolve_pointer
 from generator.schema_walk import HTTP_METHODS, iter_subschemas
+
+if TYPE_CHECKING:  # imported where used: only documents with JSON error bodies need it
+    from jsonschema import Draft202012Validator
 
 BodyKind = Literal["json", "text", "bytes", "none", "raw"]
 ValueKind = Literal["integer", "number", "boolean", "string", "array", "object", "any"]
@@ -209,6 +208,10 @@ class _Planner:
         return result
 
     def validator(self, pointer: str) -> Draft202012Validator:
+        from jsonschema import Draft202012Validator
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+
         registry: Registry[Any] = Registry().with_resource(
             SPEC_URI, DRAFT202012.create_resource(self.embedded())
         )
