@@ -53,8 +53,9 @@ class SmallResult:
 
 @dataclass
 class EditResult:
-    """`make generate` after an edit, against a baseline on the edited document."""
+    """`make generate` after one kind of edit, against a baseline on the edited document."""
 
+    kind: str  # what the edit changes, for the table
     ours: Measurement
     baseline: Measurement
     edits: list[str] = field(default_factory=list)
@@ -116,8 +117,12 @@ def profile_ours(ours: Tool, document: Path, folder: Path) -> str:
     return text.strip() or f"(profile failed, exit {done.returncode}: {done.stderr[-300:]})"
 
 
-def bench_edit_generate(baseline: Tool, work: Path, *, repeat: int) -> EditResult:
+def bench_edit_generate(baseline: Tool, work: Path, *, repeat: int) -> list[EditResult]:
     """`make generate` after an edit of spec/openapi.yaml, beside `baseline` on that document.
+
+    Two kinds of edit, each `repeat` times after one warm-up: a tag's description (the
+    documentation changes, the models do not: their cached module is used) and a model's
+    description (the models module is written again by datamodel-code-generator).
 
     The project is copied (the Makefile, pyproject.toml, spec/ and generated/) and `make` is
     told to use this project's virtualenv. `make generate` ends with `generator link`, which
@@ -141,34 +146,65 @@ def bench_edit_generate(baseline: Tool, work: Path, *, repeat: int) -> EditResul
     baseline_out = work / "edit-baseline"
     python = baseline.python or sys.executable
     baseline_env = {**env, "PATH": f"{Path(python).parent}{os.pathsep}{env.get('PATH', '')}"}
-    ours = Measurement("make generate after an edit", make)
-    theirs = Measurement(baseline.name, baseline.argv(spec, baseline_out))
-    edits: list[str] = []
+    results = []
     try:
         run_once(make, cwd=project, env=env)  # the copy's stamps, brought up to date
-        for round_ in range(repeat + 1):  # the first round is a warm-up, not counted
-            edits.append(edit_contract(spec, round_))
-            log(f"make generate after an edit (run {round_}/{repeat})")
-            sample = run_once(make, cwd=project, env=env, log=work / "edit-make.log")
-            shutil.rmtree(baseline_out, ignore_errors=True)
-            other = run_once(
-                baseline.argv(spec, baseline_out),
-                cwd=work,
-                env=baseline_env,
-                log=work / "edit-baseline.log",
+        for kind, edit in (
+            ("a tag's description", edit_tag_description),
+            ("a model's description", edit_model_description),
+        ):
+            result = EditResult(
+                kind,
+                Measurement(f"make generate after an edit of {kind}", make),
+                Measurement(baseline.name, baseline.argv(spec, baseline_out)),
             )
-            if round_:
-                ours.samples.append(sample)
-                theirs.samples.append(other)
+            for round_ in range(repeat + 1):  # the first round is a warm-up, not counted
+                result.edits.append(edit(spec, len(result.edits)))
+                log(f"make generate after an edit of {kind} (run {round_}/{repeat})")
+                sample = run_once(make, cwd=project, env=env, log=work / "edit-make.log")
+                shutil.rmtree(baseline_out, ignore_errors=True)
+                other = run_once(
+                    baseline.argv(spec, baseline_out),
+                    cwd=work,
+                    env=baseline_env,
+                    log=work / "edit-baseline.log",
+                )
+                if round_:
+                    result.ours.samples.append(sample)
+                    result.baseline.samples.append(other)
+            results.append(result)
     finally:
         subprocess.run(
             [str(venv / "bin" / "python"), "-m", "generator", "link"], cwd=ROOT, check=False
         )
-    return EditResult(ours, theirs, edits)
+    return results
 
 
-def edit_contract(spec: Path, n: int) -> str:
-    """A real edit: a model's description says which run this is.
+def edit_tag_description(spec: Path, n: int) -> str:
+    """A documentation edit: the first tag's one-line description says which run this is.
+
+    The client's docstrings and the web package change; the models do not. A document without
+    such a tag gets a comment appended instead (and says so in the report).
+    """
+    lines = spec.read_text(encoding="utf-8").splitlines(keepends=True)
+    marker = f" ({EDIT_MARK} "
+    if "tags:\n" in lines:
+        for i in range(lines.index("tags:\n") + 1, len(lines) - 1):
+            if not lines[i].startswith(" ") and lines[i].strip() and lines[i][0] != "#":
+                break
+            found = re.fullmatch(
+                r"(    description: )([^>|'\"].*?)(?: \(bench edit \d+\))?\n", lines[i]
+            )
+            if lines[i - 1].startswith("  - name: ") and found:
+                lines[i] = f"{found.group(1)}{found.group(2)}{marker}{n})\n"
+                spec.write_text("".join(lines), encoding="utf-8")
+                return f"the description of tag {lines[i - 1].split(':', 1)[1].strip()}"
+    spec.write_text("".join(lines) + f"# {EDIT_MARK} {n}\n", encoding="utf-8")
+    return "a comment appended"
+
+
+def edit_model_description(spec: Path, n: int) -> str:
+    """A model edit: a schema's description says which run this is.
 
     The description goes on the first schema under `components.schemas` that has none of its
     own, so the models module changes with every edit. A document without such a schema gets a

@@ -18,7 +18,7 @@ from generator.emit.mcp import emit_mcp
 from generator.emit.native_models import emit_native_models
 from generator.emit.package import emit_package
 from generator.emit.server import emit_server
-from generator.formatting import format_files
+from generator.formatting import FormatJob, format_files
 from generator.ir import Document, build_document
 from generator.ir.model_plan import build_model_plan
 from generator.loader import load_document
@@ -40,6 +40,9 @@ class GenerationResult:
 # Told as each stage starts: its name (STAGES) and what it works on ({"schemas": 969}).
 Progress = Callable[[str, Mapping[str, int]], None]
 STAGES = ("load", "ir", "models", "client", "server", "format", "write")  # write: the caller's
+# From this many model files on, they are formatted in the background (below, a thread and two
+# more processes cost more than they save).
+BACKGROUND_FORMAT_FILES = 32
 
 
 def generate_target(target: Target, progress: Progress | None = None) -> GenerationResult:
@@ -64,17 +67,20 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     step("models", {"schemas": len(document.schemas)})
     files = emit_package(document, target)
     if target.models_engine == "native":
-        files.update(
-            emit_native_models(
-                document, build_model_plan(document, target.strict_models), target.package
-            )
+        models = emit_native_models(
+            document, build_model_plan(document, target.strict_models), target.package
         )
     else:
         # datamodel-code-generator (and pydantic with it) is imported only by the targets that
         # ask for it: a third of a second of start-up the native engine does not need.
         from generator.emit.models import emit_models
 
-        files.update(emit_models(document, target.package))
+        models = emit_models(document, target.package)
+    # Many models: ruff formats them in the background while the rest is rendered. The package's
+    # own files go with them (formatted again with the rest, that copy unused): ruff sorts an
+    # import as first-party only inside a complete package (`<package>/__init__.py` present).
+    job = FormatJob({**files, **models}) if len(models) >= BACKGROUND_FORMAT_FILES else None
+    files.update(models)
     step("client", {"operations": len(document.operations), "resources": len(document.resources)})
     files.update(emit_client(document, target))
     step("server", {"operations": len(document.operations)})
@@ -82,7 +88,15 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     files.update(emit_mcp(document, target))
     files.update(emit_adapter(document, target))
     step("format", {"files": len(files)})
-    return GenerationResult(document, format_files(files), other_folders)
+    if job is None:
+        return GenerationResult(document, format_files(files), other_folders)
+    # The models a later emitter replaced (none today) are formatted with the rest.
+    rest = format_files({k: v for k, v in files.items() if models.get(k) is not v})
+    del models
+    done = job.result()
+    return GenerationResult(
+        document, {k: rest[k] if k in rest else done[k] for k in files}, other_folders
+    )
 
 
 def count_operations(data: Any) -> int:

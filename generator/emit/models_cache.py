@@ -64,10 +64,11 @@ def cached_models(
     folder = root / "models"
     path = folder / (cache_key(source, package, strict_nullable, caller) + _SUFFIX)
     try:
-        code = path.read_text(encoding="utf-8")
-        os.utime(path)  # recently used: kept longest
-        timing.add("models: from the cache", 0.0)
-        return code
+        seal, _, code = path.read_text(encoding="utf-8").partition("\n")
+        if seal == _seal(code):  # whole and untouched: else written again below
+            os.utime(path)  # recently used: kept longest
+            timing.add("models: from the cache", 0.0)
+            return code
     except (OSError, UnicodeDecodeError):
         pass
     with timing.timed("models: datamodel-code-generator"):
@@ -82,13 +83,18 @@ def _store(folder: Path, path: Path, code: str) -> None:
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False
         ) as tmp:
-            tmp.write(code)
+            tmp.write(_seal(code) + "\n" + code)
         os.replace(tmp.name, path)  # whole or not at all, beside any other run
         entries = sorted(folder.glob("*" + _SUFFIX), key=_mtime, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def _seal(code: str) -> str:
+    """The first line of an entry: a digest of the rest."""
+    return "# sha256 " + hashlib.sha256(code.encode("utf-8")).hexdigest()
 
 
 def _mtime(path: Path) -> float:

@@ -8,11 +8,12 @@ than a small document's whole generation, so the compiled code goes into a bytec
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
+from jinja2.filters import do_wordwrap
 
 from generator import timing
 from generator.emit.template_cache import bytecode_cache
@@ -41,10 +42,38 @@ def _docstring(text: Any) -> str:
     return safe + " " if safe.endswith('"') else safe
 
 
+@jinja2.pass_environment
+def _wordwrap(
+    environment: jinja2.Environment,
+    s: Any,
+    width: int = 79,
+    break_long_words: bool = True,
+    wrapstring: str | None = None,
+    break_on_hyphens: bool = True,
+) -> str:
+    """Jinja2's own `wordwrap`, each distinct text wrapped once per run.
+
+    A large document repeats its descriptions (GitHub's `per_page` on hundreds of operations),
+    and `textwrap` is most of rendering's time there.
+    """
+    lines = environment.newline_sequence if wrapstring is None else wrapstring
+    try:
+        return _wrapped(s, width, break_long_words, lines, break_on_hyphens)
+    except TypeError:  # not hashable: wrapped as Jinja2 would, without the memo
+        return do_wordwrap(environment, s, width, break_long_words, lines, break_on_hyphens)
+
+
+@lru_cache(maxsize=16384)
+def _wrapped(s: Any, width: int, break_long_words: bool, lines: str, hyphens: bool) -> str:
+    # `wrapstring` is given, so Jinja2's filter never reads the environment.
+    return do_wordwrap(cast(jinja2.Environment, None), s, width, break_long_words, lines, hyphens)
+
+
 FILTERS: dict[str, Any] = {
     "pyrepr": _pyrepr,
     "tojson": lambda v: json.dumps(v, sort_keys=False),
     "docstring": _docstring,
+    "wordwrap": _wordwrap,
 }
 
 
