@@ -153,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     small: list[SmallResult] = []
     small_repeat = args.small_repeat or (1 if quick else 5)
     if args.small:
-        small = bench_small([ours("bench_api"), *tools], work, repeat=small_repeat)
+        small = bench_small(
+            [ours("bench_api"), *tools], work, repeat=small_repeat, warm_up=not quick
+        )
     edits: list[EditResult] = []
     if (args.edit if args.edit is not None else not quick) and tools:
         edits = bench_edit_generate(tools[0], work, repeat=small_repeat)
@@ -253,8 +255,9 @@ def main(argv: list[str] | None = None) -> int:
             else ""
         ),
         (
-            f"Small documents: {small_repeat} counted runs per tool after one warm-up round; "
-            "their ratios (and the large document's) are the median of the round-by-round "
+            f"Small documents: {small_repeat} counted runs per tool"
+            + (" (quick: no warm-up round); " if quick else " after one warm-up round; ")
+            + "their ratios (and the large document's) are the median of the round-by-round "
             "ratios, the tools interleaved. Our generator is byte-compiled first, as pip "
             "compiled the baselines when it installed them; the baselines run with their own "
             "environment first on PATH (openapi-python-client formats its output with the ruff "

@@ -84,7 +84,9 @@ def byte_compile_ours() -> None:
     )
 
 
-def bench_small(tools: list[Tool], work: Path, *, repeat: int) -> list[SmallResult]:
+def bench_small(
+    tools: list[Tool], work: Path, *, repeat: int, warm_up: bool = True
+) -> list[SmallResult]:
     results = []
     for label, document in SMALL_DOCUMENTS:
         if not document.is_file():
@@ -93,7 +95,8 @@ def bench_small(tools: list[Tool], work: Path, *, repeat: int) -> list[SmallResu
         folder = work / "small" / re.sub(r"\W+", "-", label)
         # One round not counted: the first run of each tool fills the page cache (and ours its
         # template cache, as any user's second run finds it).
-        bench_generation(document, tools, folder, repeat=1)
+        if warm_up:
+            bench_generation(document, tools, folder, repeat=1)
         generation = bench_generation(document, tools, folder, repeat=repeat)
         results.append(
             SmallResult(label, document, generation, profile_ours(tools[0], document, folder))
