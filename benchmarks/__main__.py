@@ -154,7 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     small_repeat = args.small_repeat or (1 if quick else 5)
     if args.small:
         small = bench_small(
-            [ours("bench_api"), *tools], work, repeat=small_repeat, warm_up=not quick
+            [ours("bench_api"), *tools],
+            work,
+            repeat=small_repeat,
+            warm_up=not quick,
+            profiles=1 if quick else 3,
         )
     edits: list[EditResult] = []
     if (args.edit if args.edit is not None else not quick) and tools:

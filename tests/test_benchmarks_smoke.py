@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 TINY = """\
@@ -57,6 +59,7 @@ package = "tiny_api"
 """
 
 
+@pytest.mark.timeout(900)  # a whole benchmark run, small documents included, on a busy machine
 def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
     (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
@@ -100,7 +103,7 @@ def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
-        timeout=240,
+        timeout=800,  # a bound for a stuck run on a busy machine, not a measure
     )
     assert done.returncode == 0, done.stderr
     table = done.stdout
@@ -154,7 +157,7 @@ def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
     for result in small.values():
         assert [m["name"] for m in result["generation"]] == ["ours", "fake-generator"]
         assert all(m["ok"] for m in result["generation"])
-        assert "imports: " in result["profile"]
+    assert "imports: " in small["2 operations"]["profile"]  # quick: the first one profiled
     assert report["edit_generate"] == []  # quick mode leaves `make generate` after an edit out
     # On the corpus, ours imports the valid document and refuses the invalid one.
     mine, fake_tool = report["corpus"]["tools"]
