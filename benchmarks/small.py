@@ -107,6 +107,7 @@ def bench_small(
 def profile_ours(ours: Tool, document: Path, folder: Path) -> str:
     out = folder / "profiled"
     shutil.rmtree(out, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
     argv = [*ours.argv(document, out), "--profile"]
     done = subprocess.run(
         argv,
