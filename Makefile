@@ -16,8 +16,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 generate: $(STAMP)
-	@$(PY) -m generator generate
-	@$(PY) -m generator link
+	@$(PY) -m generator generate --link
 
 check-generated: $(STAMP)
 	@$(PY) -m generator check

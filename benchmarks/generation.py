@@ -127,10 +127,24 @@ def bench_generation(
             _clear(out)
             log(f"generate {spec.name}: {tool.name} (run {round_ + 1}/{repeat})")
             logfile = work / f"{_slug(tool.name)}.log"
-            sample = run_once(tool.argv(spec, out), cwd=work, env=env, log=logfile, timeout=timeout)
+            sample = run_once(
+                tool.argv(spec, out),
+                cwd=work,
+                env=tool_env(tool, env),
+                log=logfile,
+                timeout=timeout,
+            )
             current.samples.append(sample)
             current.log = str(logfile)
     return [results[t.name] for t in tools]
+
+
+def tool_env(tool: Tool, env: dict[str, str]) -> dict[str, str]:
+    """`env` with the tool's own environment first on PATH: openapi-python-client runs `ruff`
+    from PATH after generating (its post-hooks), and without it there skips formatting."""
+    if not tool.python:
+        return env
+    return {**env, "PATH": f"{Path(tool.python).parent}{os.pathsep}{env.get('PATH', '')}"}
 
 
 def bench_noop_generate(command: list[str], cwd: Path, *, repeat: int) -> Measurement:

@@ -7,6 +7,7 @@ No command shows a traceback for a problem in its input.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import sysconfig
 import time
@@ -15,7 +16,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from generator import stamp
 from generator.config import MODELS_ENGINES, Target, load_targets, models_engine
 from generator.errors import EXIT_INVALID_SPEC, Location, Problem, SpecError
 
@@ -47,15 +47,24 @@ def _targets(args: argparse.Namespace) -> list[Target]:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if args.profile:
+        from generator.profiling import run_profiled
+
+        return run_profiled(args.argv)
     from generator.progress import StageReporter, in_ci, progress_wanted, warning_lines
 
+    profile_out = os.environ.get("OPENAPI_CONTRACT_PROFILE_OUT")  # generator.profiling
+    profiled: list[dict[str, object]] = []
     configured = not getattr(args, "spec", None)
+    if configured:  # --spec never reads or writes a stamp (nor imports importlib.metadata)
+        from generator import stamp
     root = Path(args.config).resolve().parent
     ci = in_ci()
     show_progress = not args.quiet and progress_wanted()
     for target in _targets(args):
         started = time.perf_counter()
-        if configured and not args.force and stamp.is_current(target, root):
+        inputs = stamp.input_digest(target) if configured else None
+        if configured and not args.force and stamp.is_current(target, root, inputs):
             if not args.quiet:
                 print(f"{target.name}: up to date ({target.out})")
             continue
@@ -67,8 +76,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
         reporter("write", {"files": len(result.files)})
         changed = sum(write_files(f, fs) for f, fs in result.folders(target).items())
         reporter.close()
+        profiled.append({"name": target.name, "stages": reporter.finished})
         if configured:
-            stamp.record(target, root)
+            stamp.record(target, root, inputs)
         doc = result.document
         if not args.quiet:
             from generator.loader.swagger2 import original_pointer
@@ -98,6 +108,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
                     print(f"  note: {note.pointer}: {note.message}", file=sys.stderr)
                 for line in _sdk_lines(doc):
                     print(line, flush=True)
+    if args.link:
+        cmd_link(args)
+    if profile_out:
+        from generator import timing
+        from generator.profiling import record
+
+        record(profile_out, profiled, timing.totals())
     return 0
 
 
@@ -369,6 +386,19 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--force", action="store_true", help="regenerate even when up to date")
         p.add_argument("--strict", action="store_true", help=_STRICT_HELP)
+        if name == "generate":
+            p.add_argument(
+                "--link",
+                action="store_true",
+                help="then make the generated packages importable, as `link` does (one "
+                "interpreter start less for `make generate`)",
+            )
+            p.add_argument(
+                "--profile",
+                action="store_true",
+                help="run again in a fresh interpreter and print where the time goes "
+                "(stages, templates, formatter, imports)",
+            )
         p.set_defaults(func=func)
     p = sub.add_parser("link", help="make the generated packages importable in this virtualenv")
     p.add_argument("--config", default="pyproject.toml")
@@ -455,6 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # `generate --profile` reruns it
     try:
         return int(args.func(args))
     except SpecError as err:

@@ -55,7 +55,15 @@ def unescape_pointer_token(token: str) -> str:
 
 
 def join_pointer(base: str, *tokens: str | int) -> str:
-    return base + "".join("/" + escape_pointer_token(t) for t in tokens)
+    # Called for every node of every walk: tokens that need no escaping (nearly all) are
+    # joined as they are.
+    pointer = base
+    for token in tokens:
+        text = token if type(token) is str else str(token)
+        if "~" in text or "/" in text:
+            text = text.replace("~", "~0").replace("/", "~1")
+        pointer += "/" + text
+    return pointer
 
 
 def split_pointer(pointer: str) -> list[str]:

@@ -1,4 +1,8 @@
-"""Spec -> intermediate model -> every emitter -> formatted files, for one target."""
+"""Spec -> intermediate model -> every emitter -> formatted files, for one target.
+
+What only some targets use (datamodel-code-generator, the web package's TypeScript planner) is
+imported where it is used, so a run pays only for what its targets need.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,12 @@ from generator.config import Target
 from generator.emit.adapter import emit_adapter
 from generator.emit.client import emit_client
 from generator.emit.mcp import emit_mcp
-from generator.emit.models import emit_models
 from generator.emit.native_models import emit_native_models
-from generator.emit.npm_package import emit_npm_package
 from generator.emit.package import emit_package
 from generator.emit.server import emit_server
-from generator.formatting import format_files
+from generator.formatting import FormatJob, format_files
 from generator.ir import Document, build_document
 from generator.ir.model_plan import build_model_plan
-from generator.ir.typescript import build_typescript_plan
 from generator.loader import load_document
 from generator.schema_walk import path_item_operations
 
@@ -39,6 +40,9 @@ class GenerationResult:
 # Told as each stage starts: its name (STAGES) and what it works on ({"schemas": 969}).
 Progress = Callable[[str, Mapping[str, int]], None]
 STAGES = ("load", "ir", "models", "client", "server", "format", "write")  # write: the caller's
+# From this many model files on, they are formatted in the background (below, a thread and two
+# more processes cost more than they save).
+BACKGROUND_FORMAT_FILES = 32
 
 
 def generate_target(target: Target, progress: Progress | None = None) -> GenerationResult:
@@ -49,6 +53,9 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     document = build_document(loaded, target.package)
     other_folders = {}
     if target.npm_package is not None and target.npm_out is not None:
+        from generator.emit.npm_package import emit_npm_package
+        from generator.ir.typescript import build_typescript_plan
+
         # The web package types the document as published: overlays serve the Python SDK.
         published = load_document(target.spec, strict=target.strict) if loaded.overlays else loaded
         plan = build_typescript_plan(published.data)
@@ -60,13 +67,20 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     step("models", {"schemas": len(document.schemas)})
     files = emit_package(document, target)
     if target.models_engine == "native":
-        files.update(
-            emit_native_models(
-                document, build_model_plan(document, target.strict_models), target.package
-            )
+        models = emit_native_models(
+            document, build_model_plan(document, target.strict_models), target.package
         )
     else:
-        files.update(emit_models(document, target.package))
+        # datamodel-code-generator (and pydantic with it) is imported only by the targets that
+        # ask for it: a third of a second of start-up the native engine does not need.
+        from generator.emit.models import emit_models
+
+        models = emit_models(document, target.package)
+    # Many models: ruff formats them in the background while the rest is rendered. The package's
+    # own files go with them (formatted again with the rest, that copy unused): ruff sorts an
+    # import as first-party only inside a complete package (`<package>/__init__.py` present).
+    job = FormatJob({**files, **models}) if len(models) >= BACKGROUND_FORMAT_FILES else None
+    files.update(models)
     step("client", {"operations": len(document.operations), "resources": len(document.resources)})
     files.update(emit_client(document, target))
     step("server", {"operations": len(document.operations)})
@@ -74,7 +88,15 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     files.update(emit_mcp(document, target))
     files.update(emit_adapter(document, target))
     step("format", {"files": len(files)})
-    return GenerationResult(document, format_files(files), other_folders)
+    if job is None:
+        return GenerationResult(document, format_files(files), other_folders)
+    # The models a later emitter replaced (none today) are formatted with the rest.
+    rest = format_files({k: v for k, v in files.items() if models.get(k) is not v})
+    del models
+    done = job.result()
+    return GenerationResult(
+        document, {k: rest[k] if k in rest else done[k] for k in files}, other_folders
+    )
 
 
 def count_operations(data: Any) -> int:

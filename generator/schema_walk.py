@@ -51,6 +51,8 @@ _ONE = (
 )
 _LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+# Any of them: most schemas (`{type: string}`) have none, and are passed by with one test.
+_NESTING = frozenset(_ONE + _LIST + _MAP)
 
 
 def iter_subschemas(schema: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -61,6 +63,8 @@ def iter_subschemas(schema: Any, pointer: str) -> Iterator[tuple[str, dict[str, 
         if not isinstance(node, dict):
             continue
         yield at, node
+        if _NESTING.isdisjoint(node):
+            continue
         children: list[tuple[str, Any]] = []
         for key in _ONE:
             if isinstance(node.get(key), dict):

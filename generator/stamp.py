@@ -10,8 +10,8 @@ generated/ is repaired by the next `make generate`. Stamps live outside the repo
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
-from importlib import metadata
 from pathlib import Path
 
 from generator.config import Target
@@ -51,9 +51,24 @@ def input_digest(target: Target) -> str:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     for tool in _TOOLS:
-        digest.update(f"{tool}={metadata.version(tool)}".encode())
+        digest.update(f"{tool}={tool_version(tool)}".encode())
     digest.update(repr(target).encode())
     return digest.hexdigest()
+
+
+def tool_version(distribution: str) -> str:
+    """A distribution's installed version, from its `.dist-info` folder's name where the
+    package sits (importlib.metadata, the fallback, costs more than the rest of a no-op run)."""
+    module = distribution.replace("-", "_").lower()
+    spec = importlib.util.find_spec(module)
+    if spec is not None and spec.origin is not None:
+        site = Path(spec.origin).parent.parent
+        found = sorted(site.glob(f"{module}-*.dist-info"), key=lambda p: p.name.lower())
+        if len(found) == 1:
+            return found[0].name[len(module) + 1 : -len(".dist-info")]
+    from importlib import metadata
+
+    return metadata.version(distribution)
 
 
 def output_digest(target: Target) -> str:
@@ -69,22 +84,24 @@ def _stamp_path(target: Target, root: Path) -> Path:
     return root / ".generate-stamp" / f"{target.name}.json"
 
 
-def is_current(target: Target, root: Path) -> bool:
+def is_current(target: Target, root: Path, inputs: str | None = None) -> bool:
+    """Whether the stamp matches; `inputs`: the input digest when already computed."""
     path = _stamp_path(target, root)
     try:
         recorded = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return bool(
-        recorded.get("inputs") == input_digest(target)
+        recorded.get("inputs") == (inputs or input_digest(target))
         and recorded.get("outputs") == output_digest(target)
     )
 
 
-def record(target: Target, root: Path) -> None:
+def record(target: Target, root: Path, inputs: str | None = None) -> None:
+    """Write the stamp; `inputs`: the digest taken before generating (what was generated)."""
     path = _stamp_path(target, root)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        json.dumps({"inputs": input_digest(target), "outputs": output_digest(target)}),
+        json.dumps({"inputs": inputs or input_digest(target), "outputs": output_digest(target)}),
         encoding="utf-8",
     )

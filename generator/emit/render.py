@@ -1,15 +1,34 @@
-"""One Jinja2 environment for every template-driven emitter."""
+"""One Jinja2 environment for every template-driven emitter.
+
+Templates are compiled once and kept: compiling the thirty-odd templates from source costs more
+than a small document's whole generation, so the compiled code goes into a bytecode cache
+(generator.emit.template_cache) that later runs load instead.
+"""
 
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
+from jinja2.filters import do_wordwrap
+
+from generator import timing
+from generator.emit.template_cache import bytecode_cache
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# Everything that shapes the compiled code besides the template's own source: part of the
+# bytecode cache's key, so a change here never loads code compiled under other settings.
+OPTIONS: dict[str, Any] = {
+    "undefined": jinja2.StrictUndefined,
+    "keep_trailing_newline": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": False,
+}
 
 
 def _pyrepr(value: Any) -> str:
@@ -23,21 +42,55 @@ def _docstring(text: Any) -> str:
     return safe + " " if safe.endswith('"') else safe
 
 
+@jinja2.pass_environment
+def _wordwrap(
+    environment: jinja2.Environment,
+    s: Any,
+    width: int = 79,
+    break_long_words: bool = True,
+    wrapstring: str | None = None,
+    break_on_hyphens: bool = True,
+) -> str:
+    """Jinja2's own `wordwrap`, each distinct text wrapped once per run.
+
+    A large document repeats its descriptions (GitHub's `per_page` on hundreds of operations),
+    and `textwrap` is most of rendering's time there.
+    """
+    lines = environment.newline_sequence if wrapstring is None else wrapstring
+    try:
+        return _wrapped(s, width, break_long_words, lines, break_on_hyphens)
+    except TypeError:  # not hashable: wrapped as Jinja2 would, without the memo
+        return do_wordwrap(environment, s, width, break_long_words, lines, break_on_hyphens)
+
+
+@lru_cache(maxsize=16384)
+def _wrapped(s: Any, width: int, break_long_words: bool, lines: str, hyphens: bool) -> str:
+    # `wrapstring` is given, so Jinja2's filter never reads the environment.
+    return do_wordwrap(cast(jinja2.Environment, None), s, width, break_long_words, lines, hyphens)
+
+
+FILTERS: dict[str, Any] = {
+    "pyrepr": _pyrepr,
+    "tojson": lambda v: json.dumps(v, sort_keys=False),
+    "docstring": _docstring,
+    "wordwrap": _wordwrap,
+}
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
+        bytecode_cache=bytecode_cache(OPTIONS, sorted(FILTERS)),
+        **OPTIONS,
     )
-    env.filters["pyrepr"] = _pyrepr
-    env.filters["tojson"] = lambda v: json.dumps(v, sort_keys=False)
-    env.filters["docstring"] = _docstring
+    env.filters.update(FILTERS)
     return env
 
 
 def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+    env = environment()
+    with timing.timed("templates: load (compiled or from the cache)"):
+        compiled = env.get_template(template)
+    with timing.timed("templates: render"):
+        return compiled.render(**context)

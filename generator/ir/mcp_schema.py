@@ -14,7 +14,7 @@ import copy
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from generator.loader.meta_schema import draft_2020_12_meta_schema
 
 # Keywords whose value maps names to subschemas, and whose value lists subschemas.
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
@@ -23,10 +23,13 @@ _MAX_ROUNDS = 20  # each round removes at least one keyword; real documents need
 
 
 @cache
-def _meta() -> Draft202012Validator:
+def _meta() -> Any:
+    """jsonschema's validator, which says why: imported only for a schema that fails."""
+    from jsonschema import Draft202012Validator
+
     # The format checker too: ajv checks `pattern` is a regular expression, `$ref` a URI.
     return Draft202012Validator(
-        Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+        draft_2020_12_meta_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
 
 
@@ -36,7 +39,7 @@ def _fast() -> Any:
     try:
         import jsonschema_rs
 
-        return jsonschema_rs.validator_for(Draft202012Validator.META_SCHEMA, validate_formats=True)
+        return jsonschema_rs.validator_for(draft_2020_12_meta_schema(), validate_formats=True)
     except Exception:  # optional: the Python validator decides
         return None
 
@@ -45,7 +48,7 @@ def meta_valid(schema: Any) -> bool:
     fast = _fast()
     if fast is not None and fast.is_valid(schema):
         return True
-    return _meta().is_valid(schema)
+    return bool(_meta().is_valid(schema))
 
 
 def meta_repaired(schema: Any) -> tuple[Any, tuple[str, ...]]:

@@ -41,11 +41,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from jsonschema import Draft202012Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any, Literal
 
 from generator.errors import join_pointer, split_pointer
 from generator.ir.media import media_kind
@@ -53,6 +49,9 @@ from generator.ir.model import Document, MediaType, Operation, Parameter, Respon
 from generator.ir.naming import NameRegistry, pascal
 from generator.loader.refs import resolve_pointer
 from generator.schema_walk import HTTP_METHODS, iter_subschemas
+
+if TYPE_CHECKING:  # imported where used: only documents with JSON error bodies need it
+    from jsonschema import Draft202012Validator
 
 BodyKind = Literal["json", "text", "bytes", "none", "raw"]
 ValueKind = Literal["integer", "number", "boolean", "string", "array", "object", "any"]
@@ -173,11 +172,18 @@ class _Planner:
         self.pointers: list[str] = []
         self.class_names = NameRegistry(frozenset(s.python_name for s in doc.schemas))
         self._embedded: dict[str, Any] | None = None
+        self._used: set[str] = set()  # `pointers` as a set: GitHub's has thousands
+        # Error bodies are checked against their schema once per schema and candidate: most
+        # operations of a large document share a handful of error responses.
+        self._registry: Any = None
+        self._validators: dict[str, Draft202012Validator] = {}
+        self._verdicts: dict[tuple[str, str], bool] = {}
 
     # -- the embedded schemas -----------------------------------------------------------------
 
     def use(self, pointer: str | None) -> str | None:
-        if pointer is not None and pointer not in self.pointers:
+        if pointer is not None and pointer not in self._used:
+            self._used.add(pointer)
             self.pointers.append(pointer)
         return pointer
 
@@ -221,12 +227,28 @@ class _Planner:
         return result
 
     def validator(self, pointer: str) -> Draft202012Validator:
-        registry: Registry[Any] = Registry().with_resource(
-            SPEC_URI, DRAFT202012.create_resource(self.embedded())
-        )
-        return Draft202012Validator(
-            {"$ref": SPEC_URI + "#" + _fragment(pointer)}, registry=registry
-        )
+        from jsonschema import Draft202012Validator
+
+        if pointer not in self._validators:
+            if self._registry is None:  # the embedded document is complete by now
+                from referencing import Registry
+                from referencing.jsonschema import DRAFT202012
+
+                registry: Registry[Any] = Registry().with_resource(
+                    SPEC_URI, DRAFT202012.create_resource(self.embedded())
+                )
+                self._registry = registry.crawl()
+            self._validators[pointer] = Draft202012Validator(
+                {"$ref": SPEC_URI + "#" + _fragment(pointer)}, registry=self._registry
+            )
+        return self._validators[pointer]
+
+    def valid(self, pointer: str, candidate: Any) -> bool:
+        """`_valid` against the schema at `pointer`, once per schema and candidate."""
+        key = (pointer, json.dumps(candidate, sort_keys=True, default=repr))
+        if key not in self._verdicts:
+            self._verdicts[key] = _valid(self.validator(pointer), candidate)
+        return self._verdicts[key]
 
     # -- the plan -----------------------------------------------------------------------------
 
@@ -513,8 +535,8 @@ class _Planner:
         synthesized = _from_required(schema, self._deref)
         if synthesized is not None:
             candidates.append(synthesized)
-        validator = self.validator(media.schema_pointer) if media.schema_pointer else None
-        valid = [c for c in candidates if validator is None or _valid(validator, c)]
+        at_schema = media.schema_pointer
+        valid = [c for c in candidates if not at_schema or self.valid(at_schema, c)]
         for c in valid:
             if isinstance(c, dict) and declared and set(c) <= declared:
                 return c

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import Location, Problem, SpecError
-from generator.loader.overlay import apply_overlay, overlays_for
 from generator.loader.refs import Bundle, bundle
 from generator.loader.source import SourceFile, parse_file
 from generator.loader.swagger2 import (
@@ -70,9 +69,15 @@ def load_document(
     """
     source = parse_file(path)
     chosen = list(overlays or [])
+    # The overlay module is imported only for overlays: its JSONPath engine costs more to import
+    # than a small document takes to generate.
     if overlay_dir is not None:
+        from generator.loader.overlay import overlays_for
+
         chosen += [p for p in overlays_for(path, overlay_dir) if p not in chosen]
     if chosen:
+        from generator.loader.overlay import apply_overlay
+
         data = source.data
         for overlay_path in chosen:
             data = apply_overlay(data, parse_file(overlay_path))

@@ -631,15 +631,14 @@ def _media_list(value: Any) -> list[str]:
 
 def swagger2_problems(doc: dict[str, Any], locate: Locate) -> list[Problem]:
     """What the Swagger 2.0 meta-schema (openapi-spec-validator's) refuses, located."""
-    from jsonschema.validators import validator_for
-    from openapi_spec_validator.schemas import schema_v2
-    from openapi_spec_validator.schemas.backend import get_validator_for
+    from generator.loader.meta_schema import openapi_check
 
-    if get_validator_for(schema_v2).is_valid(doc):
+    check = openapi_check("2.0")
+    if check.is_valid(doc):
         return []
     from generator.loader.validate import located_problems
 
     return [
         Problem(p.message, p.location, "swagger2-meta-schema")
-        for p in located_problems(validator_for(schema_v2)(schema_v2).iter_errors(doc), locate)
+        for p in located_problems(check.iter_errors(doc), locate)
     ]

@@ -1,7 +1,9 @@
 """Validate a bundled document: our own structural checks first, then openapi-spec-validator.
 
 The validator is only run once every `$ref` resolves (it raises on a dangling one instead of
-reporting it) and its errors are turned into located problems.
+reporting it) and its errors are turned into located problems. The Python validators (jsonschema,
+openapi-schema-validator) are imported only when a document needs them: an invalid one, or a
+default that is not plainly valid (generator.loader.meta_schema, generator.loader.default_check).
 """
 
 from __future__ import annotations
@@ -10,15 +12,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from jsonschema.exceptions import ValidationError, best_match, relevance
-from jsonschema.validators import validator_for
-from openapi_schema_validator import OAS30Validator, OAS31Validator, OAS32Validator
-from openapi_spec_validator.schemas import schema_v30, schema_v31, schema_v32
-from openapi_spec_validator.schemas.backend import get_validator_for
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
-
 from generator.errors import Location, Problem, join_pointer
+from generator.loader.default_check import plainly_valid
+from generator.loader.meta_schema import dialect_check, openapi_check
 from generator.loader.repair import (
     drop_invalid_keyword,
     drop_unknown_field,
@@ -62,10 +58,10 @@ def _structure_errors(doc: dict[str, Any], minor: str) -> list[Any]:
     of a oneOf failed, and where) and which, like JSON Schema itself, treats `format` as an
     annotation: a pattern that is valid Python but not ECMA-262 is not a broken document.
     """
-    meta = {"3.0": schema_v30, "3.1": schema_v31}.get(minor, schema_v32)
-    if get_validator_for(meta).is_valid(doc):
+    check = openapi_check(minor)
+    if check.is_valid(doc):
         return []
-    return list(validator_for(meta)(meta).iter_errors(doc))
+    return list(check.iter_errors(doc))
 
 
 # Findings that do not stop generation: the document is usable, a user should still hear of them.
@@ -184,6 +180,8 @@ def _best_error(error: Any) -> Any:
     prefers the shallowest error, which is the Reference branch's "'$ref' is a required
     property" whatever the real fault of the X is. Branches that only miss `$ref` are set aside.
     """
+    from jsonschema.exceptions import ValidationError  # an invalid document only
+
     while isinstance(error, ValidationError) and error.context:
         branches: dict[Any, list[ValidationError]] = {}
         for sub in error.context:
@@ -199,8 +197,10 @@ def _best_error(error: Any) -> Any:
     return error
 
 
-def _relevance(error: ValidationError) -> Any:
+def _relevance(error: Any) -> Any:
     # Deeper errors name the faulty keyword itself; among equals, jsonschema's own order.
+    from jsonschema.exceptions import relevance
+
     return (len(error.absolute_path), relevance(error))
 
 
@@ -231,6 +231,8 @@ UNKNOWN_FIELD = "unknown field"
 def _unknown_fields(error: Any) -> list[str]:
     """The fields an `additionalProperties: false` (or, in the OpenAPI 3.2 meta-schema,
     `unevaluatedProperties: false`) error is about."""
+    from jsonschema.exceptions import ValidationError  # an invalid document only
+
     if isinstance(error, ValidationError) and error.validator == "unevaluatedProperties":
         listed = re.search(r"\((.*) (?:was|were) unexpected\)", str(error.message))
         if not listed or not isinstance(error.instance, dict):
@@ -253,20 +255,21 @@ def _unknown_fields(error: Any) -> list[str]:
 
 def _check_values(doc: dict[str, Any], minor: str, locate: Locate) -> list[Problem]:
     """Defaults that do not match their schema: warnings, each with its pointer."""
-    resource: Resource[Any] = Resource.from_contents(doc, default_specification=DRAFT202012)
-    registry: Registry[Any] = Registry().with_resource("", resource)
-    validator_cls: Any = {"3.0": OAS30Validator, "3.1": OAS31Validator}.get(minor, OAS32Validator)
+    registry: Any = None
+    validator_cls: Any = None
     found: list[Problem] = []
     for top, schema in iter_document_schemas(doc):
         dialect = str(schema.get("$schema", "")) if isinstance(schema, dict) else ""
         if "draft-04" in dialect or "draft-03" in dialect:
             continue  # boolean exclusive bounds: the OpenAPI validators would misread them
         for at, sub in iter_subschemas(schema, top):
-            if "default" not in sub or "$ref" in sub:
+            if "default" not in sub or "$ref" in sub or plainly_valid(sub, sub["default"]):
                 continue
+            if validator_cls is None:  # the first default that needs the validators
+                registry, validator_cls = _default_validators(doc, minor)
             try:
                 errors = validator_cls(sub, registry=registry).iter_errors(sub["default"])
-                error = best_match(errors)
+                error = _best_match(errors)
             except Exception:  # an unresolvable or exotic schema: nothing to say of its default
                 continue
             if error is not None:
@@ -279,6 +282,24 @@ def _check_values(doc: dict[str, Any], minor: str, locate: Locate) -> list[Probl
                     )
                 )
     return found
+
+
+def _best_match(errors: Any) -> Any:
+    from jsonschema.exceptions import best_match
+
+    return best_match(errors)
+
+
+def _default_validators(doc: dict[str, Any], minor: str) -> tuple[Any, Any]:
+    """The document as a registry, and the OpenAPI validator class of `minor`."""
+    from openapi_schema_validator import OAS30Validator, OAS31Validator, OAS32Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    resource: Resource[Any] = Resource.from_contents(doc, default_specification=DRAFT202012)
+    registry: Registry[Any] = Registry().with_resource("", resource)
+    validator_cls: Any = {"3.0": OAS30Validator, "3.1": OAS31Validator}.get(minor, OAS32Validator)
+    return registry, validator_cls
 
 
 def _schema_dialect_errors(
@@ -294,7 +315,7 @@ def _schema_dialect_errors(
             if at != top and "$schema" not in sub:
                 continue  # nested schemas are covered by the meta-schema of their root
             dialect = str(sub.get("$schema") or default_dialect)
-            checker = _dialect_checker(dialect)
+            checker = dialect_check(dialect)
             if checker is None:
                 warnings.append(
                     Problem(
@@ -304,36 +325,12 @@ def _schema_dialect_errors(
                     )
                 )
                 continue
-            fast, slow = checker
-            if fast is not None and fast.is_valid(sub):
+            if checker.is_valid(sub):
                 continue
-            for error in slow.iter_errors(sub):
+            for error in checker.iter_errors(sub):
                 error.schema_location = [*_tokens(at)]
                 errors.append(error)
     return errors
-
-
-_DIALECT_CHECKERS: dict[str, Any] = {}
-
-
-def _dialect_checker(dialect: str) -> tuple[Any, Any] | None:
-    key = dialect.rstrip("#")
-    if key not in _DIALECT_CHECKERS:
-        unknown: Any = None
-        cls = validator_for({"$schema": dialect}, default=unknown)
-        if cls is None:
-            cls = validator_for({"$schema": key + "#"}, default=unknown)
-        if cls is None:
-            _DIALECT_CHECKERS[key] = None
-        else:
-            try:
-                import jsonschema_rs
-
-                fast = jsonschema_rs.validator_for(cls.META_SCHEMA)
-            except Exception:  # the Rust validator is optional: the Python one decides
-                fast = None
-            _DIALECT_CHECKERS[key] = (fast, cls(cls.META_SCHEMA))
-    return _DIALECT_CHECKERS[key]  # type: ignore[no-any-return]
 
 
 def _tokens(pointer: str) -> list[str]:
