@@ -62,8 +62,12 @@ class CappedTransport(httpx.AsyncBaseTransport):
 def capped_client(timeout: float, max_body_bytes: int, max_connections: int) -> httpx.AsyncClient:
     """An httpx client whose answers are capped at `max_body_bytes` and whose pool holds at
     most `max_connections` sockets."""
+    # An idle connection is dropped after 2 s: servers close idle keep-alive connections after a
+    # few seconds (uvicorn 5 s), and reusing one at the moment the server closes it fails the call.
     limits = httpx.Limits(
-        max_connections=max_connections, max_keepalive_connections=max_connections
+        max_connections=max_connections,
+        max_keepalive_connections=max_connections,
+        keepalive_expiry=2.0,
     )
     return httpx.AsyncClient(
         timeout=timeout,

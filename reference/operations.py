@@ -44,6 +44,7 @@ def quota_key(organization: str | int, now: datetime | None = None) -> tuple[str
 
 
 _ORGANIZATION = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+_EVERY_METHOD = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def operator_authorised(header: str, expected: str | None) -> bool:
@@ -129,5 +130,6 @@ def operational_routes(
     return [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
-        Route("/ops/quota/{organization}", quota),  # every method: auth comes first
+        # every method reaches the handler: authentication comes before the method check
+        Route("/ops/quota/{organization}", quota, methods=list(_EVERY_METHOD)),
     ]
