@@ -42,6 +42,8 @@ class RedisProcess:
         self.args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data)]
         self.args += ["--save", "", *extra]
         self.port = port
+        self.data = data
+        data.mkdir(parents=True, exist_ok=True)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -137,7 +139,20 @@ def test_limiter_state_survives_a_redis_crash_with_persistence(
         if answer.status_code == 500:  # a pooled connection the restart left stale
             answer = _mints([url], "tok-persist", 1)[0]
         after.append(answer.status_code)
-    assert after == [429, 429], after  # without persistence: LIMIT more mints
+    assert after == [429, 429], after
+    # The documented behaviour without persistence: a restart forgets every window (the
+    # limits fail open until they fill again), which is why deployments run with AOF on.
+    redis.kill()
+    forgetful = RedisProcess(redis.port, redis.data / "none", "--appendonly", "no")
+    forgetful.start()
+    try:
+        again = _mints([urls[0]], "tok-persist", 1)[0]
+        if again.status_code == 500:  # a pooled connection the restart left stale
+            again = _mints([urls[0]], "tok-persist", 1)[0]
+        assert again.status_code == 200
+    finally:
+        forgetful.kill()
+        redis.start()  # the persistent one again, its state intact
 
 
 def test_the_sliding_window_is_exact_across_replicas(replicas: list[Served]) -> None:
