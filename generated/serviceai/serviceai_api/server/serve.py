@@ -9,7 +9,8 @@ runs uvicorn (the `server` extra installs it) with:
   (section 6.1), and so are obsolete line folding (5.2), bare LF line ends (2.2) and any transfer
   coding but `chunked`. uvicorn's h11 parser accepts all of them and, given both framing headers,
   keeps the connection open, so a request smuggled after the last chunk is executed (measured
-  with uvicorn 0.54.0, h11 0.16.0 and httptools 0.9.0 on a raw socket).
+  with uvicorn 0.54.0, h11 0.16.0 and httptools 0.9.0 on a raw socket). httptools lets an
+  HTTP/1.1 request without `Host` through; it gets 400 here (RFC 9112 3.2).
 - **a request head deadline** (`header_timeout`): from the moment a connection waits for a
   request until its head is complete, however slowly bytes trickle in (slowloris). A head that
   started gets 408, an idle connection is closed. A head over `max_head_bytes` gets 431
@@ -284,6 +285,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             return
         self.guard.waiting.pop(self, None)
         self._cancel_deadline()
+        if self.parser.get_http_version() == "1.1" and not any(
+            name == b"host" for name, _ in self.headers
+        ):
+            self.send_400_response("no Host")  # RFC 9112 3.2 (httptools lets it through)
+            return
         super().on_headers_complete()
         if self._has_body():
             self._arm(self.guard.settings.body_timeout, self._body_too_slow)
