@@ -118,10 +118,15 @@ class _Guard:
         self.lingering = 0  # refused connections still open (see `_refuse`)
 
     def count(self, event: str) -> None:
+        if not self.counts:  # the first event since the last line: its line is due in 10 s
+            asyncio.get_running_loop().call_later(_REPORT_EVERY, self.flush)
         self.counts[event] = self.counts.get(event, 0) + 1
         now = time.monotonic()
         if now - self.reported >= _REPORT_EVERY:
             self.report(now)
+
+    def flush(self) -> None:
+        self.report(time.monotonic())
 
     def report(self, now: float) -> None:
         if self.counts:
