@@ -137,7 +137,7 @@ async def drive(
     ]
     senders = [request_for(operation, csrf[i]) for i in range(len(urls))]
     latencies: list[float] = []
-    statuses: dict[int, int] = {}
+    statuses: dict[int | str, int] = {}
     errors = 0
     next_index = 0
 
@@ -153,8 +153,9 @@ async def drive(
                 if response.status_code != 200:
                     errors += 1
                     statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
                 errors += 1
+                statuses[type(exc).__name__] = statuses.get(type(exc).__name__, 0) + 1
             latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
@@ -163,7 +164,7 @@ async def drive(
     for c in clients:
         await c.aclose()
     if statuses:
-        print(f"  {operation}: non-200 answers by status {statuses}", file=sys.stderr)
+        print(f"  {operation}: failures by status or error {statuses}", file=sys.stderr)
     return errors, elapsed, latencies
 
 
