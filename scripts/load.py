@@ -68,7 +68,7 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
-def wait_http(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+def wait_http(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
