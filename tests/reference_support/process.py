@@ -71,7 +71,7 @@ def served(
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # imports alone take seconds on a busy machine
         token = None
         while True:
             found = re.search(r"demo user token: (\S+)", log.read_text(errors="replace"))
