@@ -256,6 +256,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._head_started = True
+        self._head_bytes = 0  # per request head (pipelined ones included)
 
     def _count_head(self, size: int) -> bool:
         self._head_bytes += size
