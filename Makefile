@@ -81,9 +81,11 @@ mcp-ts-documents: $(STAMP)
 clean-venv:
 	rm -rf $(VENV)
 
-# A bounded load run on loopback (not part of `make test`): two replicas of the reference on one
-# redis-server and a fake upstream; requests/s, p50/p99 and each replica's RSS before/after per
-# operation; fails when memory grows over the run. LOAD_REQUESTS=... scales it (default 100000).
+# A bounded load run on loopback (not part of `make test`): two replicas of the reference (each
+# limited to 1,024 descriptors) on one redis-server with AOF persistence and a fake upstream;
+# requests/s, p50/p99 and each replica's RSS before/after per operation, then a slow-client phase
+# (1,000 idle + 100 slowloris connections held: p99 within 2x, descriptors under the limit);
+# fails when memory grows or either bound is broken. LOAD_REQUESTS=... scales it (default 100000).
 load: $(STAMP) redis
 	$(PY) scripts/load.py
 

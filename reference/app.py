@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,19 +36,25 @@ from serviceai_api.server import (
 from serviceai_api.server import responses as r
 
 from reference.hardening import ClientAddress, SecurityHeaders, semver_major
-from reference.operations import operational_routes, quota_key
-from reference.secrets_provider import ApiKeyProvider, install_redaction
+from reference.operations import operational_routes, quota_key, readiness_checks
+from reference.readiness import Readiness
+from reference.sdp import sdp_problem
+from reference.secrets_provider import MAX_API_KEY_CHARS, ApiKeyProvider, install_redaction
 from reference.sessions import SessionTimers, call_id_from_location
 from reference.settings import Settings, User
 from reference.store import Store, StoreUnavailable, open_store
 from reference.tools import Tool, ToolError, load_tools
-from reference.upstream import OpenAIUpstream, Upstream, UpstreamError, UpstreamUnavailable
+from reference.upstream import (
+    OpenAIUpstream,
+    Upstream,
+    UpstreamError,
+    UpstreamInvalid,
+    UpstreamUnavailable,
+)
 
 log = logging.getLogger("reference")
 
 ENTITLEMENT = "chatty-voice"
-# <type>=<value>; no control characters in a value (RFC 8866: no NUL, CR or LF; tab allowed).
-_SDP_LINE = re.compile(r"^[a-z]=[^\x00-\x08\x0a-\x1f\x7f]*$")
 
 
 @dataclass(frozen=True)
@@ -57,21 +62,6 @@ class Denied:
     status: int
     message: str
     code: str
-
-
-def _sdp_problem(sdp: str, limit: int) -> str | None:
-    if len(sdp.encode("utf-8")) > limit:
-        return f"SDP offer exceeds {limit} bytes"
-    lines = [line for line in sdp.replace("\r\n", "\n").split("\n") if line]
-    if not lines or lines[0] != "v=0":
-        return "SDP offer must start with v=0"
-    if not all(_SDP_LINE.match(line) for line in lines):
-        return "SDP offer has a malformed line"
-    if not any(line.startswith("o=") for line in lines) or not any(
-        line.startswith("s=") for line in lines
-    ):
-        return "SDP offer lacks its o= or s= line"
-    return None
 
 
 def _major(version: str | None) -> int | None:
@@ -87,7 +77,7 @@ class ServiceAi(Handlers):
         self.upstream = upstream
         self.keys = keys
         self.tools: dict[str, Tool] = load_tools(settings.tools)
-        self.addresses = ClientAddress(settings.trusted_proxies)
+        self.addresses = ClientAddress(settings.trusted_proxies, settings.ipv6_limit_prefix)
         self.sessions = SessionTimers(upstream, keys.get, settings.max_session_duration_seconds)
 
     # -- identity -------------------------------------------------------------------------
@@ -218,10 +208,20 @@ class ServiceAi(Handlers):
             return r.ExecuteChattyToolOK(
                 body=ChattyExecuteResponse(success=False, error=str(exc), code="INVALID_ARGUMENTS")
             )
-        except Exception:
-            log.exception("tool %s failed", name)
+        except Exception as exc:
+            # One line with the request id (the answer carries it); the traceback, with its
+            # file paths, only when DEBUG is on.
+            log.error(
+                "tool %s failed (request id %s): %s: %s",
+                name,
+                ctx.request_id,
+                type(exc).__name__,
+                " ".join(str(exc).split())[:200],
+            )
+            log.debug("tool %s traceback (request id %s)", name, ctx.request_id, exc_info=True)
             return r.ExecuteChattyToolInternalServerError(
-                body=ChattyExecuteResponse(success=False, error=f"Tool {name} failed.")
+                body=ChattyExecuteResponse(success=False, error=f"Tool {name} failed."),
+                headers={"x-request-id": ctx.request_id},
             )
         return r.ExecuteChattyToolOK(
             body=ChattyExecuteResponse(success=True, message=f"{name} ran.", data=result)
@@ -278,6 +278,13 @@ class ServiceAi(Handlers):
                     "Passing apiKey from request is disabled. Set allowApiKeyFromRequest=true to enable it.",
                     "API_KEY_FROM_REQUEST_DISABLED",
                 )
+            if (
+                len(requested) > MAX_API_KEY_CHARS
+                or not requested.isascii()
+                or not requested.isprintable()
+            ):
+                # never kept, never sent upstream: a key is short printable ASCII
+                return Denied(401, "The apiKey sent is not a valid API key.", "INVALID_API_KEY")
             self.keys.seen.add(requested)
             return requested
         return Denied(
@@ -302,14 +309,15 @@ class ServiceAi(Handlers):
             )
             return cls(body=self._envelope(user))
         s = self.settings
-        if not await self.store.hit(
-            f"mint:{user.id}", s.mint_rate_limit, s.rate_limit_window_seconds
-        ):
+        decision = await self.store.admit(
+            f"mint:{user.id}", s.mint_rate_limit, s.rate_limit_window_seconds, user.id
+        )
+        if not decision.allowed:
             return r.CreateRealtimeTokenTooManyRequests(
                 body=ErrorEnvelope(
                     error="Too many token requests; try again later.", code="RATE_LIMITED"
                 ),
-                headers=self._retry_headers(await self.store.retry_after(f"mint:{user.id}")),
+                headers=self._retry_headers(decision.retry_after),
             )
         key = self._api_key(ctx, dict(body.model_extra or {}) if body else {})
         if isinstance(key, Denied):
@@ -322,7 +330,9 @@ class ServiceAi(Handlers):
         # The organisation's daily quota, counted in the store (every replica shares it). A
         # mint reserves its session before OpenAI is asked: a failed mint still counts.
         quota, _day, seconds_left = quota_key(user.organization_id)
-        if not await self.store.hit(quota, s.org_daily_session_quota, seconds_left):
+        if not await self.store.hit(
+            quota, s.org_daily_session_quota, seconds_left, f"org:{user.organization_id}"
+        ):
             return r.CreateRealtimeTokenTooManyRequests(
                 body=ErrorEnvelope(
                     error="Your organisation's daily realtime session quota is used up.",
@@ -365,7 +375,7 @@ class ServiceAi(Handlers):
             cls = r.GetCsrfTokenUnauthorized if user.status == 401 else r.GetCsrfTokenForbidden
             return cls(body=self._envelope(user))
         token = secrets.token_hex(16)
-        await self.store.put(f"csrf:{token}", user.id, self.settings.csrf_ttl_seconds)
+        await self.store.put(f"csrf:{token}", user.id, self.settings.csrf_ttl_seconds, user.id)
         return r.GetCsrfTokenOK(body=CsrfTokenResponse(token=token))
 
     async def exchange_realtime_sdp(
@@ -390,20 +400,21 @@ class ServiceAi(Handlers):
                 body=ErrorEnvelope(error="Invalid or expired CSRF token.", code="CSRF_INVALID")
             )
         s = self.settings
-        ip = self.addresses.of(ctx.client_host, ctx.request.headers.get("x-forwarded-for"))
-        if not await self.store.hit(
-            f"webrtc:{ip}", s.webrtc_rate_limit, s.rate_limit_window_seconds
-        ):
+        ip = self.addresses.of(ctx.client_host, ctx.request.headers.getlist("x-forwarded-for"))
+        decision = await self.store.admit(
+            f"webrtc:{ip}", s.webrtc_rate_limit, s.rate_limit_window_seconds, user.id
+        )
+        if not decision.allowed:
             return r.ExchangeRealtimeSdpTooManyRequests(
                 body=ErrorEnvelope(
                     error="Rate limit exceeded (3 requests per minute).", code="RATE_LIMITED"
                 ),
-                headers=self._retry_headers(await self.store.retry_after(f"webrtc:{ip}")),
+                headers=self._retry_headers(decision.retry_after),
             )
         problem = (
             "a JSON body { sdp } is required"
             if body is None
-            else _sdp_problem(body.sdp, s.sdp_max_bytes)
+            else sdp_problem(body.sdp, s.sdp_max_bytes)
         )
         if problem is not None or body is None:
             return r.ExchangeRealtimeSdpBadRequest(
@@ -432,6 +443,14 @@ class ServiceAi(Handlers):
             return r.ExchangeRealtimeSdpDefault(
                 status_code=exc.status, body=exc.body, content_type=exc.content_type
             )
+        except UpstreamInvalid as exc:
+            # OpenAI answered, but nothing a browser may be given (over the cap, not SDP)
+            log.warning("SDP exchange: unusable upstream answer: %s", exc)
+            return r.ExchangeRealtimeSdpBadGateway(
+                body=ExchangeRealtimeSdpBadGatewayBody(
+                    error="OpenAI returned an invalid SDP answer"
+                )
+            )
         except UpstreamUnavailable as exc:
             log.warning("SDP exchange failed: %s", exc)
             return r.ExchangeRealtimeSdpInternalServerError(
@@ -456,18 +475,31 @@ def build_app(
     if upstream is None and settings.upstream_base_url is None:
         raise ValueError("upstream_base_url is required (make serve starts the fake upstream)")
     real_upstream: Upstream = upstream or OpenAIUpstream(
-        str(settings.upstream_base_url), settings.upstream_timeout_seconds
+        str(settings.upstream_base_url),
+        settings.upstream_timeout_seconds,
+        max_body_bytes=settings.upstream_max_body_bytes,
+        max_connections=settings.upstream_max_connections,
+        sdp_max_bytes=settings.sdp_max_bytes,
     )
     real_store = store or open_store(
         settings.store_url,
         max_entries=settings.memory_store_max_entries,
+        max_entries_per_owner=settings.memory_store_max_entries_per_owner,
         timeout=settings.store_timeout_seconds,
+        max_connections=settings.store_max_connections,
     )
     handlers = ServiceAi(settings, real_store, real_upstream, keys)
+    readiness = Readiness(
+        readiness_checks(real_store, real_upstream, keys),
+        settings.readiness_budget_ms,
+        settings.readiness_interval_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        readiness.start()
         yield
+        await readiness.stop()
         await handlers.sessions.aclose()
         await real_upstream.aclose()
         await real_store.aclose()
@@ -479,7 +511,8 @@ def build_app(
         max_json_depth=settings.max_json_depth,
         lifespan=lifespan,
     )
-    app.router.routes[:0] = operational_routes(settings, real_store, real_upstream, keys)
+    app.router.routes[:0] = operational_routes(settings, real_store, readiness, handlers.addresses)
     app.add_middleware(SecurityHeaders)
     app.state.handlers = handlers
+    app.state.readiness = readiness
     return app

@@ -1,5 +1,10 @@
 """`make serve`: the reference server (and, unless a real upstream is configured, the fake
-OpenAI upstream) on loopback, with a demo user whose bearer token is printed."""
+OpenAI upstream) on loopback, with a demo user whose bearer token is printed.
+
+The reference runs on the generated `serve` helpers (`serviceai_api.server.serve`): the
+httptools parser, head and body deadlines, a connection cap under the descriptor limit; the
+`server_*` settings tune them (docs/operations.md, "Deployment").
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,35 @@ import socket
 import sys
 
 import uvicorn
+from serviceai_api.server.serve import ServerSettings, install_loop_guard
+from serviceai_api.server.serve import server as guarded_server
 
 from reference.app import build_app
 from reference.fake_upstream import create_fake_app
-from reference.settings import SettingsError, User, load_settings
+from reference.settings import Settings, SettingsError, User, load_settings
+
+# Descriptors the reference holds besides client connections: stdio, the log, the listening
+# socket, the event loop's own, session timers' hang-ups share the upstream pool.
+_OWN_DESCRIPTORS = 32
+
+
+def server_settings(settings: Settings, port: int, in_process_upstream: bool) -> ServerSettings:
+    """The generated server's settings from the reference's: its pools are the reserve (twice
+    the upstream pool when the fake upstream runs in this process: both ends are here)."""
+    upstream = settings.upstream_max_connections + 1  # the readiness probe's own connection
+    return ServerSettings(
+        host="127.0.0.1",
+        port=port,
+        header_timeout=settings.server_header_timeout_seconds,
+        body_timeout=settings.server_body_timeout_seconds,
+        keep_alive_timeout=settings.server_keep_alive_seconds,
+        graceful_shutdown_timeout=settings.server_graceful_shutdown_seconds,
+        max_head_bytes=settings.server_max_head_bytes,
+        max_connections=settings.server_max_connections,
+        reserve_descriptors=upstream * (2 if in_process_upstream else 1)
+        + settings.store_max_connections
+        + _OWN_DESCRIPTORS,
+    )
 
 
 def _free_port() -> int:
@@ -48,10 +78,11 @@ async def _main() -> int:
         token, User(id="demo", organization_id="org_demo", entitlements=["chatty-voice", "tool:*"])
     )
     app = build_app(settings)
-    servers.append(
-        uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, proxy_headers=False))
-    )
+    install_loop_guard()
+    guarded = server_settings(settings, port, in_process_upstream=len(servers) > 0)
+    servers.append(guarded_server(app, guarded))
     print(f"ServiceAi reference server on http://127.0.0.1:{port}")
+    print(f"connection limit: {guarded.connection_limit()} (descriptor limit and reserve)")
     print(f"demo user token: {token}")
     print(
         f"  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:{port}/api/chatty-voice/tools"

@@ -70,6 +70,20 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     max_json_depth: int = Field(64, ge=2)
     readiness_budget_ms: int = Field(5000, ge=1)  # the integration's health check budget
+    # -- hardening (docs/operations.md, "Deployment"): the server, the upstream, memory --------
+    readiness_interval_seconds: float = Field(2.0, gt=0)  # background refresh of /readyz
+    server_header_timeout_seconds: float = Field(10.0, gt=0)  # a whole request head
+    server_body_timeout_seconds: float = Field(30.0, gt=0)  # a whole request body
+    server_keep_alive_seconds: int = Field(5, ge=1)  # idle between two requests
+    server_graceful_shutdown_seconds: int = Field(20, ge=1)  # the drain at SIGTERM
+    server_max_head_bytes: int = Field(64 * 1024, ge=1024)
+    server_max_connections: int | None = Field(None, ge=8)  # None: under RLIMIT_NOFILE
+    ipv6_limit_prefix: int = Field(64, ge=32, le=128)  # per-address limits count IPv6 by /64
+    upstream_max_body_bytes: int = Field(256 * 1024, ge=4096)  # any one OpenAI answer
+    upstream_max_connections: int = Field(32, ge=1)  # the pool of mints, calls and hang-ups
+    store_max_connections: int = Field(16, ge=1)  # the Redis pool
+    memory_store_max_entries_per_owner: int = Field(1024, ge=4)  # one user's share of the store
+    ops_rate_limit: int = Field(30, ge=1)  # /ops/ requests per client address per minute
 
     @field_validator("trusted_proxies")
     @classmethod

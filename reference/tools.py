@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import itertools
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -104,7 +106,13 @@ def get_time(arguments: dict[str, Any]) -> dict[str, Any]:
     return {"timezone": str(zone), "time": datetime.now(UTC).astimezone(zone).isoformat()}
 
 
-_TICKETS: list[dict[str, Any]] = []
+# The demo ticket desk keeps the most recent tickets only, each summary bounded: an
+# authenticated caller cannot grow this process by sending tickets (at most about
+# TICKETS_KEPT x SUMMARY_MAX_CHARS x 4 bytes, 2 MB).
+TICKETS_KEPT = 1000
+SUMMARY_MAX_CHARS = 500
+_TICKETS: deque[dict[str, Any]] = deque(maxlen=TICKETS_KEPT)
+_TICKET_NUMBERS = itertools.count(1)
 
 
 @tool(
@@ -112,7 +120,11 @@ _TICKETS: list[dict[str, Any]] = []
     {
         "type": "object",
         "properties": {
-            "summary": {"type": "string", "description": "One line"},
+            "summary": {
+                "type": "string",
+                "description": "One line",
+                "maxLength": SUMMARY_MAX_CHARS,
+            },
             "priority": {"type": "string", "enum": ["low", "normal", "high"]},
         },
         "required": ["summary"],
@@ -122,12 +134,17 @@ def create_service_ticket(arguments: dict[str, Any]) -> dict[str, Any]:
     summary = arguments.get("summary")
     if not isinstance(summary, str) or not summary.strip():
         raise ToolError("summary is required")
+    if len(summary) > SUMMARY_MAX_CHARS:
+        raise ToolError(f"summary is longer than {SUMMARY_MAX_CHARS} characters")
     if summary == "crash":
         raise RuntimeError("ticket backend unavailable")
+    priority = arguments.get("priority", "normal")
+    if priority not in ("low", "normal", "high"):
+        raise ToolError("priority must be low, normal or high")
     ticket = {
-        "id": f"T-{len(_TICKETS) + 1}",
+        "id": f"T-{next(_TICKET_NUMBERS)}",
         "summary": summary,
-        "priority": arguments.get("priority", "normal"),
+        "priority": priority,
     }
     _TICKETS.append(ticket)
     return ticket

@@ -9,6 +9,15 @@ and the end of the run. The table goes to stdout and reports/load.md.
 
 LOAD_REQUESTS (default 100000) scales the whole run; LOAD_CONCURRENCY (default 8; Python clients lose throughput with many more) is the number
 of requests in flight.
+
+Redis runs with persistence (append-only file, fsync every second), as a deployment should.
+The replicas run with a 1,024-descriptor limit (LOAD_NOFILE). The last phase is the slow-client
+phase: ordinary requests (LOAD_SLOW_REQUESTS, default 4000) are measured without attackers,
+then while 1,000 idle connections and 100 slowloris clients (scripts/load_attack.py, their own
+process, reconnecting whenever closed) are held against the replicas, then without them again.
+It fails when the p99 with attackers is over twice the p99 before them, or when a replica's
+descriptor count (sampled every 0.5 s) reaches its limit. The attackers run at
+nice 19 (in a deployment they are on other machines, not on the server's cores).
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -23,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,7 +69,7 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
-def wait_http(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+def wait_http(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -127,7 +138,7 @@ async def drive(
     ]
     senders = [request_for(operation, csrf[i]) for i in range(len(urls))]
     latencies: list[float] = []
-    statuses: dict[int, int] = {}
+    statuses: dict[int | str, int] = {}
     errors = 0
     next_index = 0
 
@@ -143,8 +154,9 @@ async def drive(
                 if response.status_code != 200:
                     errors += 1
                     statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
                 errors += 1
+                statuses[type(exc).__name__] = statuses.get(type(exc).__name__, 0) + 1
             latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
@@ -153,12 +165,124 @@ async def drive(
     for c in clients:
         await c.aclose()
     if statuses:
-        print(f"  {operation}: non-200 answers by status {statuses}", file=sys.stderr)
+        print(f"  {operation}: failures by status or error {statuses}", file=sys.stderr)
     return errors, elapsed, latencies
+
+
+def descriptors(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def descriptor_limit(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
+        if line.startswith("Max open files"):
+            return int(line.split()[3])
+    raise RuntimeError(f"no descriptor limit for {pid}")
+
+
+def p99(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+@dataclass
+class SlowPhase:
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+    held: str = ""
+    peak_fds: list[int] | None = None
+
+    def row(self) -> str:
+        fds = " / ".join(str(n) for n in self.peak_fds) if self.peak_fds else ""
+        return (
+            f"| {self.name} | {self.held} | {self.requests} | {self.errors} | "
+            f"{self.requests / self.seconds:.0f} | {statistics.median(self.latencies_ms):.1f} | "
+            f"{p99(self.latencies_ms):.1f} | {fds} |"
+        )
+
+
+def slow_client_phase(
+    urls: list[str], pids: list[int], count: int, concurrency: int, csrf: list[str]
+) -> tuple[list[SlowPhase], bool, list[int]]:
+    """Ordinary requests without attackers, with 1,000 idle and 100 slowloris connections
+    held, and without them again; (phases, passed, descriptor limits)."""
+    operation = "GET /api/chatty-voice/tools"
+    limits = [descriptor_limit(pid) for pid in pids]
+
+    def measured(name: str, held: str = "", sample: bool = False) -> SlowPhase:
+        peaks = [descriptors(pid) for pid in pids]
+        stop = [False]
+
+        def sampler() -> None:  # held connections change slowly: twice a second is enough
+            while not stop[0]:
+                for i, pid in enumerate(pids):
+                    peaks[i] = max(peaks[i], descriptors(pid))
+                time.sleep(0.5)
+
+        thread = threading.Thread(target=sampler)
+        if sample:
+            thread.start()
+        errors, seconds, latencies = asyncio.run(drive(urls, operation, count, concurrency, csrf))
+        stop[0] = True
+        if sample:
+            thread.join()
+        return SlowPhase(name, count, errors, seconds, latencies, held, peaks if sample else None)
+
+    before = measured("before")
+    # The attackers run at the lowest CPU priority: in a deployment they are on other machines;
+    # here they share the two cores with the replicas and the measuring client.
+    attack = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "load_attack.py"),
+            "--idle",
+            "1000",
+            "--slow",
+            "100",
+            *urls,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.nice(19),
+    )
+    try:
+        assert attack.stdout is not None
+        held = ""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            held = attack.stdout.readline().strip()
+            parts = dict(p.split("=") for p in held.split()[1:])
+            if int(parts["idle"]) >= 990 and int(parts["slow"]) >= 99:
+                break
+        else:
+            raise RuntimeError(f"the attackers could not connect: {held}")
+        during = measured(
+            "with 1,000 idle + 100 slowloris", held.removeprefix("held "), sample=True
+        )
+    finally:
+        attack.send_signal(signal.SIGTERM)
+        try:
+            attack.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            attack.kill()
+    after = measured("after")
+    ratio = p99(during.latencies_ms) / p99(before.latencies_ms)
+    assert during.peak_fds is not None
+    passed = (
+        ratio <= 2.0
+        and all(peak < limit for peak, limit in zip(during.peak_fds, limits, strict=True))
+        and before.errors + during.errors + after.errors == 0
+    )
+    return [before, during, after], passed, limits
 
 
 def main() -> int:
     total = int(os.environ.get("LOAD_REQUESTS", "100000"))
+    slow_count = int(os.environ.get("LOAD_SLOW_REQUESTS", "4000"))
+    nofile = int(os.environ.get("LOAD_NOFILE", "1024"))
     concurrency = int(os.environ.get("LOAD_CONCURRENCY", "8"))
     max_growth = float(os.environ.get("LOAD_MAX_GROWTH_MB", "25"))
     redis_binary = shutil.which("redis-server")
@@ -169,10 +293,19 @@ def main() -> int:
     processes: list[subprocess.Popen[bytes]] = []
     logs = []
 
-    def start(args: list[str], env: dict[str, str], name: str) -> subprocess.Popen[bytes]:
+    def start(
+        args: list[str], env: dict[str, str], name: str, nofile: int | None = None
+    ) -> subprocess.Popen[bytes]:
         log = (work / f"{name}.log").open("wb")
         logs.append(log)
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+        def limit() -> None:
+            if nofile is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
+        process = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=limit
+        )
         processes.append(process)
         return process
 
@@ -180,7 +313,12 @@ def main() -> int:
     try:
         redis_port, fake_port = free_port(), free_port()
         start(
-            [redis_binary, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""],
+            [
+                redis_binary,
+                *("--port", str(redis_port), "--bind", "127.0.0.1", "--dir", str(work)),
+                # persistence: limiter state survives a restart (docs/operations.md)
+                *("--save", "", "--appendonly", "yes", "--appendfsync", "everysec"),
+            ],
             base_env,
             "redis",
         )
@@ -221,7 +359,9 @@ def main() -> int:
                 "OPENAI_API_KEY": "sk-load-" + "0" * 16,
                 "PYTHONUNBUFFERED": "1",
             }
-            process = start([sys.executable, "-m", "reference.serve"], env, f"replica{i}")
+            process = start(
+                [sys.executable, "-m", "reference.serve"], env, f"replica{i}", nofile=nofile
+            )
             url = f"http://127.0.0.1:{port}"
             wait_http(url + "/healthz", process)
             replicas.append((url, process))
@@ -251,6 +391,9 @@ def main() -> int:
             print(f"  {operation}: {count} requests in {seconds:.1f}s", file=sys.stderr)
         time.sleep(6)  # the last calls' hang-up timers finish
         final = [rss_mb(pid) for pid in pids]
+        slow_phases, slow_passed, limits = slow_client_phase(
+            urls, pids, slow_count, concurrency, fresh_csrf()
+        )
         for _, process in replicas:
             assert process.poll() is None, "a replica died"
     finally:
@@ -288,6 +431,20 @@ def main() -> int:
         + " MB; growth over the run: "
         + " / ".join(f"{g:+.1f}" for g in growth)
         + f" MB (limit {max_growth:.0f} MB). Tracebacks logged: {tracebacks}.",
+        "",
+        f"## Slow clients and idle connections (`{slow_phases[0].requests}` x "
+        f"`GET /api/chatty-voice/tools` per phase, descriptor limit "
+        + " / ".join(str(n) for n in limits)
+        + ")",
+        "",
+        "| phase | attackers held (at start) | requests | non-200 | requests/s | p50 ms | p99 ms "
+        "| peak descriptors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        *(phase.row() for phase in slow_phases),
+        "",
+        f"p99 with attackers / p99 before: "
+        f"{p99(slow_phases[1].latencies_ms) / p99(slow_phases[0].latencies_ms):.2f} (at most 2); "
+        f"after / before: {p99(slow_phases[2].latencies_ms) / p99(slow_phases[0].latencies_ms):.2f}.",
     ]
     table = "\n".join(lines)
     print(table)
@@ -295,14 +452,17 @@ def main() -> int:
     reports.mkdir(exist_ok=True)
     (reports / "load.md").write_text(table + "\n", encoding="utf-8")
     errors = sum(r.errors for r in results)
-    failed = errors > 0 or tracebacks > 0 or any(g > max_growth for g in growth)
+    failed = errors > 0 or tracebacks > 0 or any(g > max_growth for g in growth) or not slow_passed
     if failed:
         print(
             f"load run FAILED: {errors} non-200 answers, {tracebacks} tracebacks, "
             f"growth {growth} MB",
             file=sys.stderr,
         )
-    shutil.rmtree(work, ignore_errors=True)
+    if failed:
+        print(f"logs kept in {work}", file=sys.stderr)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     return 1 if failed else 0
 
 

@@ -163,6 +163,9 @@ def test_the_memory_store_expires_and_bounds_its_entries(monkeypatch: pytest.Mon
         assert await store.get("csrf:19999") is None
         # a limit is still exact within its window
         assert [await store.hit("mint:x", 2, 60) for _ in range(3)] == [True, True, False]
-        assert await store.retry_after("mint:x") == 60
+        # a sliding window too; a refusal says when the oldest admission leaves it
+        decisions = [await store.admit("webrtc:y", 2, 60) for _ in range(3)]
+        assert [d.allowed for d in decisions] == [True, True, False]
+        assert decisions[2].retry_after == 60
 
     asyncio.run(run())

@@ -101,6 +101,7 @@ def test_redis_killed_and_restarted_under_load(tmp_path: Path) -> None:
         "users": {"tok-load": USER},
         "mint_rate_limit": 1_000_000,
         "org_daily_session_quota": 1_000_000,
+        "readiness_interval_seconds": 0.5,
     }
     with redis_at(port) as redis, ExitStack() as stack:
         replicas = [stack.enter_context(served(tmp_path / f"r{i}", config)) for i in range(2)]
@@ -131,16 +132,27 @@ def test_redis_killed_and_restarted_under_load(tmp_path: Path) -> None:
         threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
         for t in threads:
             t.start()
+
+        def observed(name: str, kind: str, at_least: float) -> None:
+            """Stay in phase `name` at least `at_least` s and until both paths saw `kind`
+            (a busy machine can take a second to start eight clients)."""
+            started = time.monotonic()
+            while time.monotonic() - started < at_least or not all(
+                seen[(name, p, kind)] for p in ("/api/csrf-token", "/api/realtime-token")
+            ):
+                assert time.monotonic() - started < 60 and not errors, (name, seen, errors[:3])
+                time.sleep(0.05)
+
         try:
-            time.sleep(1.0)
+            observed("before", "ok", 1.0)
             phase[0] = "outage"
             redis.kill()
-            time.sleep(1.5)
+            observed("outage", "outage", 1.5)
             phase[0] = "restarting"
             redis.start()
             time.sleep(1.0)  # pooled connections are replaced on their first failure
             phase[0] = "after"
-            time.sleep(1.5)
+            observed("after", "ok", 1.5)
         finally:
             stop.set()
             for t in threads:

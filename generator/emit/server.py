@@ -12,7 +12,7 @@ from generator.emit.render import render
 from generator.ir.model import Document
 from generator.ir.server import SPEC_URI, ServerOperation, ServerPlan, dump_spec
 
-_FILES = ("__init__", "_runtime", "_spec", "validation", "responses", "handlers", "app")
+_FILES = ("__init__", "_runtime", "_spec", "validation", "responses", "handlers", "app", "serve")
 
 
 def emit_server(doc: Document, target: Target) -> dict[str, str]:

@@ -23,7 +23,7 @@ from openai_realtime_api.server import Handlers, RequestContext, create_app
 from openai_realtime_api.server import responses as r
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SDP_ANSWER = (
     "v=0\r\no=- 2157482139 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
@@ -44,6 +44,10 @@ class Faults:
     malformed_json: bool = False  # a 200 whose JSON body is cut off
     paths: list[str] = field(default_factory=list)  # e.g. ["/realtime/calls"]
     times: int | None = None  # how many requests to affect (None: until cleared)
+    # the real answer's body one byte at a time, this many seconds apart (a dribbling upstream)
+    trickle_seconds: float = 0.0
+    # a body of this many bytes (`body` repeated), streamed in 64 KiB chunks, with `status`
+    body_bytes: int = 0
 
     def applies(self, path: str) -> bool:
         if self.times is not None and self.times <= 0:
@@ -59,6 +63,8 @@ class FakeState:
     calls: set[str] = field(default_factory=set)
     faults: Faults = field(default_factory=Faults)
     requests: list[dict[str, Any]] = field(default_factory=list)  # what was received (no keys)
+    hits: dict[str, int] = field(default_factory=dict)  # requests per path, faults included
+    sent_bytes: int = 0  # body bytes the `body_bytes` and `trickle_seconds` faults wrote
 
 
 def _error(message: str, type_: str, code: str | None, param: str | None = None) -> ErrorResponse:
@@ -249,6 +255,7 @@ class FaultLayer:
         if path == "/__faults":
             await self._control(scope, receive, send)
             return
+        self.state.hits[path] = self.state.hits.get(path, 0) + 1
         faults = self.state.faults
         if not faults.applies(path):
             await self.app(scope, receive, send)
@@ -271,6 +278,12 @@ class FaultLayer:
             response: Response = Response(b'{"value": "ek_', 200, media_type="application/json")
             await response(scope, receive, send)
             return
+        if faults.body_bytes:
+            await self._huge(faults, send)
+            return
+        if faults.trickle_seconds:
+            await self.app(scope, receive, self._trickling(faults.trickle_seconds, receive, send))
+            return
         if faults.status is not None:
             response = Response(
                 faults.body.encode(), faults.status, headers={"content-type": faults.content_type}
@@ -278,6 +291,56 @@ class FaultLayer:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+    async def _huge(self, faults: Faults, send: Send) -> None:
+        piece = (faults.body or "a").encode()
+        chunk = piece * max(1, 65536 // len(piece))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": faults.status or 200,
+                "headers": [(b"content-type", faults.content_type.encode())],
+            }
+        )
+        left = faults.body_bytes
+        while left > 0:
+            part = chunk[:left]
+            left -= len(part)
+            self.state.sent_bytes += len(part)
+            await send({"type": "http.response.body", "body": part, "more_body": left > 0})
+
+    def _trickling(self, seconds: float, receive: Receive, send: Send) -> Send:
+        """`send` writing each body byte `seconds` apart; it stops once the client is gone."""
+        gone = False
+
+        async def trickle(message: Message) -> None:
+            nonlocal gone
+            if message["type"] != "http.response.body" or gone:
+                if not gone:
+                    await send(message)
+                return
+            body: bytes = message.get("body", b"")
+            for i in range(len(body)):
+                last = i == len(body) - 1
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": body[i : i + 1],
+                        "more_body": message.get("more_body", False) or not last,
+                    }
+                )
+                self.state.sent_bytes += 1
+                if last:
+                    break
+                try:  # the next receive() ends on a disconnect: the pause between two bytes
+                    got = await asyncio.wait_for(receive(), timeout=seconds)
+                except TimeoutError:
+                    continue
+                if got["type"] == "http.disconnect":
+                    gone = True
+                    return
+
+        return trickle
 
     async def _control(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)

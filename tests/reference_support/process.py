@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,10 +42,14 @@ class Served:
 
 @contextmanager
 def served(
-    tmp: Path, config: dict[str, Any] | None = None, env: dict[str, str] | None = None
+    tmp: Path,
+    config: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
+    preexec_fn: Callable[[], None] | None = None,
 ) -> Iterator[Served]:
     """The reference (and its fake upstream unless `env` names one) exactly as `make serve`
-    starts it; settings from a JSON config file, the environment cleaned of SERVICEAI_/OPENAI_."""
+    starts it; settings from a JSON config file, the environment cleaned of SERVICEAI_/OPENAI_.
+    `preexec_fn` runs in the child before it starts (e.g. a lower descriptor limit)."""
     port = free_port()
     tmp.mkdir(parents=True, exist_ok=True)
     log = tmp / f"serve-{port}.log"
@@ -63,10 +67,11 @@ def served(
             env=clean,
             stdout=out,
             stderr=subprocess.STDOUT,
+            preexec_fn=preexec_fn,
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # imports alone take seconds on a busy machine
         token = None
         while True:
             found = re.search(r"demo user token: (\S+)", log.read_text(errors="replace"))

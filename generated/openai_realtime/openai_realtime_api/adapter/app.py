@@ -325,8 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8080)
     args = parser.parse_args(argv)
     app = create_adapter_app()
-    import uvicorn
+    # the generated serve helpers: the strict parser, head/body deadlines, a connection cap
+    from ..server.serve import ServerSettings, serve
 
     print(f"REST adapter on http://{args.host}:{args.port}{MOUNT_PATH}", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    serve(app, ServerSettings(host=args.host, port=args.port, log_level="warning"))
     return 0

@@ -21,9 +21,9 @@ from urllib.parse import parse_qsl, unquote
 from fastapi import FastAPI
 from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from serviceai_api.server import validation
 
@@ -76,6 +76,18 @@ class RequestContext:
     @property
     def client_host(self) -> str | None:
         return self.request.client.host if self.request.client else None
+
+    @property
+    def request_id(self) -> str:
+        """The request's id for log lines and `X-Request-ID`: the client's own when it is a plain
+        token (up to 64 of `A-Za-z0-9._-`), else a new one; the same for the whole request."""
+        state = self.request.state
+        found: str | None = getattr(state, "request_id", None)
+        if found is None:
+            given = self.request.headers.get("x-request-id", "")
+            found = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+            state.request_id = found
+        return found
 
     def bearer_token(self) -> str | None:
         value = self.request.headers.get("authorization", "")
@@ -243,6 +255,11 @@ async def dispatch(
                 return spec.client_error.render(inputs.message, inputs.name, {})
             return render(custom, spec, validate_responses)
         return render(await handler(ctx, **inputs), spec, validate_responses)
+    except ClientDisconnect:
+        # The client went away mid-request (or the server's body deadline ended it): an
+        # ordinary event, not an error; nobody is left to read an answer.
+        log.debug("client disconnected during %s", spec.operation_id)
+        return Response(b"", 400)
     except Exception as exc:  # the last resort: never a text/plain 500, never a dropped connection
         return await last_resort(ctx, spec, exc, on_error, validate_responses)
 
@@ -259,8 +276,7 @@ async def last_resort(
     One log line (no traceback: a flood of failing requests must not flood the log) with a
     request id that the response carries in `X-Request-ID`.
     """
-    given = ctx.request.headers.get("x-request-id", "")
-    request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    request_id = ctx.request_id
     detail = " ".join(str(exc).split())[:200]
     log.error(
         "unhandled %s in %s (request id %s): %s",
@@ -588,13 +604,48 @@ def _header_text(value: object) -> str:
 
 
 def new_app(title: str, version: str, options: dict[str, Any]) -> FastAPI:
-    """A FastAPI app without its own OpenAPI routes (the document is the contract)."""
+    """A FastAPI app without its own OpenAPI routes (the document is the contract).
+
+    No trailing-slash redirect (Starlette builds its `Location` from the request's `Host`
+    header, so a forged Host would be echoed back as a redirect target): `/x/` is a 404 like any
+    path the document does not have. A path with an encoded slash or backslash is a 404 too
+    (`EncodedSeparatorGuard`).
+    """
     options.setdefault("title", title)
     options.setdefault("version", version)
     options.setdefault("openapi_url", None)
     options.setdefault("docs_url", None)
     options.setdefault("redoc_url", None)
-    return FastAPI(**options)
+    options.setdefault("redirect_slashes", False)
+    app = FastAPI(**options)
+    app.add_middleware(EncodedSeparatorGuard)
+    return app
+
+
+_ENCODED_SEPARATOR = re.compile(rb"%(2f|5c)", re.IGNORECASE)
+_NOT_FOUND = b'{"detail":"Not Found"}'
+
+
+class EncodedSeparatorGuard:
+    """ASGI middleware: a path holding `%2F` or `%5C` is answered 404 (as a path that does not
+    exist) before routing.
+
+    Starlette routes on the decoded path, where `/ops%2Fquota` has become `/ops/quota`: a rule
+    a proxy applies to the prefix `/ops/` would be bypassed, and an encoded slash inside a path
+    parameter would split it in two. Refusing them keeps one meaning per path for the proxy and
+    the server alike.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw = scope.get("raw_path") if scope["type"] == "http" else None
+        if raw and _ENCODED_SEPARATOR.search(raw.split(b"?", 1)[0]):
+            response = Response(_NOT_FOUND, 404, media_type="application/json")
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 class RouteEndpoint:
