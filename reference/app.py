@@ -44,6 +44,7 @@ from reference.settings import Settings, User
 from reference.store import Store, StoreUnavailable, open_store
 from reference.tools import Tool, ToolError, load_tools
 from reference.upstream import OpenAIUpstream, Upstream, UpstreamError, UpstreamUnavailable
+from reference.web import install_browser_support
 
 log = logging.getLogger("reference")
 
@@ -480,6 +481,7 @@ def build_app(
         lifespan=lifespan,
     )
     app.router.routes[:0] = operational_routes(settings, real_store, real_upstream, keys)
+    install_browser_support(app, settings)  # the page, the contract, CORS (reference/web.py)
     app.add_middleware(SecurityHeaders)
     app.state.handlers = handlers
     return app

@@ -12,7 +12,7 @@ import sys
 import uvicorn
 
 from reference.app import build_app
-from reference.fake_upstream import create_fake_app
+from reference.fake_upstream import FakeState, create_fake_app
 from reference.settings import SettingsError, User, load_settings
 
 
@@ -22,7 +22,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _main() -> int:
+async def _main(fake: FakeState | None = None, *, pages: bool = False) -> int:
+    """`fake`: the fake upstream's state (`make demo` gives it real WebRTC peers); `pages`:
+    print the web client's and the API reference's addresses too."""
     port = int(os.environ.get("SERVICEAI_PORT", "8000"))
     servers: list[uvicorn.Server] = []
     overrides: dict[str, object] = {}
@@ -31,7 +33,7 @@ async def _main() -> int:
         servers.append(
             uvicorn.Server(
                 uvicorn.Config(
-                    create_fake_app(), host="127.0.0.1", port=fake_port, log_level="warning"
+                    create_fake_app(fake), host="127.0.0.1", port=fake_port, log_level="warning"
                 )
             )
         )
@@ -56,6 +58,9 @@ async def _main() -> int:
     print(
         f"  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:{port}/api/chatty-voice/tools"
     )
+    if pages:
+        print(f"voice web client: http://127.0.0.1:{port}/#token={token}")
+        print(f"API reference:    http://127.0.0.1:{port}/docs")
     await asyncio.gather(*(s.serve() for s in servers))
     return 0
 

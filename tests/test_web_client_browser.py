@@ -1,0 +1,458 @@
+"""The voice web client in headless Chromium, end to end (docs/web-client.md).
+
+Debian's chromium, driven by Playwright (tests/web_client/chromium.py has the switches), with a
+fake microphone, opens the page the reference serves and runs the contract's desktop branch
+against the fake upstream, whose calls are answered by a real WebRTC peer (aiortc):
+- the peer connection reaches `connected`, `getStats()` counts inbound audio packets from the
+  fake's tone, the `oai-events` data channel round-trips events, and the server-proxied hang-up
+  (maxSessionDurationSeconds, 8 s here) ends the call;
+- every documented error the page can meet is shown from its documented body: 401, 403, 426,
+  429 with Retry-After, 502, the realtime-token fallback (500) and OpenAI's own answer passed
+  through (`default`);
+- the same page on another origin works when that origin is allowed (CORS) and is blocked by
+  the browser when it is not; credentials are never allowed;
+- the API reference page (Redoc, vendored) renders every operation of the contract.
+
+Screenshots of both pages land in reports/web/ (and in docs/ with SERVICEAI_SCREENSHOTS=docs,
+which `make web-screenshots` sets). The page is built by esbuild without tsc here: the type check
+is tests/test_web_client_typescript.py's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from scripts import build_web
+from tests.conftest import IN_CI, ROOT
+from tests.web_client.chromium import chromium
+from tests.web_client.stack import Stack, live_stack
+
+SESSION_SECONDS = 8
+CONNECT_TIMEOUT_MS = 30_000
+SCREENSHOTS = ROOT / os.environ.get("SERVICEAI_SCREENSHOTS", "reports/web")
+CONTRACT = json.loads(
+    (ROOT / "generated" / "serviceai-api-spec" / "openapi.json").read_text(encoding="utf-8")
+)
+# Redoc 2's sidebar credit loads its logo from cdn.redoc.ly; the page's CSP blocks it (and Redoc
+# then hides the image): the only CSP report either page may produce.
+REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("web") / "dist"
+    try:
+        build_web.bundle(out)
+    except build_web.BuildError as exc:
+        if build_web.NPM_MISSING in str(exc) and not IN_CI:
+            pytest.skip(str(exc))
+        raise
+    return out
+
+
+@pytest.fixture(scope="module")
+def stack(build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with live_stack(tmp_path_factory.mktemp("stack"), build, SESSION_SECONDS) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as running:
+        yield running
+
+
+class Page:
+    """A page in its own browser context, with what its console and network reported."""
+
+    def __init__(self, browser: Any, url: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1100, "height": 900})
+        self.page = self.context.new_page()
+        self.console: list[str] = []
+        self.failed: list[str] = []
+        self.responses: list[Any] = []
+        self.requests: list[str] = []
+        self.call_ids: set[str] = set()  # the fake upstream's calls this page opened
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        self.page.on(
+            "requestfailed", lambda r: self.failed.append(f"{r.method} {r.url} {r.failure}")
+        )
+        self.page.on("response", lambda r: self.responses.append(r))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(url)
+        self.page.wait_for_selector("html[data-ready=true]")
+
+    def start(self, token: str | None = None) -> None:
+        if token is not None:
+            self.page.fill("#token", token)
+        self.page.click("#start")
+
+    def state(self) -> str:
+        return str(self.page.get_attribute("#status", "data-state"))
+
+    def wait_state(self, state: str, timeout_ms: int = CONNECT_TIMEOUT_MS) -> None:
+        try:
+            self.page.wait_for_selector(f"#status[data-state={state}]", timeout=timeout_ms)
+        except Exception:
+            raise AssertionError(
+                f"page never reached {state}: status {self.page.inner_text('#status')!r}, "
+                f"error {self.page.inner_text('#error')!r}, console {self.console[-5:]}"
+            ) from None
+
+    def error(self) -> dict[str, str]:
+        """The shown error's data attributes and text (the page fills them from the body)."""
+        self.page.wait_for_selector("#error:not([hidden])")
+        found: dict[str, str] = self.page.evaluate(
+            "() => ({...document.getElementById('error').dataset,"
+            " text: document.getElementById('error').innerText})"
+        )
+        return found
+
+    def events(self) -> list[str]:
+        found: list[str] = self.page.eval_on_selector_all(
+            "#events li", "items => items.map(i => `${i.dataset.direction} ${i.dataset.type}`)"
+        )
+        return found
+
+    def wait_event(self, direction: str, kind: str) -> None:
+        self.page.wait_for_selector(
+            f"#events li[data-direction={direction}][data-type='{kind}']", timeout=15_000
+        )
+
+    def csp_reports(self) -> list[str]:
+        return [c for c in self.console if "Content Security Policy" in c]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[[str], Page]]:
+    pages: list[Page] = []
+
+    def opened(url: str) -> Page:
+        pages.append(Page(browser, url))
+        return pages[-1]
+
+    yield opened
+    for page in pages:
+        page.close()
+
+
+def _shoot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name))
+
+
+def _wait_for(check: Callable[[], bool], what: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+# -- the call, same origin: connected, audio in, events both ways, server hang-up --------------
+
+
+@pytest.fixture(scope="module")
+def call(stack: Stack, browser: Any) -> Iterator[Page]:
+    """A call that stays up until the server hangs it up (checked by the last test)."""
+    page = Page(browser, stack.main.url + "/#token=tok-ada")
+    before = set(stack.peers.calls)
+    try:
+        page.start()
+        page.wait_state("connected")
+        page.call_ids = set(stack.peers.calls) - before
+        yield page
+    finally:
+        page.close()
+
+
+def test_call_connects_plays_audio_and_round_trips_events(call: Page, stack: Stack) -> None:
+    page = call.page
+    # the token came in the fragment; the page took it out of the address bar
+    assert "#token" not in page.url and page.input_value("#token") == "tok-ada"
+    assert page.eval_on_selector_all("#tools li", "l => l.map(i => i.dataset.name)") == [
+        "get_weather",
+        "get_time",
+        "create_service_ticket",
+    ]
+    # the data channel: session.update answered by session.updated, after session.created
+    call.wait_event("received", "session.updated")
+    page.click("#respond")
+    call.wait_event("received", "response.done")
+    assert call.events() == [
+        "sent session.update",
+        "received session.created",
+        "received session.updated",
+        "sent response.create",
+        "received response.created",
+        "received response.done",
+    ]
+    # the browser's own statistics: audio packets from the fake's tone, Opus, over loopback
+    page.wait_for_function(
+        "() => Number(document.getElementById('packets').dataset.value) > 20", timeout=15_000
+    )
+    stats = page.evaluate("() => window.voiceCall.stats()")
+    assert stats["packetsReceived"] > 20 and stats["bytesReceived"] > 0
+    assert stats["codec"] == "audio/opus"
+    assert stats["remoteAddress"].startswith("127.0.0.1:"), stats
+    assert page.evaluate("() => window.voiceCall.pc.connectionState") == "connected"
+    assert page.evaluate(
+        "() => { const a = document.getElementById('speaker'); return a.srcObject !== null"
+        " && !a.paused && a.srcObject.getAudioTracks()[0].readyState === 'live'; }"
+    )
+    # the fake's side: one call, the events the page sent, the page's microphone heard
+    assert len(call.call_ids) == 1
+    mine = stack.peers.calls[next(iter(call.call_ids))]
+    assert [e["type"] for e in mine.received] == ["session.update", "response.create"]
+    assert mine.received[0]["session"]["instructions"].startswith("You are Chatty")
+    assert mine.session["instructions"].startswith("You are Chatty")  # session.update applied
+    assert mine.session["object"] == "realtime.session"  # the session its ek_ key was minted for
+    assert mine.audio_frames_in > 0
+    # the SDP offer went through the reference unchanged, with a loopback candidate
+    offers = [r["sdp"] for r in stack.fake_state.requests if r.get("operation") == "calls"]
+    assert any(" 127.0.0.1 " in o and "a=candidate" in o for o in offers)
+    _shoot(page, "web-client.png")
+    assert call.csp_reports() == []
+
+
+# -- documented errors, each arranged with settings or a fake upstream fault ----------------
+
+
+def test_401_shown_for_an_unknown_token(stack: Stack, open_page: Callable[[str], Page]) -> None:
+    page = open_page(stack.main.url + "/")
+    page.start("tok-nobody-knows")
+    page.wait_state("failed")
+    error = page.error()
+    assert (error["status"], error["code"], error["operation"]) == (
+        "401",
+        "UNAUTHENTICATED",
+        "listChattyTools",
+    )
+    assert "Missing or invalid session token." in error["text"]
+
+
+def test_403_shown_without_the_entitlement(stack: Stack, open_page: Callable[[str], Page]) -> None:
+    page = open_page(stack.main.url + "/#token=tok-noent")
+    page.start()
+    page.wait_state("failed")
+    error = page.error()
+    assert (error["status"], error["code"]) == ("403", "FORBIDDEN")
+    assert "chatty-voice entitlement" in error["text"]
+
+
+def test_426_shown_when_the_server_needs_a_newer_client(
+    stack: Stack, open_page: Callable[[str], Page]
+) -> None:
+    page = open_page(stack.strict.url + "/#token=tok-dee")
+    page.start()
+    page.wait_state("failed")
+    error = page.error()
+    assert (error["status"], error["minClientVersion"]) == ("426", "2.0.0")
+    assert "This page is version 1.0.0; the server needs 2.0.0 or later." in error["text"]
+
+
+def test_502_then_429_with_retry_after(stack: Stack, open_page: Callable[[str], Page]) -> None:
+    page = open_page(stack.main.url + "/#token=tok-fay")
+    # the page's own mint passes; the SDP exchange's mint fails upstream: 502 { error, status }
+    stack.faults(
+        paths=["/realtime/client_secrets"], skip=1, times=1, status=500, body='{"error": {}}'
+    )
+    try:
+        page.start()
+        page.wait_state("failed")
+        error = page.error()
+    finally:
+        stack.clear_faults()
+    assert (error["status"], error["operation"]) == ("502", "exchangeRealtimeSdp")
+    assert "Failed to mint OpenAI client secret (OpenAI answered 500)" in error["text"]
+    # one mint per user and window: the second start is refused, with the wait to show
+    page.start()
+    page.page.wait_for_selector("#error[data-status='429']")
+    error = page.error()
+    assert (error["code"], error["operation"]) == ("RATE_LIMITED", "createRealtimeToken")
+    assert 0 < int(error["retryAfter"]) <= 60
+    assert f"Try again in {error['retryAfter']} s." in error["text"]
+
+
+def test_fallback_branch_shown_when_the_mint_fails(
+    stack: Stack, open_page: Callable[[str], Page]
+) -> None:
+    page = open_page(stack.main.url + "/#token=tok-eve")
+    stack.faults(paths=["/realtime/client_secrets"], times=1, status=503, body="{}")
+    try:
+        page.start()
+        page.wait_state("failed")
+    finally:
+        stack.clear_faults()
+    error = page.error()
+    assert (error["status"], error["code"]) == ("500", "FALLBACK")
+    assert "use the HTTP fallback" in error["text"]
+
+
+def test_openai_refusal_passed_through_and_shown(
+    stack: Stack, open_page: Callable[[str], Page]
+) -> None:
+    """The `default` response: OpenAI's status and body as they came. (A status the contract
+    documents with this server's envelope, 400 say, cannot carry OpenAI's body validly: a known
+    gap of the published contract, contract_tests/test_upstream_statuses.py. The servers here
+    validate every response, so the refusal is a 422.)"""
+    page = open_page(stack.main.url + "/#token=tok-cy")
+    refusal = {"error": {"message": "Invalid offer", "type": "invalid_request_error"}}
+    stack.faults(paths=["/realtime/calls"], times=1, status=422, body=json.dumps(refusal))
+    try:
+        page.start()
+        page.wait_state("failed")
+    finally:
+        stack.clear_faults()
+    error = page.error()
+    assert (error["status"], error["code"]) == ("422", "UPSTREAM")
+    assert "OpenAI refused the call" in error["text"] and "Invalid offer" in error["text"]
+
+
+# -- another origin: allowed, refused, never with credentials ---------------------------------
+
+
+def test_allowed_origin_runs_the_call(stack: Stack, open_page: Callable[[str], Page]) -> None:
+    page = open_page(f"{stack.allowed}/?api={stack.main.url}#token=tok-bea")
+    assert page.page.inner_text("#api") == stack.main.url
+    page.start()
+    page.wait_state("connected")
+    page.wait_event("received", "session.updated")
+    page.page.click("#respond")
+    page.wait_event("received", "response.done")
+    api = [r for r in page.responses if r.url.startswith(stack.main.url + "/api/")]
+    assert {r.url.removeprefix(stack.main.url) for r in api} >= {
+        "/api/chatty-voice/tools",
+        "/api/csrf-token",
+        "/api/realtime-token",
+        "/api/realtime/webrtc",
+    }
+    for response in api:
+        headers = response.all_headers()
+        if response.request.method == "OPTIONS":
+            assert response.status == 204
+        assert headers["access-control-allow-origin"] == stack.allowed
+        assert "access-control-allow-credentials" not in headers
+    page.page.click("#hangup")
+    page.wait_state("ended")
+    assert page.page.inner_text("#status") == "ended: you hung up"
+
+
+def test_refused_origin_is_blocked_by_the_browser(
+    stack: Stack, open_page: Callable[[str], Page]
+) -> None:
+    page = open_page(f"{stack.refused}/?api={stack.main.url}#token=tok-gus")
+    page.start()
+    page.wait_state("failed")
+    assert page.error()["status"] == "network"
+    assert f"{stack.main.url}/api/chatty-voice/tools" in " ".join(page.failed)
+    assert any("blocked by CORS policy" in line for line in page.console), page.console
+    # what the browser was told: a refused preflight, no CORS header at all
+    preflight = httpx.options(
+        stack.main.url + "/api/chatty-voice/tools",
+        headers={
+            "Origin": stack.refused,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization,x-client-version",
+        },
+    )
+    assert preflight.status_code == 403
+    assert not [h for h in preflight.headers if h.lower().startswith("access-control-")]
+
+
+def test_credentials_are_never_allowed_cross_origin(
+    stack: Stack, open_page: Callable[[str], Page]
+) -> None:
+    page = open_page(f"{stack.allowed}/?api={stack.main.url}")
+    script = """async ([url, credentials]) => {
+        try {
+            const r = await fetch(url, { credentials, headers: { Authorization: "Bearer tok-bea" } });
+            return String(r.status);
+        } catch (e) { return e.name; }
+    }"""
+    url = stack.main.url + "/api/csrf-token"
+    assert page.page.evaluate(script, [url, "omit"]) == "200"
+    assert page.page.evaluate(script, [url, "include"]) == "TypeError"
+
+
+# -- the API reference page ------------------------------------------------------------------
+
+
+def _operations() -> set[tuple[str, str]]:
+    return {
+        (method, path)
+        for path, item in CONTRACT["paths"].items()
+        for method in item
+        if method in ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+    }
+
+
+def test_api_reference_lists_every_operation(
+    stack: Stack, open_page: Callable[[str], Page]
+) -> None:
+    host = urlsplit(stack.main.url).netloc
+    page = open_page(stack.main.url + "/docs")
+    page.page.wait_for_selector("html[data-rendered]", timeout=60_000)
+    assert page.page.get_attribute("html", "data-rendered") == "true"
+    # Redoc names an operation without an operationId `tag/<tag>/paths/<path>/<method>`
+    ids = page.page.eval_on_selector_all(
+        "[role=menu] [data-item-id]", "items => items.map(i => i.dataset.itemId)"
+    )
+    listed = set()
+    for item in ids:
+        match = re.fullmatch(r"tag/[^/]+/paths/(?P<path>[^/]+)/(?P<method>[a-z]+)", item)
+        if match:
+            path = match["path"].replace("~1", "/").replace("~0", "~")
+            listed.add((match["method"], path))
+    assert listed == _operations()
+    assert len(listed) == 7
+    # and each one is rendered in the page body with its summary
+    text = page.page.inner_text("#redoc")
+    for item in CONTRACT["paths"].values():
+        for operation in item.values():
+            assert operation["summary"].rstrip(".") in text
+    assert page.page.title() == "ServiceAi API reference"
+    # every request went to this server (the bundle is vendored, nothing comes from a CDN),
+    # but for Redoc's credit logo, which the page's CSP stops in the browser
+    fetched = [(u, urlsplit(u)) for u in page.requests]
+    foreign = [u for u, p in fetched if p.scheme in ("http", "https") and p.netloc != host]
+    assert foreign == [REDOC_LOGO]
+    assert [f for f in page.failed if REDOC_LOGO in f] == [f"GET {REDOC_LOGO} csp"]
+    assert [c for c in page.csp_reports() if REDOC_LOGO not in c] == []
+    # the screenshot: the SDP exchange, chosen in the menu as a reader would
+    page.page.click("[data-item-id='tag/chatty'] > label")
+    page.page.click("[data-item-id='tag/chatty/paths/~1api~1realtime~1webrtc/post'] > label")
+    page.page.wait_for_function("() => location.hash.endsWith('webrtc/post')")
+    page.page.wait_for_timeout(300)  # the smooth scroll settles
+    _shoot(page.page, "api-reference.png")
+
+
+# -- last: the server hangs the first call up -------------------------------------------------
+
+
+def test_server_hang_up_ends_the_call(call: Page, stack: Stack) -> None:
+    """maxSessionDurationSeconds after the SDP exchange, the reference hangs the call up at the
+    fake upstream, which closes its peer: the page's data channel closes and the call ends."""
+    call.wait_state("ended", timeout_ms=(SESSION_SECONDS + 20) * 1000)
+    assert call.page.inner_text("#status") == "ended: the server ended the call"
+    mine = stack.peers.calls[next(iter(call.call_ids))]
+    _wait_for(lambda: mine.closed_by_hangup, "the fake to close the peer")
+    handlers = stack.main_app.state.handlers
+    assert handlers.sessions.hung_up >= 1
+    assert call.page.evaluate("() => window.voiceCall.pc.connectionState") == "closed"
+    assert call.events()[-1] == "received response.done"  # nothing after the hang-up
