@@ -164,27 +164,40 @@ def _wait_for(check: Callable[[], bool], what: str, seconds: float = 15) -> None
         time.sleep(0.1)
 
 
-# -- the call, same origin: connected, audio in, events both ways, server hang-up --------------
+# -- the call, from the page the reference serves and from an allowed origin -----------------
+
+ORIGINS = ("same-origin", "allowed-origin")
 
 
 @pytest.fixture(scope="module")
-def call(stack: Stack, browser: Any) -> Iterator[Page]:
-    """A call that stays up until the server hangs it up (checked by the last test)."""
-    page = Page(browser, stack.main.url + "/#token=tok-ada")
-    before = set(stack.peers.calls)
+def calls(stack: Stack, browser: Any) -> Iterator[dict[str, Page]]:
+    """Two calls: the page the reference serves, and the same build on a dev server of an
+    allowed origin. They stay up until the server hangs them up (the last test)."""
+    pages = {
+        "same-origin": Page(browser, stack.main.url + "/#token=tok-ada"),
+        "allowed-origin": Page(browser, f"{stack.allowed}/?api={stack.main.url}#token=tok-bea"),
+    }
     try:
-        page.start()
-        page.wait_state("connected")
-        page.call_ids = set(stack.peers.calls) - before
-        yield page
+        for page in pages.values():  # one after the other: each call's id is known
+            before = set(stack.peers.calls)
+            page.start()
+            page.wait_state("connected")
+            page.call_ids = set(stack.peers.calls) - before
+        yield pages
     finally:
-        page.close()
+        for page in pages.values():
+            page.close()
 
 
-def test_call_connects_plays_audio_and_round_trips_events(call: Page, stack: Stack) -> None:
+@pytest.mark.parametrize("origin", ORIGINS)
+def test_call_connects_plays_audio_and_round_trips_events(
+    calls: dict[str, Page], stack: Stack, origin: str
+) -> None:
+    call = calls[origin]
     page = call.page
+    assert page.inner_text("#api") == stack.main.url
     # the token came in the fragment; the page took it out of the address bar
-    assert "#token" not in page.url and page.input_value("#token") == "tok-ada"
+    assert "#token" not in page.url and page.input_value("#token").startswith("tok-")
     assert page.eval_on_selector_all("#tools li", "l => l.map(i => i.dataset.name)") == [
         "get_weather",
         "get_time",
@@ -226,8 +239,38 @@ def test_call_connects_plays_audio_and_round_trips_events(call: Page, stack: Sta
     # the SDP offer went through the reference unchanged, with a loopback candidate
     offers = [r["sdp"] for r in stack.fake_state.requests if r.get("operation") == "calls"]
     assert any(" 127.0.0.1 " in o and "a=candidate" in o for o in offers)
-    _shoot(page, "web-client.png")
     assert call.csp_reports() == []
+    if origin == "same-origin":
+        _shoot(page, "web-client.png")
+        return
+    # across origins: every API answer the page read carried CORS for its origin, no credentials
+    api = [r for r in call.responses if r.url.startswith(stack.main.url + "/api/")]
+    assert {r.url.removeprefix(stack.main.url) for r in api} == {
+        "/api/chatty-voice/tools",
+        "/api/csrf-token",
+        "/api/realtime-token",
+        "/api/realtime/webrtc",
+    }
+    for response in api:
+        headers = response.all_headers()
+        assert headers["access-control-allow-origin"] == stack.allowed
+        assert "access-control-allow-credentials" not in headers
+
+
+def test_user_hang_up_ends_the_call(stack: Stack, open_page: Callable[[str], Page]) -> None:
+    page = open_page(stack.main.url + "/#token=tok-hal")
+    before = set(stack.peers.calls)
+    page.start()
+    page.wait_state("connected")
+    (call_id,) = set(stack.peers.calls) - before
+    page.page.click("#hangup")
+    page.wait_state("ended")
+    assert page.page.inner_text("#status") == "ended: you hung up"
+    assert page.page.evaluate("() => window.voiceCall.pc.connectionState") == "closed"
+    # the fake's peer sees the caller leave (DTLS close), long before any server hang-up
+    peer = stack.peers.calls[call_id]
+    _wait_for(lambda: peer.pc.connectionState == "closed", "the fake's peer to close")
+    assert not peer.closed_by_hangup
 
 
 # -- documented errors, each arranged with settings or a fake upstream fault ----------------
@@ -327,32 +370,6 @@ def test_openai_refusal_passed_through_and_shown(
 # -- another origin: allowed, refused, never with credentials ---------------------------------
 
 
-def test_allowed_origin_runs_the_call(stack: Stack, open_page: Callable[[str], Page]) -> None:
-    page = open_page(f"{stack.allowed}/?api={stack.main.url}#token=tok-bea")
-    assert page.page.inner_text("#api") == stack.main.url
-    page.start()
-    page.wait_state("connected")
-    page.wait_event("received", "session.updated")
-    page.page.click("#respond")
-    page.wait_event("received", "response.done")
-    api = [r for r in page.responses if r.url.startswith(stack.main.url + "/api/")]
-    assert {r.url.removeprefix(stack.main.url) for r in api} >= {
-        "/api/chatty-voice/tools",
-        "/api/csrf-token",
-        "/api/realtime-token",
-        "/api/realtime/webrtc",
-    }
-    for response in api:
-        headers = response.all_headers()
-        if response.request.method == "OPTIONS":
-            assert response.status == 204
-        assert headers["access-control-allow-origin"] == stack.allowed
-        assert "access-control-allow-credentials" not in headers
-    page.page.click("#hangup")
-    page.wait_state("ended")
-    assert page.page.inner_text("#status") == "ended: you hung up"
-
-
 def test_refused_origin_is_blocked_by_the_browser(
     stack: Stack, open_page: Callable[[str], Page]
 ) -> None:
@@ -442,17 +459,18 @@ def test_api_reference_lists_every_operation(
     _shoot(page.page, "api-reference.png")
 
 
-# -- last: the server hangs the first call up -------------------------------------------------
+# -- last: the server hangs the first calls up ------------------------------------------------
 
 
-def test_server_hang_up_ends_the_call(call: Page, stack: Stack) -> None:
+@pytest.mark.parametrize("origin", ORIGINS)
+def test_server_hang_up_ends_the_call(calls: dict[str, Page], stack: Stack, origin: str) -> None:
     """maxSessionDurationSeconds after the SDP exchange, the reference hangs the call up at the
     fake upstream, which closes its peer: the page's data channel closes and the call ends."""
+    call = calls[origin]
     call.wait_state("ended", timeout_ms=(SESSION_SECONDS + 20) * 1000)
     assert call.page.inner_text("#status") == "ended: the server ended the call"
     mine = stack.peers.calls[next(iter(call.call_ids))]
     _wait_for(lambda: mine.closed_by_hangup, "the fake to close the peer")
-    handlers = stack.main_app.state.handlers
-    assert handlers.sessions.hung_up >= 1
+    assert stack.main_app.state.handlers.sessions.hung_up >= 1
     assert call.page.evaluate("() => window.voiceCall.pc.connectionState") == "closed"
     assert call.events()[-1] == "received response.done"  # nothing after the hang-up

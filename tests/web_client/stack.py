@@ -32,6 +32,7 @@ USERS = {
     "tok-eve": User(id="eve", organization_id="org_3", entitlements=["chatty-voice"]),
     "tok-fay": User(id="fay", organization_id="org_3", entitlements=["chatty-voice"]),
     "tok-gus": User(id="gus", organization_id="org_4", entitlements=["chatty-voice"]),
+    "tok-hal": User(id="hal", organization_id="org_4", entitlements=["chatty-voice"]),
     "tok-noent": User(id="noent", organization_id="org_4", entitlements=[]),
 }
 
