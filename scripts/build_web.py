@@ -106,7 +106,7 @@ def install_tools(m: Manifest | None = None) -> Path:
             raise BuildError(f"npm install of {m.tools} failed:\n{done.stderr[-2000:]}")
     _vendor_redoc(npm, m)
     link = WEB / "node_modules"
-    if not link.exists():
+    if not link.is_symlink() and not link.exists():  # a dangling link comes back to life above
         # tsc and esbuild resolve `openapi-fetch` from web/src upwards, as in any web project
         link.symlink_to(os.path.relpath(TOOLS / "node_modules", WEB), target_is_directory=True)
     return TOOLS

@@ -241,6 +241,7 @@ def test_call_connects_plays_audio_and_round_trips_events(
     assert any(" 127.0.0.1 " in o and "a=candidate" in o for o in offers)
     assert call.csp_reports() == []
     if origin == "same-origin":
+        page.set_viewport_size({"width": 1000, "height": 660})
         _shoot(page, "web-client.png")
         return
     # across origins: every API answer the page read carried CORS for its origin, no credentials
@@ -355,7 +356,9 @@ def test_openai_refusal_passed_through_and_shown(
     gap of the published contract, contract_tests/test_upstream_statuses.py. The servers here
     validate every response, so the refusal is a 422.)"""
     page = open_page(stack.main.url + "/#token=tok-cy")
-    refusal = {"error": {"message": "Invalid offer", "type": "invalid_request_error"}}
+    # OpenAI's text is shown as text: markup in it never becomes an element of the page
+    sneaky = 'Invalid offer <img src=x onerror="window.pwned = true">'
+    refusal = {"error": {"message": sneaky, "type": "invalid_request_error"}}
     stack.faults(paths=["/realtime/calls"], times=1, status=422, body=json.dumps(refusal))
     try:
         page.start()
@@ -364,7 +367,9 @@ def test_openai_refusal_passed_through_and_shown(
         stack.clear_faults()
     error = page.error()
     assert (error["status"], error["code"]) == ("422", "UPSTREAM")
-    assert "OpenAI refused the call" in error["text"] and "Invalid offer" in error["text"]
+    assert "OpenAI refused the call" in error["text"] and "Invalid offer <img" in error["text"]
+    assert page.page.evaluate("() => document.querySelectorAll('#error img').length") == 0
+    assert page.page.evaluate("() => window.pwned") is None
 
 
 # -- another origin: allowed, refused, never with credentials ---------------------------------
