@@ -43,13 +43,14 @@ async def _main(fake: FakeState | None = None, *, pages: bool = False) -> int:
     token = "demo-" + secrets.token_urlsafe(16)
     try:
         settings = load_settings(**overrides)
+        settings.users.setdefault(
+            token,
+            User(id="demo", organization_id="org_demo", entitlements=["chatty-voice", "tool:*"]),
+        )
+        app = build_app(settings)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    settings.users.setdefault(
-        token, User(id="demo", organization_id="org_demo", entitlements=["chatty-voice", "tool:*"])
-    )
-    app = build_app(settings)
     servers.append(
         uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, proxy_headers=False))
     )

@@ -25,7 +25,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from reference.cors import Cors, rules_from_contract
-from reference.settings import Settings
+from reference.settings import Settings, SettingsError
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB_BUILD = ROOT / "web" / "dist"
@@ -116,7 +116,9 @@ def install_browser_support(app: FastAPI, settings: Settings) -> None:
         try:
             doc = json.loads((contract_dir / "openapi.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise ValueError(f"CORS needs the published contract: {exc}") from None
+            raise SettingsError(
+                f"cors_allowed_origins needs the published contract: {exc}"
+            ) from None
         app.add_middleware(
             Cors, origins=settings.cors_allowed_origins, rules=rules_from_contract(doc)
         )

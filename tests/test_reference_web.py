@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from reference.app import build_app
 from reference.cors import normalize_origin, rules_from_contract
 from reference.settings import Settings, SettingsError, load_settings
 from tests.conftest import ROOT, SPEC
@@ -279,3 +280,13 @@ def test_rules_follow_the_contract_document() -> None:
     assert rule.methods == ("GET", "PUT")
     assert sorted(rule.headers.values()) == ["Content-Type", "X-Api-Key", "X-Trace"]
     assert rule.pattern.fullmatch("/items/42") and not rule.pattern.fullmatch("/items/4/2")
+
+
+def test_cors_without_the_contract_stops_start_up(tmp_path: Path) -> None:
+    settings = Settings(
+        upstream_base_url="http://127.0.0.1:9/v1",
+        cors_allowed_origins=[ALLOWED],
+        contract_dir=tmp_path,
+    )
+    with pytest.raises(SettingsError, match="cors_allowed_origins needs the published contract"):
+        build_app(settings)
