@@ -5,14 +5,17 @@ The page's only knowledge of the API is the contract's types (`@serviceai/api-sp
 generated/serviceai-api-spec). Each mutation below changes the contract (the document, before
 generation), renders its types.d.ts with the generator's TypeScript emitter, and type-checks a
 copy of web/src against it: the diagnostics must be exactly the lines of web/src that use what
-changed, nothing else. One tsc program checks every mutation (one copy of the page per mutation,
-each resolving the package to its own types), so lib.dom is read once. npm is needed (the pinned
-tools are installed into .cache/web-tools/ once); without it these tests skip, under CI they fail.
+changed, nothing else. One tsc program, with web/tsconfig.json's options, checks the page against
+the real contract and every mutation (a copy of the page per variant, each resolving the package
+to its own types), so lib.dom is read once; a second run is `make web`'s own build refusing a
+mutated contract. npm is needed (the pinned tools are installed into .cache/web-tools/ once);
+without it these tests skip, under CI they fail.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 import re
@@ -30,6 +33,7 @@ from scripts import build_web
 from tests.conftest import IN_CI, ROOT, SPEC
 
 SRC = ROOT / "web" / "src"
+PACKAGE = ROOT / "generated" / "serviceai-api-spec"
 WEBRTC = "/api/realtime/webrtc"
 
 
@@ -41,15 +45,6 @@ def tools() -> Path:
         if build_web.NPM_MISSING in str(exc) and not IN_CI:
             pytest.skip(str(exc))
         raise
-
-
-def test_web_client_compiles_under_strict(tools: Path) -> None:
-    config = json.loads((ROOT / "web" / "tsconfig.json").read_text(encoding="utf-8"))
-    assert config["compilerOptions"]["strict"] is True
-    assert config["compilerOptions"]["paths"]["@serviceai/api-spec"] == [
-        "../generated/serviceai-api-spec"
-    ]
-    assert build_web.typecheck() == []
 
 
 # -- mutations of the contract -------------------------------------------------------------
@@ -122,51 +117,80 @@ def _lines(file: str, pattern: str) -> set[int]:
     return found
 
 
+@functools.cache
+def _contract() -> dict[str, Any]:
+    return load_document(SPEC).data
+
+
 def _mutated_types(mutate: Callable[[dict[str, Any]], None]) -> str:
-    doc = copy.deepcopy(load_document(SPEC).data)
+    doc = copy.deepcopy(_contract())
     mutate(doc)
     return render_types(build_typescript_plan(doc))
 
 
 def _package(folder: Path, types: str, tag: str) -> None:
     folder.mkdir(parents=True)
-    package = json.loads((ROOT / "generated" / "serviceai-api-spec" / "package.json").read_text())
+    package = json.loads((PACKAGE / "package.json").read_text(encoding="utf-8"))
     # tsc treats two packages of one name and version as one (it reads the first only)
     package["version"] += f"-{tag}"
     (folder / "package.json").write_text(json.dumps(package), encoding="utf-8")
     (folder / "types.d.ts").write_text(types, encoding="utf-8")
 
 
-def test_contract_changes_fail_at_the_lines_that_use_them(tools: Path, tmp_path: Path) -> None:
-    # tmp/node_modules: the real tools; tmp/<mutation>/node_modules/@serviceai/api-spec: the
-    # mutated package, found first from tmp/<mutation>/src
-    (tmp_path / "node_modules").mkdir()
+@pytest.fixture(scope="module")
+def checked(
+    tools: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, set[tuple[str, int]]]:
+    """One tsc program over a copy of web/src per variant: `unchanged` against the contract's
+    own types.d.ts, each mutation against its mutated one. Per variant, the (file, line) of
+    every diagnostic."""
+    work = tmp_path_factory.mktemp("web-tsc")
+    # work/node_modules: the real tools; work/<variant>/node_modules/@serviceai/api-spec: the
+    # variant's package, found first from work/<variant>/src
+    (work / "node_modules").mkdir()
     for name in os.listdir(tools / "node_modules"):
         if not name.startswith(("@serviceai", ".")):
-            (tmp_path / "node_modules" / name).symlink_to(tools / "node_modules" / name)
-    for name, (mutate, _file, _pattern) in MUTATIONS.items():
-        shutil.copytree(SRC, tmp_path / name / "src")
-        folder = tmp_path / name / "node_modules" / "@serviceai" / "api-spec"
-        _package(folder, _mutated_types(mutate), name)
+            (work / "node_modules" / name).symlink_to(tools / "node_modules" / name)
+    variants = {"unchanged": (PACKAGE / "types.d.ts").read_text(encoding="utf-8")}
+    variants |= {name: _mutated_types(mutate) for name, (mutate, _, _) in MUTATIONS.items()}
+    for name, types in variants.items():
+        shutil.copytree(SRC, work / name / "src")
+        _package(work / name / "node_modules" / "@serviceai" / "api-spec", types, name)
+    # web/tsconfig.json's compiler options; the package resolves like any npm dependency here
     config = json.loads((ROOT / "web" / "tsconfig.json").read_text(encoding="utf-8"))
     options = {k: v for k, v in config["compilerOptions"].items() if k != "paths"}
-    (tmp_path / "tsconfig.json").write_text(
+    (work / "tsconfig.json").write_text(
         json.dumps({"compilerOptions": options, "include": ["*/src/**/*.ts"]}), encoding="utf-8"
     )
-    diagnostics = build_web.typecheck(tmp_path / "tsconfig.json")
-    found: dict[str, set[tuple[str, int]]] = {name: set() for name in MUTATIONS}
-    for line in diagnostics:
+    found: dict[str, set[tuple[str, int]]] = {name: set() for name in variants}
+    for line in build_web.typecheck(work / "tsconfig.json"):
         match = build_web.DIAGNOSTIC.match(line)
         assert match is not None, line
-        parts = (ROOT / match["file"]).resolve().relative_to(tmp_path.resolve()).parts
+        parts = (ROOT / match["file"]).resolve().relative_to(work.resolve()).parts
         found[parts[0]].add((parts[-1], int(match["line"])))
-    for name, (_mutate, file, pattern) in MUTATIONS.items():
-        expected = {(file, n) for n in _lines(file, pattern)}
-        assert found[name] == expected, (name, diagnostics)
+    return found
+
+
+def test_web_client_compiles_under_strict(checked: dict[str, set[tuple[str, int]]]) -> None:
+    config = json.loads((ROOT / "web" / "tsconfig.json").read_text(encoding="utf-8"))
+    assert config["compilerOptions"]["strict"] is True
+    assert config["compilerOptions"]["paths"]["@serviceai/api-spec"] == [
+        "../generated/serviceai-api-spec"
+    ]
+    assert checked["unchanged"] == set()
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_contract_changes_fail_at_the_lines_that_use_them(
+    checked: dict[str, set[tuple[str, int]]], mutation: str
+) -> None:
+    _mutate, file, pattern = MUTATIONS[mutation]
+    assert checked[mutation] == {(file, n) for n in _lines(file, pattern)}
 
 
 def test_the_build_refuses_a_page_the_contract_breaks(tools: Path, tmp_path: Path) -> None:
-    """`make web` itself: tsc first, and nothing is written when the page does not compile."""
+    """`make web` itself, with web/tsconfig.json (here extended to find the mutated package):
+    tsc first, and nothing is written when the page does not compile."""
     _package(
         tmp_path / "api-spec", _mutated_types(_require_device_header), "device-header-required"
     )
