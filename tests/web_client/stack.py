@@ -33,6 +33,7 @@ USERS = {
     "tok-fay": User(id="fay", organization_id="org_3", entitlements=["chatty-voice"]),
     "tok-gus": User(id="gus", organization_id="org_4", entitlements=["chatty-voice"]),
     "tok-hal": User(id="hal", organization_id="org_4", entitlements=["chatty-voice"]),
+    "tok-ivy": User(id="ivy", organization_id="org_5", entitlements=["chatty-voice"]),
     "tok-noent": User(id="noent", organization_id="org_4", entitlements=[]),
 }
 
