@@ -11,7 +11,8 @@ With origins listed:
   for a method or header the contract does not document, gets a JSON 403 with no CORS headers,
   so the browser blocks the request and never sends it.
 - Every other response to a listed origin carries `Access-Control-Allow-Origin: <origin>` and
-  exposes `Retry-After` (a 429's wait, which a cross-origin script cannot read otherwise).
+  exposes `Retry-After` (a 429's wait, which a cross-origin script cannot read otherwise) and
+  `X-Request-ID` (the id an unhandled error's log line names, for a support request).
   Responses to other origins carry no CORS headers: the browser hides them from the page.
 - Credentials are deliberately not allowed (no `Access-Control-Allow-Credentials`): the API
   authenticates with a bearer token the page sends itself, never a cookie, so no other origin
@@ -34,7 +35,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-EXPOSED = "Retry-After"
+# what a cross-origin script may read besides the safelisted headers: a 429's wait, and the id
+# an unhandled error's answer carries (the one its log line names)
+EXPOSED = "Retry-After, X-Request-ID"
 MAX_AGE_SECONDS = 600
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 

@@ -202,7 +202,7 @@ def test_actual_requests_carry_cors_for_allowed_origins_only(http: httpx.Client)
     assert allowed.status_code == 200
     assert _cors_headers(allowed) == {
         "access-control-allow-origin": ALLOWED,
-        "access-control-expose-headers": "Retry-After",
+        "access-control-expose-headers": "Retry-After, X-Request-ID",
     }
     other = http.get("/api/csrf-token", headers={**auth, "origin": OTHER})
     assert other.status_code == 200 and _cors_headers(other) == {}
@@ -215,7 +215,7 @@ def test_actual_requests_carry_cors_for_allowed_origins_only(http: httpx.Client)
     limited = http.post("/api/realtime-token", json={}, headers={**auth, "origin": ALLOWED})
     assert first.status_code != 429 and limited.status_code == 429
     assert limited.headers["access-control-allow-origin"] == ALLOWED
-    assert limited.headers["access-control-expose-headers"] == "Retry-After"
+    assert limited.headers["access-control-expose-headers"] == "Retry-After, X-Request-ID"
     assert int(limited.headers["retry-after"]) > 0
 
 
