@@ -104,6 +104,9 @@ class Call:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
 
+_AIOICE_HOST_ADDRESSES = aioice.ice.get_host_addresses  # aioice's own lookup, before any change
+
+
 def _use_host_addresses(addresses: Sequence[str] | None) -> None:
     """Make aioice gather host candidates on `addresses` (None: loopback and every interface
     aioice finds itself; it leaves 127.0.0.1 out on its own)."""
@@ -115,9 +118,6 @@ def _use_host_addresses(addresses: Sequence[str] | None) -> None:
         return [a for a in dict.fromkeys(found) if (use_ipv6 if ":" in a else use_ipv4)]
 
     aioice.ice.get_host_addresses = host_addresses
-
-
-_AIOICE_HOST_ADDRESSES = aioice.ice.get_host_addresses
 
 
 class PeerCalls:
