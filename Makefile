@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version mcp mcp-ts-documents sdk-e2e
+.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version mcp mcp-ts-documents sdk-e2e chromium web demo web-screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
@@ -29,6 +29,15 @@ redis:
 	  ($$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq redis-server >/dev/null) \
 	  || { echo "could not install redis-server"; exit 1; }; }
 
+# Headless Chromium drives the web client's browser tests (tests/test_web_client_browser.py);
+# Debian's own chromium package, never a test tool's browser download.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing chromium from Debian's packages"; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  ($$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	  || { echo "could not install chromium"; exit 1; }; }
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check generator reference tests contract_tests benchmarks scripts generated
 	$(VENV)/bin/ruff format --check generator reference tests contract_tests benchmarks scripts generated
@@ -42,7 +51,7 @@ unit: $(STAMP)
 contract: $(STAMP) redis
 	$(PY) -m pytest contract_tests -q --junitxml=reports/contract-junit.xml
 
-test: $(STAMP) redis lint typecheck
+test: $(STAMP) redis chromium lint typecheck
 	$(PY) -m pytest -q --junitxml=reports/junit.xml
 
 # The contract diff: the latest release in spec/history/ against spec/openapi.yaml (override with
@@ -140,3 +149,17 @@ mcp: generate
 # reports/sdk-e2e.md and .json. Minutes, so not part of `make test` (a fixed slice is).
 sdk-e2e: $(STAMP)
 	$(PY) scripts/sdk_e2e.py $(SDK_E2E_ARGS)
+
+# The voice web client (web/, docs/web-client.md): tsc --strict against the contract's types, then
+# esbuild, into the ignored web/dist/ with Redoc's standalone bundle (pinned npm tools in .cache/).
+web: $(STAMP)
+	$(PY) scripts/build_web.py
+
+# The reference, the fake upstream answering with a real WebRTC peer, and the web client on
+# loopback; prints the page's address (with the demo token) and the API reference's.
+demo: web
+	$(PY) -m reference.demo
+
+# The screenshots in docs/ (web-client.png, api-reference.png), taken by the browser test.
+web-screenshots: $(STAMP) chromium
+	SERVICEAI_SCREENSHOTS=docs $(PY) -m pytest tests/test_web_client_browser.py -q

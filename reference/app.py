@@ -51,6 +51,7 @@ from reference.upstream import (
     UpstreamInvalid,
     UpstreamUnavailable,
 )
+from reference.web import install_browser_support
 
 log = logging.getLogger("reference")
 
@@ -512,6 +513,7 @@ def build_app(
         lifespan=lifespan,
     )
     app.router.routes[:0] = operational_routes(settings, real_store, readiness, handlers.addresses)
+    install_browser_support(app, settings)  # the page, the contract, CORS (reference/web.py)
     app.add_middleware(SecurityHeaders)
     app.state.handlers = handlers
     app.state.readiness = readiness

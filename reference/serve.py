@@ -19,7 +19,7 @@ from serviceai_api.server.serve import ServerSettings, install_loop_guard
 from serviceai_api.server.serve import server as guarded_server
 
 from reference.app import build_app
-from reference.fake_upstream import create_fake_app
+from reference.fake_upstream import FakeState, create_fake_app
 from reference.settings import Settings, SettingsError, User, load_settings
 
 # Descriptors the reference holds besides client connections: stdio, the log, the listening
@@ -52,7 +52,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _main() -> int:
+async def _main(fake: FakeState | None = None, *, pages: bool = False) -> int:
+    """`fake`: the fake upstream's state (`make demo` gives it real WebRTC peers); `pages`:
+    print the web client's and the API reference's addresses too."""
     port = int(os.environ.get("SERVICEAI_PORT", "8000"))
     servers: list[uvicorn.Server] = []
     overrides: dict[str, object] = {}
@@ -61,7 +63,7 @@ async def _main() -> int:
         servers.append(
             uvicorn.Server(
                 uvicorn.Config(
-                    create_fake_app(), host="127.0.0.1", port=fake_port, log_level="warning"
+                    create_fake_app(fake), host="127.0.0.1", port=fake_port, log_level="warning"
                 )
             )
         )
@@ -71,13 +73,14 @@ async def _main() -> int:
     token = "demo-" + secrets.token_urlsafe(16)
     try:
         settings = load_settings(**overrides)
+        settings.users.setdefault(
+            token,
+            User(id="demo", organization_id="org_demo", entitlements=["chatty-voice", "tool:*"]),
+        )
+        app = build_app(settings)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    settings.users.setdefault(
-        token, User(id="demo", organization_id="org_demo", entitlements=["chatty-voice", "tool:*"])
-    )
-    app = build_app(settings)
     install_loop_guard()
     guarded = server_settings(settings, port, in_process_upstream=len(servers) > 0)
     servers.append(guarded_server(app, guarded))
@@ -87,6 +90,9 @@ async def _main() -> int:
     print(
         f"  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:{port}/api/chatty-voice/tools"
     )
+    if pages:
+        print(f"voice web client: http://127.0.0.1:{port}/#token={token}")
+        print(f"API reference:    http://127.0.0.1:{port}/docs")
     await asyncio.gather(*(s.serve() for s in servers))
     return 0
 

@@ -16,6 +16,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from reference.cors import normalize_origins
+
 DEFAULT_TOOLS = (
     "reference.tools:get_weather",
     "reference.tools:get_time",
@@ -84,6 +86,10 @@ class Settings(BaseSettings):
     store_max_connections: int = Field(16, ge=1)  # the Redis pool
     memory_store_max_entries_per_owner: int = Field(1024, ge=4)  # one user's share of the store
     ops_rate_limit: int = Field(30, ge=1)  # /ops/ requests per client address per minute
+    # Browser origins allowed to call the API (reference/cors.py); empty: no CORS at all.
+    cors_allowed_origins: list[str] = Field(default_factory=list)
+    web_dir: Path | None = None  # the built web client (make web); None: web/dist
+    contract_dir: Path | None = None  # openapi.json/.yaml served; None: the web contract package
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -91,6 +97,11 @@ class Settings(BaseSettings):
         for item in value:
             ipaddress.ip_network(item, strict=False)  # ValueError names the bad entry
         return value
+
+    @field_validator("cors_allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        return normalize_origins(value)  # ValueError names the bad entry
 
     @field_validator("client_secret_ttl_seconds")
     @classmethod

@@ -6,15 +6,25 @@ import argparse
 
 import uvicorn
 
-from reference.fake_upstream.app import create_fake_app
+from reference.fake_upstream.app import FakeState, create_fake_app
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m reference.fake_upstream", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8787)
+    parser.add_argument(
+        "--real-peer",
+        action="store_true",
+        help="answer calls with a real WebRTC peer (aiortc) instead of the canned SDP",
+    )
     args = parser.parse_args()
-    uvicorn.run(create_fake_app(), host=args.host, port=args.port, log_level="info")
+    state = FakeState()
+    if args.real_peer:
+        from reference.fake_upstream.peer import PeerCalls
+
+        state.peers = PeerCalls(addresses=None)  # loopback and every interface
+    uvicorn.run(create_fake_app(state), host=args.host, port=args.port, log_level="info")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@ import asyncio
 import json
 import secrets
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openai_realtime_api.models import (
     CreateRealtimeCallRequestMultipart,
@@ -24,6 +26,9 @@ from openai_realtime_api.server import responses as r
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:  # aiortc is imported only by a fake that runs real peers
+    from reference.fake_upstream.peer import PeerCalls
 
 SDP_ANSWER = (
     "v=0\r\no=- 2157482139 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
@@ -48,11 +53,17 @@ class Faults:
     trickle_seconds: float = 0.0
     # a body of this many bytes (`body` repeated), streamed in 64 KiB chunks, with `status`
     body_bytes: int = 0
+    skip: int = 0  # let this many matching requests through first (fault the second mint)
 
     def applies(self, path: str) -> bool:
         if self.times is not None and self.times <= 0:
             return False
-        return not self.paths or any(path.endswith(p) for p in self.paths)
+        if self.paths and not any(path.endswith(p) for p in self.paths):
+            return False
+        if self.skip > 0:
+            self.skip -= 1
+            return False
+        return True
 
 
 @dataclass
@@ -65,6 +76,9 @@ class FakeState:
     requests: list[dict[str, Any]] = field(default_factory=list)  # what was received (no keys)
     hits: dict[str, int] = field(default_factory=dict)  # requests per path, faults included
     sent_bytes: int = 0  # body bytes the `body_bytes` and `trickle_seconds` faults wrote
+    # None: calls are answered with the canned SDP_ANSWER (no media); PeerCalls: a real WebRTC
+    # peer answers each offer (reference/fake_upstream/peer.py)
+    peers: PeerCalls | None = None
 
 
 def _error(message: str, type_: str, code: str | None, param: str | None = None) -> ErrorResponse:
@@ -180,11 +194,21 @@ class FakeRealtime(Handlers):
                 body=_error("Invalid SDP offer.", "invalid_request_error", "invalid_offer", "sdp")
             )
         call_id = "rtc_" + secrets.token_hex(16)
+        answer = SDP_ANSWER
+        if self.state.peers is not None:
+            if isinstance(body, str):
+                session = self.state.sessions.get(ctx.bearer_token() or "", {})
+            else:
+                session = body.session.model_dump(mode="json") if body.session else {}
+            try:
+                answer = await self.state.peers.answer(call_id, sdp, session)
+            except ValueError as exc:
+                return r.CreateRealtimeCallBadRequest(
+                    body=_error(str(exc), "invalid_request_error", "invalid_offer", "sdp")
+                )
         self.state.calls.add(call_id)
         self.state.requests.append({"operation": "calls", "raw_sdp": raw_sdp, "sdp": sdp})
-        return r.CreateRealtimeCallCreated(
-            body=SDP_ANSWER, location=f"/v1/realtime/calls/{call_id}"
-        )
+        return r.CreateRealtimeCallCreated(body=answer, location=f"/v1/realtime/calls/{call_id}")
 
     def _call_error(self, ctx: RequestContext, call_id: str) -> ErrorResponse | None:
         if call_id not in self.state.calls:
@@ -217,6 +241,8 @@ class FakeRealtime(Handlers):
         if error:
             return r.HangupRealtimeCallNotFound(body=error)
         self.state.calls.discard(call_id)
+        if self.state.peers is not None:
+            await self.state.peers.hangup(call_id)
         return r.HangupRealtimeCallOK()
 
     async def refer_realtime_call(
@@ -360,7 +386,16 @@ class FaultLayer:
 def create_fake_app(state: FakeState | None = None) -> ASGIApp:
     """The fake upstream; serve it under `/v1` like the real one (base URL `.../v1`)."""
     state = state or FakeState()
-    inner = create_app(FakeRealtime(state), validate_responses=True, root_path="")
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        yield
+        if state.peers is not None:
+            await state.peers.aclose()
+
+    inner = create_app(
+        FakeRealtime(state), validate_responses=True, root_path="", lifespan=lifespan
+    )
     app = _Prefix(inner, "/v1")
     return FaultLayer(app, state)
 
