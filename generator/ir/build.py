@@ -50,8 +50,7 @@ def build_document(loaded: LoadedDocument, package: str = "api") -> Document:
     """
     document = _Builder(loaded.data).build()
     document.warnings[:0] = [
-        Warning_(f"{w.message} [{w.rule}]" if w.rule else w.message, w.location.pointer)
-        for w in loaded.warnings
+        Warning_(w.message, w.location.pointer, w.rule or "", w.location) for w in loaded.warnings
     ]
     document.server = build_server_plan(loaded.data, document)
     document.client = build_client_plan(document, package)
@@ -99,7 +98,9 @@ class _Builder:
                 if p.client_level:
                     client_headers.setdefault(p.name.lower(), p)
         named = self.schemas.model_schemas()
-        self.warnings += [Warning_(m, p) for p, m in self.schemas.warnings]
+        self.warnings += [
+            Warning_(m, p, "ref-outside-components") for p, m in self.schemas.warnings
+        ]
         return Document(
             title=str(info.get("title", "API")),
             version=str(info.get("version", "0.0.0")),

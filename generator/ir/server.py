@@ -238,6 +238,7 @@ class _Planner:
                     "5XX or default); the server stubs answer an unhandled error there with an "
                     "undocumented 503 JSON {error}, first: " + undocumented[0].operation.pointer,
                     "/paths",
+                    "server-error-undocumented",
                 )
             )
         paths = self._paths(operations)
@@ -253,6 +254,7 @@ class _Planner:
                     "receiver answers an invalid delivery with an undocumented 400, first: "
                     + silent[0].operation.pointer,
                     "/" + silent[0].operation.pointer.split("/")[1],  # webhooks or x-webhooks
+                    "webhook-client-error-undocumented",
                 )
             )
         return ServerPlan(
@@ -450,6 +452,7 @@ class _Planner:
                     "no documented client-error response (400, 422, 4XX, default or another "
                     "4xx); the server stubs answer an invalid request with an undocumented 400",
                     op.pointer,
+                    "client-error-undocumented",
                 )
             )
         if chosen is None:
@@ -505,6 +508,7 @@ class _Planner:
                 "no conventional error body validates against this schema; the server stubs "
                 "write {error: <message>} for the requests they reject",
                 media.schema_pointer or at,
+                "error-body-unconventional",
             )
         )
         return {"error": MESSAGE}

@@ -9,7 +9,7 @@ are never fetched: generation must not depend on the network.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -37,9 +37,9 @@ class Bundle:
             return self.main.locate(pointer)
         prefix, source, origin = best
         found = source.locate(origin + pointer[len(prefix) :])
-        return Location(
-            found.file, pointer if source is self.main else found.pointer, found.line, found.column
-        )
+        if source is self.main:
+            return Location(found.file, pointer, found.line, found.column)
+        return Location(found.file, found.pointer, found.line, found.column, via=pointer)
 
 
 def resolve_pointer(data: Any, pointer: str, *, through_refs: bool = False) -> Any:
@@ -116,6 +116,8 @@ class _Bundler:
     def rewrite(self, ref: str, source: SourceFile, pointer: str, origin: str) -> Any:
         """A new `$ref` string, an inlined value, or None to keep the reference as it is."""
         at = source.locate(join_pointer(origin, "$ref"))
+        if source is not self.main:
+            at = replace(at, via=join_pointer(pointer, "$ref"))
         file_part, _, fragment = ref.partition("#")
         if file_part.startswith(("http://", "https://")):
             self.problems.append(
