@@ -43,7 +43,7 @@ def render_hooks_file() -> str:
     out = (
         "# pre-commit hooks of the openapi-contract toolkit (rendered from "
         "generator/adopt/hooks.py:\n"
-        "# `python -m generator.adopt.hooks > .pre-commit-hooks.yaml`). "
+        "# `python -m generator.adopt hooks > .pre-commit-hooks.yaml`). "
         "`openapi-contract init` writes a\n"
         "# .pre-commit-config.yaml that uses them.\n"
     )
@@ -88,9 +88,3 @@ def render_config(files: str, repo: str | None, rev: str | None) -> str:
         "        pass_filenames: false\n"
         f"        files: {json.dumps(files)}\n"
     )
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.stdout.write(render_hooks_file())

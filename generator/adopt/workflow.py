@@ -5,7 +5,7 @@
 (`action.yml`, composite) is rendered from the same steps: the two run the same commands.
 `tests/test_init.py` runs the steps of a written workflow in a throw-away git repository and
 fails when the committed `action.yml` is not what `render_action()` writes now
-(`python -m generator.adopt.workflow > action.yml` rewrites it).
+(`python -m generator.adopt action > action.yml` rewrites it).
 
 Every step reads its paths from `OPENAPI_CONTRACT_*` environment variables: the workflow sets
 them once for the job, the action from its inputs. Nothing from the event is pasted into a
@@ -213,7 +213,7 @@ def render_action() -> str:
         steps += _step_lines(Step(step.name, step.run, own), env, "bash")
     steps = "\n".join(line[2:] if line else line for line in steps.split("\n"))
     return f"""\
-# Rendered from generator/adopt/workflow.py: `python -m generator.adopt.workflow > action.yml`
+# Rendered from generator/adopt/workflow.py: `python -m generator.adopt action > action.yml`
 # (tests/test_init.py fails when this file is stale). The same steps as the workflow that
 # `openapi-contract init` writes; the checkout must include the base revision (fetch-depth: 0).
 name: openapi-contract
@@ -237,9 +237,3 @@ runs:
         path: {REPORT_FILE}
         if-no-files-found: ignore
 """
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.stdout.write(render_action())
