@@ -398,7 +398,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, func, help_ in (
-        ("generate", cmd_generate, "write the generated packages of the configured documents"),
+        (
+            "generate",
+            cmd_generate,
+            "write the generated packages of the configured targets (or of --spec)",
+        ),
         ("check", cmd_check, "fail when generated code differs from what would be written now"),
     ):
         p = _command(sub, name, help_)
