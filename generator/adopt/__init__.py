@@ -98,8 +98,8 @@ def _installed() -> tuple[str, str | None, str | None]:
 
     try:
         dist = metadata.distribution(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
-        return "0", None, None
+    except metadata.PackageNotFoundError:  # run from a checkout that pip never installed
+        return "", None, None
     direct = dist.read_text("direct_url.json")
     if direct:
         try:
@@ -213,12 +213,14 @@ def plan_init(args: argparse.Namespace) -> Plan:
         f"{DISTRIBUTION} @ git+{git_url}@{commit}"
         if git_url and commit
         else f"{DISTRIBUTION}=={toolkit_version}"
+        if toolkit_version
+        else DISTRIBUTION
     )
     if not args.toolkit and not git_url:
         plan.notes.append(
             f"CI installs `{toolkit}`; --toolkit names another requirement (a git URL)"
         )
-    plan.files[args.workflow] = render_workflow(paths, toolkit, toolkit_version)
+    plan.files[args.workflow] = render_workflow(paths, toolkit, toolkit_version or "unknown")
 
     if not args.no_makefile:
         plan.files[FRAGMENT] = render_fragment(paths)
