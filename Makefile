@@ -6,12 +6,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version mcp mcp-ts-documents sdk-e2e chromium web demo web-screenshots
+.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version mcp mcp-ts-documents sdk-e2e chromium web demo web-screenshots docs docs-serve
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[runtime,dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[runtime,dev,docs]"
 	@$(PY) -m generator link
 	@touch $@
 
@@ -20,6 +20,15 @@ generate: $(STAMP)
 
 check-generated: $(STAMP)
 	@$(PY) -m generator check
+
+# The docs site (docs/, mkdocs.yml) into site/; --strict: a broken link or anchor fails the build.
+# The reference pages (CLI, target settings, warning rules) are rendered from the code by
+# docs/hooks/reference.py. `make test` builds it too (tests/test_docs_site.py).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
+
+docs-serve: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve
 
 # redis-server backs the shared-state tests; install it from Debian's packages when missing.
 redis:
@@ -39,8 +48,8 @@ chromium:
 	  || { echo "could not install chromium"; exit 1; }; }
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check generator reference tests contract_tests benchmarks scripts generated
-	$(VENV)/bin/ruff format --check generator reference tests contract_tests benchmarks scripts generated
+	$(VENV)/bin/ruff check generator reference tests contract_tests benchmarks scripts generated docs/hooks
+	$(VENV)/bin/ruff format --check generator reference tests contract_tests benchmarks scripts generated docs/hooks
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy generator reference generated

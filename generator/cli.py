@@ -1,7 +1,9 @@
-"""Command line: `python -m generator {generate,check,validate,link,diff,release}`.
+"""openapi-contract: Pydantic models, a typed client SDK, server stubs, an MCP server, a REST
+adapter and a web contract package from one OpenAPI document; contract diffs and releases.
 
 An invalid document exits with status 2 and one located line per problem; nothing is written.
-No command shows a traceback for a problem in its input.
+No command shows a traceback for a problem in its input. `python -m generator` is the same
+command.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.config import MODELS_ENGINES, Target, load_targets, models_engine
 from generator.errors import EXIT_INVALID_SPEC, Location, Problem, SpecError
 
+if TYPE_CHECKING:
+    from generator.report import Report
+
 EXIT_INTERNAL_ERROR = 3
+PROG = "openapi-contract"
 
 # The pipeline (datamodel-code-generator, jinja2, the validator) is imported only by commands
 # that generate, so that a no-op `make generate` answers in well under half a second.
@@ -51,63 +57,21 @@ def cmd_generate(args: argparse.Namespace) -> int:
         from generator.profiling import run_profiled
 
         return run_profiled(args.argv)
-    from generator.progress import StageReporter, in_ci, progress_wanted, warning_lines
+    from generator.progress import progress_wanted
+    from generator.report import Report
 
     profile_out = os.environ.get("OPENAPI_CONTRACT_PROFILE_OUT")  # generator.profiling
     profiled: list[dict[str, object]] = []
     configured = not getattr(args, "spec", None)
-    if configured:  # --spec never reads or writes a stamp (nor imports importlib.metadata)
-        from generator import stamp
     root = Path(args.config).resolve().parent
-    ci = in_ci()
     show_progress = not args.quiet and progress_wanted()
-    for target in _targets(args):
-        started = time.perf_counter()
-        inputs = stamp.input_digest(target) if configured else None
-        if configured and not args.force and stamp.is_current(target, root, inputs):
-            if not args.quiet:
-                print(f"{target.name}: up to date ({target.out})")
-            continue
-        from generator.pipeline import generate_target
-        from generator.writer import write_files
-
-        reporter = StageReporter(target.name, enabled=show_progress)
-        result = generate_target(target, progress=reporter)
-        reporter("write", {"files": len(result.files)})
-        changed = sum(write_files(f, fs) for f, fs in result.folders(target).items())
-        reporter.close()
-        profiled.append({"name": target.name, "stages": reporter.finished})
-        if configured:
-            stamp.record(target, root, inputs)
-        doc = result.document
-        if not args.quiet:
-            from generator.loader.swagger2 import original_pointer
-
-            # A converted Swagger 2.0 document's warnings point where the 2.0 file says it.
-            warnings = [
-                f"{original_pointer(doc.moved, w.pointer) if doc.moved else w.pointer}: {w.message}"
-                for w in doc.warnings
-            ]
-            lines = warning_lines(warnings, verbose=args.verbose, ci=ci)
-            hint = " (--verbose lists them)" if warnings and not lines else ""
-            print(
-                f"{target.name}: {len(doc.operations)} operations, "
-                + (f"{len(doc.webhooks)} webhooks, " if doc.webhooks else "")
-                + f"{len(doc.schemas)} models, "
-                + _sdk_counts(doc)
-                + f"{len(result.files)} files ({changed} changed), {len(doc.warnings)} warnings"
-                f"{hint} in {time.perf_counter() - started:.2f}s -> {target.out}"
-                # What was read: the version, converted or not, and what bundling did.
-                 + (f" ({doc.source})" if doc.source else ""),
-                flush=True,
-            )
-            for line in lines:
-                print(line, file=sys.stderr)
-            if args.verbose:  # what was converted or hoisted, each located (not faults)
-                for note in doc.notes:
-                    print(f"  note: {note.pointer}: {note.message}", file=sys.stderr)
-                for line in _sdk_lines(doc):
-                    print(line, flush=True)
+    report = Report()
+    try:
+        for target in _targets(args):
+            _generate_one(args, target, configured, root, show_progress, report, profiled)
+    finally:
+        if args.report:  # also when a target is refused: its errors are in it
+            report.write(Path(args.report))
     if args.link:
         cmd_link(args)
     if profile_out:
@@ -116,6 +80,79 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
         record(profile_out, profiled, timing.totals())
     return 0
+
+
+def _generate_one(
+    args: argparse.Namespace,
+    target: Target,
+    configured: bool,
+    root: Path,
+    show_progress: bool,
+    report: Report,
+    profiled: list[dict[str, object]],
+) -> None:
+    from generator.progress import StageReporter
+    from generator.report import count_findings, grouped_lines, verbose_lines
+
+    started = time.perf_counter()
+    # --spec never reads or writes a stamp (nor imports importlib.metadata)
+    stamp = _stamp() if configured else None
+    inputs = stamp.input_digest(target) if stamp else None
+    if stamp and not args.force and stamp.is_current(target, root, inputs):
+        report.up_to_date(target.name, target.spec)
+        if not args.quiet:
+            print(f"{target.name}: up to date ({target.out})")
+        return
+    from generator.pipeline import generate_target
+    from generator.writer import write_files
+
+    reporter = StageReporter(target.name, enabled=show_progress)
+    try:
+        result = generate_target(target, progress=reporter)
+    except SpecError as err:
+        report.refused(target.name, target.spec, err.problems)
+        raise
+    reporter("write", {"files": len(result.files)})
+    changed = sum(write_files(f, fs) for f, fs in result.folders(target).items())
+    reporter.close()
+    profiled.append({"name": target.name, "stages": reporter.finished})
+    if stamp:
+        stamp.record(target, root, inputs)
+    doc = result.document
+    warnings = doc.warnings
+    if doc.moved:  # a converted Swagger 2.0 document: warnings point where the 2.0 file says
+        from generator.loader.swagger2 import original_pointer
+
+        warnings = [replace(w, pointer=original_pointer(doc.moved, w.pointer)) for w in warnings]
+    counts = {
+        "operations": len(doc.operations),
+        "webhooks": len(doc.webhooks),
+        "models": len(doc.schemas),
+        "files": len(result.files),
+        "changed": changed,
+    }
+    report.generated(target.name, target.spec, counts, warnings)
+    if args.quiet:
+        return
+    print(
+        f"{target.name}: {len(doc.operations)} operations, "
+        + (f"{len(doc.webhooks)} webhooks, " if doc.webhooks else "")
+        + f"{len(doc.schemas)} models, "
+        + _sdk_counts(doc)
+        + f"{len(result.files)} files ({changed} changed), {count_findings(warnings)} warnings"
+        f" in {time.perf_counter() - started:.2f}s -> {target.out}"
+        # What was read: the version, converted or not, and what bundling did.
+         + (f" ({doc.source})" if doc.source else ""),
+        flush=True,
+    )
+    lines = verbose_lines(warnings) if args.verbose else grouped_lines(warnings)
+    for line in lines:
+        print(line, file=sys.stderr)
+    if args.verbose:  # what was converted or hoisted, each located (not faults)
+        for note in doc.notes:
+            print(f"  note: {note.pointer}: {note.message}", file=sys.stderr)
+        for line in _sdk_lines(doc):
+            print(line, flush=True)
 
 
 def _sdk_counts(doc: Any) -> str:
@@ -144,6 +181,19 @@ def _sdk_lines(doc: Any) -> list[str]:
     return lines
 
 
+def _stamp() -> Any:
+    from generator import stamp
+
+    return stamp
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Set up a repository for its contract (generator/adopt/__init__.py)."""
+    from generator import adopt
+
+    return adopt.run(args)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.pipeline import generate_target
     from generator.writer import differences
@@ -158,7 +208,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 for line in lines:
                     print(f"  {line}", file=sys.stderr)
     if stale:
-        print("Run `make generate` and commit the result.", file=sys.stderr)
+        print(f"Run `{PROG} generate` and commit the result.", file=sys.stderr)
         return 1
     print("generated code is up to date")
     return 0
@@ -352,14 +402,82 @@ def cmd_sdk_version(args: argparse.Namespace) -> int:
     return main(["generate", "--config", args.config, "-q"])
 
 
+# One example per command, shown at the end of its --help (and on the docs site's CLI page).
+EXAMPLES = {
+    "generate": """\
+examples:
+  openapi-contract generate                      # every target in pyproject.toml
+  openapi-contract generate --spec api.json --out out --package api
+  openapi-contract generate --spec api.json --out out --package api --report report.json
+""",
+    "check": """\
+examples:
+  openapi-contract check                         # exit 1 when generated code is stale
+""",
+    "init": """\
+examples:
+  openapi-contract init --spec api.json --package api
+  openapi-contract init --spec api.json --package api --no-makefile
+""",
+    "validate": """\
+examples:
+  openapi-contract validate api.yaml
+  openapi-contract validate api.yaml --strict   # repairs are errors (exit 2)
+""",
+    "link": """\
+examples:
+  openapi-contract link                          # import generated packages in this venv
+""",
+    "diff": """\
+examples:
+  openapi-contract diff old.yaml new.yaml
+  openapi-contract diff origin/main:api.yaml api.yaml --fail-on breaking --format githubactions
+""",
+    "release": """\
+examples:
+  openapi-contract release --spec api.yaml --history api-history --dry-run
+  openapi-contract release --check --spec api.yaml --history api-history
+""",
+    "sdk-version": """\
+examples:
+  openapi-contract sdk-version --check
+""",
+}
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_: str,
+    aliases: Sequence[str] = (),
+) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=help_,
+        description=help_[:1].upper() + help_[1:] + ".",
+        aliases=list(aliases),
+        epilog=EXAMPLES[name],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=__doc__,
+        epilog="Each command has examples: openapi-contract COMMAND --help",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, func, help_ in (
-        ("generate", cmd_generate, "write generated/ from the configured documents"),
-        ("check", cmd_check, "fail when generated/ differs from what would be written now"),
+        (
+            "generate",
+            cmd_generate,
+            "write the generated packages of the configured targets (or of --spec)",
+        ),
+        ("check", cmd_check, "fail when generated code differs from what would be written now"),
     ):
-        p = sub.add_parser(name, help=help_)
+        p = _command(sub, name, help_)
         p.add_argument(
             "--config", default="pyproject.toml", help="where [tool.openapi-contract] is"
         )
@@ -382,8 +500,18 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
         p.add_argument(
-            "-v", "--verbose", action="store_true", help="list every warning (also in CI)"
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="list every warning and every place of an error, one line each (default: "
+            "warnings grouped by rule, one screen at most)",
         )
+        if name == "generate":
+            p.add_argument(
+                "--report",
+                metavar="FILE",
+                help="also write every warning and error of every target as JSON to FILE",
+            )
         p.add_argument("--force", action="store_true", help="regenerate even when up to date")
         p.add_argument("--strict", action="store_true", help=_STRICT_HELP)
         if name == "generate":
@@ -400,19 +528,26 @@ def build_parser() -> argparse.ArgumentParser:
                 "(stages, templates, formatter, imports)",
             )
         p.set_defaults(func=func)
-    p = sub.add_parser("link", help="make the generated packages importable in this virtualenv")
-    p.add_argument("--config", default="pyproject.toml")
+    from generator import adopt
+
+    p = _command(sub, "init", adopt.HELP)
+    adopt.add_arguments(p)
+    p.set_defaults(func=cmd_init)
+    p = _command(sub, "link", "make the generated packages importable in this virtualenv")
+    p.add_argument("--config", default="pyproject.toml", help="where [tool.openapi-contract] is")
     p.set_defaults(func=cmd_link)
-    p = sub.add_parser("validate", help="validate one document and report located problems")
-    p.add_argument("document")
+    p = _command(sub, "validate", "validate one document and report located problems")
+    p.add_argument("document", help="the OpenAPI document (YAML or JSON)")
     p.add_argument(
         "--overlay", action="append", default=[], help="overlay to apply first (repeatable)"
     )
     p.add_argument("--strict", action="store_true", help=_STRICT_HELP)
+    p.add_argument("-v", "--verbose", action="store_true", help="list every place of each error")
     p.set_defaults(func=cmd_validate)
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "diff",
-        help="classify every change between two contract versions (docs/diff-rules.md)",
+        "classify every change between two contract versions (docs/diff-rules.md)",
     )
     p.add_argument(
         "old",
@@ -428,6 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("text", "markdown", "json", "yaml", "junit", "githubactions", "none"),
         default="markdown",
+        help="what to print (githubactions: one annotation per change; default: markdown)",
     )
     p.add_argument("--output-dir", help="also write diff.md, diff.json and diff.junit.xml here")
     p.add_argument(
@@ -452,15 +588,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="targets whose npm package files are listed when NEW is their spec",
     )
     p.set_defaults(func=cmd_diff)
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "release",
-        aliases=["bump"],
-        help="diff against the last release, check the version policy, write the changelog, "
+        "diff against the last release, check the version policy, write the changelog, "
         "regenerate and store the new version in the history",
+        aliases=["bump"],
     )
-    p.add_argument("--spec", default="spec/openapi.yaml")
-    p.add_argument("--history", default="spec/history")
-    p.add_argument("--changelog", default="spec/CHANGELOG.md")
+    p.add_argument("--spec", default="spec/openapi.yaml", help="the contract to release")
+    p.add_argument("--history", default="spec/history", help="released contracts")
+    p.add_argument("--changelog", default="spec/CHANGELOG.md", help="where entries are written")
     p.add_argument("--config", default="pyproject.toml", help="targets to regenerate")
     p.add_argument("--no-generate", action="store_true", help="do not regenerate the targets")
     p.add_argument("--date", help="release date for the changelog heading (default: none)")
@@ -472,12 +609,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="CI gate: the spec must be released (in --history) and fit the version policy",
     )
     p.set_defaults(func=cmd_release)
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "sdk-version",
-        help="record a PEP 440 post-release for every package whose generated code changed "
+        "record a PEP 440 post-release for every package whose generated code changed "
         "under the same contract (spec/history/sdk-versions.json), then regenerate",
     )
-    p.add_argument("--config", default="pyproject.toml")
+    p.add_argument("--config", default="pyproject.toml", help="where [tool.openapi-contract] is")
     p.add_argument("--check", action="store_true", help="fail when a record is out of date")
     p.set_defaults(func=cmd_sdk_version)
     return parser
@@ -489,8 +627,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except SpecError as err:
-        for problem in err.problems:
-            print(f"error: {problem}", file=sys.stderr)
+        from generator.report import error_lines
+
+        for line in error_lines(err.problems, verbose=bool(getattr(args, "verbose", False))):
+            print(line, file=sys.stderr)
         return EXIT_INVALID_SPEC
     except KeyboardInterrupt:
         return 130

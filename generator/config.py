@@ -56,11 +56,202 @@ def _flag(value: object, key: str, where: Location) -> bool:
     return value
 
 
+# -- the settings of a target: one declarative table -------------------------------------------
+#
+# `load_targets` reads a target through this table (an unknown key is an error naming the known
+# ones), `openapi-contract init` writes a target from it, and the docs site's settings page is
+# generated from it (docs/hooks/reference.py): the settings are described once, here.
+
+SettingKind = Literal["text", "path", "import name", "boolean", "choice", "npm name"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # as written in [[tool.openapi-contract.targets]]
+    kind: SettingKind
+    help: str  # what it sets, one sentence
+    required: bool = False
+    default: str = ""  # the default, as the docs say it (empty: none)
+    choices: tuple[str, ...] = ()
+    example: str = ""  # a TOML value, for the docs' example target
+
+
+TARGET_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "name",
+        "text",
+        "The target's name: `generate --target NAME` picks it; messages and reports name it.",
+        required=True,
+        example='"serviceai"',
+    ),
+    Setting(
+        "spec",
+        "path",
+        "The OpenAPI document (YAML or JSON, OpenAPI 3.0 or 3.1), relative to pyproject.toml.",
+        required=True,
+        example='"spec/openapi.yaml"',
+    ),
+    Setting(
+        "out",
+        "path",
+        "The folder of the generated distribution. It is written by the generator alone: "
+        "files it does not write are removed.",
+        required=True,
+        example='"generated/serviceai"',
+    ),
+    Setting(
+        "package",
+        "import name",
+        "The import name of the generated package (`import serviceai_api`).",
+        required=True,
+        example='"serviceai_api"',
+    ),
+    Setting(
+        "distribution",
+        "text",
+        "The pip name of the generated distribution.",
+        default="`package` with `-` for `_`",
+        example='"serviceai-api"',
+    ),
+    Setting(
+        "overlays",
+        "path",
+        "A folder of OpenAPI Overlay 1.0 documents; those whose `extends` names the spec are "
+        "applied before generation.",
+        example='"spec/overlays"',
+    ),
+    Setting(
+        "changelog",
+        "path",
+        "A changelog shipped in the package as CHANGELOG.md (`openapi-contract release` "
+        "writes it).",
+        example='"spec/CHANGELOG.md"',
+    ),
+    Setting(
+        "models-engine",
+        "choice",
+        "Who writes the Pydantic models: the native engine (fast at any scale) or the pinned "
+        "datamodel-code-generator.",
+        default="native",
+        choices=MODELS_ENGINES,
+        example='"native"',
+    ),
+    Setting(
+        "strict-models",
+        "boolean",
+        "Native models refuse an explicit null that an optional property's schema forbids, "
+        'and lax coercions (`"7"` for an integer).',
+        default="false",
+        example="false",
+    ),
+    Setting(
+        "strict",
+        "boolean",
+        "A fault that lenient loading would repair is an error (exit 2): for contracts you own.",
+        default="false",
+        example="true",
+    ),
+    Setting(
+        "npm-package",
+        "npm name",
+        "Also write the web contract package (openapi.json, types.d.ts, package.json) under "
+        "this npm name.",
+        example='"@serviceai/api-spec"',
+    ),
+    Setting(
+        "npm-out",
+        "path",
+        "Where the web contract package goes.",
+        default="`<scope>-<name>` beside `out`",
+        example='"generated/serviceai-api-spec"',
+    ),
+)
+SETTING_KEYS = tuple(s.key for s in TARGET_SETTINGS)
+
+
+def _setting_value(setting: Setting, value: object, where: Location) -> object:
+    """The value of one setting as written, checked against its kind."""
+    if setting.kind == "boolean":
+        return _flag(value, setting.key, where)
+    if setting.kind == "choice":
+        if value not in setting.choices:
+            raise SpecError(
+                [
+                    Problem(
+                        f"{setting.key} must be one of {', '.join(setting.choices)}, not {value!r}",
+                        where,
+                    )
+                ]
+            )
+        return value
+    if setting.kind == "npm name":
+        return npm_package(value, where)
+    if not isinstance(value, str) or not value:
+        raise SpecError(
+            [Problem(f"{setting.key} must be a non-empty string, not {value!r}", where)]
+        )
+    if setting.kind == "import name" and not re.fullmatch(r"[a-z_][a-z0-9_]*", value):
+        raise SpecError([Problem(f"{setting.key} {value!r} is not a valid import name", where)])
+    return value
+
+
+def read_target(entry: object, where: Location) -> dict[str, object]:
+    """A target's settings as written (only the keys given), each checked; unknown keys refused."""
+    if not isinstance(entry, dict):
+        raise SpecError([Problem("a target must be a table", where)])
+    unknown = sorted(set(entry) - set(SETTING_KEYS))
+    if unknown:
+        raise SpecError(
+            [
+                Problem(
+                    f"unknown target setting(s) {', '.join(map(repr, unknown))}; known: "
+                    + ", ".join(SETTING_KEYS),
+                    where,
+                )
+            ]
+        )
+    missing = [s.key for s in TARGET_SETTINGS if s.required and s.key not in entry]
+    if missing:
+        raise SpecError([Problem(f"target needs {', '.join(missing)}", where)])
+    return {
+        s.key: _setting_value(s, entry[s.key], where) for s in TARGET_SETTINGS if s.key in entry
+    }
+
+
+def target_toml(values: dict[str, object]) -> str:
+    """One `[[tool.openapi-contract.targets]]` table, the settings in the table's order."""
+    lines = ["[[tool.openapi-contract.targets]]"]
+    for setting in TARGET_SETTINGS:
+        if setting.key in values:
+            value = values[setting.key]
+            text = ("true" if value else "false") if isinstance(value, bool) else _toml_str(value)
+            lines.append(f"{setting.key} = {text}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_str(value: object) -> str:
+    # A TOML basic string: JSON's escapes are TOML's for every character a path or name holds.
+    import json
+
+    return json.dumps(str(value), ensure_ascii=False)
+
+
 def load_targets(pyproject: Path) -> list[Target]:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(
+            [Problem(f"cannot read generator configuration: {exc}", Location(str(pyproject), ""))]
+        ) from None
+    return parse_targets(text, pyproject)
+
+
+def parse_targets(text: str, pyproject: Path) -> list[Target]:
+    """The targets of a pyproject.toml's text (paths relative to `pyproject`'s folder)."""
     root = pyproject.parent
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise SpecError(
             [Problem(f"cannot read generator configuration: {exc}", Location(str(pyproject), ""))]
         ) from None
@@ -68,27 +259,31 @@ def load_targets(pyproject: Path) -> list[Target]:
     targets = []
     for i, entry in enumerate(raw):
         where = Location(str(pyproject), f"/tool/openapi-contract/targets/{i}")
-        missing = [k for k in ("name", "spec", "out", "package") if k not in entry]
-        if missing:
-            raise SpecError([Problem(f"target needs {', '.join(missing)}", where)])
-        if not re.fullmatch(r"[a-z_][a-z0-9_]*", entry["package"]):
-            raise SpecError(
-                [Problem(f"package {entry['package']!r} is not a valid import name", where)]
+        values = read_target(entry, where)
+        package = str(values["package"])
+        out = root / str(values["out"])
+        npm_name = values.get("npm-package")
+        npm_folder = None
+        if isinstance(npm_name, str):
+            npm_folder = (
+                root / str(values["npm-out"])
+                if "npm-out" in values
+                else out.parent / npm_name.lstrip("@").replace("/", "-")
             )
         targets.append(
             Target(
-                name=entry["name"],
-                spec=root / entry["spec"],
-                out=root / entry["out"],
-                package=entry["package"],
-                distribution=entry.get("distribution", entry["package"].replace("_", "-")),
-                overlay_dir=root / entry["overlays"] if "overlays" in entry else None,
-                changelog=root / entry["changelog"] if "changelog" in entry else None,
-                models_engine=models_engine(entry.get("models-engine", "native"), where),
-                strict_models=_flag(entry.get("strict-models", False), "strict-models", where),
-                strict=_flag(entry.get("strict", False), "strict", where),
-                npm_package=npm_package(entry.get("npm-package"), where),
-                npm_out=npm_out(root, entry, where),
+                name=str(values["name"]),
+                spec=root / str(values["spec"]),
+                out=out,
+                package=package,
+                distribution=str(values.get("distribution", package.replace("_", "-"))),
+                overlay_dir=root / str(values["overlays"]) if "overlays" in values else None,
+                changelog=root / str(values["changelog"]) if "changelog" in values else None,
+                models_engine=models_engine(values.get("models-engine", "native"), where),
+                strict_models=bool(values.get("strict-models", False)),
+                strict=bool(values.get("strict", False)),
+                npm_package=npm_name if isinstance(npm_name, str) else None,
+                npm_out=npm_folder,
                 sdk_versions=root / "spec" / "history" / "sdk-versions.json",
             )
         )
@@ -104,13 +299,3 @@ def npm_package(value: object, where: Location) -> str | None:
     if not isinstance(value, str) or not _NPM_NAME.fullmatch(value) or len(value) > 214:
         raise SpecError([Problem(f"npm-package {value!r} is not a valid npm package name", where)])
     return value
-
-
-def npm_out(root: Path, entry: dict[str, object], where: Location) -> Path | None:
-    """Where the npm package goes: `npm-out`, else generated/<scope>-<name> beside `out`."""
-    name = npm_package(entry.get("npm-package"), where)
-    if name is None:
-        return None
-    if "npm-out" in entry:
-        return root / str(entry["npm-out"])
-    return (root / str(entry["out"])).parent / name.lstrip("@").replace("/", "-")

@@ -13,6 +13,10 @@ class Location:
     pointer: str
     line: int | None = None
     column: int | None = None
+    # Where the bundled document holds it, when the file is another one that a `$ref` pulled
+    # in: the same fault of a shared file is reached from every place that refers to it, and
+    # is reported once with each of those places (generator/report.py).
+    via: str | None = None
 
     def __str__(self) -> str:
         where = self.file

@@ -1,11 +1,10 @@
-"""What `generate` shows while it works, and the summary it prints when done.
+"""What `generate` shows while it works.
 
 Progress (one line per stage, with its counts and time) goes to stderr, only when stderr is a
 terminal, CI is not set, and the document has more than `PROGRESS_MIN_OPERATIONS` operations:
 small documents finish before progress would help. The stages before the operation count is
-known (loading and validating) are shown once it is. In CI (`CI=true`) nothing but the summary
-line is printed; warnings are counted there and listed with `--verbose`. On a terminal the
-first `WARNINGS_SHOWN` warnings are listed, all of them with `--verbose`.
+known (loading and validating) are shown once it is. The report printed when a target is done
+(warnings grouped by rule) is generator/report.py's.
 """
 
 from __future__ import annotations
@@ -13,11 +12,10 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TextIO
 
 PROGRESS_MIN_OPERATIONS = 200
-WARNINGS_SHOWN = 20
 
 STAGE_LABELS = {
     "load": "load and validate",
@@ -88,17 +86,3 @@ class StageReporter:
     def _write(self, text: str) -> None:
         self.stream.write(text)
         self.stream.flush()
-
-
-def warning_lines(warnings: Sequence[str], *, verbose: bool, ci: bool) -> list[str]:
-    """The warning lines to print: all with --verbose, none in CI, else the first few."""
-    if verbose:
-        return [f"  warning: {w}" for w in warnings]
-    if ci or not warnings:
-        return []
-    lines = [f"  warning: {w}" for w in warnings[:WARNINGS_SHOWN]]
-    if len(warnings) > WARNINGS_SHOWN:
-        lines.append(
-            f"  ... and {len(warnings) - WARNINGS_SHOWN} more warnings (--verbose lists them all)"
-        )
-    return lines

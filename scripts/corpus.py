@@ -247,6 +247,8 @@ def summary(records: list[dict[str, Any]]) -> dict[str, Any]:
         "documents_by_rule": dict(documents_by_rule.most_common()),
         "seconds_total": round(sum(r["seconds"] for r in records), 1),
         "peak_mib_max": max((r["peak_mib"] for r in records), default=0),
+        # The longest default report of a document (summary line included; one screen is 25).
+        "report_lines_max": max((r.get("report_lines", 0) for r in records), default=0),
     }
 
 
@@ -263,6 +265,9 @@ def to_markdown(report: dict[str, Any]) -> str:
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         f"| {s['documents']} | {s['generated']} | {s['fully_importing']} | {s['import_fails']} "
         f"| {s['refused']} | {s['crashed']} | {s['timeout']} |",
+        "",
+        f"The longest default report of a document: {s.get('report_lines_max', 0)} lines "
+        "(one screen: 25).",
         "",
         "## Warnings by rule",
         "",
@@ -286,13 +291,13 @@ def to_markdown(report: dict[str, Any]) -> str:
         "",
         "## Per document",
         "",
-        "| document | status | KiB | seconds | peak MiB | warnings |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| document | status | KiB | seconds | peak MiB | warnings | report lines |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in report["documents"]:
         lines.append(
             f"| `{r['document']}` | {r['status']} | {r['bytes'] // 1024} | {r['seconds']:.2f} "
-            f"| {r['peak_mib']:.0f} | {sum(r['warnings'].values())} |"
+            f"| {r['peak_mib']:.0f} | {sum(r['warnings'].values())} | {r.get('report_lines', '')} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -36,8 +36,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The rule name a repair warning ends with (`... [responses-missing]`).
-_RULE = re.compile(r"\[([a-z0-9.-]+)\]$")
+# The summary line's count of warnings (`p: 3 operations, ..., 12 warnings in 0.5s -> out`).
+_SUMMARY = re.compile(r", (\d+) warnings in ")
 # A generator worker whose resident set grew past its start by this much after a document is
 # started again, so that one large document's leftovers do not weigh on the next one's peak.
 RECYCLE_GROWTH_MIB = 400.0
@@ -152,19 +152,24 @@ def _reset_peak() -> bool:
 
 
 def generate_one(spec: Path, out: Path, package: str) -> dict[str, Any]:
-    """The CLI on one document in this process: its exit, warnings, time and peak memory."""
+    """The CLI on one document in this process: its exit, warnings, time and peak memory.
+
+    The CLI prints its default report (what a user reads: warnings grouped by rule) and writes
+    the JSON report, which holds every warning; both are recorded.
+    """
     from generator.cli import main
 
     os.environ["CI"] = "true"
     gc.collect()
     exact_peak = _reset_peak()
     err, stdout = io.StringIO(), io.StringIO()
+    report_file = out.with_name(out.name + ".report.json")
     started = time.perf_counter()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(stdout):
         try:
             status = main(
-                ["generate", "--verbose", "--spec", str(spec), "--out", str(out),
-                 "--package", package]
+                ["generate", "--spec", str(spec), "--out", str(out), "--package", package,
+                 "--report", str(report_file)]
             )  # fmt: skip
         except BaseException as exc:  # a crash is a finding to report, not the worker's end
             import traceback
@@ -179,11 +184,13 @@ def generate_one(spec: Path, out: Path, package: str) -> dict[str, Any]:
 
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     text = err.getvalue()
-    rules: Counter[str] = Counter()
-    for line in text.splitlines():
-        if line.startswith("  warning: "):
-            found = _RULE.search(line)
-            rules[found.group(1) if found else "generator"] += 1
+    report: dict[str, Any] = {}
+    if report_file.exists():
+        report = json.loads(report_file.read_text(encoding="utf-8"))
+        report_file.unlink()
+    records = [w for t in report.get("targets", []) for w in t["warnings"]]
+    rules = Counter(w["rule"] for w in records)
+    summary = _SUMMARY.search(stdout.getvalue())
     errors = [ln.removeprefix("error: ") for ln in text.splitlines() if ln.startswith("error: ")]
     crash = "Traceback" in text or "error: internal error" in text
     return {
@@ -191,6 +198,17 @@ def generate_one(spec: Path, out: Path, package: str) -> dict[str, Any]:
         "seconds": round(seconds, 3),
         "peak_mib": round(peak_mib, 1),
         "warnings": dict(sorted(rules.items())),
+        # The default report: its lines (summary line included), the warnings its summary line
+        # counts (each fault once), and the JSON report's records and findings.
+        "report_lines": len((stdout.getvalue() + text).splitlines()),
+        "summary_warnings": int(summary.group(1)) if summary else None,
+        "report_warnings": len(records),
+        "report_findings": sum(
+            sum(t.get("warning_counts", {}).values()) for t in report.get("targets", [])
+        ),
+        "unknown_rules": sorted(
+            rule for rule, about in report.get("rules", {}).items() if about["stage"] == "unknown"
+        ),
         "errors": errors[:5],
         "crash": next(
             (ln for ln in reversed(text.splitlines()) if "internal error" in ln or "Error" in ln),

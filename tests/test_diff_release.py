@@ -43,7 +43,7 @@ def _release(root: Path, *args: str) -> tuple[int, str]:
 def test_release_writes_changelog_regenerates_and_stores_the_version(tmp_path: Path) -> None:
     root = _project(tmp_path, "1.1.0")
     code, out = _release(root, "--check")
-    assert code == 1 and "1.1.0 is not in spec/history yet: run `make bump`" in out
+    assert code == 1 and "1.1.0 is not in spec/history yet: run `openapi-contract release`" in out
     code, out = _release(root)
     assert code == 0, out
     stored = root / "spec" / "history" / "1.1.0.yaml"

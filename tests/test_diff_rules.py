@@ -564,7 +564,7 @@ def test_committed_rule_docs_are_current() -> None:
 
     docs = Path(__file__).resolve().parent.parent / "docs" / "diff-rules.md"
     assert docs.read_text(encoding="utf-8") == rules_markdown(), (
-        "docs/diff-rules.md is stale: python -m generator diff --rules > docs/diff-rules.md"
+        "docs/diff-rules.md is stale: openapi-contract diff --rules > docs/diff-rules.md"
     )
 
 

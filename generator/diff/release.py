@@ -165,7 +165,7 @@ def release(
                 [
                     f"{display_path(spec)} differs from the released {display_path(released)} "
                     f"but keeps info.version {version}: bump info.version (see "
-                    "docs/api-versioning.md) and run `make bump`"
+                    "docs/api-versioning.md) and run `openapi-contract release`"
                 ],
             )
         messages = [f"{version} is released ({display_path(released)}); nothing to do"]
@@ -186,7 +186,8 @@ def release(
     if check:
         outcome.ok = False
         outcome.messages.append(
-            f"{version} is not in {display_path(history)} yet: run `make bump` to release it"
+            f"{version} is not in {display_path(history)} yet: run `openapi-contract release` "
+            "to release it"
         )
         return outcome
     entry = changelog_entry(result, date)

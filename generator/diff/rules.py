@@ -3,7 +3,7 @@
 Ids and classifications follow oasdiff's breaking-changes checker (https://github.com/oasdiff/oasdiff)
 where it has the same check; `deviation` says where and why this table differs. The table is the
 single source of truth: the engine looks every change up here, and docs/diff-rules.md is rendered
-from it (`python -m generator diff --rules`; a test fails when the committed file is stale).
+from it (`openapi-contract diff --rules`; a test fails when the committed file is stale).
 
 Levels: `breaking` (oasdiff ERR: an existing client fails against the new contract, or the
 regenerated SDK no longer accepts code written against the old one), `warning` (oasdiff WARN: may
@@ -616,7 +616,7 @@ test case per change (failures for breaking changes).
 
 Either contract may be a git revision, `REV:path` (`origin/main:spec/openapi.yaml`), read
 with `git show`; its relative `$ref`s are read from the same revision. Given alone,
-`python -m generator diff origin/main:spec/openapi.yaml` compares the working
+`openapi-contract diff origin/main:spec/openapi.yaml` compares the working
 `spec/openapi.yaml` with that revision.
 """
 
@@ -630,11 +630,11 @@ def rules_markdown() -> str:
     lines = [
         "# Contract diff rules",
         "",
-        "<!-- Generated from generator/diff/rules.py by `python -m generator diff --rules "
+        "<!-- Generated from generator/diff/rules.py by `openapi-contract diff --rules "
         "> docs/diff-rules.md`. Do not edit by hand: tests/test_diff_rules.py fails when this "
         "file is stale. -->",
         "",
-        f"`python -m generator diff` knows {len(RULES)} rule ids. Ids and classifications follow "
+        f"`openapi-contract diff` knows {len(RULES)} rule ids. Ids and classifications follow "
         "[oasdiff](https://github.com/oasdiff/oasdiff)'s breaking-changes checks; the Deviation "
         "column says where this table differs and why. See docs/api-versioning.md for how the "
         "levels drive the version policy.",

@@ -43,6 +43,7 @@ def emit_models(doc: Document, package: str) -> dict[str, str]:
                 "value) that its base type does not admit; the models keep the literal with "
                 "`# type: ignore[assignment]` (typed fallback)",
                 pointers.get(cls, "/components/schemas"),
+                "discriminator-literal-fallback",
             )
         )
     return split_models(code, tree, package, [s.python_name for s in doc.schemas], doc.title)

@@ -55,8 +55,7 @@ def build_document(loaded: LoadedDocument, package: str = "api") -> Document:
     """
     document = _Builder(loaded.data).build()
     document.warnings[:0] = [
-        Warning_(f"{w.message} [{w.rule}]" if w.rule else w.message, w.location.pointer)
-        for w in loaded.warnings
+        Warning_(w.message, w.location.pointer, w.rule or "", w.location) for w in loaded.warnings
     ]
     document.source, document.notes = describe_source(loaded)
     document.moved = loaded.moved
@@ -81,7 +80,7 @@ def describe_source(loaded: LoadedDocument) -> tuple[str, list[Warning_]]:
     if loaded.bundle.hoisted_names:
         said += f", {len(loaded.bundle.hoisted_names)} external components hoisted"
     notes = [
-        Warning_(f"{n.message} [{n.rule}]" if n.rule else n.message, n.location.pointer)
+        Warning_(f"{n.message} [{n.rule}]" if n.rule else n.message, n.location.pointer, n.rule)
         for n in [*loaded.conversions, *loaded.bundle.notes]
     ]
     return said, notes
@@ -127,7 +126,9 @@ class _Builder:
                 if p.client_level:
                     client_headers.setdefault(p.name.lower(), p)
         named = self.schemas.model_schemas()
-        self.warnings += [Warning_(m, p) for p, m in self.schemas.warnings]
+        self.warnings += [
+            Warning_(m, p, "ref-outside-components") for p, m in self.schemas.warnings
+        ]
         return Document(
             title=str(info.get("title", "API")),
             version=str(info.get("version", "0.0.0")),

@@ -273,6 +273,7 @@ class _Planner:
                     f"MCP tool name {natural!r} ({len(natural)} characters) shortened to "
                     f"{name!r}: hosts refuse tool names over 64 characters",
                     op.pointer,
+                    "mcp-tool-name-shortened",
                 )
             )
         method = op.method.lower()
@@ -469,6 +470,7 @@ class _Planner:
                     f"schema keyword fails the JSON Schema 2020-12 meta-schema: repaired or "
                     f"dropped in {where}",
                     pointer if root else pointer + at,
+                    "mcp-schema-repaired",
                 )
             )
         return fixed

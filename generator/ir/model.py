@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from generator.errors import Location
+
 if TYPE_CHECKING:
     from generator.ir.adapter import AdapterPlan
     from generator.ir.client import ClientPlan
@@ -235,6 +237,11 @@ class NamedSchema:
 class Warning_:
     message: str
     pointer: str
+    # The rule that produced it (generator/warning_rules.py): what the grouped report groups by
+    # and whether it is a repair (what is generated differs from the document) or a notice.
+    rule: str = ""
+    # Where in which file, when the loader knows (a repair of a multi-file document).
+    where: Location | None = None
 
 
 @dataclass

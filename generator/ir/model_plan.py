@@ -171,8 +171,8 @@ class _Planner:
             self._declare(s.python_name, s.schema, s.source_pointer)
         return self._ordered()
 
-    def _warn(self, message: str, pointer: str) -> None:
-        self.doc.warnings.append(Warning_(message, pointer))
+    def _warn(self, message: str, pointer: str, rule: str) -> None:
+        self.doc.warnings.append(Warning_(message, pointer, rule))
 
     def _is_class(self, schema: Any) -> bool:
         """Whether a schema is a model class (an object with properties or an allOf of objects)."""
@@ -299,6 +299,7 @@ class _Planner:
                     f"`{name}` and `{refs_in_allof[0]}` are built from each other (allOf); the "
                     "model repeats the properties instead of subclassing (typed fallback)",
                     pointer,
+                    "allof-cycle",
                 )
             elif not redefined and not newly_required:
                 bases = refs_in_allof
@@ -321,6 +322,7 @@ class _Planner:
                     f"repeats the properties of `{refs_in_allof[0]}` instead of subclassing it "
                     "(typed fallback)",
                     pointer,
+                    "allof-redefines-property",
                 )
         if not bases:
             for key, value in inherited.items():
@@ -469,6 +471,7 @@ class _Planner:
                 f"`type: {schema['type']}` beside `properties`: JSON Schema applies `properties` "
                 "to objects only, so they are ignored",
                 join_pointer(pointer, "properties"),
+                "properties-on-non-object",
             )
         if "const" in schema:
             found = self._literal([schema["const"]])
@@ -754,7 +757,11 @@ class _Planner:
             return TypeText(done, {done}, was_nullable) if done else TypeText(ANY)
         target, at = self._resolve(ref)
         if target is None:
-            self._warn(f"`$ref` {ref} is not a schema of this document; typed as Any", pointer)
+            self._warn(
+                f"`$ref` {ref} is not a schema of this document; typed as Any",
+                pointer,
+                "ref-not-a-schema",
+            )
             return TypeText(ANY)
         # A reference into a schema (`#/components/schemas/Pet/properties/owner`): its own model.
         owner = ref[len(COMPONENT_PREFIX) :].split("/", 1)[0]
@@ -822,6 +829,7 @@ class _Planner:
                         f"pattern {pattern!r} is not a regular expression Python can "
                         "compile; the model does not check it (typed fallback: str)",
                         join_pointer(pointer, "pattern"),
+                        "pattern-not-python",
                     )
                     self.fallbacks.append(
                         f"pattern {pattern!r} is not checked (Python's re cannot compile it)"

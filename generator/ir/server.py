@@ -272,6 +272,7 @@ class _Planner:
                     "5XX or default); the server stubs answer an unhandled error there with an "
                     "undocumented 503 JSON {error}, first: " + undocumented[0].operation.pointer,
                     "/paths",
+                    "server-error-undocumented",
                 )
             )
         paths = self._paths(operations)
@@ -287,6 +288,7 @@ class _Planner:
                     "receiver answers an invalid delivery with an undocumented 400, first: "
                     + silent[0].operation.pointer,
                     "/" + silent[0].operation.pointer.split("/")[1],  # webhooks or x-webhooks
+                    "webhook-client-error-undocumented",
                 )
             )
         return ServerPlan(
@@ -492,6 +494,7 @@ class _Planner:
                     "no documented client-error response (400, 422, 4XX, default or another "
                     "4xx); the server stubs answer an invalid request with an undocumented 400",
                     op.pointer,
+                    "client-error-undocumented",
                 )
             )
         if chosen is None:
@@ -547,6 +550,7 @@ class _Planner:
                 "no conventional error body validates against this schema; the server stubs "
                 "write {error: <message>} for the requests they reject",
                 media.schema_pointer or at,
+                "error-body-unconventional",
             )
         )
         return {"error": MESSAGE}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -54,9 +54,9 @@ class Bundle:
             return self.main.locate(pointer)
         prefix, source, origin = best
         found = source.locate(origin + pointer[len(prefix) :])
-        return Location(
-            found.file, pointer if source is self.main else found.pointer, found.line, found.column
-        )
+        if source is self.main:
+            return Location(found.file, pointer, found.line, found.column)
+        return Location(found.file, found.pointer, found.line, found.column, via=pointer)
 
 
 def resolve_pointer(data: Any, pointer: str, *, through_refs: bool = False) -> Any:
@@ -101,13 +101,14 @@ class _Where:
     """Where a reference is written, located only when a message needs it (locating builds a
     line index of its file; a bundle with thousands of references needs few)."""
 
-    __slots__ = ("pointer", "source")
+    __slots__ = ("pointer", "source", "via")
 
-    def __init__(self, source: SourceFile, pointer: str) -> None:
-        self.source, self.pointer = source, pointer
+    def __init__(self, source: SourceFile, pointer: str, via: str | None = None) -> None:
+        self.source, self.pointer, self.via = source, pointer, via
 
     def location(self) -> Location:
-        return self.source.locate(self.pointer)
+        found = self.source.locate(self.pointer)
+        return found if self.via is None else replace(found, via=self.via)
 
 
 # Where a reference stands -> the components section a hoisted target goes to. Path items are
@@ -209,7 +210,10 @@ class _Bundler:
 
     def rewrite(self, ref: str, source: SourceFile, pointer: str, origin: str) -> Any:
         """A new `$ref` string, an inlined value, or None to keep the reference as it is."""
-        at = _Where(source, join_pointer(origin, "$ref"))
+        # In a shared file, also where the bundled document reaches it (`via`): one fault in a
+        # file reached from many places is reported once with every place.
+        via = join_pointer(pointer, "$ref") if source is not self.main else None
+        at = _Where(source, join_pointer(origin, "$ref"), via)
         file_part, _, fragment = ref.partition("#")
         if file_part.startswith(("http://", "https://")):
             self.problems.append(

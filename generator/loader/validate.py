@@ -145,17 +145,20 @@ def _structure_problems(
     structural = _structure_errors(doc, minor)
     if minor != "3.0":
         structural += _schema_dialect_errors(doc, warnings, locate)
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str | None]] = set()
     found: list[Problem] = []
     for error in structural:
         for problem in _from_validation_error(error, locate):
-            key = (problem.location.pointer, problem.message)
-            if key in seen:
-                continue
-            seen.add(key)
             for prefix, rule in _WARNING_RULES:
                 if problem.message.startswith(prefix):
                     problem = Problem(problem.message, problem.location, rule)
+            # An error in a shared file is kept once per place that reaches it (the report
+            # prints it once with those places); a warning once.
+            via = None if problem.rule else problem.location.via
+            key = (problem.location.pointer, problem.message, via)
+            if key in seen:
+                continue
+            seen.add(key)
             found.append(problem)
     return found
 
