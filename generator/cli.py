@@ -83,6 +83,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
             )
             for line in lines:
                 print(line, file=sys.stderr)
+            renames = doc.client.renames if doc.client is not None else ()
+            if renames and args.verbose:
+                for route, operation_id, call, why in renames:
+                    print(f"  renamed: {route} {operation_id} -> client.{call} ({why})")
+            elif renames:
+                print(f"  renamed: {len(renames)} SDK methods (--verbose lists them)")
     return 0
 
 

@@ -45,6 +45,7 @@ from generator.errors import Location, Problem, SpecError, join_pointer
 from generator.ir.body_params import BodyParams, FieldParam, TypedDictPlan
 from generator.ir.model import Document, MediaType, Operation, Response, TypeExpr, union_of
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake
+from generator.ir.shadowing import shadowed, shield_operation
 
 # A fixed table, not http.HTTPStatus: phrases differ between Python versions (413, 422) and the
 # generated names must not.
@@ -259,6 +260,7 @@ class ResourcePlan:
     module: str  # resources/<module>.py
     class_stem: str  # ChattyResource, AsyncChattyResource, ...
     operations: tuple[OperationPlan, ...]
+    imports_builtins: bool = False  # a method hides a builtin type (generator.ir.shadowing)
 
 
 @dataclass(frozen=True)
@@ -353,6 +355,22 @@ class ClientPlan:
         return tuple(op for r in self.resources for op in r.operations)
 
     @property
+    def renames(self) -> tuple[tuple[str, str, str, str], ...]:
+        """(METHOD path, operationId, `resource.method`, why) of every method whose name is not
+        its operationId in snake_case (the generation report lists them)."""
+        return tuple(
+            (
+                f"{o.op.method.upper()} {o.op.path}",
+                o.op.operation_id,
+                f"{r.attribute}.{o.name}",
+                o.op.renamed,
+            )
+            for r in self.resources
+            for o in r.operations
+            if o.op.renamed
+        )
+
+    @property
     def has_helpers(self) -> bool:
         return bool(self.branch_helpers or self.flatten_helpers)
 
@@ -405,8 +423,15 @@ class _Planner:
         resources = []
         for resource, ops in by_resource.items():
             attribute = attributes.claim(safe_identifier(resource), resource)
+            hidden = shadowed([o.name for o in ops])
             resources.append(
-                ResourcePlan(attribute, attribute, pascal(attribute, "Default"), tuple(ops))
+                ResourcePlan(
+                    attribute,
+                    attribute,
+                    pascal(attribute, "Default"),
+                    tuple(shield_operation(o, hidden) for o in ops),
+                    imports_builtins=bool(hidden),
+                )
             )
         kinds = {s.kind for s in self.doc.security_schemes}
         constructor = NameRegistry(CONSTRUCTOR_ARGUMENTS)

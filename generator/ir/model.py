@@ -159,6 +159,9 @@ class Operation:
     # The client's method name inside its resource (`list_tools` on `chatty`), decided once in
     # generator.ir.method_names; `python_name` stays the document-wide unique name.
     method_name: str = ""
+    # Why `method_name` is not the operationId in snake_case ("" when it is), for the
+    # generation report: "FastAPI suffix `_v1_models_get` removed; resource name removed".
+    renamed: str = ""
 
     @property
     def call_parameters(self) -> tuple[Parameter, ...]:

@@ -10,8 +10,10 @@ both: `true` retries like an idempotent method, `false` never retries (not even 
 **Method names** (`method_names`). A method lives on its resource (`client.chatty`), so its
 name does not repeat the resource: `listChattyTools` on `chatty` is `list_tools`, and
 `repos/list-for-org` on `repos` is `list_for_org`. The resource's words (or their singular) are
-removed from the operation's name once; a name that would become empty, a keyword, a builtin, a
-name the resource class uses, or a duplicate inside the resource keeps its full name. An
+removed from the operation's name once; a name that would become empty, a keyword, a name the
+resource class uses, or a duplicate inside the resource keeps its full name. A builtin's name is
+fine (`client.models.list()`): a resource whose method hides a builtin type reads that type
+through `builtins` in its annotations (generator.ir.shadowing). An
 `x-sdk-name` extension on the operation (added by the names overlay, `spec/overlays/`) names
 the method outright. The document-wide `python_name` still names the operation's exceptions
 (`ListChattyToolsUnauthorizedError`).
@@ -20,11 +22,12 @@ the method outright. The document-wide `python_name` still names the operation's
 from __future__ import annotations
 
 import dataclasses
+import keyword
 from typing import Any
 
 from generator.errors import Location, Problem, SpecError, join_pointer
 from generator.ir.model import Operation
-from generator.ir.naming import RESERVED_IDENTIFIERS, NameRegistry, snake, words
+from generator.ir.naming import NameRegistry, fastapi_stem, snake, words
 
 IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
 # Names a generated resource class or its module already uses in method annotations/bodies.
@@ -50,6 +53,10 @@ def retry_policy(method: str, op: dict[str, Any], at: str) -> str:
     if hint is True or method in IDEMPOTENT_METHODS or idempotent_hint:
         return "all"
     return "rate_limit"
+
+
+def _is_keyword(name: str) -> bool:
+    return keyword.iskeyword(name) or keyword.issoftkeyword(name)
 
 
 def _strip(name_words: list[str], resource_words: list[str]) -> list[str]:
@@ -78,11 +85,7 @@ def method_names(operations: list[Operation], raw: list[dict[str, Any]]) -> list
         op, given = operations[i], raw[i].get("x-sdk-name")
         registry = registries.setdefault(op.resource, NameRegistry(RESOURCE_MEMBERS))
         if given is not None:
-            if (
-                not isinstance(given, str)
-                or not given.isidentifier()
-                or given in RESERVED_IDENTIFIERS
-            ):
+            if not isinstance(given, str) or not given.isidentifier() or _is_keyword(given):
                 raise SpecError(
                     [
                         Problem(
@@ -108,11 +111,30 @@ def method_names(operations: list[Operation], raw: list[dict[str, Any]]) -> list
             short
             and short[0].isalpha()
             and short.isidentifier()
-            and short not in RESERVED_IDENTIFIERS
+            and not _is_keyword(short)
             and short.lower() not in registry
             and short == snake(short)
         )
         names[i] = registry.claim(short if usable else op.python_name)
     for i, op in enumerate(operations):
-        result.append(dataclasses.replace(op, method_name=names[i]))
+        why = _why_renamed(op, names[i], "x-sdk-name" in raw[i])
+        result.append(dataclasses.replace(op, method_name=names[i], renamed=why))
     return result
+
+
+def _why_renamed(op: Operation, method: str, given: bool) -> str:
+    """What the generation report says about a method not named as its operationId says."""
+    written = snake(op.operation_id, "operation")
+    if method == written:
+        return ""
+    reasons = []
+    if given:
+        return "x-sdk-name"
+    stem = fastapi_stem(op.operation_id, op.method, op.path)
+    if stem is not None and op.python_name == snake(stem):
+        reasons.append(f"FastAPI suffix `{op.operation_id[len(stem) :]}` removed")
+    elif op.python_name != written:
+        reasons.append(f"`{op.python_name}` (another operation is `{written}`)")
+    if method != op.python_name:
+        reasons.append(f"resource name `{op.resource}` removed")
+    return "; ".join(reasons) or "renamed"
