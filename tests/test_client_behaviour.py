@@ -270,7 +270,8 @@ def test_retry_after_too_long_or_a_date_and_jitter() -> None:
     config = RetryConfig(max_retry_after=10.0, initial_delay=1.0, jitter=0.5, rand=lambda: 1.0)
     request = httpx.Request("GET", "http://x")
     late = httpx.Response(429, headers={"Retry-After": "3600"}, request=request)
-    assert config.delay(0, late) == 0.5  # not honoured: backoff, minus full jitter
+    assert config.delay(0, late) is None  # above the cap: no retry, the error carries the wait
+    assert config.delay(0, None) == 0.5  # no word from the server: backoff, minus full jitter
     dated = httpx.Response(429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
     assert config.delay(2, dated) == 0.0  # a date in the past: retry now
     assert RetryConfig(max_delay=3.0, jitter=0.0).backoff(10) == 3.0

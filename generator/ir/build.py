@@ -33,7 +33,13 @@ from generator.ir.naming import (
     snake,
     words,
 )
-from generator.ir.operation_policy import IDEMPOTENT_METHODS, method_names, retry_policy
+from generator.ir.operation_policy import (
+    IDEMPOTENCY_HEADERS,
+    IDEMPOTENT_METHODS,
+    idempotency_header,
+    method_names,
+    retry_policy,
+)
 from generator.ir.schemas import SchemaRegistry
 from generator.ir.server import build_server_plan
 from generator.ir.statuses import PHRASES
@@ -224,6 +230,8 @@ class _Builder:
                 )
                 if "x-client-level" in param:
                     forced[key] = bool(param["x-client-level"])
+                if str(param.get("name", "")).lower() in IDEMPOTENCY_HEADERS:
+                    forced[key] = False  # one key per call, never one per client
                 if param.get("in") == "header" and not param.get("required", False):
                     counts[key] += 1
         threshold = max(2, (len(raw_ops) + 1) // 2)
@@ -278,7 +286,8 @@ class _Builder:
             security=security,
             deprecated=bool(op.get("deprecated", False)),
             idempotent=method in IDEMPOTENT_METHODS,
-            retry=retry_policy(method, op, at),
+            retry=retry_policy(method, op, at, idempotency_header(params) is not None),
+            idempotency_header=idempotency_header(params),
             pointer=at,
             links={
                 s: r.get("links")

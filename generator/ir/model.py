@@ -162,6 +162,9 @@ class Operation:
     # Why `method_name` is not the operationId in snake_case ("" when it is), for the
     # generation report: "FastAPI suffix `_v1_models_get` removed; resource name removed".
     renamed: str = ""
+    # The document's idempotency key header parameter (`Idempotency-Key`): the client fills it
+    # once per call when the caller does not, and retries the call like an idempotent one.
+    idempotency_header: str | None = None
 
     @property
     def call_parameters(self) -> tuple[Parameter, ...]:

@@ -5,7 +5,9 @@ retried on any method. Everything else (connection errors, timeouts, 502/503/504
 only where repeating the call is safe: an idempotent method (GET, PUT, DELETE, ...), or an
 operation whose `x-mcp` extension says `idempotentHint: true` (the MCP tool annotation of the
 same fact). An `x-retry` extension on the operation, typically added by an overlay, overrides
-both: `true` retries like an idempotent method, `false` never retries (not even a 429).
+both: `true` retries like an idempotent method, `false` never retries (not even a 429). An
+operation declaring an `Idempotency-Key` header parameter is retried like an idempotent one: the
+client sends one generated key on every attempt of a call (the server drops the repeats).
 
 **Method names** (`method_names`). A method lives on its resource (`client.chatty`), so its
 name does not repeat the resource: `listChattyTools` on `chatty` is `list_tools`, and
@@ -34,8 +36,20 @@ IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trac
 RESOURCE_MEMBERS = frozenset({"with_raw_response", "httpx", "cast", "self"})
 
 
-def retry_policy(method: str, op: dict[str, Any], at: str) -> str:
-    """ "all", "rate_limit" or "never" (see the module docstring)."""
+IDEMPOTENCY_HEADERS = frozenset({"idempotency-key", "x-idempotency-key"})
+
+
+def idempotency_header(parameters: Any) -> str | None:
+    """The name of the operation's idempotency key header parameter, when it declares one."""
+    for p in parameters:
+        if p.location == "header" and p.name.lower() in IDEMPOTENCY_HEADERS:
+            return str(p.name)
+    return None
+
+
+def retry_policy(method: str, op: dict[str, Any], at: str, keyed: bool = False) -> str:
+    """ "all", "rate_limit" or "never" (see the module docstring); `keyed`: the operation
+    declares an idempotency key header, which the client fills, so repeating it is safe."""
     hint = op.get("x-retry")
     if hint is not None and not isinstance(hint, bool):
         raise SpecError(
@@ -50,7 +64,7 @@ def retry_policy(method: str, op: dict[str, Any], at: str) -> str:
         return "never"
     mcp = op.get("x-mcp")
     idempotent_hint = isinstance(mcp, dict) and mcp.get("idempotentHint") is True
-    if hint is True or method in IDEMPOTENT_METHODS or idempotent_hint:
+    if hint is True or method in IDEMPOTENT_METHODS or idempotent_hint or keyed:
         return "all"
     return "rate_limit"
 

@@ -36,7 +36,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 from .._version import __version__
 from . import _errors
 from ._raw import RawResponse
-from ._retry import RetryConfig
+from ._retry import RETRY_COUNT_HEADER, RetryConfig
 
 if TYPE_CHECKING:
     import httpx
@@ -60,6 +60,7 @@ SECURITY_SCHEMES: dict[str, tuple[str, str | None, str | None]] = {
     "ApiKeyAuth": ("bearer", None, None),
 }
 _BEARER_KINDS = frozenset({"bearer", "oauth2", "openid"})
+_IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
 _TEXT_TYPES = frozenset(
     [
         "application/csv",
@@ -149,6 +150,7 @@ class OperationSpec:
     retry: str = "rate_limit"  # "all", "rate_limit" (a 429 alone) or "never"
     security: tuple[tuple[str, ...], ...] = ()
     accept: str | None = None
+    idempotency_header: str | None = None  # the document's `Idempotency-Key` header parameter
     _by_status: dict[str, ResponseSpec] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -255,6 +257,17 @@ def parse_response(op: OperationSpec, response: httpx.Response) -> Any:
         reason=None if matched else reason,
         operation=op.name,
     )
+
+
+def with_request_id(value: Any, response: httpx.Response) -> Any:
+    """A model result with `._request_id` set (None when the response names none), as the
+    OpenAI SDK's results carry it; other results reach it through `with_raw_response`."""
+    if hasattr(value, "model_fields_set"):
+        try:
+            value._request_id = _errors.request_id(response.headers)
+        except (AttributeError, TypeError, ValueError):
+            pass  # a model that refuses attributes keeps its data
+    return value
 
 
 # -- building a request --------------------------------------------------------------------------
@@ -679,18 +692,79 @@ class BaseTransport:
             timeout=chosen_timeout,
         )
 
-    def _retry_status(
-        self, op: OperationSpec, response: httpx.Response, attempt: int, max_retries: int
-    ) -> bool:
-        if attempt >= max_retries or response.status_code not in self.retry.statuses:
-            return False
-        if op.retry == "all":
-            return True
-        # A 429 was not processed: repeating it is safe whatever the method.
-        return op.retry == "rate_limit" and response.status_code == 429
+    # -- retries (see _retry.py) ----------------------------------------------------------------
 
-    def _retry_error(self, op: OperationSpec, attempt: int, max_retries: int) -> bool:
-        return op.retry == "all" and attempt < max_retries
+    def _call_headers(
+        self, op: OperationSpec, params: Mapping[str, Any], extra_headers: Mapping[str, str] | None
+    ) -> tuple[Mapping[str, str] | None, bool]:
+        """The call's extra headers with its idempotency key, made once for every attempt, and
+        whether the call carries one (it may then be repeated like an idempotent call)."""
+        name = op.idempotency_header
+        if name is None and op.method.lower() not in _IDEMPOTENT_METHODS:
+            name = self.retry.idempotency_header
+        if name is None:
+            return extra_headers, False
+        lowered = name.lower()
+        if any(k.lower() == lowered for k in extra_headers or {}):
+            return extra_headers, True
+        declared = next(
+            (p for p in op.params if p.location == "header" and p.name.lower() == lowered), None
+        )
+        if declared is not None and params.get(declared.python_name) is not None:
+            return extra_headers, True  # the caller's own key
+        import uuid
+
+        return {**(extra_headers or {}), name: str(uuid.uuid4())}, True
+
+    @staticmethod
+    def _attempt_headers(
+        headers: Mapping[str, str] | None, attempt: int
+    ) -> Mapping[str, str] | None:
+        return {**(headers or {}), RETRY_COUNT_HEADER: str(attempt)} if attempt else headers
+
+    def _retry_status(
+        self,
+        op: OperationSpec,
+        response: httpx.Response,
+        attempt: int,
+        max_retries: int,
+        keyed: bool = False,
+    ) -> float | None:
+        """Seconds to wait before repeating the call after `response`, or None: no retry."""
+        if attempt >= max_retries or op.retry == "never":
+            return None
+        should = response.headers.get("x-should-retry", "").strip().lower()
+        if should == "false":
+            return None
+        if should != "true":
+            if response.status_code not in self.retry.statuses:
+                return None
+            # A 429 was not processed: repeating it is safe whatever the method.
+            if not (op.retry == "all" or keyed or response.status_code == 429):
+                return None
+        wait = self.retry.delay(attempt, response)
+        if wait is not None and self._log:
+            self._log_retry(op, attempt, max_retries, wait, str(response.status_code))
+        return wait
+
+    def _retry_error(
+        self, op: OperationSpec, attempt: int, max_retries: int, keyed: bool = False
+    ) -> float | None:
+        if attempt >= max_retries or not (op.retry == "all" or (keyed and op.retry != "never")):
+            return None
+        wait = self.retry.delay(attempt, None)
+        if wait is not None and self._log:
+            self._log_retry(op, attempt, max_retries, wait, "connection error")
+        return wait
+
+    def _log_retry(
+        self, op: OperationSpec, attempt: int, max_retries: int, wait: float, why: str
+    ) -> None:
+        import logging
+
+        logging.getLogger("openai_realtime_api").info(
+            "%s: %s; retry %d of %d in %.2f s", op.name, why, attempt + 1, max_retries, wait
+        )
 
     def _log_request(self, op: OperationSpec, request: httpx.Request, attempt: int) -> None:
         import logging
@@ -786,6 +860,8 @@ class SyncTransport(BaseTransport):
 
         http = self._http
         retries = self.max_retries if max_retries is None else max(0, max_retries)
+        # One idempotency key per logical call: every retry repeats the first attempt's.
+        call_headers, keyed = self._call_headers(op, params, extra_headers)
         attempt = 0
         while True:
             request = self._build_request(
@@ -794,7 +870,7 @@ class SyncTransport(BaseTransport):
                 params,
                 body,
                 content_type,
-                extra_headers,
+                self._attempt_headers(call_headers, attempt),
                 timeout,
                 extra_query,
                 extra_body,
@@ -804,8 +880,9 @@ class SyncTransport(BaseTransport):
             try:
                 response = http.send(request)
             except httpx.TransportError as exc:
-                if self._retry_error(op, attempt, retries):
-                    self.retry.sleep(self.retry.delay(attempt, None))
+                wait = self._retry_error(op, attempt, retries, keyed)
+                if wait is not None:
+                    self.retry.sleep(wait)
                     attempt += 1
                     continue
                 raise self._failure(exc, request) from exc
@@ -815,9 +892,10 @@ class SyncTransport(BaseTransport):
                 raise
             if self._log:
                 self._log_response(op, response)
-            if self._retry_status(op, response, attempt, retries):
+            wait = self._retry_status(op, response, attempt, retries, keyed)
+            if wait is not None:
                 response.close()
-                self.retry.sleep(self.retry.delay(attempt, response))
+                self.retry.sleep(wait)
                 attempt += 1
                 continue
             return response
@@ -846,7 +924,7 @@ class SyncTransport(BaseTransport):
             extra_query,
             extra_body,
         )
-        return parse_response(op, response)
+        return with_request_id(parse_response(op, response), response)
 
     def request_raw(
         self,
@@ -940,6 +1018,8 @@ class AsyncTransport(BaseTransport):
 
         http = self._http
         retries = self.max_retries if max_retries is None else max(0, max_retries)
+        # One idempotency key per logical call: every retry repeats the first attempt's.
+        call_headers, keyed = self._call_headers(op, params, extra_headers)
         attempt = 0
         while True:
             request = self._build_request(
@@ -948,7 +1028,7 @@ class AsyncTransport(BaseTransport):
                 params,
                 body,
                 content_type,
-                extra_headers,
+                self._attempt_headers(call_headers, attempt),
                 timeout,
                 extra_query,
                 extra_body,
@@ -958,8 +1038,9 @@ class AsyncTransport(BaseTransport):
             try:
                 response = await http.send(request)
             except httpx.TransportError as exc:
-                if self._retry_error(op, attempt, retries):
-                    await self.retry.async_sleep(self.retry.delay(attempt, None))
+                wait = self._retry_error(op, attempt, retries, keyed)
+                if wait is not None:
+                    await self.retry.async_sleep(wait)
                     attempt += 1
                     continue
                 raise self._failure(exc, request) from exc
@@ -969,9 +1050,10 @@ class AsyncTransport(BaseTransport):
                 raise
             if self._log:
                 self._log_response(op, response)
-            if self._retry_status(op, response, attempt, retries):
+            wait = self._retry_status(op, response, attempt, retries, keyed)
+            if wait is not None:
                 await response.aclose()
-                await self.retry.async_sleep(self.retry.delay(attempt, response))
+                await self.retry.async_sleep(wait)
                 attempt += 1
                 continue
             return response
@@ -1000,7 +1082,7 @@ class AsyncTransport(BaseTransport):
             extra_query,
             extra_body,
         )
-        return parse_response(op, response)
+        return with_request_id(parse_response(op, response), response)
 
     async def request_raw(
         self,

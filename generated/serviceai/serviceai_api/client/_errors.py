@@ -8,7 +8,9 @@ Every failure of the SDK is an `SdkError`:
   body of the documented response, or `None` when the body did not match what the document
   says that status carries (then `.reason` says why, with the field paths of a validation
   failure, and `.text`/`.content` keep the raw body). `str(error)` names the operation, the
-  request, the status and the body's error text.
+  request, the status and the body's error text. `.request_id` is the server's id of the
+  request (`x-request-id` or a vendor's header, see `REQUEST_ID_HEADERS`) and `.retry_after`
+  the seconds it asked to wait (`Retry-After`/`retry-after-ms`), each None when not sent.
 - One base per well-known status (`NotFoundError`, `TooManyRequestsError`, ...), grouped under
   `ClientError` (4xx), `ServerError` (5xx) and `RedirectionError` (3xx), each generic in its
   body type; the per-operation exceptions of `errors` subclass them.
@@ -38,6 +40,31 @@ if TYPE_CHECKING:
 
 BodyT = TypeVar("BodyT")
 _MAX_DETAIL = 300
+# Where servers and the proxies in front of them put the id of a request, most specific first.
+REQUEST_ID_HEADERS = (
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-amz-cf-id",
+    "x-ms-request-id",
+    "x-goog-request-id",
+    "x-github-request-id",
+    "x-correlation-id",
+    "x-trace-id",
+    "cf-ray",
+    "fly-request-id",
+    "x-vercel-id",
+)
+
+
+def request_id(headers: Any) -> str | None:
+    """The request id a response carries, from the first of `REQUEST_ID_HEADERS` it has."""
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return str(value)
+    return None
 
 
 class SdkError(Exception):
@@ -84,6 +111,10 @@ class ApiError(SdkError, Generic[BodyT]):
         self.body = body
         self.reason = reason
         self.operation = operation
+        self.request_id: str | None = request_id(response.headers)
+        from ._retry import retry_after
+
+        self.retry_after: float | None = retry_after(response.headers)
         super().__init__(self._message())
 
     def _message(self) -> str:
@@ -98,6 +129,8 @@ class ApiError(SdkError, Generic[BodyT]):
             message += f": {detail}"
         if self.reason:
             message += f" ({self.reason})"
+        if self.request_id:
+            message += f" [request id {self.request_id}]"
         return message
 
     @property

@@ -42,6 +42,19 @@ class RawResponse(Generic[T]):
         return None if value is None else str(value)
 
     @property
+    def request_id(self) -> str | None:
+        """The server's id of this request (`x-request-id` or a vendor's header), if sent."""
+        from ._errors import request_id
+
+        return request_id(self._http_response.headers)
+
+    @property
+    def retry_count(self) -> int:
+        """How many times the call was retried before this response."""
+        sent = self._http_response.request.headers.get("x-retry-count")
+        return int(sent) if sent and sent.isdigit() else 0
+
+    @property
     def content(self) -> bytes:
         return self._http_response.content
 
