@@ -43,8 +43,9 @@ class RetryConfig:
     max_delay: float = 8.0
     jitter: float = 0.25  # fraction of the delay removed at random (0 for none)
     # A longer wait asked by the server is not waited for: the error is raised at once, with
-    # the wait on it (`error.retry_after`).
-    max_retry_after: float = 20.0
+    # the wait on it (`error.retry_after`). 60 s, as the OpenAI SDK; each wait is logged at INFO
+    # on the package's logger, so a caller held by a Retry-After can see why.
+    max_retry_after: float = 60.0
     # A header carrying one generated key per call (e.g. "Idempotency-Key"), sent by every
     # non-idempotent call that the document gives no such header parameter; such a call is then
     # retried on 5xx and connection errors like an idempotent one.

@@ -743,7 +743,7 @@ class BaseTransport:
             if not (op.retry == "all" or keyed or response.status_code == 429):
                 return None
         wait = self.retry.delay(attempt, response)
-        if wait is not None and self._log:
+        if wait is not None:  # at INFO, for an application that shows its logs
             self._log_retry(op, attempt, max_retries, wait, str(response.status_code))
         return wait
 
@@ -753,7 +753,7 @@ class BaseTransport:
         if attempt >= max_retries or not (op.retry == "all" or (keyed and op.retry != "never")):
             return None
         wait = self.retry.delay(attempt, None)
-        if wait is not None and self._log:
+        if wait is not None:  # at INFO, for an application that shows its logs
             self._log_retry(op, attempt, max_retries, wait, "connection error")
         return wait
 
