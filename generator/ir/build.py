@@ -458,6 +458,9 @@ class _Builder:
                 kind = "openid"
             else:
                 kind = "other"
+            flows = scheme.get("flows") if kind == "oauth2" else None
+            flow = flows.get("clientCredentials") if isinstance(flows, dict) else None
+            token_url = flow.get("tokenUrl") if isinstance(flow, dict) else None
             result.append(
                 SecurityScheme(
                     name,
@@ -465,9 +468,22 @@ class _Builder:
                     scheme.get("in"),
                     scheme.get("name"),
                     str(scheme.get("description") or ""),
+                    token_url=str(token_url) if isinstance(token_url, str) and token_url else None,
+                    scopes=self._requested_scopes(str(name)),
                 )
             )
         return tuple(result)
+
+    def _requested_scopes(self, scheme: str) -> tuple[str, ...]:
+        """Every scope a security requirement of the document asks of `scheme`, in order."""
+        requirements = list(self.doc.get("security") or [])
+        for _path, _method, _item, op, _at in self._raw_operations():
+            requirements += op.get("security") or []
+        scopes: dict[str, None] = {}
+        for requirement in requirements:
+            if isinstance(requirement, dict) and isinstance(requirement.get(scheme), list):
+                scopes.update((str(s), None) for s in requirement[scheme])
+        return tuple(scopes)
 
 
 _KIND_SUFFIX = {

@@ -42,6 +42,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.errors import Location, Problem, SpecError, join_pointer
+from generator.ir.auth import AuthPlan, build_auth_plan
 from generator.ir.body_params import BodyParams, FieldParam, TypedDictPlan
 from generator.ir.model import Document, MediaType, Operation, Response, TypeExpr, union_of
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake
@@ -113,6 +114,7 @@ RUNTIME_ERRORS = (
     "ClientClosedError",
     "RequestBuildError",
     "ConfigurationError",
+    "TokenRequestError",
 )
 RETRY_STATUSES = (429, 502, 503, 504)
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
@@ -141,6 +143,9 @@ CONSTRUCTOR_ARGUMENTS = frozenset(
         "token",
         "api_key",
         "basic_auth",
+        "client_id",
+        "client_secret",
+        "credentials",
         "timeout",
         "headers",
         "http_client",
@@ -349,6 +354,7 @@ class ClientPlan:
     env_prefix: str = "API"  # <PREFIX>_BASE_URL, <PREFIX>_TOKEN, <PREFIX>_LOG
     default_base_url: str | None = None  # the document's first absolute server URL
     webhooks: tuple[WebhookParser, ...] = ()  # client/webhooks.py (3.1 `webhooks`)
+    auth: AuthPlan | None = None  # credentials per security scheme (generator.ir.auth)
 
     @property
     def operations(self) -> tuple[OperationPlan, ...]:
@@ -487,6 +493,9 @@ class _Planner:
                 None,
             ),
             webhooks=webhook_parsers(self.doc),
+            auth=build_auth_plan(
+                self.doc.security_schemes, re.sub(r"\W", "_", self.package).upper()
+            ),
         )
 
     # -- operations ----------------------------------------------------------------------------

@@ -132,6 +132,10 @@ class SecurityScheme:
     location: str | None  # header/query/cookie for api keys
     parameter_name: str | None  # the header/query/cookie name for api keys
     description: str
+    # OAuth2: the client credentials flow's tokenUrl (None without that flow), and the scopes
+    # the document's security requirements ask of this scheme (requested with the token).
+    token_url: str | None = None
+    scopes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ class Client(_t.SyncTransport):
         base_url: str | None = None,
         *,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
@@ -35,7 +36,10 @@ class Client(_t.SyncTransport):
             base_url: where the API is served, e.g. `https://api.example.com`; without it,
                 the `OPENAI_REALTIME_API_BASE_URL` environment variable, then https://api.openai.com/v1.
             token: sent as `Authorization: Bearer <token>` to operations secured by a bearer,
-                OAuth2 or OpenID Connect scheme; without it, `OPENAI_REALTIME_API_TOKEN`.
+                OAuth2 or OpenID Connect scheme; without it, the scheme's variable, then
+                `OPENAI_REALTIME_API_TOKEN`.
+            credentials: one scheme's credential by its name in the document, winning over
+                the arguments above: `ApiKeyAuth` (a bearer token, else `OPENAI_REALTIME_API_API_KEY_AUTH`).
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.Client` to send with; the SDK does not close it.
@@ -49,6 +53,7 @@ class Client(_t.SyncTransport):
             token=token,
             api_key=None,
             basic_auth=None,
+            credentials=credentials,
             timeout=timeout,
             headers=headers,
             max_retries=max_retries,
@@ -61,6 +66,7 @@ class Client(_t.SyncTransport):
         *,
         base_url: str | None = None,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
@@ -81,6 +87,8 @@ class Client(_t.SyncTransport):
         }
         if token is not None:
             changes["token"] = token
+        if credentials is not None:
+            changes["credentials"] = credentials
         copied: Self = self._copy_with(changes)
         return copied
 
@@ -99,6 +107,7 @@ class AsyncClient(_t.AsyncTransport):
         base_url: str | None = None,
         *,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
@@ -110,7 +119,10 @@ class AsyncClient(_t.AsyncTransport):
             base_url: where the API is served, e.g. `https://api.example.com`; without it,
                 the `OPENAI_REALTIME_API_BASE_URL` environment variable, then https://api.openai.com/v1.
             token: sent as `Authorization: Bearer <token>` to operations secured by a bearer,
-                OAuth2 or OpenID Connect scheme; without it, `OPENAI_REALTIME_API_TOKEN`.
+                OAuth2 or OpenID Connect scheme; without it, the scheme's variable, then
+                `OPENAI_REALTIME_API_TOKEN`.
+            credentials: one scheme's credential by its name in the document, winning over
+                the arguments above: `ApiKeyAuth` (a bearer token, else `OPENAI_REALTIME_API_API_KEY_AUTH`).
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.AsyncClient` to send with; the SDK does not close it.
@@ -124,6 +136,7 @@ class AsyncClient(_t.AsyncTransport):
             token=token,
             api_key=None,
             basic_auth=None,
+            credentials=credentials,
             timeout=timeout,
             headers=headers,
             max_retries=max_retries,
@@ -136,6 +149,7 @@ class AsyncClient(_t.AsyncTransport):
         *,
         base_url: str | None = None,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
@@ -156,6 +170,8 @@ class AsyncClient(_t.AsyncTransport):
         }
         if token is not None:
             changes["token"] = token
+        if credentials is not None:
+            changes["credentials"] = credentials
         copied: Self = self._copy_with(changes)
         return copied
 

@@ -24,7 +24,8 @@ Every failure of the SDK is an `SdkError`:
 - `APIConnectionError` / `APITimeoutError`: no response (connection failed, timed out).
 - `ClientClosedError`: a call on a client that was closed. `RequestBuildError`: a request that
   cannot be built from the arguments (a multipart body that is not an object, say).
-  `ConfigurationError`: a client without a base URL.
+  `ConfigurationError`: a client without a base URL. `TokenRequestError`: an OAuth2 token that
+  could not be fetched with the client credentials.
 
 None of them subclasses an httpx type (httpx appears in annotations only), so importing the
 errors does not import httpx.
@@ -34,6 +35,8 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+from ._auth import redact_url
 
 if TYPE_CHECKING:
     import httpx
@@ -83,6 +86,11 @@ class RequestBuildError(SdkError, TypeError, ValueError):
     """The arguments of a call cannot be turned into a request."""
 
 
+class TokenRequestError(SdkError):
+    """An OAuth2 token could not be fetched with the client credentials (the message says why;
+    it never holds the credentials)."""
+
+
 class ApiError(SdkError, Generic[BodyT]):
     """The server answered with a response the call does not return."""
 
@@ -121,7 +129,7 @@ class ApiError(SdkError, Generic[BodyT]):
         request = self.response.request
         phrase = self.response.reason_phrase
         head = f"{self.operation}: " if self.operation else ""
-        message = f"{head}{request.method} {request.url} -> {self.status_code}"
+        message = f"{head}{request.method} {redact_url(request.url)} -> {self.status_code}"
         if phrase:
             message += f" {phrase}"
         detail = error_text(self.body, self.text)
@@ -355,7 +363,7 @@ class APIConnectionError(SdkError):
 
     def __init__(self, request: httpx.Request, message: str = "connection error") -> None:
         self.request = request
-        super().__init__(f"{request.method} {request.url}: {message}")
+        super().__init__(f"{request.method} {redact_url(request.url)}: {message}")
 
 
 class APITimeoutError(APIConnectionError):

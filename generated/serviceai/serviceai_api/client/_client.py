@@ -25,6 +25,7 @@ class Client(_t.SyncTransport):
         base_url: str | None = None,
         *,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
@@ -37,7 +38,10 @@ class Client(_t.SyncTransport):
             base_url: where the API is served, e.g. `https://api.example.com`; without it,
                 the `SERVICEAI_API_BASE_URL` environment variable.
             token: sent as `Authorization: Bearer <token>` to operations secured by a bearer,
-                OAuth2 or OpenID Connect scheme; without it, `SERVICEAI_API_TOKEN`.
+                OAuth2 or OpenID Connect scheme; without it, the scheme's variable, then
+                `SERVICEAI_API_TOKEN`.
+            credentials: one scheme's credential by its name in the document, winning over
+                the arguments above: `bearerAuth` (a bearer token, else `SERVICEAI_API_BEARER_AUTH`).
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.Client` to send with; the SDK does not close it.
@@ -52,6 +56,7 @@ class Client(_t.SyncTransport):
             token=token,
             api_key=None,
             basic_auth=None,
+            credentials=credentials,
             timeout=timeout,
             headers=headers,
             max_retries=max_retries,
@@ -66,6 +71,7 @@ class Client(_t.SyncTransport):
         *,
         base_url: str | None = None,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
@@ -89,6 +95,8 @@ class Client(_t.SyncTransport):
         }
         if token is not None:
             changes["token"] = token
+        if credentials is not None:
+            changes["credentials"] = credentials
         copied: Self = self._copy_with(changes)
         return copied
 
@@ -113,6 +121,7 @@ class AsyncClient(_t.AsyncTransport):
         base_url: str | None = None,
         *,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
@@ -125,7 +134,10 @@ class AsyncClient(_t.AsyncTransport):
             base_url: where the API is served, e.g. `https://api.example.com`; without it,
                 the `SERVICEAI_API_BASE_URL` environment variable.
             token: sent as `Authorization: Bearer <token>` to operations secured by a bearer,
-                OAuth2 or OpenID Connect scheme; without it, `SERVICEAI_API_TOKEN`.
+                OAuth2 or OpenID Connect scheme; without it, the scheme's variable, then
+                `SERVICEAI_API_TOKEN`.
+            credentials: one scheme's credential by its name in the document, winning over
+                the arguments above: `bearerAuth` (a bearer token, else `SERVICEAI_API_BEARER_AUTH`).
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.AsyncClient` to send with; the SDK does not close it.
@@ -140,6 +152,7 @@ class AsyncClient(_t.AsyncTransport):
             token=token,
             api_key=None,
             basic_auth=None,
+            credentials=credentials,
             timeout=timeout,
             headers=headers,
             max_retries=max_retries,
@@ -154,6 +167,7 @@ class AsyncClient(_t.AsyncTransport):
         *,
         base_url: str | None = None,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
@@ -177,6 +191,8 @@ class AsyncClient(_t.AsyncTransport):
         }
         if token is not None:
             changes["token"] = token
+        if credentials is not None:
+            changes["credentials"] = credentials
         copied: Self = self._copy_with(changes)
         return copied
 

@@ -22,7 +22,6 @@ and constructing a client stay cheap; pydantic is imported where a body is built
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import threading
@@ -35,6 +34,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 from .._version import __version__
 from . import _errors
+from ._auth import Credentials, TokenCache, redact_url, redacted
 from ._raw import RawResponse
 from ._retry import RETRY_COUNT_HEADER, RetryConfig
 
@@ -55,11 +55,6 @@ def user_agent() -> str:
     return _user_agent
 
 
-# scheme name -> (kind, `in` of an API key, its header/query/cookie name)
-SECURITY_SCHEMES: dict[str, tuple[str, str | None, str | None]] = {
-    "bearerAuth": ("bearer", None, None),
-}
-_BEARER_KINDS = frozenset({"bearer", "oauth2", "openid"})
 _IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
 _TEXT_TYPES = frozenset(
     [
@@ -263,10 +258,11 @@ def with_request_id(value: Any, response: httpx.Response) -> Any:
     """A model result with `._request_id` set (None when the response names none), as the
     OpenAI SDK's results carry it; other results reach it through `with_raw_response`."""
     if hasattr(value, "model_fields_set"):
-        try:
+        import contextlib
+
+        # A model that refuses attributes keeps its data.
+        with contextlib.suppress(AttributeError, TypeError, ValueError):
             value._request_id = _errors.request_id(response.headers)
-        except (AttributeError, TypeError, ValueError):
-            pass  # a model that refuses attributes keeps its data
     return value
 
 
@@ -399,11 +395,8 @@ def _content_type_header(media: str) -> str:
 
 # Environment variables a client reads when its constructor is not given the value.
 ENV_BASE_URL = "SERVICEAI_API_BASE_URL"
-ENV_TOKEN = "SERVICEAI_API_TOKEN"
 ENV_LOG = "SERVICEAI_API_LOG"
 DEFAULT_BASE_URL: str | None = None
-
-_REDACTED = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 
 def _log_enabled() -> bool:
@@ -422,16 +415,6 @@ def _log_enabled() -> bool:
         logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
     return True
-
-
-def redacted(headers: Mapping[str, str]) -> dict[str, str]:
-    """Headers as logged: credentials (Authorization, cookies, API key headers) replaced."""
-    secret = _REDACTED | {
-        (name or "").lower()
-        for kind, where, name in SECURITY_SCHEMES.values()
-        if kind == "api_key" and where == "header"
-    }
-    return {k: ("<redacted>" if k.lower() in secret else v) for k, v in headers.items()}
 
 
 class NotGiven:
@@ -479,22 +462,28 @@ class BaseTransport:
         max_retries: int,
         retry: RetryConfig | None,
         client_headers: Mapping[str, str | None],
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
     ) -> None:
         base_url = base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
         if not base_url:
             raise _errors.ConfigurationError(
                 f"no base URL: pass base_url= or set the {ENV_BASE_URL} environment variable"
             )
-        if token is None:
-            token = os.environ.get(ENV_TOKEN) or None
         self.base_url = base_url.rstrip("/")
         self._timeout_arg = timeout
         self._timeout: httpx.Timeout | None = None
         self.max_retries = max(0, max_retries)
         self.retry = retry or RetryConfig()
-        self._token = token
-        self._api_key = api_key
-        self._basic_auth = basic_auth
+        self._auth = Credentials(
+            token=token,
+            api_key=api_key,
+            basic_auth=basic_auth,
+            client_id=client_id,
+            client_secret=client_secret,
+            credentials=credentials,
+        )
         self._headers = dict(headers or {})
         self._client_headers = {k: v for k, v in client_headers.items() if v is not None}
         self._log = _log_enabled()
@@ -511,12 +500,13 @@ class BaseTransport:
         new._adopt_pool(self)
         if "base_url" in changes and changes["base_url"] is not None:
             new.base_url = str(changes["base_url"]).rstrip("/")
-        if "token" in changes:
-            new._token = changes["token"]
-        if "api_key" in changes:
-            new._api_key = changes["api_key"]
-        if "basic_auth" in changes:
-            new._basic_auth = changes["basic_auth"]
+        credential_changes = {
+            k: changes[k]
+            for k in ("token", "api_key", "basic_auth", "client_id", "client_secret", "credentials")
+            if k in changes
+        }
+        if credential_changes:
+            new._auth = self._auth.changed(credential_changes)
         if changes.get("timeout") is not None:
             new.timeout = changes["timeout"]
         if changes.get("max_retries") is not None:
@@ -552,43 +542,16 @@ class BaseTransport:
 
     # -- credentials ----------------------------------------------------------------------------
 
-    def _credential(self, scheme: str) -> bool:
-        kind = SECURITY_SCHEMES.get(scheme, ("other", None, None))[0]
-        if kind in _BEARER_KINDS:
-            return self._token is not None
-        if kind == "api_key":
-            return self._api_key is not None
-        if kind == "basic":
-            return self._basic_auth is not None
-        return False
+    def _token_request(self, http: Any, cache: TokenCache) -> httpx.Request:
+        url, headers, form = cache.request(self.base_url)
+        return http.build_request(  # type: ignore[no-any-return]
+            "POST", url, headers={"User-Agent": user_agent(), **headers}, content=urlencode(form)
+        )
 
-    def _apply_security(
-        self,
-        op: OperationSpec,
-        headers: dict[str, str],
-        query: list[tuple[str, str]],
-        cookies: list[str],
-    ) -> None:
-        """Credentials for the first alternative of the operation's security the client can meet."""
-        for alternative in sorted(op.security, key=lambda a: not a):
-            if not all(self._credential(s) for s in alternative):
-                continue
-            for scheme in alternative:
-                kind, location, name = SECURITY_SCHEMES.get(scheme, ("other", None, None))
-                if kind in _BEARER_KINDS and self._token is not None:
-                    headers["Authorization"] = f"Bearer {self._token}"
-                elif kind == "basic" and self._basic_auth is not None:
-                    user, password = self._basic_auth
-                    raw = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-                    headers["Authorization"] = f"Basic {raw}"
-                elif kind == "api_key" and self._api_key is not None and name:
-                    if location == "query":
-                        query.append((name, self._api_key))
-                    elif location == "cookie":
-                        cookies.append(f"{name}={quote(self._api_key, safe='')}")
-                    else:
-                        headers[name] = self._api_key
-            return
+    def _token_failure(self, exc: Exception, request: httpx.Request) -> _errors.TokenRequestError:
+        return _errors.TokenRequestError(
+            f"{request.method} {redact_url(request.url)}: {type(exc).__name__}: {exc}"
+        )
 
     # -- the request ----------------------------------------------------------------------------
 
@@ -651,7 +614,7 @@ class BaseTransport:
                 headers[p.name] = _simple(p, value, str)
             elif p.location == "cookie":
                 cookies.append(f"{p.name}={quote(_simple(p, value, str), safe='')}")
-        self._apply_security(op, headers, query, cookies)
+        self._auth.apply(self._auth.choose(op.security), headers, query, cookies)
         if extra_query:
             for name, value in extra_query.items():
                 query += _query_pairs(ParamSpec(str(name), str(name), "query", "form", True), value)
@@ -773,7 +736,7 @@ class BaseTransport:
             "%s: %s %s attempt=%d headers=%s",
             op.name,
             request.method,
-            request.url,
+            redact_url(request.url),
             attempt + 1,
             redacted(request.headers),
         )
@@ -785,7 +748,7 @@ class BaseTransport:
             "%s: %s %s -> %d %s",
             op.name,
             response.request.method,
-            response.request.url,
+            redact_url(response.request.url),
             response.status_code,
             response.headers.get("content-type", ""),
         )
@@ -844,6 +807,27 @@ class SyncTransport(BaseTransport):
                     http = pool.http = httpx.Client(timeout=self.timeout)
         return http  # type: ignore[no-any-return]
 
+    def _fresh_tokens(
+        self, http: httpx.Client, tokens: list[TokenCache], force: bool = False
+    ) -> None:
+        import httpx
+
+        for cache in tokens:
+            with cache.lock:
+                now = self.retry.clock()
+                if cache.fresh(now) and not force:
+                    continue
+                request = self._token_request(http, cache)
+                try:
+                    response = http.send(request)
+                except httpx.TransportError as exc:
+                    raise self._token_failure(exc, request) from exc
+                try:
+                    response.read()
+                    cache.accept(response, now)
+                finally:
+                    response.close()
+
     def _send(
         self,
         op: OperationSpec,
@@ -862,6 +846,11 @@ class SyncTransport(BaseTransport):
         retries = self.max_retries if max_retries is None else max(0, max_retries)
         # One idempotency key per logical call: every retry repeats the first attempt's.
         call_headers, keyed = self._call_headers(op, params, extra_headers)
+        # OAuth2 client credentials: a token fetched before the first attempt, again on a 401.
+        tokens = self._auth.fetching(self._auth.choose(op.security))
+        if tokens:
+            self._fresh_tokens(http, tokens)
+        refreshed = False
         attempt = 0
         while True:
             request = self._build_request(
@@ -892,6 +881,11 @@ class SyncTransport(BaseTransport):
                 raise
             if self._log:
                 self._log_response(op, response)
+            if response.status_code == 401 and tokens and not refreshed:
+                refreshed = True  # the token may have been revoked: one new token, one retry
+                response.close()
+                self._fresh_tokens(http, tokens, force=True)
+                continue
             wait = self._retry_status(op, response, attempt, retries, keyed)
             if wait is not None:
                 response.close()
@@ -1002,6 +996,26 @@ class AsyncTransport(BaseTransport):
             http = pool.http = httpx.AsyncClient(timeout=self.timeout)
         return http  # type: ignore[no-any-return]
 
+    async def _fresh_tokens(
+        self, http: httpx.AsyncClient, tokens: list[TokenCache], force: bool = False
+    ) -> None:
+        import httpx
+
+        for cache in tokens:
+            now = self.retry.clock()
+            if cache.fresh(now) and not force:
+                continue
+            request = self._token_request(http, cache)
+            try:
+                response = await http.send(request)
+            except httpx.TransportError as exc:
+                raise self._token_failure(exc, request) from exc
+            try:
+                await response.aread()
+                cache.accept(response, now)
+            finally:
+                await response.aclose()
+
     async def _send(
         self,
         op: OperationSpec,
@@ -1020,6 +1034,11 @@ class AsyncTransport(BaseTransport):
         retries = self.max_retries if max_retries is None else max(0, max_retries)
         # One idempotency key per logical call: every retry repeats the first attempt's.
         call_headers, keyed = self._call_headers(op, params, extra_headers)
+        # OAuth2 client credentials: a token fetched before the first attempt, again on a 401.
+        tokens = self._auth.fetching(self._auth.choose(op.security))
+        if tokens:
+            await self._fresh_tokens(http, tokens)
+        refreshed = False
         attempt = 0
         while True:
             request = self._build_request(
@@ -1050,6 +1069,11 @@ class AsyncTransport(BaseTransport):
                 raise
             if self._log:
                 self._log_response(op, response)
+            if response.status_code == 401 and tokens and not refreshed:
+                refreshed = True  # the token may have been revoked: one new token, one retry
+                await response.aclose()
+                await self._fresh_tokens(http, tokens, force=True)
+                continue
             wait = self._retry_status(op, response, attempt, retries, keyed)
             if wait is not None:
                 await response.aclose()
