@@ -66,7 +66,7 @@ def sdp(mode: str, url: str, **client: Any) -> Any:
         "chatty",
         "exchange_realtime_sdp",
         x_csrf_token="c",
-        body={"sdp": "v=0"},
+        sdp="v=0",
         client_kwargs={"token": "t", **client},
     )
 
@@ -393,7 +393,7 @@ def test_with_raw_response(server: ScriptedServer, mode: str) -> None:
         mode,
         server.url,
         "chatty",
-        "exchange_realtime_sdp",
+        "exchange_realtime_sdp_from_body",
         raw=True,
         x_csrf_token="c",
         body=models.RealtimeWebrtcRequest(sdp="v=0"),
@@ -410,7 +410,7 @@ def test_with_raw_response(server: ScriptedServer, mode: str) -> None:
         "exchange_realtime_sdp",
         raw=True,
         x_csrf_token="c",
-        body={"sdp": "v=0"},
+        sdp="v=0",
     )
     assert raw.status_code == 403  # no exception until parse()
     with pytest.raises(errors.ExchangeRealtimeSdpForbiddenError):

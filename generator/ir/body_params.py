@@ -53,6 +53,8 @@ METHOD_NAMES = frozenset(
         "Literal",
         "Mapping",
         "Sequence",
+        "overload",
+        "builtins",
     }
 )
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}

@@ -251,6 +251,23 @@ class OperationPlan:
     returns_doc: str = ""  # for `Returns:`
 
     @property
+    def splits_body(self) -> bool:
+        """The body has required fields: the method takes them as required keywords (mypy
+        reports one left out) and the whole-body form is a second method, `body_method`
+        (docs/sdk.md says why not overloads). Documents often leave `requestBody.required`
+        out; a required property is still required when the body is sent from keywords."""
+        return self.body is not None and any(f.required for f in self.fields)
+
+    @property
+    def body_method(self) -> str:
+        """The method taking the whole body (`body=`): `<name>_from_body` when split."""
+        return f"{self.name}_from_body" if self.splits_body else self.name
+
+    @property
+    def required_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    @property
     def path_params(self) -> tuple[ParamPlan, ...]:
         return tuple(p for p in self.params if p.location == "path")
 

@@ -437,9 +437,27 @@ class NotGiven:
 NOT_GIVEN = NotGiven()
 
 
-def fields_body(body: Any, fields: Mapping[str, Any]) -> Any:
-    """The request body: `body=` with the keyword fields that were given laid over it."""
+def fields_body(
+    body: Any,
+    fields: Mapping[str, Any],
+    *,
+    required: tuple[str, ...] = (),
+    body_required: bool = False,
+    operation: str = "",
+) -> Any:
+    """The request body: `body=` with the keyword fields that were given laid over it.
+
+    Without `body=`, a required field left out raises before anything is sent (mypy reports it
+    too): when the body is required, or when some of its fields were given.
+    """
     given = {k: v for k, v in fields.items() if v is not NOT_GIVEN}
+    if body is None and required and (body_required or given):
+        missing = [k for k in required if k not in given]
+        if missing:
+            raise _errors.RequestBuildError(
+                f"{operation}: missing required body field(s) {', '.join(missing)} "
+                "(pass them as keywords, or the whole body as body=)"
+            )
     if not given:
         return body
     merged = dict(jsonable(body)) if body is not None else {}

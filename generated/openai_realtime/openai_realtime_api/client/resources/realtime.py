@@ -365,7 +365,10 @@ class RealtimeResource(_t.SyncResource):
             self._client.request(
                 _CREATE_REALTIME_CLIENT_SECRET,
                 {},
-                body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
+                body=_t.fields_body(
+                    body,
+                    {"expires_after": expires_after, "session": session},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -430,8 +433,7 @@ class RealtimeResource(_t.SyncResource):
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
-        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        type: Literal["realtime"],
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
@@ -459,6 +461,104 @@ class RealtimeResource(_t.SyncResource):
         max_retries: int | None = None,
     ) -> None:
         """Accept an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/accept`.
+
+        Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
+
+        Raises:
+            AcceptRealtimeCallBadRequestError: 400.
+            AcceptRealtimeCallUnauthorizedError: 401.
+            AcceptRealtimeCallNotFoundError: 404.
+            AcceptRealtimeCallTooManyRequestsError: 429.
+            AcceptRealtimeCallInternalServerError: 500.
+        """
+
+        return cast(
+            "None",
+            self._client.request(
+                _ACCEPT_REALTIME_CALL,
+                {"call_id": call_id},
+                body=_t.fields_body(
+                    None,
+                    {
+                        "type": type,
+                        "model": model,
+                        "instructions": instructions,
+                        "output_modalities": output_modalities,
+                        "audio": audio,
+                        "include": include,
+                        "tracing": tracing,
+                        "tools": tools,
+                        "tool_choice": tool_choice,
+                        "max_output_tokens": max_output_tokens,
+                        "truncation": truncation,
+                        "prompt": prompt,
+                    },
+                    required=("type",),
+                    operation="realtime.accept_call",
+                ),
+                content_type=None,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def accept_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Accept an incoming SIP call (the whole body)
 
         `POST /realtime/calls/{call_id}/accept`.
 
@@ -572,8 +672,7 @@ class RealtimeResource(_t.SyncResource):
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
-        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        target_uri: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -581,6 +680,58 @@ class RealtimeResource(_t.SyncResource):
         max_retries: int | None = None,
     ) -> None:
         """Transfer a SIP call (SIP REFER)
+
+        `POST /realtime/calls/{call_id}/refer`.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
+
+        Raises:
+            ReferRealtimeCallBadRequestError: 400.
+            ReferRealtimeCallUnauthorizedError: 401.
+            ReferRealtimeCallNotFoundError: 404.
+            ReferRealtimeCallTooManyRequestsError: 429.
+            ReferRealtimeCallInternalServerError: 500.
+        """
+
+        return cast(
+            "None",
+            self._client.request(
+                _REFER_REALTIME_CALL,
+                {"call_id": call_id},
+                body=_t.fields_body(
+                    None,
+                    {"target_uri": target_uri},
+                    required=("target_uri",),
+                    operation="realtime.refer_call",
+                ),
+                content_type=None,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def refer_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Transfer a SIP call (SIP REFER) (the whole body)
 
         `POST /realtime/calls/{call_id}/refer`.
 
@@ -606,7 +757,10 @@ class RealtimeResource(_t.SyncResource):
             self._client.request(
                 _REFER_REALTIME_CALL,
                 {"call_id": call_id},
-                body=_t.fields_body(body, {"target_uri": target_uri}),
+                body=_t.fields_body(
+                    body,
+                    {"target_uri": target_uri},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -654,7 +808,10 @@ class RealtimeResource(_t.SyncResource):
             self._client.request(
                 _REJECT_REALTIME_CALL,
                 {"call_id": call_id},
-                body=_t.fields_body(body, {"status_code": status_code}),
+                body=_t.fields_body(
+                    body,
+                    {"status_code": status_code},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -711,7 +868,10 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _CREATE_REALTIME_CLIENT_SECRET,
             {},
-            body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
+            body=_t.fields_body(
+                body,
+                {"expires_after": expires_after, "session": session},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -772,8 +932,7 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
-        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        type: Literal["realtime"],
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
@@ -801,6 +960,101 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Accept an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
+
+        Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
+
+        Raises:
+            AcceptRealtimeCallBadRequestError: 400.
+            AcceptRealtimeCallUnauthorizedError: 401.
+            AcceptRealtimeCallNotFoundError: 404.
+            AcceptRealtimeCallTooManyRequestsError: 429.
+            AcceptRealtimeCallInternalServerError: 500.
+        """
+
+        return self._client.request_raw(
+            _ACCEPT_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                None,
+                {
+                    "type": type,
+                    "model": model,
+                    "instructions": instructions,
+                    "output_modalities": output_modalities,
+                    "audio": audio,
+                    "include": include,
+                    "tracing": tracing,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "max_output_tokens": max_output_tokens,
+                    "truncation": truncation,
+                    "prompt": prompt,
+                },
+                required=("type",),
+                operation="realtime.accept_call",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def accept_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[None]:
+        """Accept an incoming SIP call (the whole body)
 
         `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
 
@@ -908,8 +1162,7 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
-        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        target_uri: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -917,6 +1170,55 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Transfer a SIP call (SIP REFER)
+
+        `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
+
+        Raises:
+            ReferRealtimeCallBadRequestError: 400.
+            ReferRealtimeCallUnauthorizedError: 401.
+            ReferRealtimeCallNotFoundError: 404.
+            ReferRealtimeCallTooManyRequestsError: 429.
+            ReferRealtimeCallInternalServerError: 500.
+        """
+
+        return self._client.request_raw(
+            _REFER_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                None,
+                {"target_uri": target_uri},
+                required=("target_uri",),
+                operation="realtime.refer_call",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def refer_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[None]:
+        """Transfer a SIP call (SIP REFER) (the whole body)
 
         `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
 
@@ -940,7 +1242,10 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _REFER_REALTIME_CALL,
             {"call_id": call_id},
-            body=_t.fields_body(body, {"target_uri": target_uri}),
+            body=_t.fields_body(
+                body,
+                {"target_uri": target_uri},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -985,7 +1290,10 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _REJECT_REALTIME_CALL,
             {"call_id": call_id},
-            body=_t.fields_body(body, {"status_code": status_code}),
+            body=_t.fields_body(
+                body,
+                {"status_code": status_code},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1047,7 +1355,10 @@ class AsyncRealtimeResource(_t.AsyncResource):
             await self._client.request(
                 _CREATE_REALTIME_CLIENT_SECRET,
                 {},
-                body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
+                body=_t.fields_body(
+                    body,
+                    {"expires_after": expires_after, "session": session},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1112,8 +1423,7 @@ class AsyncRealtimeResource(_t.AsyncResource):
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
-        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        type: Literal["realtime"],
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
@@ -1141,6 +1451,104 @@ class AsyncRealtimeResource(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> None:
         """Accept an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/accept`.
+
+        Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
+
+        Raises:
+            AcceptRealtimeCallBadRequestError: 400.
+            AcceptRealtimeCallUnauthorizedError: 401.
+            AcceptRealtimeCallNotFoundError: 404.
+            AcceptRealtimeCallTooManyRequestsError: 429.
+            AcceptRealtimeCallInternalServerError: 500.
+        """
+
+        return cast(
+            "None",
+            await self._client.request(
+                _ACCEPT_REALTIME_CALL,
+                {"call_id": call_id},
+                body=_t.fields_body(
+                    None,
+                    {
+                        "type": type,
+                        "model": model,
+                        "instructions": instructions,
+                        "output_modalities": output_modalities,
+                        "audio": audio,
+                        "include": include,
+                        "tracing": tracing,
+                        "tools": tools,
+                        "tool_choice": tool_choice,
+                        "max_output_tokens": max_output_tokens,
+                        "truncation": truncation,
+                        "prompt": prompt,
+                    },
+                    required=("type",),
+                    operation="realtime.accept_call",
+                ),
+                content_type=None,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def accept_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Accept an incoming SIP call (the whole body)
 
         `POST /realtime/calls/{call_id}/accept`.
 
@@ -1254,8 +1662,7 @@ class AsyncRealtimeResource(_t.AsyncResource):
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
-        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        target_uri: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1263,6 +1670,58 @@ class AsyncRealtimeResource(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> None:
         """Transfer a SIP call (SIP REFER)
+
+        `POST /realtime/calls/{call_id}/refer`.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
+
+        Raises:
+            ReferRealtimeCallBadRequestError: 400.
+            ReferRealtimeCallUnauthorizedError: 401.
+            ReferRealtimeCallNotFoundError: 404.
+            ReferRealtimeCallTooManyRequestsError: 429.
+            ReferRealtimeCallInternalServerError: 500.
+        """
+
+        return cast(
+            "None",
+            await self._client.request(
+                _REFER_REALTIME_CALL,
+                {"call_id": call_id},
+                body=_t.fields_body(
+                    None,
+                    {"target_uri": target_uri},
+                    required=("target_uri",),
+                    operation="realtime.refer_call",
+                ),
+                content_type=None,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def refer_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Transfer a SIP call (SIP REFER) (the whole body)
 
         `POST /realtime/calls/{call_id}/refer`.
 
@@ -1288,7 +1747,10 @@ class AsyncRealtimeResource(_t.AsyncResource):
             await self._client.request(
                 _REFER_REALTIME_CALL,
                 {"call_id": call_id},
-                body=_t.fields_body(body, {"target_uri": target_uri}),
+                body=_t.fields_body(
+                    body,
+                    {"target_uri": target_uri},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1336,7 +1798,10 @@ class AsyncRealtimeResource(_t.AsyncResource):
             await self._client.request(
                 _REJECT_REALTIME_CALL,
                 {"call_id": call_id},
-                body=_t.fields_body(body, {"status_code": status_code}),
+                body=_t.fields_body(
+                    body,
+                    {"status_code": status_code},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1393,7 +1858,10 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _CREATE_REALTIME_CLIENT_SECRET,
             {},
-            body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
+            body=_t.fields_body(
+                body,
+                {"expires_after": expires_after, "session": session},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1454,8 +1922,7 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
-        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        type: Literal["realtime"],
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
@@ -1483,6 +1950,101 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Accept an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
+
+        Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
+
+        Raises:
+            AcceptRealtimeCallBadRequestError: 400.
+            AcceptRealtimeCallUnauthorizedError: 401.
+            AcceptRealtimeCallNotFoundError: 404.
+            AcceptRealtimeCallTooManyRequestsError: 429.
+            AcceptRealtimeCallInternalServerError: 500.
+        """
+
+        return await self._client.request_raw(
+            _ACCEPT_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                None,
+                {
+                    "type": type,
+                    "model": model,
+                    "instructions": instructions,
+                    "output_modalities": output_modalities,
+                    "audio": audio,
+                    "include": include,
+                    "tracing": tracing,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "max_output_tokens": max_output_tokens,
+                    "truncation": truncation,
+                    "prompt": prompt,
+                },
+                required=("type",),
+                operation="realtime.accept_call",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def accept_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[None]:
+        """Accept an incoming SIP call (the whole body)
 
         `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
 
@@ -1590,8 +2152,7 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
-        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        target_uri: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1599,6 +2160,55 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Transfer a SIP call (SIP REFER)
+
+        `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
+
+        Raises:
+            ReferRealtimeCallBadRequestError: 400.
+            ReferRealtimeCallUnauthorizedError: 401.
+            ReferRealtimeCallNotFoundError: 404.
+            ReferRealtimeCallTooManyRequestsError: 429.
+            ReferRealtimeCallInternalServerError: 500.
+        """
+
+        return await self._client.request_raw(
+            _REFER_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                None,
+                {"target_uri": target_uri},
+                required=("target_uri",),
+                operation="realtime.refer_call",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def refer_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[None]:
+        """Transfer a SIP call (SIP REFER) (the whole body)
 
         `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
 
@@ -1622,7 +2232,10 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _REFER_REALTIME_CALL,
             {"call_id": call_id},
-            body=_t.fields_body(body, {"target_uri": target_uri}),
+            body=_t.fields_body(
+                body,
+                {"target_uri": target_uri},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1667,7 +2280,10 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _REJECT_REALTIME_CALL,
             {"call_id": call_id},
-            body=_t.fields_body(body, {"status_code": status_code}),
+            body=_t.fields_body(
+                body,
+                {"status_code": status_code},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,

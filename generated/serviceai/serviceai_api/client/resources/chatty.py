@@ -364,7 +364,8 @@ class ChattyResource(_t.SyncResource):
                 _EXECUTE_CHATTY_TOOL,
                 {},
                 body=_t.fields_body(
-                    body, {"function": function, "name": name, "arguments": arguments}
+                    body,
+                    {"function": function, "name": name, "arguments": arguments},
                 ),
                 content_type=None,
                 extra_headers=extra_headers,
@@ -450,7 +451,10 @@ class ChattyResource(_t.SyncResource):
             self._client.request(
                 _CREATE_REALTIME_TOKEN,
                 {},
-                body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
+                body=_t.fields_body(
+                    body,
+                    {"directWebRTC": directWebRTC},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -502,8 +506,7 @@ class ChattyResource(_t.SyncResource):
         self,
         *,
         x_csrf_token: str,
-        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
-        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        sdp: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -511,6 +514,64 @@ class ChattyResource(_t.SyncResource):
         max_retries: int | None = None,
     ) -> str:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
+
+        `POST /api/realtime/webrtc`.
+
+        Request body is JSON `{ sdp }`; the server mints a fresh OpenAI ephemeral client_secret,
+        forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
+        `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
+        rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
+
+        Raises:
+            ExchangeRealtimeSdpBadRequestError: 400.
+            ExchangeRealtimeSdpUnauthorizedError: 401.
+            ExchangeRealtimeSdpForbiddenError: 403.
+            ExchangeRealtimeSdpTooManyRequestsError: 429.
+            ExchangeRealtimeSdpInternalServerError: 500.
+            ExchangeRealtimeSdpBadGatewayError: 502.
+            ExchangeRealtimeSdpDefaultError: default (and a documented status whose body does not match).
+        """
+
+        return cast(
+            "str",
+            self._client.request(
+                _EXCHANGE_REALTIME_SDP,
+                {"x_csrf_token": x_csrf_token},
+                body=_t.fields_body(
+                    None,
+                    {"sdp": sdp},
+                    required=("sdp",),
+                    operation="chatty.exchange_realtime_sdp",
+                ),
+                content_type=None,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def exchange_realtime_sdp_from_body(
+        self,
+        *,
+        x_csrf_token: str,
+        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> str:
+        """Server-proxied OpenAI Realtime SDP exchange (desktop branch). (the whole body)
 
         `POST /api/realtime/webrtc`.
 
@@ -542,7 +603,10 @@ class ChattyResource(_t.SyncResource):
             self._client.request(
                 _EXCHANGE_REALTIME_SDP,
                 {"x_csrf_token": x_csrf_token},
-                body=_t.fields_body(body, {"sdp": sdp}),
+                body=_t.fields_body(
+                    body,
+                    {"sdp": sdp},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -635,7 +699,10 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _EXECUTE_CHATTY_TOOL,
             {},
-            body=_t.fields_body(body, {"function": function, "name": name, "arguments": arguments}),
+            body=_t.fields_body(
+                body,
+                {"function": function, "name": name, "arguments": arguments},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -714,7 +781,10 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _CREATE_REALTIME_TOKEN,
             {},
-            body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
+            body=_t.fields_body(
+                body,
+                {"directWebRTC": directWebRTC},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -762,8 +832,7 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         self,
         *,
         x_csrf_token: str,
-        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
-        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        sdp: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -771,6 +840,61 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         max_retries: int | None = None,
     ) -> RawResponse[str]:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
+
+        `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
+
+        Request body is JSON `{ sdp }`; the server mints a fresh OpenAI ephemeral client_secret,
+        forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
+        `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
+        rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
+
+        Raises:
+            ExchangeRealtimeSdpBadRequestError: 400.
+            ExchangeRealtimeSdpUnauthorizedError: 401.
+            ExchangeRealtimeSdpForbiddenError: 403.
+            ExchangeRealtimeSdpTooManyRequestsError: 429.
+            ExchangeRealtimeSdpInternalServerError: 500.
+            ExchangeRealtimeSdpBadGatewayError: 502.
+            ExchangeRealtimeSdpDefaultError: default (and a documented status whose body does not match).
+        """
+
+        return self._client.request_raw(
+            _EXCHANGE_REALTIME_SDP,
+            {"x_csrf_token": x_csrf_token},
+            body=_t.fields_body(
+                None,
+                {"sdp": sdp},
+                required=("sdp",),
+                operation="chatty.exchange_realtime_sdp",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def exchange_realtime_sdp_from_body(
+        self,
+        *,
+        x_csrf_token: str,
+        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[str]:
+        """Server-proxied OpenAI Realtime SDP exchange (desktop branch). (the whole body)
 
         `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
 
@@ -800,7 +924,10 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _EXCHANGE_REALTIME_SDP,
             {"x_csrf_token": x_csrf_token},
-            body=_t.fields_body(body, {"sdp": sdp}),
+            body=_t.fields_body(
+                body,
+                {"sdp": sdp},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -902,7 +1029,8 @@ class AsyncChattyResource(_t.AsyncResource):
                 _EXECUTE_CHATTY_TOOL,
                 {},
                 body=_t.fields_body(
-                    body, {"function": function, "name": name, "arguments": arguments}
+                    body,
+                    {"function": function, "name": name, "arguments": arguments},
                 ),
                 content_type=None,
                 extra_headers=extra_headers,
@@ -988,7 +1116,10 @@ class AsyncChattyResource(_t.AsyncResource):
             await self._client.request(
                 _CREATE_REALTIME_TOKEN,
                 {},
-                body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
+                body=_t.fields_body(
+                    body,
+                    {"directWebRTC": directWebRTC},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1040,8 +1171,7 @@ class AsyncChattyResource(_t.AsyncResource):
         self,
         *,
         x_csrf_token: str,
-        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
-        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        sdp: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1049,6 +1179,64 @@ class AsyncChattyResource(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> str:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
+
+        `POST /api/realtime/webrtc`.
+
+        Request body is JSON `{ sdp }`; the server mints a fresh OpenAI ephemeral client_secret,
+        forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
+        `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
+        rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
+
+        Raises:
+            ExchangeRealtimeSdpBadRequestError: 400.
+            ExchangeRealtimeSdpUnauthorizedError: 401.
+            ExchangeRealtimeSdpForbiddenError: 403.
+            ExchangeRealtimeSdpTooManyRequestsError: 429.
+            ExchangeRealtimeSdpInternalServerError: 500.
+            ExchangeRealtimeSdpBadGatewayError: 502.
+            ExchangeRealtimeSdpDefaultError: default (and a documented status whose body does not match).
+        """
+
+        return cast(
+            "str",
+            await self._client.request(
+                _EXCHANGE_REALTIME_SDP,
+                {"x_csrf_token": x_csrf_token},
+                body=_t.fields_body(
+                    None,
+                    {"sdp": sdp},
+                    required=("sdp",),
+                    operation="chatty.exchange_realtime_sdp",
+                ),
+                content_type=None,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def exchange_realtime_sdp_from_body(
+        self,
+        *,
+        x_csrf_token: str,
+        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> str:
+        """Server-proxied OpenAI Realtime SDP exchange (desktop branch). (the whole body)
 
         `POST /api/realtime/webrtc`.
 
@@ -1080,7 +1268,10 @@ class AsyncChattyResource(_t.AsyncResource):
             await self._client.request(
                 _EXCHANGE_REALTIME_SDP,
                 {"x_csrf_token": x_csrf_token},
-                body=_t.fields_body(body, {"sdp": sdp}),
+                body=_t.fields_body(
+                    body,
+                    {"sdp": sdp},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1173,7 +1364,10 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _EXECUTE_CHATTY_TOOL,
             {},
-            body=_t.fields_body(body, {"function": function, "name": name, "arguments": arguments}),
+            body=_t.fields_body(
+                body,
+                {"function": function, "name": name, "arguments": arguments},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1252,7 +1446,10 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _CREATE_REALTIME_TOKEN,
             {},
-            body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
+            body=_t.fields_body(
+                body,
+                {"directWebRTC": directWebRTC},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1300,8 +1497,7 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         self,
         *,
         x_csrf_token: str,
-        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
-        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        sdp: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1309,6 +1505,61 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> RawResponse[str]:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
+
+        `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
+
+        Request body is JSON `{ sdp }`; the server mints a fresh OpenAI ephemeral client_secret,
+        forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
+        `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
+        rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
+
+        Raises:
+            ExchangeRealtimeSdpBadRequestError: 400.
+            ExchangeRealtimeSdpUnauthorizedError: 401.
+            ExchangeRealtimeSdpForbiddenError: 403.
+            ExchangeRealtimeSdpTooManyRequestsError: 429.
+            ExchangeRealtimeSdpInternalServerError: 500.
+            ExchangeRealtimeSdpBadGatewayError: 502.
+            ExchangeRealtimeSdpDefaultError: default (and a documented status whose body does not match).
+        """
+
+        return await self._client.request_raw(
+            _EXCHANGE_REALTIME_SDP,
+            {"x_csrf_token": x_csrf_token},
+            body=_t.fields_body(
+                None,
+                {"sdp": sdp},
+                required=("sdp",),
+                operation="chatty.exchange_realtime_sdp",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def exchange_realtime_sdp_from_body(
+        self,
+        *,
+        x_csrf_token: str,
+        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[str]:
+        """Server-proxied OpenAI Realtime SDP exchange (desktop branch). (the whole body)
 
         `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
 
@@ -1338,7 +1589,10 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _EXCHANGE_REALTIME_SDP,
             {"x_csrf_token": x_csrf_token},
-            body=_t.fields_body(body, {"sdp": sdp}),
+            body=_t.fields_body(
+                body,
+                {"sdp": sdp},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
