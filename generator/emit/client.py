@@ -13,7 +13,7 @@ from generator.ir.client import RETRY_STATUSES
 from generator.ir.media import _TEXT_TYPES
 from generator.ir.model import Document
 
-_RUNTIME = ("_auth.py", "_errors.py", "_retry.py", "_raw.py", "_transport.py")
+_RUNTIME = ("_auth.py", "_errors.py", "_lenient.py", "_retry.py", "_raw.py", "_transport.py")
 
 
 def emit_client(doc: Document, target: Target) -> dict[str, str]:

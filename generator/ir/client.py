@@ -127,6 +127,7 @@ CLIENT_MEMBERS = frozenset(
         "timeout",
         "max_retries",
         "retry",
+        "response_validation",
         "request",
         "request_raw",
         "send",
@@ -151,6 +152,7 @@ CONSTRUCTOR_ARGUMENTS = frozenset(
         "http_client",
         "max_retries",
         "retry",
+        "response_validation",
     }
 )
 

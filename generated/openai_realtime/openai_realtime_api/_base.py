@@ -39,6 +39,8 @@ class ContractModel(BaseModel):
         # Set by the client on each model it returns: the server's id of the request. Declared
         # for type checkers only (a ClassVar to them, so it is no field and no __init__ argument).
         _request_id: ClassVar[str | None]
+        # Set on a model a lenient client built without validation: pydantic's errors.
+        _validation_errors: ClassVar[list[dict[str, Any]] | None]
 
 
 def discriminated(prop: str, tags: dict[str, str], absent: str | None = None) -> Discriminator:

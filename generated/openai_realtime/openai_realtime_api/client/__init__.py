@@ -13,6 +13,7 @@ has a `with_raw_response` view returning `RawResponse` (status, headers, `.parse
 from . import errors as errors
 from ._client import AsyncClient as AsyncClient
 from ._client import Client as Client
+from ._lenient import validation_errors as validation_errors
 from ._raw import RawResponse as RawResponse
 from ._retry import RetryConfig as RetryConfig
 from .errors import APIConnectionError as APIConnectionError

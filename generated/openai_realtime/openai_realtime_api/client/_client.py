@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 from . import _transport as _t
 from ._retry import RetryConfig
@@ -30,6 +30,7 @@ class Client(_t.SyncTransport):
         http_client: httpx.Client | None = None,
         max_retries: int = 2,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] = "strict",
     ) -> None:
         """
         Args:
@@ -46,6 +47,9 @@ class Client(_t.SyncTransport):
                 Without one, the client creates its own on the first request.
             max_retries: retries of a safe-to-repeat call (0 turns retries off).
             retry: backoff, jitter, `Retry-After` cap and retried statuses (`RetryConfig`).
+            response_validation: "strict" (a success body that does not match its schema
+                raises `InvalidResponseError`) or "lenient" (it is returned built without
+                validation, the errors on it: `validation_errors(result)`).
         """
         super().__init__(
             base_url,
@@ -58,6 +62,7 @@ class Client(_t.SyncTransport):
             headers=headers,
             max_retries=max_retries,
             retry=retry,
+            response_validation=response_validation,
             client_headers={},
         )
 
@@ -71,6 +76,7 @@ class Client(_t.SyncTransport):
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] | None = None,
     ) -> Self:
         """A copy of this client with some settings changed; it shares the connection pool.
 
@@ -83,6 +89,7 @@ class Client(_t.SyncTransport):
             "headers": headers,
             "max_retries": max_retries,
             "retry": retry,
+            "response_validation": response_validation,
             "client_headers": {},
         }
         if token is not None:
@@ -113,6 +120,7 @@ class AsyncClient(_t.AsyncTransport):
         http_client: httpx.AsyncClient | None = None,
         max_retries: int = 2,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] = "strict",
     ) -> None:
         """
         Args:
@@ -129,6 +137,9 @@ class AsyncClient(_t.AsyncTransport):
                 Without one, the client creates its own on the first request.
             max_retries: retries of a safe-to-repeat call (0 turns retries off).
             retry: backoff, jitter, `Retry-After` cap and retried statuses (`RetryConfig`).
+            response_validation: "strict" (a success body that does not match its schema
+                raises `InvalidResponseError`) or "lenient" (it is returned built without
+                validation, the errors on it: `validation_errors(result)`).
         """
         super().__init__(
             base_url,
@@ -141,6 +152,7 @@ class AsyncClient(_t.AsyncTransport):
             headers=headers,
             max_retries=max_retries,
             retry=retry,
+            response_validation=response_validation,
             client_headers={},
         )
 
@@ -154,6 +166,7 @@ class AsyncClient(_t.AsyncTransport):
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] | None = None,
     ) -> Self:
         """A copy of this client with some settings changed; it shares the connection pool.
 
@@ -166,6 +179,7 @@ class AsyncClient(_t.AsyncTransport):
             "headers": headers,
             "max_retries": max_retries,
             "retry": retry,
+            "response_validation": response_validation,
             "client_headers": {},
         }
         if token is not None:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import parse_qsl, quote, urlencode
 
 from .._version import __version__
-from . import _errors
+from . import _errors, _lenient
 from ._auth import Credentials, TokenCache, redact_url, redacted
 from ._raw import RawResponse
 from ._retry import RETRY_COUNT_HEADER, RetryConfig
@@ -224,8 +224,41 @@ def _field_errors(exc: Any) -> str:
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
 
-def parse_response(op: OperationSpec, response: httpx.Response) -> Any:
-    """The value a call returns for `response`, or the exception it raises."""
+def _read_lenient(
+    spec: ResponseSpec, response: httpx.Response, report: list[dict[str, Any]] | None
+) -> Any:
+    """The body built without validation (`_lenient`), or `_lenient` itself when it cannot be read."""
+    from pydantic import ValidationError
+
+    media = _match(spec.media, response.headers.get("content-type"))
+    if media is None:
+        return _lenient
+    try:
+        decoded = _decode(media.kind, response)
+    except ValueError:
+        return _lenient
+    try:
+        return media.validate(decoded)
+    except ValidationError as exc:
+        errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
+    built = _lenient.build(media.type, decoded)
+    _lenient.attach(built, errors)
+    if report is not None:
+        report.extend(errors)
+    return built
+
+
+def parse_response(
+    op: OperationSpec,
+    response: httpx.Response,
+    lenient: bool = False,
+    report: list[dict[str, Any]] | None = None,
+) -> Any:
+    """The value a call returns for `response`, or the exception it raises.
+
+    `lenient`: a documented success body that does not match its schema is returned built
+    without validation, its errors on it and in `report` (`_lenient`), not raised.
+    """
     spec = op.find(response.status_code)
     if spec is None:
         raise _errors.unexpected_status(response.status_code)(
@@ -242,6 +275,10 @@ def parse_response(op: OperationSpec, response: httpx.Response) -> Any:
     if spec.returns and (spec.error is None or success):
         if matched:
             return value
+        if lenient:
+            built = _read_lenient(spec, response, report)
+            if built is not _lenient:
+                return built
         raise _errors.InvalidResponseError(
             response, _errors._text(response), reason=reason, operation=op.name
         )
@@ -465,6 +502,14 @@ def fields_body(
     return merged
 
 
+def _response_validation(value: object) -> _lenient.ResponseValidation:
+    if value == "strict" or value == "lenient":
+        return value
+    raise _errors.ConfigurationError(
+        f"response_validation must be 'strict' or 'lenient', not {value!r}"
+    )
+
+
 class BaseTransport:
     """Configuration and everything about a call that does not depend on sync or async."""
 
@@ -483,6 +528,7 @@ class BaseTransport:
         client_id: str | None = None,
         client_secret: str | None = None,
         credentials: Mapping[str, str | tuple[str, str]] | None = None,
+        response_validation: _lenient.ResponseValidation = "strict",
     ) -> None:
         base_url = base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
         if not base_url:
@@ -505,6 +551,7 @@ class BaseTransport:
         self._headers = dict(headers or {})
         self._client_headers = {k: v for k, v in client_headers.items() if v is not None}
         self._log = _log_enabled()
+        self.response_validation = _response_validation(response_validation)
 
     def _copy_with(self, changes: Mapping[str, Any]) -> Any:
         """A copy of this client with `changes`; it shares the connection pool (see with_options)."""
@@ -531,6 +578,8 @@ class BaseTransport:
             new.max_retries = max(0, int(changes["max_retries"]))
         if changes.get("retry") is not None:
             new.retry = changes["retry"]
+        if changes.get("response_validation") is not None:
+            new.response_validation = _response_validation(changes["response_validation"])
         if changes.get("headers") is not None:
             new._headers = {**self._headers, **changes["headers"]}
         client_headers = changes.get("client_headers") or {}
@@ -936,7 +985,8 @@ class SyncTransport(BaseTransport):
             extra_query,
             extra_body,
         )
-        return with_request_id(parse_response(op, response), response)
+        lenient = self.response_validation == "lenient"
+        return with_request_id(parse_response(op, response, lenient), response)
 
     def request_raw(
         self,
@@ -962,7 +1012,9 @@ class SyncTransport(BaseTransport):
             extra_query,
             extra_body,
         )
-        return RawResponse(response, lambda r: parse_response(op, r))
+        lenient = self.response_validation == "lenient"
+        report: list[dict[str, Any]] = []
+        return RawResponse(response, lambda r: parse_response(op, r, lenient, report), report)
 
     def close(self) -> None:
         """Close the connection pool (not an `http_client` that was passed in)."""
@@ -1124,7 +1176,8 @@ class AsyncTransport(BaseTransport):
             extra_query,
             extra_body,
         )
-        return with_request_id(parse_response(op, response), response)
+        lenient = self.response_validation == "lenient"
+        return with_request_id(parse_response(op, response, lenient), response)
 
     async def request_raw(
         self,
@@ -1150,7 +1203,9 @@ class AsyncTransport(BaseTransport):
             extra_query,
             extra_body,
         )
-        return RawResponse(response, lambda r: parse_response(op, r))
+        lenient = self.response_validation == "lenient"
+        report: list[dict[str, Any]] = []
+        return RawResponse(response, lambda r: parse_response(op, r, lenient, report), report)
 
     async def aclose(self) -> None:
         """Close the connection pool (not an `http_client` that was passed in)."""

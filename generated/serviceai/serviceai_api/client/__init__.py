@@ -19,6 +19,7 @@ from ..helpers import to_realtime_tool as to_realtime_tool
 from . import errors as errors
 from ._client import AsyncClient as AsyncClient
 from ._client import Client as Client
+from ._lenient import validation_errors as validation_errors
 from ._raw import RawResponse as RawResponse
 from ._retry import RetryConfig as RetryConfig
 from .errors import APIConnectionError as APIConnectionError

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 from . import _transport as _t
 from ._retry import RetryConfig
@@ -31,6 +31,7 @@ class Client(_t.SyncTransport):
         http_client: httpx.Client | None = None,
         max_retries: int = 2,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] = "strict",
         x_client_version: str | None = None,
     ) -> None:
         """
@@ -48,6 +49,9 @@ class Client(_t.SyncTransport):
                 Without one, the client creates its own on the first request.
             max_retries: retries of a safe-to-repeat call (0 turns retries off).
             retry: backoff, jitter, `Retry-After` cap and retried statuses (`RetryConfig`).
+            response_validation: "strict" (a success body that does not match its schema
+                raises `InvalidResponseError`) or "lenient" (it is returned built without
+                validation, the errors on it: `validation_errors(result)`).
             x_client_version: the `X-Client-Version` header of every operation that documents it.
         """
         super().__init__(
@@ -61,6 +65,7 @@ class Client(_t.SyncTransport):
             headers=headers,
             max_retries=max_retries,
             retry=retry,
+            response_validation=response_validation,
             client_headers={
                 "X-Client-Version": x_client_version,
             },
@@ -76,6 +81,7 @@ class Client(_t.SyncTransport):
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] | None = None,
         x_client_version: str | None = None,
     ) -> Self:
         """A copy of this client with some settings changed; it shares the connection pool.
@@ -89,6 +95,7 @@ class Client(_t.SyncTransport):
             "headers": headers,
             "max_retries": max_retries,
             "retry": retry,
+            "response_validation": response_validation,
             "client_headers": {
                 "X-Client-Version": x_client_version,
             },
@@ -127,6 +134,7 @@ class AsyncClient(_t.AsyncTransport):
         http_client: httpx.AsyncClient | None = None,
         max_retries: int = 2,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] = "strict",
         x_client_version: str | None = None,
     ) -> None:
         """
@@ -144,6 +152,9 @@ class AsyncClient(_t.AsyncTransport):
                 Without one, the client creates its own on the first request.
             max_retries: retries of a safe-to-repeat call (0 turns retries off).
             retry: backoff, jitter, `Retry-After` cap and retried statuses (`RetryConfig`).
+            response_validation: "strict" (a success body that does not match its schema
+                raises `InvalidResponseError`) or "lenient" (it is returned built without
+                validation, the errors on it: `validation_errors(result)`).
             x_client_version: the `X-Client-Version` header of every operation that documents it.
         """
         super().__init__(
@@ -157,6 +168,7 @@ class AsyncClient(_t.AsyncTransport):
             headers=headers,
             max_retries=max_retries,
             retry=retry,
+            response_validation=response_validation,
             client_headers={
                 "X-Client-Version": x_client_version,
             },
@@ -172,6 +184,7 @@ class AsyncClient(_t.AsyncTransport):
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] | None = None,
         x_client_version: str | None = None,
     ) -> Self:
         """A copy of this client with some settings changed; it shares the connection pool.
@@ -185,6 +198,7 @@ class AsyncClient(_t.AsyncTransport):
             "headers": headers,
             "max_retries": max_retries,
             "retry": retry,
+            "response_validation": response_validation,
             "client_headers": {
                 "X-Client-Version": x_client_version,
             },

@@ -19,10 +19,19 @@ class RawResponse(Generic[T]):
     """
 
     def __init__(
-        self, http_response: httpx.Response, parser: Callable[[httpx.Response], Any]
+        self,
+        http_response: httpx.Response,
+        parser: Callable[[httpx.Response], Any],
+        validation_errors: list[dict[str, Any]] | None = None,
     ) -> None:
         self._http_response = http_response
         self._parser = parser
+        self._validation_errors = validation_errors if validation_errors is not None else []
+
+    @property
+    def validation_errors(self) -> list[dict[str, Any]]:
+        """What did not validate in the body `.parse()` built (a lenient client); [] when all did."""
+        return self._validation_errors
 
     @property
     def http_response(self) -> httpx.Response:
