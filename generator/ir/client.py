@@ -46,6 +46,7 @@ from generator.ir.auth import AuthPlan, build_auth_plan
 from generator.ir.body_params import BodyParams, FieldParam, TypedDictPlan
 from generator.ir.model import Document, MediaType, Operation, Response, TypeExpr, union_of
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake
+from generator.ir.readme import ReadmePlan, build_readme_plan
 from generator.ir.shadowing import shadowed, shield_operation
 
 # A fixed table, not http.HTTPStatus: phrases differ between Python versions (413, 422) and the
@@ -374,6 +375,7 @@ class ClientPlan:
     default_base_url: str | None = None  # the document's first absolute server URL
     webhooks: tuple[WebhookParser, ...] = ()  # client/webhooks.py (3.1 `webhooks`)
     auth: AuthPlan | None = None  # credentials per security scheme (generator.ir.auth)
+    readme: ReadmePlan | None = None  # the package README's client part (generator.ir.readme)
 
     @property
     def operations(self) -> tuple[OperationPlan, ...]:
@@ -425,7 +427,8 @@ def qualify(expr: TypeExpr) -> str:
 
 
 def build_client_plan(doc: Document, package: str = "api") -> ClientPlan:
-    return _Planner(doc, package).plan()
+    plan = _Planner(doc, package).plan()
+    return replace(plan, readme=build_readme_plan(plan, doc, package))
 
 
 class _Planner:
