@@ -83,12 +83,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
             )
             for line in lines:
                 print(line, file=sys.stderr)
+            # Like the warnings: each with --verbose, a count otherwise, nothing in CI.
             renames = doc.client.renames if doc.client is not None else ()
             if renames and args.verbose:
                 for route, operation_id, call, why in renames:
-                    print(f"  renamed: {route} {operation_id} -> client.{call} ({why})")
-            elif renames:
-                print(f"  renamed: {len(renames)} SDK methods (--verbose lists them)")
+                    print(
+                        f"  renamed: {route} {operation_id} -> client.{call} ({why})",
+                        file=sys.stderr,
+                    )
+            elif renames and not ci:
+                print(
+                    f"  renamed: {len(renames)} SDK methods (--verbose lists them)", file=sys.stderr
+                )
     return 0
 
 

@@ -123,7 +123,7 @@ def test_generated_sdk_with_a_list_method_passes_mypy_strict(tmp_path: Path) -> 
         "generate", "--spec", str(FIXTURE), "--out", str(out), "--package", "names_api", "--verbose"
     )
     assert done.returncode == 0, done.stderr
-    assert "renamed: GET /v1/models list_models_v1_models_get -> client.models.list" in done.stdout
+    assert "renamed: GET /v1/models list_models_v1_models_get -> client.models.list" in done.stderr
     resource = (out / "names_api" / "client" / "resources" / "models.py").read_text()
     assert "import builtins" in resource and "    def list(\n" in resource
     assert "-> builtins.list[_m.Model]:" in resource
