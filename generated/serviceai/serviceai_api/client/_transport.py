@@ -485,7 +485,7 @@ def fields_body(
     """The request body: `body=` with the keyword fields that were given laid over it.
 
     Without `body=`, a required field left out raises before anything is sent (mypy reports it
-    too): when the body is required, or when some of its fields were given.
+    too): always in the keyword form (`body_required`), else when some fields were given.
     """
     given = {k: v for k, v in fields.items() if v is not NOT_GIVEN}
     if body is None and required and (body_required or given):
