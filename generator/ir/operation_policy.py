@@ -33,7 +33,7 @@ from generator.ir.naming import NameRegistry, fastapi_stem, snake, words
 
 IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
 # Names a generated resource class or its module already uses in method annotations/bodies.
-RESOURCE_MEMBERS = frozenset({"with_raw_response", "httpx", "cast", "self"})
+RESOURCE_MEMBERS = frozenset({"with_raw_response", "httpx", "cast", "self", "builtins"})
 
 
 IDEMPOTENCY_HEADERS = frozenset({"idempotency-key", "x-idempotency-key"})
