@@ -260,6 +260,7 @@ def test_no_secret_in_logs_or_error_messages(
         base64.b64encode(b"ann:s3cret").decode(),
     )
     caplog.set_level(logging.DEBUG, logger="shop_auth")
+    caplog.set_level(logging.INFO, logger="httpx")  # httpx logs every request URL at INFO
     retry = shop.client.RetryConfig(sleep=lambda s: None, clock=Clock())
     with shop.client.Client(
         server.url,
@@ -283,5 +284,6 @@ def test_no_secret_in_logs_or_error_messages(
         caught.value
     )
     assert caplog.records and "auth.query" in caplog.text
+    assert "HTTP Request: GET" in caplog.text and "/auth/query?api_key=" in caplog.text
     for secret in secrets:
         assert secret not in text, secret

@@ -18,7 +18,8 @@ whose credentials are all configured, the anonymous one (`{}`) last; `security: 
 nothing. OAuth2 client credentials are exchanged at the scheme's `tokenUrl` (HTTP basic client
 authentication, `grant_type=client_credentials`, the document's scopes) for an access token that
 is kept until shortly before it expires, and fetched again once when the API answers 401.
-No credential is ever logged or put in an error message (`redacted`, `redact_url`).
+No credential is ever logged or put in an error message (`redacted`, `redact_url`, and a
+filter on the `httpx` logger, which logs request URLs at INFO).
 """
 
 from __future__ import annotations
@@ -88,6 +89,32 @@ def redact_url(url: object) -> str:
         return text
     query = urlencode([(k, "<redacted>" if k in _REDACTED_QUERY else v) for k, v in pairs])
     return urlunsplit(parts._replace(query=query))
+
+
+_httpx_filtered = False
+
+
+def _filter_httpx_log() -> None:
+    """httpx logs each request's URL at INFO: with an API key in the query, redact it there too.
+
+    Installed once, when a client of a document with a query API key scheme is made; it only
+    rewrites URLs in the `httpx` logger's records.
+    """
+    global _httpx_filtered
+    if _httpx_filtered or not _REDACTED_QUERY:
+        return
+    import logging
+
+    class _RedactQuery(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            if isinstance(record.args, tuple):
+                record.args = tuple(
+                    redact_url(a) if "?" in str(a) and "://" in str(a) else a for a in record.args
+                )
+            return True
+
+    logging.getLogger("httpx").addFilter(_RedactQuery())
+    _httpx_filtered = True
 
 
 def _env(environ: Mapping[str, str], *names: str) -> str | None:
@@ -214,6 +241,8 @@ class Credentials:
             if value is not None:
                 self.values[name] = value
         self._args = (token, api_key, basic_auth, client_id, client_secret, credentials)
+        if any(SCHEMES[n].location == "query" for n in self.values):
+            _filter_httpx_log()
 
     @staticmethod
     def _from_kind(
