@@ -98,6 +98,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
                     print(f"  note: {note.pointer}: {note.message}", file=sys.stderr)
                 for line in _sdk_lines(doc):
                     print(line, flush=True)
+            # Like the warnings: each with --verbose, a count otherwise, nothing in CI.
+            renames = doc.client.renames if doc.client is not None else ()
+            if renames and args.verbose:
+                for route, operation_id, call, why in renames:
+                    print(
+                        f"  renamed: {route} {operation_id} -> client.{call} ({why})",
+                        file=sys.stderr,
+                    )
+            elif renames and not ci:
+                print(
+                    f"  renamed: {len(renames)} SDK methods (--verbose lists them)", file=sys.stderr
+                )
     return 0
 
 
