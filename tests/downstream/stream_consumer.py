@@ -32,8 +32,8 @@ def run(base_url: str, upload: Path) -> list[str]:
                 steps.append(f"tick {tick.n}")
         except StreamParseError as error:
             steps.append(f"line {error.line}")
-        pager: SyncPager[models.Incident, models.ListIncidentsOKBody] = (
-            client.incidents.list(limit=2)
+        pager: SyncPager[models.Incident, models.ListIncidentsOKBody] = client.incidents.list(
+            limit=2
         )
         first: models.ListIncidentsOKBody = pager.first_page
         steps.append(f"first {len(first.data or [])}")

@@ -293,6 +293,15 @@ class Credentials:
                 return alternative
         return ()
 
+    def query_names(self, alternative: tuple[str, ...]) -> frozenset[str]:
+        """The query parameters the alternative's API keys are sent in (a pager drops them from
+        a next-page URL that repeats them: the client adds its own)."""
+        return frozenset(
+            SCHEMES[n].parameter or ""
+            for n in alternative
+            if SCHEMES[n].kind == "api_key" and SCHEMES[n].location == "query" and n in self.values
+        )
+
     def fetching(self, alternative: tuple[str, ...]) -> list[TokenCache]:
         """The token caches the alternative sends (OAuth2 client credentials)."""
         return [self.tokens[s] for s in alternative if s in self.tokens]

@@ -15,7 +15,8 @@ needed; `pager.pages()` gives the pages (typed responses, the first one included
 - `page`: the page parameter advanced by one; ends likewise (or at the total pages);
 - `next_url`: the URL in the response's next-page field; `link`: the `Link: <...>; rel="next"`
   header. A next URL on another host than the client's base URL raises `PaginationError`
-  (the client's credentials are never sent there).
+  (the client's credentials are never sent there); on the same host each page carries the
+  client's credentials as the first did (an API key the URL repeats in its query is sent once).
 
 A server that ignores the paging parameters would repeat its page forever: a page whose body
 equals the previous one ends the iteration, as does a next request equal to the current one.
@@ -266,7 +267,11 @@ def _follow(request: _Request, current: str, url: str) -> _Request:
     elif prefix:
         client = client._copy_with({"base_url": f"{base.scheme}://{base.netloc}"})
     query: dict[str, Any] = {}
+    # An API key the client sends in the query is added by the client, not repeated from the URL.
+    own = client._auth.query_names(client._auth.choose(request.op.security))
     for key, value in parse_qsl(target.query, keep_blank_values=True):
+        if key in own:
+            continue
         if key in query:
             held = query[key]
             query[key] = [*held, value] if isinstance(held, list) else [held, value]

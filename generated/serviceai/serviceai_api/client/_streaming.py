@@ -12,6 +12,8 @@
   schema is built without validation instead, its errors on it (`validation_errors(event)`)
   and, with their lines, in `stream.validation_errors`; one that is not JSON still raises.
   `request_id` is the server's id of the request (`x-request-id` or a vendor's header).
+  Retries happen only before a stream is handed out: a connection that breaks after that
+  raises `APIConnectionError` (`APITimeoutError`) from the iteration, naming the last line read.
 - `StreamedResponse` / `AsyncStreamedResponse`: what `with_streaming_response` gives inside its
   `with` block: the status and headers at once, the body read only as asked (`iter_bytes()`,
   `iter_lines()`, ...), so a large download never sits in memory; `.parse()` reads it and gives
@@ -310,6 +312,8 @@ class Stream(Generic[T]):
         return self._decoder.event
 
     def _items(self) -> Generator[T, None, None]:
+        import httpx
+
         decoder = self._decoder
         lines = _Lines()
         try:
@@ -321,6 +325,8 @@ class Stream(Generic[T]):
             for number, raw in lines.flush():
                 yield from decoder.line(number, raw)
             yield from decoder.end()
+        except httpx.TransportError as exc:
+            raise _broken(self.response, lines.number, exc) from exc
         finally:
             self.response.close()
 
@@ -380,6 +386,8 @@ class AsyncStream(Generic[T]):
         return self._decoder.event
 
     async def _items(self) -> AsyncGenerator[T, None]:
+        import httpx
+
         decoder = self._decoder
         lines = _Lines()
         try:
@@ -394,6 +402,8 @@ class AsyncStream(Generic[T]):
                     yield item
             for item in decoder.end():
                 yield item
+        except httpx.TransportError as exc:
+            raise _broken(self.response, lines.number, exc) from exc
         finally:
             await self.response.aclose()
 
@@ -417,6 +427,18 @@ class AsyncStream(Generic[T]):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+def _broken(response: httpx.Response, line: int, exc: Exception) -> _errors.APIConnectionError:
+    """The error of a stream whose connection broke after it was handed out (never retried:
+    its events may have been acted on)."""
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException):
+        return _errors.APITimeoutError(response.request)
+    return _errors.APIConnectionError(
+        response.request, f"the stream broke after line {line}: {type(exc).__name__}: {exc}"
+    )
 
 
 # -- from the transport -----------------------------------------------------------------------------
