@@ -585,8 +585,9 @@ def _call_all(
         seen.append(response)
 
     http = httpx.Client(event_hooks={"response": [keep]}, timeout=CALL_TIMEOUT)
+    creds = credentials(doc)  # a document without security schemes: no `credentials=`
     client = client_module.Client(
-        url, http_client=http, max_retries=0, credentials=credentials(doc)
+        url, http_client=http, max_retries=0, **({"credentials": creds} if creds else {})
     )
     calls = []
     try:
