@@ -55,7 +55,7 @@ def test_sync_client_every_operation(target: Target) -> None:
         assert realtime_token_branch(proxied) is RealtimeTokenBranch.SERVER_PROXIED
         csrf = api.chatty.get_csrf_token().token
         answer = api.chatty.exchange_realtime_sdp(
-            x_csrf_token=csrf, body={"sdp": OFFER}, extra_headers=fresh_ip()
+            x_csrf_token=csrf, sdp=OFFER, extra_headers=fresh_ip()
         )
         assert isinstance(answer, str) and answer.startswith("v=0")
 
@@ -85,21 +85,17 @@ def test_sync_client_typed_errors(target: Target) -> None:
         csrf = api.chatty.get_csrf_token().token
         with pytest.raises(e.ExchangeRealtimeSdpForbiddenError):
             api.chatty.exchange_realtime_sdp(
-                x_csrf_token="forged", body={"sdp": OFFER}, extra_headers=fresh_ip()
+                x_csrf_token="forged", sdp=OFFER, extra_headers=fresh_ip()
             )
         with pytest.raises(e.ExchangeRealtimeSdpBadRequestError):
             api.chatty.exchange_realtime_sdp(
-                x_csrf_token=csrf, body={"sdp": "hello"}, extra_headers=fresh_ip()
+                x_csrf_token=csrf, sdp="hello", extra_headers=fresh_ip()
             )
         ip = fresh_ip()
         for _ in range(t.stack.settings.webrtc_rate_limit):
-            api.chatty.exchange_realtime_sdp(
-                x_csrf_token=csrf, body={"sdp": OFFER}, extra_headers=ip
-            )
+            api.chatty.exchange_realtime_sdp(x_csrf_token=csrf, sdp=OFFER, extra_headers=ip)
         with pytest.raises(e.ExchangeRealtimeSdpTooManyRequestsError):
-            api.chatty.exchange_realtime_sdp(
-                x_csrf_token=csrf, body={"sdp": OFFER}, extra_headers=ip
-            )
+            api.chatty.exchange_realtime_sdp(x_csrf_token=csrf, sdp=OFFER, extra_headers=ip)
         try:
             t.stack.faults(status=500, body=OPENAI_AUTH_ERROR, paths=["/realtime/client_secrets"])
             with pytest.raises(e.CreateRealtimeTokenInternalServerError) as fallback:
@@ -108,13 +104,13 @@ def test_sync_client_typed_errors(target: Target) -> None:
             t.stack.faults(status=401, body=OPENAI_AUTH_ERROR, paths=["/realtime/client_secrets"])
             with pytest.raises(e.ExchangeRealtimeSdpBadGatewayError) as bad_gateway:
                 api.chatty.exchange_realtime_sdp(
-                    x_csrf_token=csrf, body={"sdp": OFFER}, extra_headers=fresh_ip()
+                    x_csrf_token=csrf, sdp=OFFER, extra_headers=fresh_ip()
                 )
             assert bad_gateway.value.body.status == 401
             t.stack.faults(status=422, body=OPENAI_JSON_ERROR, paths=["/realtime/calls"])
             with pytest.raises(e.PassThroughError) as passed_json:
                 api.chatty.exchange_realtime_sdp(
-                    x_csrf_token=csrf, body={"sdp": OFFER}, extra_headers=fresh_ip()
+                    x_csrf_token=csrf, sdp=OFFER, extra_headers=fresh_ip()
                 )
             assert passed_json.value.status_code == 422
             assert passed_json.value.text == OPENAI_JSON_ERROR
@@ -123,7 +119,7 @@ def test_sync_client_typed_errors(target: Target) -> None:
             )
             with pytest.raises(e.PassThroughError) as passed_text:
                 api.chatty.exchange_realtime_sdp(
-                    x_csrf_token=csrf, body={"sdp": OFFER}, extra_headers=fresh_ip()
+                    x_csrf_token=csrf, sdp=OFFER, extra_headers=fresh_ip()
                 )
             assert (passed_text.value.status_code, passed_text.value.text) == (503, "overloaded")
         finally:
@@ -151,12 +147,12 @@ def test_async_client_every_operation_and_errors(target: Target) -> None:
             assert realtime_token_branch(token) is RealtimeTokenBranch.SERVER_PROXIED
             csrf = (await api.chatty.get_csrf_token()).token
             answer = await api.chatty.exchange_realtime_sdp(
-                x_csrf_token=csrf, body={"sdp": OFFER}, extra_headers=fresh_ip()
+                x_csrf_token=csrf, sdp=OFFER, extra_headers=fresh_ip()
             )
             assert answer.startswith("v=0")
             with pytest.raises(e.ExchangeRealtimeSdpForbiddenError):
                 await api.chatty.exchange_realtime_sdp(
-                    x_csrf_token="forged", body={"sdp": OFFER}, extra_headers=fresh_ip()
+                    x_csrf_token="forged", sdp=OFFER, extra_headers=fresh_ip()
                 )
         async with AsyncClient(t.stack.url, max_retries=0, timeout=10) as anonymous:
             with pytest.raises(e.CreateRealtimeTokenUnauthorizedError):

@@ -153,6 +153,13 @@ def _generate_one(
             print(f"  note: {note.pointer}: {note.message}", file=sys.stderr)
         for line in _sdk_lines(doc):
             print(line, flush=True)
+    # SDK methods named other than their operation ids: each with --verbose, a count otherwise.
+    renames = doc.client.renames if doc.client is not None else ()
+    if renames and args.verbose:
+        for route, operation_id, call, why in renames:
+            print(f"  renamed: {route} {operation_id} -> client.{call} ({why})", file=sys.stderr)
+    elif renames:
+        print(f"  renamed: {len(renames)} SDK methods (--verbose lists them)", file=sys.stderr)
 
 
 def _sdk_counts(doc: Any) -> str:

@@ -5,9 +5,11 @@ corpus beside the repository, and tests/fixtures/sdk-stream.yaml): generate the 
 user would (`generate --spec`), serve the document with Stoplight Prism (`prism mock`, pinned,
 installed with npm into `.cache/prism/`, started on a free loopback port), and call every
 operation through the generated `Client` with arguments drawn from the document (examples,
-defaults, enums, then the schema's types), credentials for every security scheme passed through
-whatever the client's constructor offers. Streams are read to their end, pagers for up to
-`MAX_ITEMS` items.
+defaults, enums, then the schema's types), a credential for every security scheme of the
+document (`credentials={scheme: value}`: a token for bearer, OpenID Connect and OAuth2, a key
+for API keys, a pair for basic). Streams are read to their end, pagers for up to `MAX_ITEMS`
+items. A body is passed whole (`body=`), on the `<method>_from_body` form where the body has
+required properties.
 
 Each call is one of:
 - `typed`: the call returned its typed value (a model, a stream read whole, a pager's items);
@@ -17,8 +19,8 @@ Each call is one of:
   else the SDK's fault (a bug to fix);
 - `request violation`: Prism refused the request (422 with its `validation` list) or flagged
   it (`sl-violations` header);
-- `auth`: Prism's 401 for a security requirement the client could not meet (schemes the client
-  does not yet offer a credential for);
+- `auth`: Prism's 401 for a security requirement the client did not meet (none expected: every
+  scheme gets its credential);
 - `mock limit`: Prism could not answer (`NO_COMPLEX_OBJECT_TEXT`: an object schema under a text
   media type such as text/event-stream, `NOT_ACCEPTABLE`, ...);
 - `documented error`: a documented non-success status the operation raised as its exception;
@@ -35,7 +37,6 @@ import contextlib
 import copy
 import datetime
 import importlib
-import inspect
 import itertools
 import json
 import os
@@ -457,19 +458,15 @@ class DocumentReport:
         return sum(1 for c in self.calls if c.outcome == outcome)
 
 
-def credentials(client_class: Any, client_headers: set[str]) -> dict[str, Any]:
-    """A credential for every constructor keyword that takes one (token, api_key, basic_auth,
-    and whatever per-scheme keywords the client offers)."""
-    known = {"base_url", "timeout", "headers", "http_client", "max_retries", "retry", "self"}
+def credentials(doc: Any) -> dict[str, Any]:
+    """`credentials=` for the client: a value for every security scheme of the document. OAuth2
+    gets a ready token (a mock serves no token endpoint; Prism checks the bearer is there)."""
     found: dict[str, Any] = {}
-    for name, param in inspect.signature(client_class.__init__).parameters.items():
-        if name in known or name in client_headers or param.kind is not param.KEYWORD_ONLY:
-            continue
-        text = str(param.annotation)
-        if "tuple" in text:
-            found[name] = ("e2e-user", "e2e-password")
-        elif "str" in text:
-            found[name] = f"e2e-{name.replace('_', '-')}"
+    for s in doc.security_schemes:
+        if s.kind == "basic":
+            found[s.name] = ("e2e-user", "e2e-password")
+        elif s.kind in ("api_key", "bearer", "openid", "oauth2"):
+            found[s.name] = "e2e-" + re.sub(r"\W", "-", s.name).lower()
     return found
 
 
@@ -587,11 +584,11 @@ def _call_all(
     def keep(response: httpx.Response) -> None:
         seen.append(response)
 
-    headers = {h.name for h in doc.client.client_headers}
-    creds = credentials(client_module.Client, {h.python_name for h in doc.client.client_headers})
     http = httpx.Client(event_hooks={"response": [keep]}, timeout=CALL_TIMEOUT)
-    client = client_module.Client(url, http_client=http, max_retries=0, **creds)
-    del headers
+    creds = credentials(doc)  # a document without security schemes: no `credentials=`
+    client = client_module.Client(
+        url, http_client=http, max_retries=0, **({"credentials": creds} if creds else {})
+    )
     calls = []
     try:
         for resource in doc.client.resources:
@@ -678,7 +675,9 @@ def _call(
         call.outcome, call.detail = "harness", f"no arguments: {type(exc).__name__}: {exc}"[:300]
         return call
     try:
-        result = getattr(getattr(client, resource), op.name)(**kwargs)
+        # A whole body goes to the `_from_body` form where the keyword form requires fields.
+        method = op.body_method if "body" in kwargs else op.name
+        result = getattr(getattr(client, resource), method)(**kwargs)
         if isinstance(result, module.Stream):
             items = list(result)
             call.detail = f"stream: {len(items)} events"

@@ -66,7 +66,7 @@ def sdp(mode: str, url: str, **client: Any) -> Any:
         "chatty",
         "exchange_realtime_sdp",
         x_csrf_token="c",
-        body={"sdp": "v=0"},
+        sdp="v=0",
         client_kwargs={"token": "t", **client},
     )
 
@@ -270,7 +270,8 @@ def test_retry_after_too_long_or_a_date_and_jitter() -> None:
     config = RetryConfig(max_retry_after=10.0, initial_delay=1.0, jitter=0.5, rand=lambda: 1.0)
     request = httpx.Request("GET", "http://x")
     late = httpx.Response(429, headers={"Retry-After": "3600"}, request=request)
-    assert config.delay(0, late) == 0.5  # not honoured: backoff, minus full jitter
+    assert config.delay(0, late) is None  # above the cap: no retry, the error carries the wait
+    assert config.delay(0, None) == 0.5  # no word from the server: backoff, minus full jitter
     dated = httpx.Response(429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
     assert config.delay(2, dated) == 0.0  # a date in the past: retry now
     assert RetryConfig(max_delay=3.0, jitter=0.0).backoff(10) == 3.0
@@ -392,7 +393,7 @@ def test_with_raw_response(server: ScriptedServer, mode: str) -> None:
         mode,
         server.url,
         "chatty",
-        "exchange_realtime_sdp",
+        "exchange_realtime_sdp_from_body",
         raw=True,
         x_csrf_token="c",
         body=models.RealtimeWebrtcRequest(sdp="v=0"),
@@ -409,7 +410,7 @@ def test_with_raw_response(server: ScriptedServer, mode: str) -> None:
         "exchange_realtime_sdp",
         raw=True,
         x_csrf_token="c",
-        body={"sdp": "v=0"},
+        sdp="v=0",
     )
     assert raw.status_code == 403  # no exception until parse()
     with pytest.raises(errors.ExchangeRealtimeSdpForbiddenError):

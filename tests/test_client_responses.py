@@ -39,7 +39,7 @@ CALLS: dict[str, dict[str, Any]] = {
     "get_ai_context": {},
     "create_realtime_token": {"body": {"directWebRTC": True}},
     "get_csrf_token": {},
-    "exchange_realtime_sdp": {"x_csrf_token": "csrf-1", "body": {"sdp": "v=0\r\n"}},
+    "exchange_realtime_sdp": {"x_csrf_token": "csrf-1", "sdp": "v=0\r\n"},
 }
 # Bodies for responses the document gives no example for, by the parsed type.
 SAMPLES: dict[str, Any] = {
@@ -160,5 +160,8 @@ def test_documented_response(server: ScriptedServer, case: Case, mode: str) -> N
     if "body" in CALLS[case.op.name]:
         assert request.headers["content-type"] == "application/json"
         assert request.json() == CALLS[case.op.name]["body"]
+    elif "sdp" in CALLS[case.op.name]:  # a required body field, as a keyword
+        assert request.headers["content-type"] == "application/json"
+        assert request.json() == {"sdp": CALLS[case.op.name]["sdp"]}
     else:
         assert request.body == b""

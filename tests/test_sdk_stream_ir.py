@@ -177,7 +177,7 @@ def test_pagination_detected_per_style_and_stated_or_refused() -> None:
     assert _sdk_counts(doc) == "7 paginated, 6 streamed, "  # the summary line's counts
     lines = _sdk_lines(doc)
     assert (
-        "  GET /incidents (client.incidents.list_incidents()): pagination cursor "
+        "  GET /incidents (client.incidents.list()): pagination cursor "
         "(cursor <- meta.next_cursor; items: data; detected)"
     ) in lines
     assert any("POST /chat/completions" in line and "stream=True" in line for line in lines)

@@ -269,7 +269,7 @@ def test_nothing_is_sent_before_the_streaming_block_is_entered(
     sdk: ModuleType, server: StreamServer, state: Any
 ) -> None:
     with client(sdk, server) as c:
-        manager = c.incidents.with_streaming_response.list_incidents()
+        manager = c.incidents.with_streaming_response.list()
         assert state.requests == []
         with manager as response:
             assert response.status_code == 200

@@ -14,7 +14,9 @@ from generator.ir.media import _TEXT_TYPES
 from generator.ir.model import Document
 
 _RUNTIME = (
+    "_auth.py",
     "_errors.py",
+    "_lenient.py",
     "_retry.py",
     "_raw.py",
     "_transport.py",
@@ -31,6 +33,7 @@ def emit_client(doc: Document, target: Target) -> dict[str, str]:
         "doc": doc,
         "target": target,
         "plan": plan,
+        "auth": plan.auth,
         "text_types": sorted(_TEXT_TYPES),
         "retry_statuses": RETRY_STATUSES,
     }

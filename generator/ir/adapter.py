@@ -80,7 +80,7 @@ def build_adapter_plan(doc: Document) -> AdapterPlan:
             AdapterOperation(
                 handler=op.python_name,
                 resource=resource,
-                method=planned.name,
+                method=planned.body_method,  # the body as the stub received it
                 signature=tuple((p.python_name, p.annotation) for p in sop.params),
                 body_annotation=sop.body_annotation,
                 result_alias=sop.result_alias,

@@ -58,6 +58,7 @@ METHOD_NAMES = frozenset(
         "Literal",
         "Mapping",
         "Sequence",
+        "builtins",
     }
 )
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from generator.errors import join_pointer
 from generator.ir.adapter import build_adapter_plan
+from generator.ir.body_names import shared_error_bodies
 from generator.ir.client import build_client_plan
 from generator.ir.mcp import build_mcp_plan
 from generator.ir.media import media_kind
@@ -26,8 +27,22 @@ from generator.ir.model import (
     TypeExpr,
     Warning_,
 )
-from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake, words
-from generator.ir.operation_policy import IDEMPOTENT_METHODS, method_names, retry_policy
+from generator.ir.naming import (
+    NameRegistry,
+    component_body_stem,
+    fastapi_stem,
+    pascal,
+    safe_identifier,
+    snake,
+    words,
+)
+from generator.ir.operation_policy import (
+    IDEMPOTENCY_HEADERS,
+    IDEMPOTENT_METHODS,
+    idempotency_header,
+    method_names,
+    retry_policy,
+)
 from generator.ir.pagination import pagination
 from generator.ir.schemas import SchemaRegistry
 from generator.ir.server import build_server_plan
@@ -89,6 +104,7 @@ def describe_source(loaded: LoadedDocument) -> tuple[str, list[Warning_]]:
 class _Builder:
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
+        self.short_ids: dict[str, str] = {}  # operation pointer -> its FastAPI-less name
         self.minor = openapi_minor(doc) or "3.1"
         self.schemas = SchemaRegistry(doc, self.minor)
         self.warnings: list[Warning_] = []
@@ -111,6 +127,10 @@ class _Builder:
         info = self.doc.get("info") or {}
         raw_ops = list(self._raw_operations())
         shared = self._shared_headers(raw_ops)
+        self.schemas.shared_errors = shared_error_bodies(
+            ((at, op) for _path, _method, _item, op, at in raw_ops), self.deref
+        )
+        self.short_ids = _unique_fastapi_stems(raw_ops)
         op_names = NameRegistry()
         operations = method_names(
             [
@@ -239,6 +259,8 @@ class _Builder:
                 )
                 if "x-client-level" in param:
                     forced[key] = bool(param["x-client-level"])
+                if str(param.get("name", "")).lower() in IDEMPOTENCY_HEADERS:
+                    forced[key] = False  # one key per call, never one per client
                 if param.get("in") == "header" and not param.get("required", False):
                     counts[key] += 1
         threshold = max(2, (len(raw_ops) + 1) // 2)
@@ -261,7 +283,7 @@ class _Builder:
     ) -> Operation:
         op_id = op.get("operationId")
         if isinstance(op_id, str) and op_id.strip():
-            wanted = op_id
+            wanted = self.short_ids.get(at, op_id)
         else:
             wanted = _derived_operation_name(method, path)
             op_id = None
@@ -271,7 +293,7 @@ class _Builder:
         params = self._parameters(item, op, at, class_stem, shared)
         body = self._request_body(op, at, class_stem, body_suffix)
         responses = tuple(
-            self._response(status, raw, join_pointer(at, "responses", status), class_stem)
+            self._response(status, raw, join_pointer(at, "responses", status), class_stem, True)
             for status, raw in (op.get("responses") or {}).items()
         )
         tags = tuple(str(t) for t in op.get("tags") or [])
@@ -293,7 +315,8 @@ class _Builder:
             security=security,
             deprecated=bool(op.get("deprecated", False)),
             idempotent=method in IDEMPOTENT_METHODS,
-            retry=retry_policy(method, op, at),
+            retry=retry_policy(method, op, at, idempotency_header(params) is not None),
+            idempotency_header=idempotency_header(params),
             pagination=pagination(
                 op, method, at, params, responses, lambda s: self.deref(s)[0], self.schemas.type_of
             ),
@@ -379,20 +402,27 @@ class _Builder:
         body, ref_pointer = self.deref(raw)
         pointer = ref_pointer or join_pointer(at, "requestBody")
         content = self._content(
-            body.get("content") or {}, join_pointer(pointer, "content"), stem + suffix
+            body.get("content") or {},
+            join_pointer(pointer, "content"),
+            component_body_stem(ref_pointer) or stem + suffix,
+            owner=join_pointer(at, "requestBody"),
         )
         return RequestBody(
             bool(body.get("required", False)), str(body.get("description") or ""), content, pointer
         )
 
-    def _response(self, status: str, raw: Any, at: str, stem: str) -> Response:
+    def _response(self, status: str, raw: Any, at: str, stem: str, own: bool = False) -> Response:
         response, ref_pointer = self.deref(raw)
         pointer = ref_pointer or at
         status = str(status).upper() if str(status).lower() != "default" else "default"
         code = int(status) if status.isdigit() else None
         class_stem = stem + _status_name(status, code)
         content = self._content(
-            response.get("content") or {}, join_pointer(pointer, "content"), class_stem + "Body"
+            response.get("content") or {},
+            join_pointer(pointer, "content"),
+            component_body_stem(ref_pointer) or class_stem + "Body",
+            owner=at if own else None,
+            error=not status.startswith(("1", "2")),
         )
         headers = []
         header_names = NameRegistry()
@@ -424,7 +454,14 @@ class _Builder:
             pointer,
         )
 
-    def _content(self, content: dict[str, Any], at: str, stem: str) -> tuple[MediaType, ...]:
+    def _content(
+        self,
+        content: dict[str, Any],
+        at: str,
+        stem: str,
+        owner: str | None = None,
+        error: bool = False,
+    ) -> tuple[MediaType, ...]:
         result = []
         kinds = Counter(media_kind(m) for m in content)
         for media, raw_media in content.items():
@@ -443,7 +480,7 @@ class _Builder:
                 else stem + _KIND_SUFFIX[kind]
             )
             if kind == "json" or kind == "form" or kind == "multipart":
-                type_ = self.schemas.type_of(schema, schema_at or at, media_stem)
+                type_ = self.schemas.type_of(schema, schema_at or at, media_stem, owner, error)
             elif kind == "text":
                 type_ = TypeExpr("str")
             elif kind == "binary":
@@ -511,9 +548,21 @@ class _Builder:
                     oauth2_metadata_url=_text_or_none(scheme.get("oauth2MetadataUrl")),
                     open_id_connect_url=_text_or_none(scheme.get("openIdConnectUrl")),
                     deprecated=scheme.get("deprecated") is True,
+                    scopes=self._requested_scopes(str(name)),
                 )
             )
         return tuple(result)
+
+    def _requested_scopes(self, scheme: str) -> tuple[str, ...]:
+        """Every scope a security requirement of the document asks of `scheme`, in order."""
+        requirements = list(self.doc.get("security") or [])
+        for _path, _method, _item, op, _at in self._raw_operations():
+            requirements += op.get("security") or []
+        scopes: dict[str, None] = {}
+        for requirement in requirements:
+            if isinstance(requirement, dict) and isinstance(requirement.get(scheme), list):
+                scopes.update((str(s), None) for s in requirement[scheme])
+        return tuple(scopes)
 
 
 _KIND_SUFFIX = {
@@ -569,6 +618,24 @@ def _status_name(status: str, code: int | None) -> str:
     if code is not None:
         return PHRASES.get(code, f"Status{code}")
     return pascal(status, "Status")
+
+
+def _unique_fastapi_stems(raw_ops: list[Any]) -> dict[str, str]:
+    """operation pointer -> the function name inside its FastAPI operationId, where unique.
+
+    `list_models_v1_models_get` -> `list_models`; a function name two operations share keeps
+    both ids whole (the path in them is what tells them apart).
+    """
+    found: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for path, method, _item, op, at in raw_ops:
+        op_id = op.get("operationId")
+        if isinstance(op_id, str):
+            stem = fastapi_stem(op_id, method, path)
+            if stem is not None:
+                found[at] = stem
+            counts[snake(stem or op_id)] += 1
+    return {at: s for at, s in found.items() if counts[snake(s)] == 1}
 
 
 def _derived_operation_name(method: str, path: str) -> str:

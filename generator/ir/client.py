@@ -42,10 +42,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.errors import Location, Problem, SpecError, join_pointer
+from generator.ir.auth import AuthPlan, build_auth_plan
 from generator.ir.body_params import BodyParams, FieldParam, TypedDictPlan
 from generator.ir.model import Document, MediaType, Operation, Response, TypeExpr, union_of
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake
 from generator.ir.pagination import PagerPlan, pager_plan
+from generator.ir.readme import ReadmePlan, build_readme_plan
+from generator.ir.shadowing import shadowed, shield_operation
 from generator.ir.streaming import Returns, client_returns
 from generator.ir.uploads import FILE_CONTENT
 from generator.ir.uploads import properties as upload_properties
@@ -116,6 +119,7 @@ RUNTIME_ERRORS = (
     "ClientClosedError",
     "RequestBuildError",
     "ConfigurationError",
+    "TokenRequestError",
 )
 RETRY_STATUSES = (429, 502, 503, 504)
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
@@ -128,6 +132,7 @@ CLIENT_MEMBERS = frozenset(
         "timeout",
         "max_retries",
         "retry",
+        "response_validation",
         "request",
         "request_raw",
         "send",
@@ -144,11 +149,15 @@ CONSTRUCTOR_ARGUMENTS = frozenset(
         "token",
         "api_key",
         "basic_auth",
+        "client_id",
+        "client_secret",
+        "credentials",
         "timeout",
         "headers",
         "http_client",
         "max_retries",
         "retry",
+        "response_validation",
     }
 )
 
@@ -267,6 +276,29 @@ class OperationPlan:
         return self.raw_annotation or self.return_annotation
 
     @property
+    def splits_body(self) -> bool:
+        """The body has required fields: the method takes them as required keywords (mypy
+        reports one left out) and the whole-body form is a second method, `body_method`
+        (docs/sdk.md says why not overloads). Documents often leave `requestBody.required`
+        out; a required property is still required when the body is sent from keywords."""
+        return self.body is not None and any(f.required for f in self.fields)
+
+    @property
+    def body_method(self) -> str:
+        """The method taking the whole body (`body=`): `<name>_from_body` when split."""
+        return f"{self.name}_from_body" if self.splits_body else self.name
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """The methods rendered for this operation: "fields" (the keyword form) and "body"
+        (`body_method`) when the body is split, else the one "impl" method."""
+        return ("fields", "body") if self.splits_body else ("impl",)
+
+    @property
+    def required_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    @property
     def path_params(self) -> tuple[ParamPlan, ...]:
         return tuple(p for p in self.params if p.location == "path")
 
@@ -281,6 +313,7 @@ class ResourcePlan:
     module: str  # resources/<module>.py
     class_stem: str  # ChattyResource, AsyncChattyResource, ...
     operations: tuple[OperationPlan, ...]
+    imports_builtins: bool = False  # a method hides a builtin type (generator.ir.shadowing)
 
     @property
     def uses_paging(self) -> bool:
@@ -384,10 +417,28 @@ class ClientPlan:
     env_prefix: str = "API"  # <PREFIX>_BASE_URL, <PREFIX>_TOKEN, <PREFIX>_LOG
     default_base_url: str | None = None  # the document's first absolute server URL
     webhooks: tuple[WebhookParser, ...] = ()  # client/webhooks.py (3.1 `webhooks`)
+    auth: AuthPlan | None = None  # credentials per security scheme (generator.ir.auth)
+    readme: ReadmePlan | None = None  # the package README's client part (generator.ir.readme)
 
     @property
     def operations(self) -> tuple[OperationPlan, ...]:
         return tuple(op for r in self.resources for op in r.operations)
+
+    @property
+    def renames(self) -> tuple[tuple[str, str, str, str], ...]:
+        """(METHOD path, operationId, `resource.method`, why) of every method whose name is not
+        its operationId in snake_case (the generation report lists them)."""
+        return tuple(
+            (
+                f"{o.op.method.upper()} {o.op.path}",
+                o.op.operation_id,
+                f"{r.attribute}.{o.name}",
+                o.op.renamed,
+            )
+            for r in self.resources
+            for o in r.operations
+            if o.op.renamed
+        )
 
     @property
     def has_helpers(self) -> bool:
@@ -451,7 +502,8 @@ def qualify(expr: TypeExpr) -> str:
 
 
 def build_client_plan(doc: Document, package: str = "api") -> ClientPlan:
-    return _Planner(doc, package).plan()
+    plan = _Planner(doc, package).plan()
+    return replace(plan, readme=build_readme_plan(plan, doc, package))
 
 
 class _Planner:
@@ -474,8 +526,15 @@ class _Planner:
         resources = []
         for resource, ops in by_resource.items():
             attribute = attributes.claim(safe_identifier(resource), resource)
+            hidden = shadowed([o.name for o in ops])
             resources.append(
-                ResourcePlan(attribute, attribute, pascal(attribute, "Default"), tuple(ops))
+                ResourcePlan(
+                    attribute,
+                    attribute,
+                    pascal(attribute, "Default"),
+                    tuple(shield_operation(o, hidden) for o in ops),
+                    imports_builtins=bool(hidden),
+                )
             )
         kinds = {s.kind for s in self.doc.security_schemes}
         constructor = NameRegistry(CONSTRUCTOR_ARGUMENTS)
@@ -531,6 +590,9 @@ class _Planner:
                 None,
             ),
             webhooks=webhook_parsers(self.doc),
+            auth=build_auth_plan(
+                self.doc.security_schemes, re.sub(r"\W", "_", self.package).upper()
+            ),
         )
 
     # -- operations ----------------------------------------------------------------------------

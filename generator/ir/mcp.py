@@ -312,7 +312,7 @@ class _Planner:
             http_method=op.method.upper(),
             path=op.path,
             resource=resource,
-            method=planned.name,
+            method=planned.body_method,  # tools pass the whole body (`body=`)
             annotations=tuple((k, hints[k]) for k in HINTS),
             arguments=arguments,
             body_kind=self._chosen_media(planned)[1] if planned.body else None,

@@ -175,6 +175,18 @@ class SecurityScheme:
     oauth2_metadata_url: str | None = None
     open_id_connect_url: str | None = None
     deprecated: bool = False  # OpenAPI 3.2 marks a scheme deprecated
+    # OAuth2: the scopes the document's security requirements ask of this scheme (requested
+    # with the client credentials token).
+    scopes: tuple[str, ...] = ()
+
+    @property
+    def token_url(self) -> str | None:
+        """The client credentials flow's tokenUrl (None without that flow): the one flow a
+        generated client runs itself."""
+        for flow in self.flows:
+            if flow.name == "clientCredentials":
+                return flow.token_url
+        return None
 
 
 @dataclass(frozen=True)
@@ -217,6 +229,12 @@ class Operation:
     # How a list operation pages (generator.ir.pagination): detected from its parameters and
     # response, or stated by `x-pagination`; None when it does not page (or `x-pagination: false`).
     pagination: Pagination | None = None
+    # Why `method_name` is not the operationId in snake_case ("" when it is), for the
+    # generation report: "FastAPI suffix `_v1_models_get` removed; resource name removed".
+    renamed: str = ""
+    # The document's idempotency key header parameter (`Idempotency-Key`): the client fills it
+    # once per call when the caller does not, and retries the call like an idempotent one.
+    idempotency_header: str | None = None
 
     @property
     def call_parameters(self) -> tuple[Parameter, ...]:

@@ -133,3 +133,31 @@ class NameRegistry:
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self._taken
+
+
+def fastapi_stem(operation_id: str, method: str, path: str) -> str | None:
+    """The function name inside a FastAPI-generated operationId, or None when it is not one.
+
+    FastAPI writes `{function}{path}` with every non-word character made `_`, then `_{method}`:
+    `list_models` on `GET /v1/models` is `list_models_v1_models_get`. Only that exact suffix is
+    removed, so a hand-written id that merely ends in `_get` keeps its name.
+    """
+    suffix = re.sub(r"\W", "_", path) + "_" + method.lower()
+    if not operation_id.endswith(suffix):
+        return None
+    stem = operation_id[: -len(suffix)]
+    return stem if stem and re.fullmatch(r"[A-Za-z_]\w*", stem) and not stem.endswith("_") else None
+
+
+def component_body_stem(pointer: str | None, suffix: str = "Body") -> str | None:
+    """`BadRequestBody` for a body reached through `#/components/responses/BadRequest`.
+
+    A request body or response the document names as a component is named after that
+    component wherever operations use it, not after whichever operation came first.
+    """
+    for section in ("/components/requestBodies/", "/components/responses/"):
+        if pointer and pointer.startswith(section):
+            name = pointer[len(section) :].split("/", 1)[0].replace("~1", "/").replace("~0", "~")
+            stem = pascal(name, "Component")
+            return stem if stem.endswith(suffix) else stem + suffix
+    return None

@@ -7,6 +7,13 @@ kept inline in the document but, for the code, it is:
 - or a plain Python type when it is a primitive, an array of something typed, or `{}`;
 - or a new model named after where it stands (`ExecuteChattyToolRequest`,
   `ExchangeRealtimeSdpBadGatewayBody`), shared by every identical inline schema.
+
+An operation's own request and response bodies (`owner` given) are named after that operation
+even when another operation has an identical inline body: an update's request body is
+`UpdatePetRequest`, never the `CreatePetCreatedBody` it happens to equal. Two exceptions keep
+one class: a body equal to a component is the component, and an inline error body that
+several operations share is named after its status alone (`BadRequestBody`; `ErrorBody` when
+the statuses differ), never after one unrelated operation (`shared_error_bodies`).
 """
 
 from __future__ import annotations
@@ -86,6 +93,11 @@ class SchemaRegistry:
         self.by_canonical: dict[str, str] = {}  # canonical form -> python name
         self.by_pointer: dict[str, str] = {}  # inline pointer (or non-component $ref) -> name
         self.hoisted: dict[str, NamedSchema] = {}  # python name -> inline schema
+        # An operation's own bodies: (its request body's or response's pointer, canonical form)
+        # -> python name, so its media types share one model.
+        self.by_owner: dict[tuple[str, str], str] = {}
+        # Inline error bodies several operations share: canonical form -> the neutral stem.
+        self.shared_errors: dict[str, str] = {}
         self.warnings: list[tuple[str, str]] = []
         components = (doc.get("components") or {}).get("schemas") or {}
         for original in components:
@@ -98,8 +110,14 @@ class SchemaRegistry:
 
     # -- type expressions for operation-level schemas -------------------------------------------
 
-    def type_of(self, schema: Any, pointer: str, stem: str) -> TypeExpr:
-        """The Python type of the schema at `pointer`; hoists a model named `stem` if needed."""
+    def type_of(
+        self, schema: Any, pointer: str, stem: str, owner: str | None = None, error: bool = False
+    ) -> TypeExpr:
+        """The Python type of the schema at `pointer`; hoists a model named `stem` if needed.
+
+        `owner` (the pointer of an operation's request body or response) marks one of that
+        operation's bodies (see the module docstring); `error` marks an error response's body.
+        """
         if schema is None or schema is True or schema == {}:
             return ANY
         if schema is False or not isinstance(schema, dict):
@@ -114,13 +132,15 @@ class SchemaRegistry:
             nullable = nullable or len(non_null) < len(declared)
             declared = non_null[0] if len(non_null) == 1 else (None if non_null else "null")
             if declared is None:
-                return self._hoist(schema, pointer, stem)
+                return self._hoist(schema, pointer, stem, owner, error)
         if _is_structural(schema) and schema.get("type") != "array":
-            return self._with_null(self._hoist(schema, pointer, stem), nullable)
+            return self._with_null(self._hoist(schema, pointer, stem, owner, error), nullable)
         if declared == "array" or (declared is None and "items" in schema):
             items = schema.get("items")
             if isinstance(items, dict):
-                inner = self.type_of(items, join_pointer(pointer, "items"), stem + "Item")
+                inner = self.type_of(
+                    items, join_pointer(pointer, "items"), stem + "Item", owner, error
+                )
                 expr = TypeExpr(f"list[{inner.annotation}]", inner.models)
             else:
                 expr = TypeExpr("list[Any]")
@@ -164,16 +184,45 @@ class SchemaRegistry:
             return TypeExpr(PRIMITIVES[declared], (), nullable)
         return None
 
-    def _hoist(self, schema: dict[str, Any], pointer: str, stem: str) -> TypeExpr:
+    def _hoist(
+        self,
+        schema: dict[str, Any],
+        pointer: str,
+        stem: str,
+        owner: str | None = None,
+        error: bool = False,
+    ) -> TypeExpr:
         key = canonical(schema)
-        name = self.by_canonical.get(key) or self.by_pointer.get(pointer)
+        if owner is None:
+            name = self.by_canonical.get(key) or self.by_pointer.get(pointer)
+        else:
+            found = self.by_canonical.get(key)
+            name = (
+                self.by_pointer.get(pointer)
+                or (found if found in self.component_names.values() else None)
+                or self.by_owner.get((owner, key))
+            )
+            if name is None and error and key in self.shared_errors:
+                stem = self.shared_errors[key]
+                name = self.by_pointer.get("shared:" + key)
+                pointer_key = "shared:" + key
+                if name is None:
+                    name = self.names.claim(pascal(stem), ("inline", pointer_key))
+                    self.by_pointer[pointer_key] = name
+                    self.hoisted[name] = NamedSchema(
+                        name, pointer, self._use_components(schema), inline=True
+                    )
+                    self.by_canonical.setdefault(key, name)
         if name is None:
             name = self.names.claim(pascal(stem), ("inline", pointer))
-            self.by_canonical[key] = name
+            self.by_canonical.setdefault(key, name)
             self.by_pointer[pointer] = name
             self.hoisted[name] = NamedSchema(
                 name, pointer, self._use_components(schema), inline=True
             )
+        if owner is not None:
+            self.by_owner[(owner, key)] = name
+            self.by_pointer.setdefault(pointer, name)
         return TypeExpr(name, (name,))
 
     def _use_components(self, schema: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,12 @@ YAML anchors and aliases are expanded (an alias is the same data as its anchor).
 mapping keys are an error, not a silent overwrite: a duplicated path in a spec would otherwise
 drop an operation without a word. Timestamps stay strings and mapping keys are always strings, so
 YAML and JSON documents give the same data (`200:` and `"200":` are one response code).
+
+Plain scalars are read by the YAML 1.2 core schema, which OpenAPI 3.x names (and which JSON
+agrees with), not PyYAML's YAML 1.1 rules: `1e-08` is a float (1.1 wants a dot: a string),
+`on`/`off`/`yes`/`no`/`y`/`n` are strings (1.1: booleans, so `enum: [yes, no]` would become
+`[true, false]`), `0o17` is octal and `017` is seventeen (1.1: fifteen), `1_000`, `0b101` and
+`1:20` are strings (1.1: numbers), and a date is the string written (1.2 has no timestamp).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -22,19 +28,66 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import Location, Problem, SpecError, join_pointer, split_pointer
 
-_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _YamlLoader(_BaseLoader):  # type: ignore[misc]
+    """The (C, when available) safe loader resolving plain scalars by the YAML 1.2 core schema.
+
+    The C parser asks this Python resolver for each plain scalar's tag, so replacing the
+    implicit resolvers is enough; the constructors below read the 1.2 spellings.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+# The YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1023-core-schema), tag by tag.
+_CORE_SCHEMA = (
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+.0123456789"),
+    ),
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", ["<"]),  # merge keys stay (not core, widely used)
+)
+for _tag, _pattern, _first in _CORE_SCHEMA:
+    _YamlLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
 
 class _ScalarConstructor(SafeConstructor):
-    """Safe scalars, with YAML timestamps kept as the strings that were written."""
+    """Safe scalars by the YAML 1.2 core schema; explicit timestamps kept as written."""
 
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         return self.construct_scalar(node)
 
+    def construct_yaml_int(self, node: ScalarNode) -> Any:
+        text = str(self.construct_scalar(node))
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text, 10)  # `017` is seventeen in YAML 1.2
 
-_ScalarConstructor.add_constructor(  # type: ignore[type-var]
-    "tag:yaml.org,2002:timestamp", _ScalarConstructor.construct_yaml_timestamp
-)
+    def construct_yaml_float(self, node: ScalarNode) -> Any:
+        text = str(self.construct_scalar(node))
+        lowered = text.lower()
+        if lowered.endswith(".inf"):
+            return float("-inf") if text.startswith("-") else float("inf")
+        if lowered == ".nan":
+            return float("nan")
+        return float(text)
+
+
+for _tag, _method in (
+    ("tag:yaml.org,2002:timestamp", _ScalarConstructor.construct_yaml_timestamp),
+    ("tag:yaml.org,2002:int", _ScalarConstructor.construct_yaml_int),
+    ("tag:yaml.org,2002:float", _ScalarConstructor.construct_yaml_float),
+):
+    _ScalarConstructor.add_constructor(_tag, _method)  # type: ignore[type-var]
 
 
 def display_path(path: Path) -> str:

@@ -20,7 +20,7 @@ def sync_usage(session: m.RealtimeSessionCreateRequest) -> None:
         print(location)
         answer = client.realtime.create_call(body="v=0", content_type="application/sdp")
         assert_type(answer, str)
-        assert_type(client.realtime.accept_call("rtc_1", body=session), None)
+        assert_type(client.realtime.accept_call_from_body("rtc_1", body=session), None)
         assert_type(client.realtime.hangup_call(call_id="rtc_1"), None)
         try:
             client.realtime.reject_call("rtc_1")

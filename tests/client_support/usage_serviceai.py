@@ -48,11 +48,13 @@ def sync_usage() -> None:
         assert_type(token, m.RealtimeTokenResponse)
         assert_type(realtime_token_branch(token), RealtimeTokenBranch)
         assert_type(client.chatty.get_csrf_token(), m.CsrfTokenResponse)
-        answer = client.chatty.exchange_realtime_sdp(
+        answer = client.chatty.exchange_realtime_sdp_from_body(
             x_csrf_token="csrf", body=m.RealtimeWebrtcRequest(sdp="v=0"), extra_headers={"A": "b"}
         )
         assert_type(answer, str)
-        raw = client.chatty.with_raw_response.exchange_realtime_sdp(
+        answer = client.chatty.exchange_realtime_sdp(x_csrf_token="csrf", sdp="v=0")
+        assert_type(answer, str)
+        raw = client.chatty.with_raw_response.exchange_realtime_sdp_from_body(
             x_csrf_token="csrf", body={"sdp": "v=0"}
         )
         assert_type(raw, RawResponse[str])
@@ -154,9 +156,7 @@ async def async_usage() -> None:
         assert_type(await client.chatty.get_ai_context(), m.ChattyAiContextResponse)
         assert_type(await client.chatty.create_realtime_token(), m.RealtimeTokenResponse)
         assert_type(await client.chatty.get_csrf_token(), m.CsrfTokenResponse)
-        assert_type(
-            await client.chatty.exchange_realtime_sdp(x_csrf_token="c", body={"sdp": "v=0"}), str
-        )
+        assert_type(await client.chatty.exchange_realtime_sdp(x_csrf_token="c", sdp="v=0"), str)
         raw = await client.chatty.with_raw_response.create_realtime_token()
         assert_type(raw, RawResponse[m.RealtimeTokenResponse])
         assert_type(raw.parse(), m.RealtimeTokenResponse)

@@ -32,13 +32,13 @@ def run(base_url: str, upload: Path) -> list[str]:
                 steps.append(f"tick {tick.n}")
         except StreamParseError as error:
             steps.append(f"line {error.line}")
-        pager: SyncPager[models.Incident, models.ListIncidentsOKBody] = (
-            client.incidents.list_incidents(limit=2)
+        pager: SyncPager[models.Incident, models.ListIncidentsOKBody] = client.incidents.list(
+            limit=2
         )
         first: models.ListIncidentsOKBody = pager.first_page
         steps.append(f"first {len(first.data or [])}")
         steps.append(",".join(incident.id for incident in pager))
-        steps.append(str(sum(len(page) for page in client.repos.list_repos(per_page=2).pages())))
+        steps.append(str(sum(len(page) for page in client.repos.list(per_page=2).pages())))
         stored = client.files.upload(file=upload, purpose="p", attachments=[b"a"])
         steps.append(f"{stored.filename} {stored.bytes}")
         blob = client.files.put_blob(body=("x" * 10).encode())
@@ -54,6 +54,6 @@ async def _async(base_url: str) -> str:
     async with AsyncClient(base_url, api_key="k") as client:
         stream = await client.chat.create_completion(model="m", messages=[], stream=True)
         text = "".join([chunk.delta async for chunk in stream])
-        pager = await client.models.list_models()
+        pager = await client.models.list()
         ids = [model.id async for model in pager]
         return f"{text} {len(ids)}"

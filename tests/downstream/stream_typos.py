@@ -20,6 +20,6 @@ def mistakes(client: Client) -> None:
     completed(client.chat.create_completion(model="m", messages=[], stream=True))  # typo
     for chunk in client.chat.create_completion(model="m", messages=[], stream=True):
         print(chunk.content)  # typo
-    for incident in client.incidents.list_incidents():
+    for incident in client.incidents.list():
         print(incident.titel)  # typo
-    print(client.incidents.list_incidents().first_page.dataa)  # typo
+    print(client.incidents.list().first_page.dataa)  # typo

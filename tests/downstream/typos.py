@@ -1,4 +1,5 @@
-"""Deliberate mistakes a type checker must catch: each `# typo` line gives exactly one mypy error.
+"""Deliberate mistakes a type checker must catch: each `# typo` line gives exactly one mypy error
+(a required body field left out, too: `exchange_realtime_sdp` without `sdp`).
 
 Checked by tests/test_downstream_typing.py; never run.
 """
@@ -16,4 +17,5 @@ def mistakes(client: Client) -> None:
     client.chatty.create_realtime_token(directWebrtc=True)  # typo
     client.chatty.create_realtime_token(directWebRTC="yes")  # typo
     client.chatty.exchange_realtime_sdp(x_csrf_token="c", spd="v=0")  # typo
+    client.chatty.exchange_realtime_sdp(x_csrf_token="c")  # typo
     client.chatty.list_chatty_tools()  # typo

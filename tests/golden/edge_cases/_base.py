@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -34,6 +34,13 @@ class ContractModel(BaseModel):
     """
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, regex_engine="python-re")
+
+    if TYPE_CHECKING:
+        # Set by the client on each model it returns: the server's id of the request. Declared
+        # for type checkers only (a ClassVar to them, so it is no field and no __init__ argument).
+        _request_id: ClassVar[str | None]
+        # Set on a model a lenient client built without validation: pydantic's errors.
+        _validation_errors: ClassVar[list[dict[str, Any]] | None]
 
 
 def discriminated(

@@ -239,7 +239,7 @@ class ForwardingHandlers(Handlers):
         call_id: str,
         body: RealtimeSessionCreateRequest,
     ) -> _r.AcceptRealtimeCallResult:
-        call = self._client.realtime.with_raw_response.accept_call(
+        call = self._client.realtime.with_raw_response.accept_call_from_body(
             call_id=call_id,
             body=body,
             extra_headers=_headers(ctx, []),
@@ -265,7 +265,7 @@ class ForwardingHandlers(Handlers):
         call_id: str,
         body: ReferRealtimeCallRequest,
     ) -> _r.ReferRealtimeCallResult:
-        call = self._client.realtime.with_raw_response.refer_call(
+        call = self._client.realtime.with_raw_response.refer_call_from_body(
             call_id=call_id,
             body=body,
             extra_headers=_headers(ctx, []),

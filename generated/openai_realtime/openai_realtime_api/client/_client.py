@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 from . import _transport as _t
 from ._retry import RetryConfig
@@ -24,24 +24,32 @@ class Client(_t.SyncTransport):
         base_url: str | None = None,
         *,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         max_retries: int = 2,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] = "strict",
     ) -> None:
         """
         Args:
             base_url: where the API is served, e.g. `https://api.example.com`; without it,
                 the `OPENAI_REALTIME_API_BASE_URL` environment variable, then https://api.openai.com/v1.
             token: sent as `Authorization: Bearer <token>` to operations secured by a bearer,
-                OAuth2 or OpenID Connect scheme; without it, `OPENAI_REALTIME_API_TOKEN`.
+                OAuth2 or OpenID Connect scheme; without it, the scheme's variable, then
+                `OPENAI_REALTIME_API_TOKEN`.
+            credentials: one scheme's credential by its name in the document, winning over
+                the arguments above: `ApiKeyAuth` (a bearer token, else `OPENAI_REALTIME_API_API_KEY_AUTH`).
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.Client` to send with; the SDK does not close it.
                 Without one, the client creates its own on the first request.
             max_retries: retries of a safe-to-repeat call (0 turns retries off).
             retry: backoff, jitter, `Retry-After` cap and retried statuses (`RetryConfig`).
+            response_validation: "strict" (a success body that does not match its schema
+                raises `InvalidResponseError`) or "lenient" (it is returned built without
+                validation, the errors on it: `validation_errors(result)`).
         """
         super().__init__(
             base_url,
@@ -49,10 +57,12 @@ class Client(_t.SyncTransport):
             token=token,
             api_key=None,
             basic_auth=None,
+            credentials=credentials,
             timeout=timeout,
             headers=headers,
             max_retries=max_retries,
             retry=retry,
+            response_validation=response_validation,
             client_headers={},
         )
 
@@ -61,10 +71,12 @@ class Client(_t.SyncTransport):
         *,
         base_url: str | None = None,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] | None = None,
     ) -> Self:
         """A copy of this client with some settings changed; it shares the connection pool.
 
@@ -77,10 +89,13 @@ class Client(_t.SyncTransport):
             "headers": headers,
             "max_retries": max_retries,
             "retry": retry,
+            "response_validation": response_validation,
             "client_headers": {},
         }
         if token is not None:
             changes["token"] = token
+        if credentials is not None:
+            changes["credentials"] = credentials
         copied: Self = self._copy_with(changes)
         return copied
 
@@ -99,24 +114,32 @@ class AsyncClient(_t.AsyncTransport):
         base_url: str | None = None,
         *,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         max_retries: int = 2,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] = "strict",
     ) -> None:
         """
         Args:
             base_url: where the API is served, e.g. `https://api.example.com`; without it,
                 the `OPENAI_REALTIME_API_BASE_URL` environment variable, then https://api.openai.com/v1.
             token: sent as `Authorization: Bearer <token>` to operations secured by a bearer,
-                OAuth2 or OpenID Connect scheme; without it, `OPENAI_REALTIME_API_TOKEN`.
+                OAuth2 or OpenID Connect scheme; without it, the scheme's variable, then
+                `OPENAI_REALTIME_API_TOKEN`.
+            credentials: one scheme's credential by its name in the document, winning over
+                the arguments above: `ApiKeyAuth` (a bearer token, else `OPENAI_REALTIME_API_API_KEY_AUTH`).
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.AsyncClient` to send with; the SDK does not close it.
                 Without one, the client creates its own on the first request.
             max_retries: retries of a safe-to-repeat call (0 turns retries off).
             retry: backoff, jitter, `Retry-After` cap and retried statuses (`RetryConfig`).
+            response_validation: "strict" (a success body that does not match its schema
+                raises `InvalidResponseError`) or "lenient" (it is returned built without
+                validation, the errors on it: `validation_errors(result)`).
         """
         super().__init__(
             base_url,
@@ -124,10 +147,12 @@ class AsyncClient(_t.AsyncTransport):
             token=token,
             api_key=None,
             basic_auth=None,
+            credentials=credentials,
             timeout=timeout,
             headers=headers,
             max_retries=max_retries,
             retry=retry,
+            response_validation=response_validation,
             client_headers={},
         )
 
@@ -136,10 +161,12 @@ class AsyncClient(_t.AsyncTransport):
         *,
         base_url: str | None = None,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] | None = None,
     ) -> Self:
         """A copy of this client with some settings changed; it shares the connection pool.
 
@@ -152,10 +179,13 @@ class AsyncClient(_t.AsyncTransport):
             "headers": headers,
             "max_retries": max_retries,
             "retry": retry,
+            "response_validation": response_validation,
             "client_headers": {},
         }
         if token is not None:
             changes["token"] = token
+        if credentials is not None:
+            changes["credentials"] = credentials
         copied: Self = self._copy_with(changes)
         return copied
 

@@ -19,10 +19,19 @@ class RawResponse(Generic[T]):
     """
 
     def __init__(
-        self, http_response: httpx.Response, parser: Callable[[httpx.Response], Any]
+        self,
+        http_response: httpx.Response,
+        parser: Callable[[httpx.Response], Any],
+        validation_errors: list[dict[str, Any]] | None = None,
     ) -> None:
         self._http_response = http_response
         self._parser = parser
+        self._validation_errors = validation_errors if validation_errors is not None else []
+
+    @property
+    def validation_errors(self) -> list[dict[str, Any]]:
+        """What did not validate in the body `.parse()` built (a lenient client); [] when all did."""
+        return self._validation_errors
 
     @property
     def http_response(self) -> httpx.Response:
@@ -40,6 +49,19 @@ class RawResponse(Generic[T]):
     def content_type(self) -> str | None:
         value = self._http_response.headers.get("content-type")
         return None if value is None else str(value)
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's id of this request (`x-request-id` or a vendor's header), if sent."""
+        from ._errors import request_id
+
+        return request_id(self._http_response.headers)
+
+    @property
+    def retry_count(self) -> int:
+        """How many times the call was retried before this response."""
+        sent = self._http_response.request.headers.get("x-retry-count")
+        return int(sent) if sent and sent.isdigit() else 0
 
     @property
     def content(self) -> bytes:

@@ -7,7 +7,13 @@
   parsed into its documented type as it arrives; `close()` (or leaving a `with` block) closes
   the connection early. An SSE `data: [DONE]` ends the stream. The reconnection fields are kept:
   `last_event_id` and `retry` (milliseconds), and `event` is the last `ServerSentEvent` read.
-  A malformed event raises `StreamParseError` naming its line, never skipped.
+  A malformed event raises `StreamParseError` naming its line, never skipped. With a lenient
+  client (`response_validation="lenient"`) an event that is valid JSON but does not match its
+  schema is built without validation instead, its errors on it (`validation_errors(event)`)
+  and, with their lines, in `stream.validation_errors`; one that is not JSON still raises.
+  `request_id` is the server's id of the request (`x-request-id` or a vendor's header).
+  Retries happen only before a stream is handed out: a connection that breaks after that
+  raises `APIConnectionError` (`APITimeoutError`) from the iteration, naming the last line read.
 - `StreamedResponse` / `AsyncStreamedResponse`: what `with_streaming_response` gives inside its
   `with` block: the status and headers at once, the body read only as asked (`iter_bytes()`,
   `iter_lines()`, ...), so a large download never sits in memory; `.parse()` reads it and gives
@@ -26,7 +32,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from . import _errors
+from . import _errors, _lenient
 
 if TYPE_CHECKING:
     import httpx
@@ -123,9 +129,11 @@ class _Lines:
 class _Decoder:
     """Lines in, items out, for one stream format; state shared by the sync and async streams."""
 
-    def __init__(self, spec: StreamSpec, operation: str) -> None:
+    def __init__(self, spec: StreamSpec, operation: str, lenient: bool = False) -> None:
         self.spec = spec
         self.operation = operation
+        self.lenient = lenient
+        self.validation_errors: list[dict[str, Any]] = []  # lenient: each with its "line"
         self.done = False
         self.last_event_id: str | None = None
         self.retry: int | None = None
@@ -208,6 +216,12 @@ class _Decoder:
         except ValidationError as exc:
             from ._transport import _field_errors
 
+            if self.lenient:  # built as documented without validation, the errors kept
+                errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
+                built = _lenient.build(self.spec.type, value)
+                _lenient.attach(built, errors)
+                self.validation_errors.extend({**e, "line": number} for e in errors)
+                return built
             raise StreamParseError(
                 self.operation,
                 number,
@@ -268,10 +282,22 @@ class Stream(Generic[T]):
     `event` is the last `ServerSentEvent` read (SSE only); `response` is the `httpx.Response`.
     """
 
-    def __init__(self, response: httpx.Response, spec: StreamSpec, operation: str) -> None:
+    def __init__(
+        self, response: httpx.Response, spec: StreamSpec, operation: str, lenient: bool = False
+    ) -> None:
         self.response = response
-        self._decoder = _Decoder(spec, operation)
+        self._decoder = _Decoder(spec, operation, lenient)
         self._iterator = self._items()
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's id of the request (`x-request-id` or a vendor's header), if sent."""
+        return _errors.request_id(self.response.headers)
+
+    @property
+    def validation_errors(self) -> list[dict[str, Any]]:
+        """A lenient client's: what did not validate in the events read so far (with "line")."""
+        return self._decoder.validation_errors
 
     @property
     def last_event_id(self) -> str | None:
@@ -286,6 +312,8 @@ class Stream(Generic[T]):
         return self._decoder.event
 
     def _items(self) -> Generator[T, None, None]:
+        import httpx
+
         decoder = self._decoder
         lines = _Lines()
         try:
@@ -297,6 +325,8 @@ class Stream(Generic[T]):
             for number, raw in lines.flush():
                 yield from decoder.line(number, raw)
             yield from decoder.end()
+        except httpx.TransportError as exc:
+            raise _broken(self.response, lines.number, exc) from exc
         finally:
             self.response.close()
 
@@ -326,10 +356,22 @@ class Stream(Generic[T]):
 class AsyncStream(Generic[T]):
     """`Stream` for the async client: `async for item in stream`, `await stream.close()`."""
 
-    def __init__(self, response: httpx.Response, spec: StreamSpec, operation: str) -> None:
+    def __init__(
+        self, response: httpx.Response, spec: StreamSpec, operation: str, lenient: bool = False
+    ) -> None:
         self.response = response
-        self._decoder = _Decoder(spec, operation)
+        self._decoder = _Decoder(spec, operation, lenient)
         self._iterator = self._items()
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's id of the request (`x-request-id` or a vendor's header), if sent."""
+        return _errors.request_id(self.response.headers)
+
+    @property
+    def validation_errors(self) -> list[dict[str, Any]]:
+        """A lenient client's: what did not validate in the events read so far (with "line")."""
+        return self._decoder.validation_errors
 
     @property
     def last_event_id(self) -> str | None:
@@ -344,6 +386,8 @@ class AsyncStream(Generic[T]):
         return self._decoder.event
 
     async def _items(self) -> AsyncGenerator[T, None]:
+        import httpx
+
         decoder = self._decoder
         lines = _Lines()
         try:
@@ -358,6 +402,8 @@ class AsyncStream(Generic[T]):
                     yield item
             for item in decoder.end():
                 yield item
+        except httpx.TransportError as exc:
+            raise _broken(self.response, lines.number, exc) from exc
         finally:
             await self.response.aclose()
 
@@ -383,6 +429,18 @@ class AsyncStream(Generic[T]):
         await self.close()
 
 
+def _broken(response: httpx.Response, line: int, exc: Exception) -> _errors.APIConnectionError:
+    """The error of a stream whose connection broke after it was handed out (never retried:
+    its events may have been acted on)."""
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException):
+        return _errors.APITimeoutError(response.request)
+    return _errors.APIConnectionError(
+        response.request, f"the stream broke after line {line}: {type(exc).__name__}: {exc}"
+    )
+
+
 # -- from the transport -----------------------------------------------------------------------------
 
 
@@ -399,9 +457,9 @@ def stream_media(op: OperationSpec, response: httpx.Response) -> MediaSpec | Non
     return media if media is not None and media.stream is not None else None
 
 
-def parse_stream(op: OperationSpec, response: httpx.Response) -> Any:
+def parse_stream(op: OperationSpec, response: httpx.Response, lenient: bool = False) -> Any:
     """A `Stream` for a streamed success response; anything else read whole and parsed."""
-    from ._transport import parse_response
+    from ._transport import parse_response, with_request_id
 
     media = stream_media(op, response)
     if media is None or media.stream is None:
@@ -409,12 +467,12 @@ def parse_stream(op: OperationSpec, response: httpx.Response) -> Any:
             response.read()
         finally:
             response.close()
-        return parse_response(op, response)
-    return Stream(response, media.stream, op.name)
+        return with_request_id(parse_response(op, response, lenient), response)
+    return Stream(response, media.stream, op.name, lenient)
 
 
-async def aparse_stream(op: OperationSpec, response: httpx.Response) -> Any:
-    from ._transport import parse_response
+async def aparse_stream(op: OperationSpec, response: httpx.Response, lenient: bool = False) -> Any:
+    from ._transport import parse_response, with_request_id
 
     media = stream_media(op, response)
     if media is None or media.stream is None:
@@ -422,8 +480,8 @@ async def aparse_stream(op: OperationSpec, response: httpx.Response) -> Any:
             await response.aread()
         finally:
             await response.aclose()
-        return parse_response(op, response)
-    return AsyncStream(response, media.stream, op.name)
+        return with_request_id(parse_response(op, response, lenient), response)
+    return AsyncStream(response, media.stream, op.name, lenient)
 
 
 # -- with_streaming_response ------------------------------------------------------------------------
@@ -450,6 +508,11 @@ class StreamedResponse(Generic[T]):
     def content_type(self) -> str | None:
         value = self.http_response.headers.get("content-type")
         return None if value is None else str(value)
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's id of the request (`x-request-id` or a vendor's header), if sent."""
+        return _errors.request_id(self.http_response.headers)
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         return self.http_response.iter_bytes(chunk_size)
@@ -497,6 +560,11 @@ class AsyncStreamedResponse(Generic[T]):
     def content_type(self) -> str | None:
         value = self.http_response.headers.get("content-type")
         return None if value is None else str(value)
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's id of the request (`x-request-id` or a vendor's header), if sent."""
+        return _errors.request_id(self.http_response.headers)
 
     def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
         return self.http_response.aiter_bytes(chunk_size)
@@ -573,20 +641,18 @@ def streamed(
     client: Any, op: OperationSpec, params: Any, **options: Any
 ) -> StreamedResponseManager[Any]:
     """The manager of one `with_streaming_response` call of the sync client."""
-    from ._transport import parse_response
 
     def send() -> httpx.Response:
         response: httpx.Response = client._send(op, params, stream=True, **_send_options(options))
         return response
 
-    return StreamedResponseManager(send, lambda r: parse_response(op, r))
+    return StreamedResponseManager(send, _parser(client, op))
 
 
 def astreamed(
     client: Any, op: OperationSpec, params: Any, **options: Any
 ) -> AsyncStreamedResponseManager[Any]:
     """The manager of one `with_streaming_response` call of the async client."""
-    from ._transport import parse_response
 
     async def send() -> httpx.Response:
         response: httpx.Response = await client._send(
@@ -594,7 +660,15 @@ def astreamed(
         )
         return response
 
-    return AsyncStreamedResponseManager(send, lambda r: parse_response(op, r))
+    return AsyncStreamedResponseManager(send, _parser(client, op))
+
+
+def _parser(client: Any, op: OperationSpec) -> Callable[[httpx.Response], Any]:
+    """`.parse()` of a streamed response: the body as the client's normal call reads it."""
+    from ._transport import parse_response, with_request_id
+
+    lenient = client.response_validation == "lenient"
+    return lambda r: with_request_id(parse_response(op, r, lenient), r)
 
 
 def _send_options(options: dict[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,6 @@ and constructing a client stay cheap; pydantic is imported where a body is built
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import threading
@@ -34,9 +33,10 @@ from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import parse_qsl, quote, urlencode
 
 from .._version import __version__
-from . import _errors, _files, _streaming
+from . import _errors, _files, _lenient, _streaming
+from ._auth import Credentials, TokenCache, redact_url, redacted
 from ._raw import RawResponse
-from ._retry import RetryConfig
+from ._retry import RETRY_COUNT_HEADER, RetryConfig
 
 if TYPE_CHECKING:
     import httpx
@@ -55,11 +55,7 @@ def user_agent() -> str:
     return _user_agent
 
 
-# scheme name -> (kind, `in` of an API key, its header/query/cookie name)
-SECURITY_SCHEMES: dict[str, tuple[str, str | None, str | None]] = {
-    "ApiKeyAuth": ("bearer", None, None),
-}
-_BEARER_KINDS = frozenset({"bearer", "oauth2", "openid"})
+_IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
 _TEXT_TYPES = frozenset(
     [
         "application/csv",
@@ -154,6 +150,7 @@ class OperationSpec:
     security: tuple[tuple[str, ...], ...] = ()
     accept: str | None = None
     streams: bool = False  # a success response is a stream: the body is read as it arrives
+    idempotency_header: str | None = None  # the document's `Idempotency-Key` header parameter
     _by_status: dict[str, ResponseSpec] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -232,8 +229,41 @@ def _field_errors(exc: Any) -> str:
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
 
-def parse_response(op: OperationSpec, response: httpx.Response) -> Any:
-    """The value a call returns for `response`, or the exception it raises."""
+def _read_lenient(
+    spec: ResponseSpec, response: httpx.Response, report: list[dict[str, Any]] | None
+) -> Any:
+    """The body built without validation (`_lenient`), or `_lenient` itself when it cannot be read."""
+    from pydantic import ValidationError
+
+    media = _match(spec.media, response.headers.get("content-type"))
+    if media is None:
+        return _lenient
+    try:
+        decoded = _decode(media.kind, response)
+    except ValueError:
+        return _lenient
+    try:
+        return media.validate(decoded)
+    except ValidationError as exc:
+        errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
+    built = _lenient.build(media.type, decoded)
+    _lenient.attach(built, errors)
+    if report is not None:
+        report.extend(errors)
+    return built
+
+
+def parse_response(
+    op: OperationSpec,
+    response: httpx.Response,
+    lenient: bool = False,
+    report: list[dict[str, Any]] | None = None,
+) -> Any:
+    """The value a call returns for `response`, or the exception it raises.
+
+    `lenient`: a documented success body that does not match its schema is returned built
+    without validation, its errors on it and in `report` (`_lenient`), not raised.
+    """
     spec = op.find(response.status_code)
     if spec is None:
         raise _errors.unexpected_status(response.status_code)(
@@ -250,6 +280,10 @@ def parse_response(op: OperationSpec, response: httpx.Response) -> Any:
     if spec.returns and (spec.error is None or success):
         if matched:
             return value
+        if lenient:
+            built = _read_lenient(spec, response, report)
+            if built is not _lenient:
+                return built
         raise _errors.InvalidResponseError(
             response, _errors._text(response), reason=reason, operation=op.name
         )
@@ -260,6 +294,18 @@ def parse_response(op: OperationSpec, response: httpx.Response) -> Any:
         reason=None if matched else reason,
         operation=op.name,
     )
+
+
+def with_request_id(value: Any, response: httpx.Response) -> Any:
+    """A model result with `._request_id` set (None when the response names none), as the
+    OpenAI SDK's results carry it; other results reach it through `with_raw_response`."""
+    if hasattr(value, "model_fields_set"):
+        import contextlib
+
+        # A model that refuses attributes keeps its data.
+        with contextlib.suppress(AttributeError, TypeError, ValueError):
+            value._request_id = _errors.request_id(response.headers)
+    return value
 
 
 # -- building a request --------------------------------------------------------------------------
@@ -404,11 +450,8 @@ def _content_type_header(media: str) -> str:
 
 # Environment variables a client reads when its constructor is not given the value.
 ENV_BASE_URL = "OPENAI_REALTIME_API_BASE_URL"
-ENV_TOKEN = "OPENAI_REALTIME_API_TOKEN"
 ENV_LOG = "OPENAI_REALTIME_API_LOG"
 DEFAULT_BASE_URL: str | None = "https://api.openai.com/v1"
-
-_REDACTED = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 
 def _log_enabled() -> bool:
@@ -427,16 +470,6 @@ def _log_enabled() -> bool:
         logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
     return True
-
-
-def redacted(headers: Mapping[str, str]) -> dict[str, str]:
-    """Headers as logged: credentials (Authorization, cookies, API key headers) replaced."""
-    secret = _REDACTED | {
-        (name or "").lower()
-        for kind, where, name in SECURITY_SCHEMES.values()
-        if kind == "api_key" and where == "header"
-    }
-    return {k: ("<redacted>" if k.lower() in secret else v) for k, v in headers.items()}
 
 
 class NotGiven:
@@ -459,14 +492,40 @@ class NotGiven:
 NOT_GIVEN = NotGiven()
 
 
-def fields_body(body: Any, fields: Mapping[str, Any]) -> Any:
-    """The request body: `body=` with the keyword fields that were given laid over it."""
+def fields_body(
+    body: Any,
+    fields: Mapping[str, Any],
+    *,
+    required: tuple[str, ...] = (),
+    body_required: bool = False,
+    operation: str = "",
+) -> Any:
+    """The request body: `body=` with the keyword fields that were given laid over it.
+
+    Without `body=`, a required field left out raises before anything is sent (mypy reports it
+    too): always in the keyword form (`body_required`), else when some fields were given.
+    """
     given = {k: v for k, v in fields.items() if v is not NOT_GIVEN}
+    if body is None and required and (body_required or given):
+        missing = [k for k in required if k not in given]
+        if missing:
+            raise _errors.RequestBuildError(
+                f"{operation}: missing required body field(s) {', '.join(missing)} "
+                "(pass them as keywords, or the whole body as body=)"
+            )
     if not given:
         return body
     merged = dict(jsonable(body)) if body is not None else {}
     merged.update(given)
     return merged
+
+
+def _response_validation(value: object) -> _lenient.ResponseValidation:
+    if value == "strict" or value == "lenient":
+        return value
+    raise _errors.ConfigurationError(
+        f"response_validation must be 'strict' or 'lenient', not {value!r}"
+    )
 
 
 class BaseTransport:
@@ -484,25 +543,33 @@ class BaseTransport:
         max_retries: int,
         retry: RetryConfig | None,
         client_headers: Mapping[str, str | None],
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
+        response_validation: _lenient.ResponseValidation = "strict",
     ) -> None:
         base_url = base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
         if not base_url:
             raise _errors.ConfigurationError(
                 f"no base URL: pass base_url= or set the {ENV_BASE_URL} environment variable"
             )
-        if token is None:
-            token = os.environ.get(ENV_TOKEN) or None
         self.base_url = base_url.rstrip("/")
         self._timeout_arg = timeout
         self._timeout: httpx.Timeout | None = None
         self.max_retries = max(0, max_retries)
         self.retry = retry or RetryConfig()
-        self._token = token
-        self._api_key = api_key
-        self._basic_auth = basic_auth
+        self._auth = Credentials(
+            token=token,
+            api_key=api_key,
+            basic_auth=basic_auth,
+            client_id=client_id,
+            client_secret=client_secret,
+            credentials=credentials,
+        )
         self._headers = dict(headers or {})
         self._client_headers = {k: v for k, v in client_headers.items() if v is not None}
         self._log = _log_enabled()
+        self.response_validation = _response_validation(response_validation)
 
     def _copy_with(self, changes: Mapping[str, Any]) -> Any:
         """A copy of this client with `changes`; it shares the connection pool (see with_options)."""
@@ -516,18 +583,21 @@ class BaseTransport:
         new._adopt_pool(self)
         if "base_url" in changes and changes["base_url"] is not None:
             new.base_url = str(changes["base_url"]).rstrip("/")
-        if "token" in changes:
-            new._token = changes["token"]
-        if "api_key" in changes:
-            new._api_key = changes["api_key"]
-        if "basic_auth" in changes:
-            new._basic_auth = changes["basic_auth"]
+        credential_changes = {
+            k: changes[k]
+            for k in ("token", "api_key", "basic_auth", "client_id", "client_secret", "credentials")
+            if k in changes
+        }
+        if credential_changes:
+            new._auth = self._auth.changed(credential_changes)
         if changes.get("timeout") is not None:
             new.timeout = changes["timeout"]
         if changes.get("max_retries") is not None:
             new.max_retries = max(0, int(changes["max_retries"]))
         if changes.get("retry") is not None:
             new.retry = changes["retry"]
+        if changes.get("response_validation") is not None:
+            new.response_validation = _response_validation(changes["response_validation"])
         if changes.get("headers") is not None:
             new._headers = {**self._headers, **changes["headers"]}
         client_headers = changes.get("client_headers") or {}
@@ -557,43 +627,16 @@ class BaseTransport:
 
     # -- credentials ----------------------------------------------------------------------------
 
-    def _credential(self, scheme: str) -> bool:
-        kind = SECURITY_SCHEMES.get(scheme, ("other", None, None))[0]
-        if kind in _BEARER_KINDS:
-            return self._token is not None
-        if kind == "api_key":
-            return self._api_key is not None
-        if kind == "basic":
-            return self._basic_auth is not None
-        return False
+    def _token_request(self, http: Any, cache: TokenCache) -> httpx.Request:
+        url, headers, form = cache.request(self.base_url)
+        return http.build_request(  # type: ignore[no-any-return]
+            "POST", url, headers={"User-Agent": user_agent(), **headers}, content=urlencode(form)
+        )
 
-    def _apply_security(
-        self,
-        op: OperationSpec,
-        headers: dict[str, str],
-        query: list[tuple[str, str]],
-        cookies: list[str],
-    ) -> None:
-        """Credentials for the first alternative of the operation's security the client can meet."""
-        for alternative in sorted(op.security, key=lambda a: not a):
-            if not all(self._credential(s) for s in alternative):
-                continue
-            for scheme in alternative:
-                kind, location, name = SECURITY_SCHEMES.get(scheme, ("other", None, None))
-                if kind in _BEARER_KINDS and self._token is not None:
-                    headers["Authorization"] = f"Bearer {self._token}"
-                elif kind == "basic" and self._basic_auth is not None:
-                    user, password = self._basic_auth
-                    raw = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-                    headers["Authorization"] = f"Basic {raw}"
-                elif kind == "api_key" and self._api_key is not None and name:
-                    if location == "query":
-                        query.append((name, self._api_key))
-                    elif location == "cookie":
-                        cookies.append(f"{name}={quote(self._api_key, safe='')}")
-                    else:
-                        headers[name] = self._api_key
-            return
+    def _token_failure(self, exc: Exception, request: httpx.Request) -> _errors.TokenRequestError:
+        return _errors.TokenRequestError(
+            f"{request.method} {redact_url(request.url)}: {type(exc).__name__}: {exc}"
+        )
 
     # -- the request ----------------------------------------------------------------------------
 
@@ -664,7 +707,7 @@ class BaseTransport:
                     if isinstance(value, dict)
                     else parse_qsl(str(value), keep_blank_values=True)
                 )
-        self._apply_security(op, headers, query, cookies)
+        self._auth.apply(self._auth.choose(op.security), headers, query, cookies)
         if extra_query:
             for name, value in extra_query.items():
                 query += _query_pairs(ParamSpec(str(name), str(name), "query", "form", True), value)
@@ -707,18 +750,79 @@ class BaseTransport:
             timeout=chosen_timeout,
         )
 
-    def _retry_status(
-        self, op: OperationSpec, response: httpx.Response, attempt: int, max_retries: int
-    ) -> bool:
-        if attempt >= max_retries or response.status_code not in self.retry.statuses:
-            return False
-        if op.retry == "all":
-            return True
-        # A 429 was not processed: repeating it is safe whatever the method.
-        return op.retry == "rate_limit" and response.status_code == 429
+    # -- retries (see _retry.py) ----------------------------------------------------------------
 
-    def _retry_error(self, op: OperationSpec, attempt: int, max_retries: int) -> bool:
-        return op.retry == "all" and attempt < max_retries
+    def _call_headers(
+        self, op: OperationSpec, params: Mapping[str, Any], extra_headers: Mapping[str, str] | None
+    ) -> tuple[Mapping[str, str] | None, bool]:
+        """The call's extra headers with its idempotency key, made once for every attempt, and
+        whether the call carries one (it may then be repeated like an idempotent call)."""
+        name = op.idempotency_header
+        if name is None and op.method.lower() not in _IDEMPOTENT_METHODS:
+            name = self.retry.idempotency_header
+        if name is None:
+            return extra_headers, False
+        lowered = name.lower()
+        if any(k.lower() == lowered for k in extra_headers or {}):
+            return extra_headers, True
+        declared = next(
+            (p for p in op.params if p.location == "header" and p.name.lower() == lowered), None
+        )
+        if declared is not None and params.get(declared.python_name) is not None:
+            return extra_headers, True  # the caller's own key
+        import uuid
+
+        return {**(extra_headers or {}), name: str(uuid.uuid4())}, True
+
+    @staticmethod
+    def _attempt_headers(
+        headers: Mapping[str, str] | None, attempt: int
+    ) -> Mapping[str, str] | None:
+        return {**(headers or {}), RETRY_COUNT_HEADER: str(attempt)} if attempt else headers
+
+    def _retry_status(
+        self,
+        op: OperationSpec,
+        response: httpx.Response,
+        attempt: int,
+        max_retries: int,
+        keyed: bool = False,
+    ) -> float | None:
+        """Seconds to wait before repeating the call after `response`, or None: no retry."""
+        if attempt >= max_retries or op.retry == "never":
+            return None
+        should = response.headers.get("x-should-retry", "").strip().lower()
+        if should == "false":
+            return None
+        if should != "true":
+            if response.status_code not in self.retry.statuses:
+                return None
+            # A 429 was not processed: repeating it is safe whatever the method.
+            if not (op.retry == "all" or keyed or response.status_code == 429):
+                return None
+        wait = self.retry.delay(attempt, response)
+        if wait is not None:  # at INFO, for an application that shows its logs
+            self._log_retry(op, attempt, max_retries, wait, str(response.status_code))
+        return wait
+
+    def _retry_error(
+        self, op: OperationSpec, attempt: int, max_retries: int, keyed: bool = False
+    ) -> float | None:
+        if attempt >= max_retries or not (op.retry == "all" or (keyed and op.retry != "never")):
+            return None
+        wait = self.retry.delay(attempt, None)
+        if wait is not None:  # at INFO, for an application that shows its logs
+            self._log_retry(op, attempt, max_retries, wait, "connection error")
+        return wait
+
+    def _log_retry(
+        self, op: OperationSpec, attempt: int, max_retries: int, wait: float, why: str
+    ) -> None:
+        import logging
+
+        logging.getLogger("openai_realtime_api").info(
+            "%s: %s; retry %d of %d in %.2f s", op.name, why, attempt + 1, max_retries, wait
+        )
 
     def _log_request(self, op: OperationSpec, request: httpx.Request, attempt: int) -> None:
         import logging
@@ -727,7 +831,7 @@ class BaseTransport:
             "%s: %s %s attempt=%d headers=%s",
             op.name,
             request.method,
-            request.url,
+            redact_url(request.url),
             attempt + 1,
             redacted(request.headers),
         )
@@ -739,7 +843,7 @@ class BaseTransport:
             "%s: %s %s -> %d %s",
             op.name,
             response.request.method,
-            response.request.url,
+            redact_url(response.request.url),
             response.status_code,
             response.headers.get("content-type", ""),
         )
@@ -798,6 +902,27 @@ class SyncTransport(BaseTransport):
                     http = pool.http = httpx.Client(timeout=self.timeout)
         return http  # type: ignore[no-any-return]
 
+    def _fresh_tokens(
+        self, http: httpx.Client, tokens: list[TokenCache], force: bool = False
+    ) -> None:
+        import httpx
+
+        for cache in tokens:
+            with cache.lock:
+                now = self.retry.clock()
+                if cache.fresh(now) and not force:
+                    continue
+                request = self._token_request(http, cache)
+                try:
+                    response = http.send(request)
+                except httpx.TransportError as exc:
+                    raise self._token_failure(exc, request) from exc
+                try:
+                    response.read()
+                    cache.accept(response, now)
+                finally:
+                    response.close()
+
     def _send(
         self,
         op: OperationSpec,
@@ -815,6 +940,13 @@ class SyncTransport(BaseTransport):
 
         http = self._http
         retries = self.max_retries if max_retries is None else max(0, max_retries)
+        # One idempotency key per logical call: every retry repeats the first attempt's.
+        call_headers, keyed = self._call_headers(op, params, extra_headers)
+        # OAuth2 client credentials: a token fetched before the first attempt, again on a 401.
+        tokens = self._auth.fetching(self._auth.choose(op.security))
+        if tokens:
+            self._fresh_tokens(http, tokens)
+        refreshed = False
         attempt = 0
         while True:
             request = self._build_request(
@@ -823,7 +955,7 @@ class SyncTransport(BaseTransport):
                 params,
                 body,
                 content_type,
-                extra_headers,
+                self._attempt_headers(call_headers, attempt),
                 timeout,
                 extra_query,
                 extra_body,
@@ -833,8 +965,9 @@ class SyncTransport(BaseTransport):
             try:
                 response = http.send(request, stream=stream)
             except httpx.TransportError as exc:
-                if self._retry_error(op, attempt, retries):
-                    self.retry.sleep(self.retry.delay(attempt, None))
+                wait = self._retry_error(op, attempt, retries, keyed)
+                if wait is not None:
+                    self.retry.sleep(wait)
                     attempt += 1
                     continue
                 raise self._failure(exc, request) from exc
@@ -844,9 +977,15 @@ class SyncTransport(BaseTransport):
                 raise
             if self._log:
                 self._log_response(op, response)
-            if self._retry_status(op, response, attempt, retries):
+            if response.status_code == 401 and tokens and not refreshed:
+                refreshed = True  # the token may have been revoked: one new token, one retry
                 response.close()
-                self.retry.sleep(self.retry.delay(attempt, response))
+                self._fresh_tokens(http, tokens, force=True)
+                continue
+            wait = self._retry_status(op, response, attempt, retries, keyed)
+            if wait is not None:
+                response.close()
+                self.retry.sleep(wait)
                 attempt += 1
                 continue
             return response
@@ -876,9 +1015,10 @@ class SyncTransport(BaseTransport):
             extra_body,
             stream=op.streams,
         )
+        lenient = self.response_validation == "lenient"
         if op.streams:
-            return _streaming.parse_stream(op, response)
-        return parse_response(op, response)
+            return _streaming.parse_stream(op, response, lenient)
+        return with_request_id(parse_response(op, response, lenient), response)
 
     def request_raw(
         self,
@@ -904,7 +1044,9 @@ class SyncTransport(BaseTransport):
             extra_query,
             extra_body,
         )
-        return RawResponse(response, lambda r: parse_response(op, r))
+        lenient = self.response_validation == "lenient"
+        report: list[dict[str, Any]] = []
+        return RawResponse(response, lambda r: parse_response(op, r, lenient, report), report)
 
     def close(self) -> None:
         """Close the connection pool (not an `http_client` that was passed in)."""
@@ -956,6 +1098,26 @@ class AsyncTransport(BaseTransport):
             http = pool.http = httpx.AsyncClient(timeout=self.timeout)
         return http  # type: ignore[no-any-return]
 
+    async def _fresh_tokens(
+        self, http: httpx.AsyncClient, tokens: list[TokenCache], force: bool = False
+    ) -> None:
+        import httpx
+
+        for cache in tokens:
+            now = self.retry.clock()
+            if cache.fresh(now) and not force:
+                continue
+            request = self._token_request(http, cache)
+            try:
+                response = await http.send(request)
+            except httpx.TransportError as exc:
+                raise self._token_failure(exc, request) from exc
+            try:
+                await response.aread()
+                cache.accept(response, now)
+            finally:
+                await response.aclose()
+
     async def _send(
         self,
         op: OperationSpec,
@@ -973,6 +1135,13 @@ class AsyncTransport(BaseTransport):
 
         http = self._http
         retries = self.max_retries if max_retries is None else max(0, max_retries)
+        # One idempotency key per logical call: every retry repeats the first attempt's.
+        call_headers, keyed = self._call_headers(op, params, extra_headers)
+        # OAuth2 client credentials: a token fetched before the first attempt, again on a 401.
+        tokens = self._auth.fetching(self._auth.choose(op.security))
+        if tokens:
+            await self._fresh_tokens(http, tokens)
+        refreshed = False
         attempt = 0
         while True:
             request = self._build_request(
@@ -981,7 +1150,7 @@ class AsyncTransport(BaseTransport):
                 params,
                 body,
                 content_type,
-                extra_headers,
+                self._attempt_headers(call_headers, attempt),
                 timeout,
                 extra_query,
                 extra_body,
@@ -991,8 +1160,9 @@ class AsyncTransport(BaseTransport):
             try:
                 response = await http.send(request, stream=stream)
             except httpx.TransportError as exc:
-                if self._retry_error(op, attempt, retries):
-                    await self.retry.async_sleep(self.retry.delay(attempt, None))
+                wait = self._retry_error(op, attempt, retries, keyed)
+                if wait is not None:
+                    await self.retry.async_sleep(wait)
                     attempt += 1
                     continue
                 raise self._failure(exc, request) from exc
@@ -1002,9 +1172,15 @@ class AsyncTransport(BaseTransport):
                 raise
             if self._log:
                 self._log_response(op, response)
-            if self._retry_status(op, response, attempt, retries):
+            if response.status_code == 401 and tokens and not refreshed:
+                refreshed = True  # the token may have been revoked: one new token, one retry
                 await response.aclose()
-                await self.retry.async_sleep(self.retry.delay(attempt, response))
+                await self._fresh_tokens(http, tokens, force=True)
+                continue
+            wait = self._retry_status(op, response, attempt, retries, keyed)
+            if wait is not None:
+                await response.aclose()
+                await self.retry.async_sleep(wait)
                 attempt += 1
                 continue
             return response
@@ -1034,9 +1210,10 @@ class AsyncTransport(BaseTransport):
             extra_body,
             stream=op.streams,
         )
+        lenient = self.response_validation == "lenient"
         if op.streams:
-            return await _streaming.aparse_stream(op, response)
-        return parse_response(op, response)
+            return await _streaming.aparse_stream(op, response, lenient)
+        return with_request_id(parse_response(op, response, lenient), response)
 
     async def request_raw(
         self,
@@ -1062,7 +1239,9 @@ class AsyncTransport(BaseTransport):
             extra_query,
             extra_body,
         )
-        return RawResponse(response, lambda r: parse_response(op, r))
+        lenient = self.response_validation == "lenient"
+        report: list[dict[str, Any]] = []
+        return RawResponse(response, lambda r: parse_response(op, r, lenient, report), report)
 
     async def aclose(self) -> None:
         """Close the connection pool (not an `http_client` that was passed in)."""

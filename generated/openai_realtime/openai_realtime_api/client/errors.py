@@ -65,6 +65,7 @@ from ._errors import SeeOtherError as SeeOtherError
 from ._errors import ServerError as ServerError
 from ._errors import ServiceUnavailableError as ServiceUnavailableError
 from ._errors import TemporaryRedirectError as TemporaryRedirectError
+from ._errors import TokenRequestError as TokenRequestError
 from ._errors import TooEarlyError as TooEarlyError
 from ._errors import TooManyRequestsError as TooManyRequestsError
 from ._errors import UnauthorizedError as UnauthorizedError

@@ -236,7 +236,7 @@ class ForwardingHandlers(Handlers):
         x_client_version: str | None,
         body: RealtimeWebrtcRequest | None,
     ) -> _r.ExchangeRealtimeSdpResult:
-        call = self._client.chatty.with_raw_response.exchange_realtime_sdp(
+        call = self._client.chatty.with_raw_response.exchange_realtime_sdp_from_body(
             x_csrf_token=x_csrf_token,
             body=body,
             extra_headers=_headers(ctx, ["X-Client-Version"]),

@@ -24,6 +24,7 @@ from ._client import AsyncClient as AsyncClient
 from ._client import Client as Client
 from ._files import FileContent as FileContent
 from ._files import FileTypes as FileTypes
+from ._lenient import validation_errors as validation_errors
 from ._pagination import AsyncPager as AsyncPager
 from ._pagination import SyncPager as SyncPager
 from ._raw import RawResponse as RawResponse

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 from . import _transport as _t
 from ._retry import RetryConfig
@@ -25,11 +25,13 @@ class Client(_t.SyncTransport):
         base_url: str | None = None,
         *,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         max_retries: int = 2,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] = "strict",
         x_client_version: str | None = None,
     ) -> None:
         """
@@ -37,13 +39,19 @@ class Client(_t.SyncTransport):
             base_url: where the API is served, e.g. `https://api.example.com`; without it,
                 the `SERVICEAI_API_BASE_URL` environment variable.
             token: sent as `Authorization: Bearer <token>` to operations secured by a bearer,
-                OAuth2 or OpenID Connect scheme; without it, `SERVICEAI_API_TOKEN`.
+                OAuth2 or OpenID Connect scheme; without it, the scheme's variable, then
+                `SERVICEAI_API_TOKEN`.
+            credentials: one scheme's credential by its name in the document, winning over
+                the arguments above: `bearerAuth` (a bearer token, else `SERVICEAI_API_BEARER_AUTH`).
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.Client` to send with; the SDK does not close it.
                 Without one, the client creates its own on the first request.
             max_retries: retries of a safe-to-repeat call (0 turns retries off).
             retry: backoff, jitter, `Retry-After` cap and retried statuses (`RetryConfig`).
+            response_validation: "strict" (a success body that does not match its schema
+                raises `InvalidResponseError`) or "lenient" (it is returned built without
+                validation, the errors on it: `validation_errors(result)`).
             x_client_version: the `X-Client-Version` header of every operation that documents it.
         """
         super().__init__(
@@ -52,10 +60,12 @@ class Client(_t.SyncTransport):
             token=token,
             api_key=None,
             basic_auth=None,
+            credentials=credentials,
             timeout=timeout,
             headers=headers,
             max_retries=max_retries,
             retry=retry,
+            response_validation=response_validation,
             client_headers={
                 "X-Client-Version": x_client_version,
             },
@@ -66,10 +76,12 @@ class Client(_t.SyncTransport):
         *,
         base_url: str | None = None,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] | None = None,
         x_client_version: str | None = None,
     ) -> Self:
         """A copy of this client with some settings changed; it shares the connection pool.
@@ -83,12 +95,15 @@ class Client(_t.SyncTransport):
             "headers": headers,
             "max_retries": max_retries,
             "retry": retry,
+            "response_validation": response_validation,
             "client_headers": {
                 "X-Client-Version": x_client_version,
             },
         }
         if token is not None:
             changes["token"] = token
+        if credentials is not None:
+            changes["credentials"] = credentials
         copied: Self = self._copy_with(changes)
         return copied
 
@@ -113,11 +128,13 @@ class AsyncClient(_t.AsyncTransport):
         base_url: str | None = None,
         *,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         max_retries: int = 2,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] = "strict",
         x_client_version: str | None = None,
     ) -> None:
         """
@@ -125,13 +142,19 @@ class AsyncClient(_t.AsyncTransport):
             base_url: where the API is served, e.g. `https://api.example.com`; without it,
                 the `SERVICEAI_API_BASE_URL` environment variable.
             token: sent as `Authorization: Bearer <token>` to operations secured by a bearer,
-                OAuth2 or OpenID Connect scheme; without it, `SERVICEAI_API_TOKEN`.
+                OAuth2 or OpenID Connect scheme; without it, the scheme's variable, then
+                `SERVICEAI_API_TOKEN`.
+            credentials: one scheme's credential by its name in the document, winning over
+                the arguments above: `bearerAuth` (a bearer token, else `SERVICEAI_API_BEARER_AUTH`).
             timeout: seconds (or an `httpx.Timeout`) for every call; a call's `timeout=` wins.
             headers: sent with every call.
             http_client: an `httpx.AsyncClient` to send with; the SDK does not close it.
                 Without one, the client creates its own on the first request.
             max_retries: retries of a safe-to-repeat call (0 turns retries off).
             retry: backoff, jitter, `Retry-After` cap and retried statuses (`RetryConfig`).
+            response_validation: "strict" (a success body that does not match its schema
+                raises `InvalidResponseError`) or "lenient" (it is returned built without
+                validation, the errors on it: `validation_errors(result)`).
             x_client_version: the `X-Client-Version` header of every operation that documents it.
         """
         super().__init__(
@@ -140,10 +163,12 @@ class AsyncClient(_t.AsyncTransport):
             token=token,
             api_key=None,
             basic_auth=None,
+            credentials=credentials,
             timeout=timeout,
             headers=headers,
             max_retries=max_retries,
             retry=retry,
+            response_validation=response_validation,
             client_headers={
                 "X-Client-Version": x_client_version,
             },
@@ -154,10 +179,12 @@ class AsyncClient(_t.AsyncTransport):
         *,
         base_url: str | None = None,
         token: str | None = None,
+        credentials: Mapping[str, str | tuple[str, str]] | None = None,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
         retry: RetryConfig | None = None,
+        response_validation: Literal["strict", "lenient"] | None = None,
         x_client_version: str | None = None,
     ) -> Self:
         """A copy of this client with some settings changed; it shares the connection pool.
@@ -171,12 +198,15 @@ class AsyncClient(_t.AsyncTransport):
             "headers": headers,
             "max_retries": max_retries,
             "retry": retry,
+            "response_validation": response_validation,
             "client_headers": {
                 "X-Client-Version": x_client_version,
             },
         }
         if token is not None:
             changes["token"] = token
+        if credentials is not None:
+            changes["credentials"] = credentials
         copied: Self = self._copy_with(changes)
         return copied
 

@@ -8,7 +8,9 @@ Every failure of the SDK is an `SdkError`:
   body of the documented response, or `None` when the body did not match what the document
   says that status carries (then `.reason` says why, with the field paths of a validation
   failure, and `.text`/`.content` keep the raw body). `str(error)` names the operation, the
-  request, the status and the body's error text.
+  request, the status and the body's error text. `.request_id` is the server's id of the
+  request (`x-request-id` or a vendor's header, see `REQUEST_ID_HEADERS`) and `.retry_after`
+  the seconds it asked to wait (`Retry-After`/`retry-after-ms`), each None when not sent.
 - One base per well-known status (`NotFoundError`, `TooManyRequestsError`, ...), grouped under
   `ClientError` (4xx), `ServerError` (5xx) and `RedirectionError` (3xx), each generic in its
   body type; the per-operation exceptions of `errors` subclass them.
@@ -22,7 +24,8 @@ Every failure of the SDK is an `SdkError`:
 - `APIConnectionError` / `APITimeoutError`: no response (connection failed, timed out).
 - `ClientClosedError`: a call on a client that was closed. `RequestBuildError`: a request that
   cannot be built from the arguments (a multipart body that is not an object, say).
-  `ConfigurationError`: a client without a base URL.
+  `ConfigurationError`: a client without a base URL. `TokenRequestError`: an OAuth2 token that
+  could not be fetched with the client credentials.
 
 None of them subclasses an httpx type (httpx appears in annotations only), so importing the
 errors does not import httpx.
@@ -33,11 +36,38 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
+from ._auth import redact_url
+
 if TYPE_CHECKING:
     import httpx
 
 BodyT = TypeVar("BodyT")
 _MAX_DETAIL = 300
+# Where servers and the proxies in front of them put the id of a request, most specific first.
+REQUEST_ID_HEADERS = (
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-amz-cf-id",
+    "x-ms-request-id",
+    "x-goog-request-id",
+    "x-github-request-id",
+    "x-correlation-id",
+    "x-trace-id",
+    "cf-ray",
+    "fly-request-id",
+    "x-vercel-id",
+)
+
+
+def request_id(headers: Any) -> str | None:
+    """The request id a response carries, from the first of `REQUEST_ID_HEADERS` it has."""
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return str(value)
+    return None
 
 
 class SdkError(Exception):
@@ -54,6 +84,11 @@ class ClientClosedError(SdkError, RuntimeError):
 
 class RequestBuildError(SdkError, TypeError, ValueError):
     """The arguments of a call cannot be turned into a request."""
+
+
+class TokenRequestError(SdkError):
+    """An OAuth2 token could not be fetched with the client credentials (the message says why;
+    it never holds the credentials)."""
 
 
 class ApiError(SdkError, Generic[BodyT]):
@@ -84,13 +119,17 @@ class ApiError(SdkError, Generic[BodyT]):
         self.body = body
         self.reason = reason
         self.operation = operation
+        self.request_id: str | None = request_id(response.headers)
+        from ._retry import retry_after
+
+        self.retry_after: float | None = retry_after(response.headers)
         super().__init__(self._message())
 
     def _message(self) -> str:
         request = self.response.request
         phrase = self.response.reason_phrase
         head = f"{self.operation}: " if self.operation else ""
-        message = f"{head}{request.method} {request.url} -> {self.status_code}"
+        message = f"{head}{request.method} {redact_url(request.url)} -> {self.status_code}"
         if phrase:
             message += f" {phrase}"
         detail = error_text(self.body, self.text)
@@ -98,6 +137,8 @@ class ApiError(SdkError, Generic[BodyT]):
             message += f": {detail}"
         if self.reason:
             message += f" ({self.reason})"
+        if self.request_id:
+            message += f" [request id {self.request_id}]"
         return message
 
     @property
@@ -322,7 +363,7 @@ class APIConnectionError(SdkError):
 
     def __init__(self, request: httpx.Request, message: str = "connection error") -> None:
         self.request = request
-        super().__init__(f"{request.method} {request.url}: {message}")
+        super().__init__(f"{request.method} {redact_url(request.url)}: {message}")
 
 
 class APITimeoutError(APIConnectionError):

@@ -15,10 +15,18 @@ needed; `pager.pages()` gives the pages (typed responses, the first one included
 - `page`: the page parameter advanced by one; ends likewise (or at the total pages);
 - `next_url`: the URL in the response's next-page field; `link`: the `Link: <...>; rel="next"`
   header. A next URL on another host than the client's base URL raises `PaginationError`
-  (the client's credentials are never sent there).
+  (the client's credentials are never sent there); on the same host each page carries the
+  client's credentials as the first did (an API key the URL repeats in its query is sent once).
 
 A server that ignores the paging parameters would repeat its page forever: a page whose body
 equals the previous one ends the iteration, as does a next request equal to the current one.
+
+Every page is asked for through the client, with its credentials, retries and response
+validation mode: with a lenient client (`response_validation="lenient"`) a page or an item that
+does not match its schema is built without validation, its errors on it
+(`validation_errors(page)`, `validation_errors(item)`), and `pager.validation_errors` collects
+them for the pages read so far. Each page carries its request id (`page._request_id` on a model);
+`pager.request_id` is the first page's (the call's).
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from . import _errors
+from . import _errors, _lenient
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -83,9 +91,12 @@ class PageSpec:
         self.next_url = next_url
         self._adapter: TypeAdapter[Any] | None = None
 
-    def item(self, value: Any) -> Any:
+    def item(self, value: Any, report: list[dict[str, Any]] | None = None) -> Any:
         """An item as `item_type`: itself when it already is (a component model), else
-        validated from its data (an inline item schema's nested class becomes the item model)."""
+        validated from its data (an inline item schema's nested class becomes the item model).
+
+        `report` (a lenient client's): an item that does not validate is built without
+        validation instead, its errors on it and added to `report`."""
         kind = self.item_type
         if kind is Any:
             return value
@@ -99,7 +110,19 @@ class PageSpec:
             from pydantic import TypeAdapter
 
             self._adapter = TypeAdapter(kind)
-        return self._adapter.validate_python(_data(value))
+        if report is None:
+            return self._adapter.validate_python(_data(value))
+        from pydantic import ValidationError
+
+        data = _data(value)
+        try:
+            return self._adapter.validate_python(data)
+        except ValidationError as exc:
+            errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
+        built = _lenient.build(kind, data)
+        _lenient.attach(built, errors)
+        report.extend(errors)
+        return built
 
 
 def _data(value: Any) -> Any:
@@ -156,16 +179,22 @@ class _Walk:
     """One page read: its raw response, typed body and items, and the request that got it."""
 
     def __init__(self, spec: PageSpec, request: _Request, raw: RawResponse[Any]) -> None:
+        from ._transport import with_request_id
+
         self.spec = spec
         self.request = request
         self.raw = raw
-        self.page = raw.parse()  # raises what the call raises
+        # Raises what the call raises; a lenient client's errors land in raw.validation_errors.
+        self.page = with_request_id(raw.parse(), raw.http_response)
         found = at(self.page, spec.items) if spec.items else self.page
         from pydantic import RootModel
 
         if isinstance(found, RootModel):
             found = found.root
-        self.items: list[Any] = [spec.item(v) for v in found] if isinstance(found, list) else []
+        report = raw.validation_errors if request.client.response_validation == "lenient" else None
+        self.items: list[Any] = (
+            [spec.item(v, report) for v in found] if isinstance(found, list) else []
+        )
 
     def next(self) -> _Request | None:
         spec, request, page, items = self.spec, self.request, self.page, self.items
@@ -238,7 +267,11 @@ def _follow(request: _Request, current: str, url: str) -> _Request:
     elif prefix:
         client = client._copy_with({"base_url": f"{base.scheme}://{base.netloc}"})
     query: dict[str, Any] = {}
+    # An API key the client sends in the query is added by the client, not repeated from the URL.
+    own = client._auth.query_names(client._auth.choose(request.op.security))
     for key, value in parse_qsl(target.query, keep_blank_values=True):
+        if key in own:
+            continue
         if key in query:
             held = query[key]
             query[key] = [*held, value] if isinstance(held, list) else [held, value]
@@ -267,6 +300,7 @@ class SyncPager(Generic[ItemT, PageT]):
     ) -> None:
         self._spec = spec
         self._first = self._fetch(_Request(client, op, dict(params), dict(options)))
+        self._read = [self._first]
 
     @staticmethod
     def _fetch_raw(request: _Request) -> RawResponse[Any]:
@@ -284,6 +318,16 @@ class SyncPager(Generic[ItemT, PageT]):
         page: PageT = self._first.page
         return page
 
+    @property
+    def request_id(self) -> str | None:
+        """The server's id of the first page's request (each page model has its own)."""
+        return self._first.raw.request_id
+
+    @property
+    def validation_errors(self) -> list[dict[str, Any]]:
+        """A lenient client's: what did not validate in the pages read so far ([] when all did)."""
+        return [e for walk in self._read for e in walk.raw.validation_errors]
+
     def _walks(self) -> Iterator[_Walk]:
         walk = self._first
         while True:
@@ -294,6 +338,7 @@ class SyncPager(Generic[ItemT, PageT]):
             after = self._fetch(following)
             if after.raw.content == walk.raw.content:
                 return  # the server ignored the paging parameters: the same page again
+            self._read.append(after)
             walk = after
 
     def pages(self) -> Iterator[PageT]:
@@ -317,6 +362,7 @@ class AsyncPager(Generic[ItemT, PageT]):
     def __init__(self, spec: PageSpec, first: _Walk) -> None:
         self._spec = spec
         self._first = first
+        self._read = [first]
 
     @classmethod
     async def create(
@@ -343,6 +389,16 @@ class AsyncPager(Generic[ItemT, PageT]):
         page: PageT = self._first.page
         return page
 
+    @property
+    def request_id(self) -> str | None:
+        """The server's id of the first page's request (each page model has its own)."""
+        return self._first.raw.request_id
+
+    @property
+    def validation_errors(self) -> list[dict[str, Any]]:
+        """A lenient client's: what did not validate in the pages read so far ([] when all did)."""
+        return [e for walk in self._read for e in walk.raw.validation_errors]
+
     async def _walks(self) -> AsyncIterator[_Walk]:
         walk = self._first
         while True:
@@ -353,6 +409,7 @@ class AsyncPager(Generic[ItemT, PageT]):
             after = await self._fetch(self._spec, following)
             if after.raw.content == walk.raw.content:
                 return
+            self._read.append(after)
             walk = after
 
     async def pages(self) -> AsyncIterator[PageT]:

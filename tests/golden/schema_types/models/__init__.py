@@ -67,6 +67,9 @@ if TYPE_CHECKING:
     from ._quirks_missing_type_request import (
         QuirksMissingTypeRequestImplicitObject as QuirksMissingTypeRequestImplicitObject,
     )
+    from ._quirks_partially_usable_incompatible_all_of_request import (
+        QuirksPartiallyUsableIncompatibleAllOfRequest as QuirksPartiallyUsableIncompatibleAllOfRequest,
+    )
     from ._raw_body_top_level_json_request import (
         RawBodyTopLevelJsonRequest as RawBodyTopLevelJsonRequest,
     )
@@ -102,6 +105,7 @@ __all__ = [
     "QuirksIncompatibleNestedAllOfRequestCompatible",
     "QuirksMissingTypeRequest",
     "QuirksMissingTypeRequestImplicitObject",
+    "QuirksPartiallyUsableIncompatibleAllOfRequest",
     "RawBodyTopLevelJsonRequest",
     "RawBodyTopLevelRequest",
     "StringEnum",
@@ -132,6 +136,7 @@ _MODULES: dict[str, str] = {
     "QuirksIncompatibleNestedAllOfRequestCompatible": "_quirks_incompatible_nested_all_of_request",
     "QuirksMissingTypeRequest": "_quirks_missing_type_request",
     "QuirksMissingTypeRequestImplicitObject": "_quirks_missing_type_request",
+    "QuirksPartiallyUsableIncompatibleAllOfRequest": "_quirks_partially_usable_incompatible_all_of_request",
     "RawBodyTopLevelJsonRequest": "_raw_body_top_level_json_request",
     "RawBodyTopLevelRequest": "_raw_body_top_level_request",
     "StringEnum": "_string_enum",

@@ -371,7 +371,10 @@ class RealtimeResource(_t.SyncResource):
             self._client.request(
                 _CREATE_REALTIME_CLIENT_SECRET,
                 {},
-                body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
+                body=_t.fields_body(
+                    body,
+                    {"expires_after": expires_after, "session": session},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -436,8 +439,7 @@ class RealtimeResource(_t.SyncResource):
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
-        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        type: Literal["realtime"],
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
@@ -465,6 +467,105 @@ class RealtimeResource(_t.SyncResource):
         max_retries: int | None = None,
     ) -> None:
         """Accept an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/accept`.
+
+        Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
+
+        Raises:
+            AcceptRealtimeCallBadRequestError: 400.
+            AcceptRealtimeCallUnauthorizedError: 401.
+            AcceptRealtimeCallNotFoundError: 404.
+            AcceptRealtimeCallTooManyRequestsError: 429.
+            AcceptRealtimeCallInternalServerError: 500.
+        """
+
+        return cast(
+            "None",
+            self._client.request(
+                _ACCEPT_REALTIME_CALL,
+                {"call_id": call_id},
+                body=_t.fields_body(
+                    None,
+                    {
+                        "type": type,
+                        "model": model,
+                        "instructions": instructions,
+                        "output_modalities": output_modalities,
+                        "audio": audio,
+                        "include": include,
+                        "tracing": tracing,
+                        "tools": tools,
+                        "tool_choice": tool_choice,
+                        "max_output_tokens": max_output_tokens,
+                        "truncation": truncation,
+                        "prompt": prompt,
+                    },
+                    required=("type",),
+                    body_required=True,
+                    operation="realtime.accept_call",
+                ),
+                content_type=None,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def accept_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Accept an incoming SIP call (the whole body)
 
         `POST /realtime/calls/{call_id}/accept`.
 
@@ -578,8 +679,7 @@ class RealtimeResource(_t.SyncResource):
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
-        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        target_uri: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -587,6 +687,59 @@ class RealtimeResource(_t.SyncResource):
         max_retries: int | None = None,
     ) -> None:
         """Transfer a SIP call (SIP REFER)
+
+        `POST /realtime/calls/{call_id}/refer`.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
+
+        Raises:
+            ReferRealtimeCallBadRequestError: 400.
+            ReferRealtimeCallUnauthorizedError: 401.
+            ReferRealtimeCallNotFoundError: 404.
+            ReferRealtimeCallTooManyRequestsError: 429.
+            ReferRealtimeCallInternalServerError: 500.
+        """
+
+        return cast(
+            "None",
+            self._client.request(
+                _REFER_REALTIME_CALL,
+                {"call_id": call_id},
+                body=_t.fields_body(
+                    None,
+                    {"target_uri": target_uri},
+                    required=("target_uri",),
+                    body_required=True,
+                    operation="realtime.refer_call",
+                ),
+                content_type=None,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def refer_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Transfer a SIP call (SIP REFER) (the whole body)
 
         `POST /realtime/calls/{call_id}/refer`.
 
@@ -612,7 +765,10 @@ class RealtimeResource(_t.SyncResource):
             self._client.request(
                 _REFER_REALTIME_CALL,
                 {"call_id": call_id},
-                body=_t.fields_body(body, {"target_uri": target_uri}),
+                body=_t.fields_body(
+                    body,
+                    {"target_uri": target_uri},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -660,7 +816,10 @@ class RealtimeResource(_t.SyncResource):
             self._client.request(
                 _REJECT_REALTIME_CALL,
                 {"call_id": call_id},
-                body=_t.fields_body(body, {"status_code": status_code}),
+                body=_t.fields_body(
+                    body,
+                    {"status_code": status_code},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -717,7 +876,10 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _CREATE_REALTIME_CLIENT_SECRET,
             {},
-            body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
+            body=_t.fields_body(
+                body,
+                {"expires_after": expires_after, "session": session},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -778,8 +940,7 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
-        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        type: Literal["realtime"],
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
@@ -807,6 +968,102 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Accept an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
+
+        Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
+
+        Raises:
+            AcceptRealtimeCallBadRequestError: 400.
+            AcceptRealtimeCallUnauthorizedError: 401.
+            AcceptRealtimeCallNotFoundError: 404.
+            AcceptRealtimeCallTooManyRequestsError: 429.
+            AcceptRealtimeCallInternalServerError: 500.
+        """
+
+        return self._client.request_raw(
+            _ACCEPT_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                None,
+                {
+                    "type": type,
+                    "model": model,
+                    "instructions": instructions,
+                    "output_modalities": output_modalities,
+                    "audio": audio,
+                    "include": include,
+                    "tracing": tracing,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "max_output_tokens": max_output_tokens,
+                    "truncation": truncation,
+                    "prompt": prompt,
+                },
+                required=("type",),
+                body_required=True,
+                operation="realtime.accept_call",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def accept_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[None]:
+        """Accept an incoming SIP call (the whole body)
 
         `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
 
@@ -914,8 +1171,7 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
-        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        target_uri: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -923,6 +1179,56 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Transfer a SIP call (SIP REFER)
+
+        `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
+
+        Raises:
+            ReferRealtimeCallBadRequestError: 400.
+            ReferRealtimeCallUnauthorizedError: 401.
+            ReferRealtimeCallNotFoundError: 404.
+            ReferRealtimeCallTooManyRequestsError: 429.
+            ReferRealtimeCallInternalServerError: 500.
+        """
+
+        return self._client.request_raw(
+            _REFER_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                None,
+                {"target_uri": target_uri},
+                required=("target_uri",),
+                body_required=True,
+                operation="realtime.refer_call",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def refer_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[None]:
+        """Transfer a SIP call (SIP REFER) (the whole body)
 
         `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
 
@@ -946,7 +1252,10 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _REFER_REALTIME_CALL,
             {"call_id": call_id},
-            body=_t.fields_body(body, {"target_uri": target_uri}),
+            body=_t.fields_body(
+                body,
+                {"target_uri": target_uri},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -991,7 +1300,10 @@ class RealtimeResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _REJECT_REALTIME_CALL,
             {"call_id": call_id},
-            body=_t.fields_body(body, {"status_code": status_code}),
+            body=_t.fields_body(
+                body,
+                {"status_code": status_code},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1058,7 +1370,10 @@ class AsyncRealtimeResource(_t.AsyncResource):
             await self._client.request(
                 _CREATE_REALTIME_CLIENT_SECRET,
                 {},
-                body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
+                body=_t.fields_body(
+                    body,
+                    {"expires_after": expires_after, "session": session},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1123,8 +1438,7 @@ class AsyncRealtimeResource(_t.AsyncResource):
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
-        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        type: Literal["realtime"],
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
@@ -1152,6 +1466,105 @@ class AsyncRealtimeResource(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> None:
         """Accept an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/accept`.
+
+        Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
+
+        Raises:
+            AcceptRealtimeCallBadRequestError: 400.
+            AcceptRealtimeCallUnauthorizedError: 401.
+            AcceptRealtimeCallNotFoundError: 404.
+            AcceptRealtimeCallTooManyRequestsError: 429.
+            AcceptRealtimeCallInternalServerError: 500.
+        """
+
+        return cast(
+            "None",
+            await self._client.request(
+                _ACCEPT_REALTIME_CALL,
+                {"call_id": call_id},
+                body=_t.fields_body(
+                    None,
+                    {
+                        "type": type,
+                        "model": model,
+                        "instructions": instructions,
+                        "output_modalities": output_modalities,
+                        "audio": audio,
+                        "include": include,
+                        "tracing": tracing,
+                        "tools": tools,
+                        "tool_choice": tool_choice,
+                        "max_output_tokens": max_output_tokens,
+                        "truncation": truncation,
+                        "prompt": prompt,
+                    },
+                    required=("type",),
+                    body_required=True,
+                    operation="realtime.accept_call",
+                ),
+                content_type=None,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def accept_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Accept an incoming SIP call (the whole body)
 
         `POST /realtime/calls/{call_id}/accept`.
 
@@ -1265,8 +1678,7 @@ class AsyncRealtimeResource(_t.AsyncResource):
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
-        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        target_uri: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1274,6 +1686,59 @@ class AsyncRealtimeResource(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> None:
         """Transfer a SIP call (SIP REFER)
+
+        `POST /realtime/calls/{call_id}/refer`.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
+
+        Raises:
+            ReferRealtimeCallBadRequestError: 400.
+            ReferRealtimeCallUnauthorizedError: 401.
+            ReferRealtimeCallNotFoundError: 404.
+            ReferRealtimeCallTooManyRequestsError: 429.
+            ReferRealtimeCallInternalServerError: 500.
+        """
+
+        return cast(
+            "None",
+            await self._client.request(
+                _REFER_REALTIME_CALL,
+                {"call_id": call_id},
+                body=_t.fields_body(
+                    None,
+                    {"target_uri": target_uri},
+                    required=("target_uri",),
+                    body_required=True,
+                    operation="realtime.refer_call",
+                ),
+                content_type=None,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def refer_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """Transfer a SIP call (SIP REFER) (the whole body)
 
         `POST /realtime/calls/{call_id}/refer`.
 
@@ -1299,7 +1764,10 @@ class AsyncRealtimeResource(_t.AsyncResource):
             await self._client.request(
                 _REFER_REALTIME_CALL,
                 {"call_id": call_id},
-                body=_t.fields_body(body, {"target_uri": target_uri}),
+                body=_t.fields_body(
+                    body,
+                    {"target_uri": target_uri},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1347,7 +1815,10 @@ class AsyncRealtimeResource(_t.AsyncResource):
             await self._client.request(
                 _REJECT_REALTIME_CALL,
                 {"call_id": call_id},
-                body=_t.fields_body(body, {"status_code": status_code}),
+                body=_t.fields_body(
+                    body,
+                    {"status_code": status_code},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1404,7 +1875,10 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _CREATE_REALTIME_CLIENT_SECRET,
             {},
-            body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
+            body=_t.fields_body(
+                body,
+                {"expires_after": expires_after, "session": session},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1465,8 +1939,7 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
-        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        type: Literal["realtime"],
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
@@ -1494,6 +1967,102 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Accept an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
+
+        Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
+
+        Raises:
+            AcceptRealtimeCallBadRequestError: 400.
+            AcceptRealtimeCallUnauthorizedError: 401.
+            AcceptRealtimeCallNotFoundError: 404.
+            AcceptRealtimeCallTooManyRequestsError: 429.
+            AcceptRealtimeCallInternalServerError: 500.
+        """
+
+        return await self._client.request_raw(
+            _ACCEPT_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                None,
+                {
+                    "type": type,
+                    "model": model,
+                    "instructions": instructions,
+                    "output_modalities": output_modalities,
+                    "audio": audio,
+                    "include": include,
+                    "tracing": tracing,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "max_output_tokens": max_output_tokens,
+                    "truncation": truncation,
+                    "prompt": prompt,
+                },
+                required=("type",),
+                body_required=True,
+                operation="realtime.accept_call",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def accept_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[None]:
+        """Accept an incoming SIP call (the whole body)
 
         `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
 
@@ -1601,8 +2170,7 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
-        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        target_uri: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1610,6 +2178,56 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> RawResponse[None]:
         """Transfer a SIP call (SIP REFER)
+
+        `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
+
+        Raises:
+            ReferRealtimeCallBadRequestError: 400.
+            ReferRealtimeCallUnauthorizedError: 401.
+            ReferRealtimeCallNotFoundError: 404.
+            ReferRealtimeCallTooManyRequestsError: 429.
+            ReferRealtimeCallInternalServerError: 500.
+        """
+
+        return await self._client.request_raw(
+            _REFER_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                None,
+                {"target_uri": target_uri},
+                required=("target_uri",),
+                body_required=True,
+                operation="realtime.refer_call",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def refer_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[None]:
+        """Transfer a SIP call (SIP REFER) (the whole body)
 
         `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
 
@@ -1633,7 +2251,10 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _REFER_REALTIME_CALL,
             {"call_id": call_id},
-            body=_t.fields_body(body, {"target_uri": target_uri}),
+            body=_t.fields_body(
+                body,
+                {"target_uri": target_uri},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1678,7 +2299,10 @@ class AsyncRealtimeResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _REJECT_REALTIME_CALL,
             {"call_id": call_id},
-            body=_t.fields_body(body, {"status_code": status_code}),
+            body=_t.fields_body(
+                body,
+                {"status_code": status_code},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1737,7 +2361,10 @@ class RealtimeResourceWithStreamingResponse(_t.SyncResource):
             self._client,
             _CREATE_REALTIME_CLIENT_SECRET,
             {},
-            body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
+            body=_t.fields_body(
+                body,
+                {"expires_after": expires_after, "session": session},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1799,8 +2426,7 @@ class RealtimeResourceWithStreamingResponse(_t.SyncResource):
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
-        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        type: Literal["realtime"],
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
@@ -1828,6 +2454,103 @@ class RealtimeResourceWithStreamingResponse(_t.SyncResource):
         max_retries: int | None = None,
     ) -> _s.StreamedResponseManager[None]:
         """Accept an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
+
+        Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
+
+        Raises:
+            AcceptRealtimeCallBadRequestError: 400.
+            AcceptRealtimeCallUnauthorizedError: 401.
+            AcceptRealtimeCallNotFoundError: 404.
+            AcceptRealtimeCallTooManyRequestsError: 429.
+            AcceptRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.streamed(
+            self._client,
+            _ACCEPT_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                None,
+                {
+                    "type": type,
+                    "model": model,
+                    "instructions": instructions,
+                    "output_modalities": output_modalities,
+                    "audio": audio,
+                    "include": include,
+                    "tracing": tracing,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "max_output_tokens": max_output_tokens,
+                    "truncation": truncation,
+                    "prompt": prompt,
+                },
+                required=("type",),
+                body_required=True,
+                operation="realtime.accept_call",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def accept_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[None]:
+        """Accept an incoming SIP call (the whole body)
 
         `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
 
@@ -1937,8 +2660,7 @@ class RealtimeResourceWithStreamingResponse(_t.SyncResource):
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
-        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        target_uri: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1946,6 +2668,57 @@ class RealtimeResourceWithStreamingResponse(_t.SyncResource):
         max_retries: int | None = None,
     ) -> _s.StreamedResponseManager[None]:
         """Transfer a SIP call (SIP REFER)
+
+        `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
+
+        Raises:
+            ReferRealtimeCallBadRequestError: 400.
+            ReferRealtimeCallUnauthorizedError: 401.
+            ReferRealtimeCallNotFoundError: 404.
+            ReferRealtimeCallTooManyRequestsError: 429.
+            ReferRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.streamed(
+            self._client,
+            _REFER_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                None,
+                {"target_uri": target_uri},
+                required=("target_uri",),
+                body_required=True,
+                operation="realtime.refer_call",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def refer_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[None]:
+        """Transfer a SIP call (SIP REFER) (the whole body)
 
         `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
 
@@ -1970,7 +2743,10 @@ class RealtimeResourceWithStreamingResponse(_t.SyncResource):
             self._client,
             _REFER_REALTIME_CALL,
             {"call_id": call_id},
-            body=_t.fields_body(body, {"target_uri": target_uri}),
+            body=_t.fields_body(
+                body,
+                {"target_uri": target_uri},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -2016,7 +2792,10 @@ class RealtimeResourceWithStreamingResponse(_t.SyncResource):
             self._client,
             _REJECT_REALTIME_CALL,
             {"call_id": call_id},
-            body=_t.fields_body(body, {"status_code": status_code}),
+            body=_t.fields_body(
+                body,
+                {"status_code": status_code},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -2073,7 +2852,10 @@ class AsyncRealtimeResourceWithStreamingResponse(_t.AsyncResource):
             self._client,
             _CREATE_REALTIME_CLIENT_SECRET,
             {},
-            body=_t.fields_body(body, {"expires_after": expires_after, "session": session}),
+            body=_t.fields_body(
+                body,
+                {"expires_after": expires_after, "session": session},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -2135,8 +2917,7 @@ class AsyncRealtimeResourceWithStreamingResponse(_t.AsyncResource):
         self,
         call_id: str,
         *,
-        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any] | None = None,
-        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        type: Literal["realtime"],
         model: str | _t.NotGiven = _t.NOT_GIVEN,
         instructions: str | _t.NotGiven = _t.NOT_GIVEN,
         output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
@@ -2164,6 +2945,103 @@ class AsyncRealtimeResourceWithStreamingResponse(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> _s.AsyncStreamedResponseManager[None]:
         """Accept an incoming SIP call
+
+        `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
+
+        Accepts the call and configures the session before the caller is bridged.
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            type: The body's `type` property.
+            model: Open string, e.g. gpt-realtime, gpt-realtime-2025-08-28, gpt-realtime-mini.
+            instructions: The body's `instructions` property.
+            output_modalities: Defaults to ["audio"]; text and audio cannot both be requested.
+            audio: The body's `audio` property.
+            include: The body's `include` property.
+            tracing: The body's `tracing` property.
+            tools: The body's `tools` property.
+            tool_choice: The body's `tool_choice` property.
+            max_output_tokens: The body's `max_output_tokens` property.
+            truncation: The body's `truncation` property.
+            prompt: The body's `prompt` property.
+
+        Returns:
+            Call accepted; OpenAI starts ringing the SIP leg. Empty body.
+
+        Raises:
+            AcceptRealtimeCallBadRequestError: 400.
+            AcceptRealtimeCallUnauthorizedError: 401.
+            AcceptRealtimeCallNotFoundError: 404.
+            AcceptRealtimeCallTooManyRequestsError: 429.
+            AcceptRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.astreamed(
+            self._client,
+            _ACCEPT_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                None,
+                {
+                    "type": type,
+                    "model": model,
+                    "instructions": instructions,
+                    "output_modalities": output_modalities,
+                    "audio": audio,
+                    "include": include,
+                    "tracing": tracing,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "max_output_tokens": max_output_tokens,
+                    "truncation": truncation,
+                    "prompt": prompt,
+                },
+                required=("type",),
+                body_required=True,
+                operation="realtime.accept_call",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def accept_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.RealtimeSessionCreateRequest | Mapping[str, Any],
+        type: Literal["realtime"] | _t.NotGiven = _t.NOT_GIVEN,
+        model: str | _t.NotGiven = _t.NOT_GIVEN,
+        instructions: str | _t.NotGiven = _t.NOT_GIVEN,
+        output_modalities: Sequence[Literal["text", "audio"]] | _t.NotGiven = _t.NOT_GIVEN,
+        audio: _p.RealtimeSessionCreateRequestAudioParam | _t.NotGiven = _t.NOT_GIVEN,
+        include: Sequence[Literal["item.input_audio_transcription.logprobs"]]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tracing: Literal["auto"]
+        | _p.RealtimeTracingOption3Param
+        | _t.NotGiven
+        | None = _t.NOT_GIVEN,
+        tools: Sequence[_p.RealtimeFunctionToolParam | _m.RealtimeFunctionTool]
+        | _t.NotGiven = _t.NOT_GIVEN,
+        tool_choice: Literal["none", "auto", "required"]
+        | _p.RealtimeToolChoiceOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        max_output_tokens: int | Literal["inf"] | _t.NotGiven = _t.NOT_GIVEN,
+        truncation: Literal["auto", "disabled"]
+        | _p.RealtimeTruncationOption2Param
+        | _t.NotGiven = _t.NOT_GIVEN,
+        prompt: _p.RealtimePromptParam2 | _t.NotGiven | None = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[None]:
+        """Accept an incoming SIP call (the whole body)
 
         `POST /realtime/calls/{call_id}/accept` (raw response: status, headers and `.parse()`).
 
@@ -2273,8 +3151,7 @@ class AsyncRealtimeResourceWithStreamingResponse(_t.AsyncResource):
         self,
         call_id: str,
         *,
-        body: _m.ReferRealtimeCallRequest | Mapping[str, Any] | None = None,
-        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        target_uri: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -2282,6 +3159,57 @@ class AsyncRealtimeResourceWithStreamingResponse(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> _s.AsyncStreamedResponseManager[None]:
         """Transfer a SIP call (SIP REFER)
+
+        `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
+
+        Args:
+            call_id: Opaque call id (`rtc_...`), from the `realtime.call.incoming` webhook (SIP) or
+                the `Location` header of `POST /realtime/calls` (WebRTC).
+            target_uri: Value for the SIP `Refer-To` header.
+
+        Returns:
+            The REFER was handed to the SIP provider. Empty body.
+
+        Raises:
+            ReferRealtimeCallBadRequestError: 400.
+            ReferRealtimeCallUnauthorizedError: 401.
+            ReferRealtimeCallNotFoundError: 404.
+            ReferRealtimeCallTooManyRequestsError: 429.
+            ReferRealtimeCallInternalServerError: 500.
+        """
+
+        return _s.astreamed(
+            self._client,
+            _REFER_REALTIME_CALL,
+            {"call_id": call_id},
+            body=_t.fields_body(
+                None,
+                {"target_uri": target_uri},
+                required=("target_uri",),
+                body_required=True,
+                operation="realtime.refer_call",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def refer_call_from_body(
+        self,
+        call_id: str,
+        *,
+        body: _m.ReferRealtimeCallRequest | Mapping[str, Any],
+        target_uri: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[None]:
+        """Transfer a SIP call (SIP REFER) (the whole body)
 
         `POST /realtime/calls/{call_id}/refer` (raw response: status, headers and `.parse()`).
 
@@ -2306,7 +3234,10 @@ class AsyncRealtimeResourceWithStreamingResponse(_t.AsyncResource):
             self._client,
             _REFER_REALTIME_CALL,
             {"call_id": call_id},
-            body=_t.fields_body(body, {"target_uri": target_uri}),
+            body=_t.fields_body(
+                body,
+                {"target_uri": target_uri},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -2352,7 +3283,10 @@ class AsyncRealtimeResourceWithStreamingResponse(_t.AsyncResource):
             self._client,
             _REJECT_REALTIME_CALL,
             {"call_id": call_id},
-            body=_t.fields_body(body, {"status_code": status_code}),
+            body=_t.fields_body(
+                body,
+                {"status_code": status_code},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -370,7 +370,8 @@ class ChattyResource(_t.SyncResource):
                 _EXECUTE_CHATTY_TOOL,
                 {},
                 body=_t.fields_body(
-                    body, {"function": function, "name": name, "arguments": arguments}
+                    body,
+                    {"function": function, "name": name, "arguments": arguments},
                 ),
                 content_type=None,
                 extra_headers=extra_headers,
@@ -456,7 +457,10 @@ class ChattyResource(_t.SyncResource):
             self._client.request(
                 _CREATE_REALTIME_TOKEN,
                 {},
-                body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
+                body=_t.fields_body(
+                    body,
+                    {"directWebRTC": directWebRTC},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -508,8 +512,7 @@ class ChattyResource(_t.SyncResource):
         self,
         *,
         x_csrf_token: str,
-        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
-        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        sdp: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -517,6 +520,65 @@ class ChattyResource(_t.SyncResource):
         max_retries: int | None = None,
     ) -> str:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
+
+        `POST /api/realtime/webrtc`.
+
+        Request body is JSON `{ sdp }`; the server mints a fresh OpenAI ephemeral client_secret,
+        forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
+        `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
+        rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
+
+        Raises:
+            ExchangeRealtimeSdpBadRequestError: 400.
+            ExchangeRealtimeSdpUnauthorizedError: 401.
+            ExchangeRealtimeSdpForbiddenError: 403.
+            ExchangeRealtimeSdpTooManyRequestsError: 429.
+            ExchangeRealtimeSdpInternalServerError: 500.
+            ExchangeRealtimeSdpBadGatewayError: 502.
+            ExchangeRealtimeSdpDefaultError: default (and a documented status whose body does not match).
+        """
+
+        return cast(
+            "str",
+            self._client.request(
+                _EXCHANGE_REALTIME_SDP,
+                {"x_csrf_token": x_csrf_token},
+                body=_t.fields_body(
+                    None,
+                    {"sdp": sdp},
+                    required=("sdp",),
+                    body_required=True,
+                    operation="chatty.exchange_realtime_sdp",
+                ),
+                content_type=None,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def exchange_realtime_sdp_from_body(
+        self,
+        *,
+        x_csrf_token: str,
+        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> str:
+        """Server-proxied OpenAI Realtime SDP exchange (desktop branch). (the whole body)
 
         `POST /api/realtime/webrtc`.
 
@@ -548,7 +610,10 @@ class ChattyResource(_t.SyncResource):
             self._client.request(
                 _EXCHANGE_REALTIME_SDP,
                 {"x_csrf_token": x_csrf_token},
-                body=_t.fields_body(body, {"sdp": sdp}),
+                body=_t.fields_body(
+                    body,
+                    {"sdp": sdp},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -641,7 +706,10 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _EXECUTE_CHATTY_TOOL,
             {},
-            body=_t.fields_body(body, {"function": function, "name": name, "arguments": arguments}),
+            body=_t.fields_body(
+                body,
+                {"function": function, "name": name, "arguments": arguments},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -720,7 +788,10 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _CREATE_REALTIME_TOKEN,
             {},
-            body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
+            body=_t.fields_body(
+                body,
+                {"directWebRTC": directWebRTC},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -768,8 +839,7 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         self,
         *,
         x_csrf_token: str,
-        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
-        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        sdp: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -777,6 +847,62 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         max_retries: int | None = None,
     ) -> RawResponse[str]:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
+
+        `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
+
+        Request body is JSON `{ sdp }`; the server mints a fresh OpenAI ephemeral client_secret,
+        forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
+        `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
+        rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
+
+        Raises:
+            ExchangeRealtimeSdpBadRequestError: 400.
+            ExchangeRealtimeSdpUnauthorizedError: 401.
+            ExchangeRealtimeSdpForbiddenError: 403.
+            ExchangeRealtimeSdpTooManyRequestsError: 429.
+            ExchangeRealtimeSdpInternalServerError: 500.
+            ExchangeRealtimeSdpBadGatewayError: 502.
+            ExchangeRealtimeSdpDefaultError: default (and a documented status whose body does not match).
+        """
+
+        return self._client.request_raw(
+            _EXCHANGE_REALTIME_SDP,
+            {"x_csrf_token": x_csrf_token},
+            body=_t.fields_body(
+                None,
+                {"sdp": sdp},
+                required=("sdp",),
+                body_required=True,
+                operation="chatty.exchange_realtime_sdp",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def exchange_realtime_sdp_from_body(
+        self,
+        *,
+        x_csrf_token: str,
+        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[str]:
+        """Server-proxied OpenAI Realtime SDP exchange (desktop branch). (the whole body)
 
         `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
 
@@ -806,7 +932,10 @@ class ChattyResourceWithRawResponse(_t.SyncResource):
         return self._client.request_raw(
             _EXCHANGE_REALTIME_SDP,
             {"x_csrf_token": x_csrf_token},
-            body=_t.fields_body(body, {"sdp": sdp}),
+            body=_t.fields_body(
+                body,
+                {"sdp": sdp},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -913,7 +1042,8 @@ class AsyncChattyResource(_t.AsyncResource):
                 _EXECUTE_CHATTY_TOOL,
                 {},
                 body=_t.fields_body(
-                    body, {"function": function, "name": name, "arguments": arguments}
+                    body,
+                    {"function": function, "name": name, "arguments": arguments},
                 ),
                 content_type=None,
                 extra_headers=extra_headers,
@@ -999,7 +1129,10 @@ class AsyncChattyResource(_t.AsyncResource):
             await self._client.request(
                 _CREATE_REALTIME_TOKEN,
                 {},
-                body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
+                body=_t.fields_body(
+                    body,
+                    {"directWebRTC": directWebRTC},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1051,8 +1184,7 @@ class AsyncChattyResource(_t.AsyncResource):
         self,
         *,
         x_csrf_token: str,
-        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
-        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        sdp: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1060,6 +1192,65 @@ class AsyncChattyResource(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> str:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
+
+        `POST /api/realtime/webrtc`.
+
+        Request body is JSON `{ sdp }`; the server mints a fresh OpenAI ephemeral client_secret,
+        forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
+        `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
+        rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
+
+        Raises:
+            ExchangeRealtimeSdpBadRequestError: 400.
+            ExchangeRealtimeSdpUnauthorizedError: 401.
+            ExchangeRealtimeSdpForbiddenError: 403.
+            ExchangeRealtimeSdpTooManyRequestsError: 429.
+            ExchangeRealtimeSdpInternalServerError: 500.
+            ExchangeRealtimeSdpBadGatewayError: 502.
+            ExchangeRealtimeSdpDefaultError: default (and a documented status whose body does not match).
+        """
+
+        return cast(
+            "str",
+            await self._client.request(
+                _EXCHANGE_REALTIME_SDP,
+                {"x_csrf_token": x_csrf_token},
+                body=_t.fields_body(
+                    None,
+                    {"sdp": sdp},
+                    required=("sdp",),
+                    body_required=True,
+                    operation="chatty.exchange_realtime_sdp",
+                ),
+                content_type=None,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def exchange_realtime_sdp_from_body(
+        self,
+        *,
+        x_csrf_token: str,
+        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> str:
+        """Server-proxied OpenAI Realtime SDP exchange (desktop branch). (the whole body)
 
         `POST /api/realtime/webrtc`.
 
@@ -1091,7 +1282,10 @@ class AsyncChattyResource(_t.AsyncResource):
             await self._client.request(
                 _EXCHANGE_REALTIME_SDP,
                 {"x_csrf_token": x_csrf_token},
-                body=_t.fields_body(body, {"sdp": sdp}),
+                body=_t.fields_body(
+                    body,
+                    {"sdp": sdp},
+                ),
                 content_type=None,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1184,7 +1378,10 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _EXECUTE_CHATTY_TOOL,
             {},
-            body=_t.fields_body(body, {"function": function, "name": name, "arguments": arguments}),
+            body=_t.fields_body(
+                body,
+                {"function": function, "name": name, "arguments": arguments},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1263,7 +1460,10 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _CREATE_REALTIME_TOKEN,
             {},
-            body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
+            body=_t.fields_body(
+                body,
+                {"directWebRTC": directWebRTC},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1311,8 +1511,7 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         self,
         *,
         x_csrf_token: str,
-        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
-        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        sdp: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1320,6 +1519,62 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> RawResponse[str]:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
+
+        `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
+
+        Request body is JSON `{ sdp }`; the server mints a fresh OpenAI ephemeral client_secret,
+        forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
+        `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
+        rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
+
+        Raises:
+            ExchangeRealtimeSdpBadRequestError: 400.
+            ExchangeRealtimeSdpUnauthorizedError: 401.
+            ExchangeRealtimeSdpForbiddenError: 403.
+            ExchangeRealtimeSdpTooManyRequestsError: 429.
+            ExchangeRealtimeSdpInternalServerError: 500.
+            ExchangeRealtimeSdpBadGatewayError: 502.
+            ExchangeRealtimeSdpDefaultError: default (and a documented status whose body does not match).
+        """
+
+        return await self._client.request_raw(
+            _EXCHANGE_REALTIME_SDP,
+            {"x_csrf_token": x_csrf_token},
+            body=_t.fields_body(
+                None,
+                {"sdp": sdp},
+                required=("sdp",),
+                body_required=True,
+                operation="chatty.exchange_realtime_sdp",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def exchange_realtime_sdp_from_body(
+        self,
+        *,
+        x_csrf_token: str,
+        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[str]:
+        """Server-proxied OpenAI Realtime SDP exchange (desktop branch). (the whole body)
 
         `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
 
@@ -1349,7 +1604,10 @@ class AsyncChattyResourceWithRawResponse(_t.AsyncResource):
         return await self._client.request_raw(
             _EXCHANGE_REALTIME_SDP,
             {"x_csrf_token": x_csrf_token},
-            body=_t.fields_body(body, {"sdp": sdp}),
+            body=_t.fields_body(
+                body,
+                {"sdp": sdp},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1445,7 +1703,10 @@ class ChattyResourceWithStreamingResponse(_t.SyncResource):
             self._client,
             _EXECUTE_CHATTY_TOOL,
             {},
-            body=_t.fields_body(body, {"function": function, "name": name, "arguments": arguments}),
+            body=_t.fields_body(
+                body,
+                {"function": function, "name": name, "arguments": arguments},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1526,7 +1787,10 @@ class ChattyResourceWithStreamingResponse(_t.SyncResource):
             self._client,
             _CREATE_REALTIME_TOKEN,
             {},
-            body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
+            body=_t.fields_body(
+                body,
+                {"directWebRTC": directWebRTC},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1575,8 +1839,7 @@ class ChattyResourceWithStreamingResponse(_t.SyncResource):
         self,
         *,
         x_csrf_token: str,
-        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
-        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        sdp: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1584,6 +1847,63 @@ class ChattyResourceWithStreamingResponse(_t.SyncResource):
         max_retries: int | None = None,
     ) -> _s.StreamedResponseManager[str]:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
+
+        `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
+
+        Request body is JSON `{ sdp }`; the server mints a fresh OpenAI ephemeral client_secret,
+        forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
+        `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
+        rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
+
+        Raises:
+            ExchangeRealtimeSdpBadRequestError: 400.
+            ExchangeRealtimeSdpUnauthorizedError: 401.
+            ExchangeRealtimeSdpForbiddenError: 403.
+            ExchangeRealtimeSdpTooManyRequestsError: 429.
+            ExchangeRealtimeSdpInternalServerError: 500.
+            ExchangeRealtimeSdpBadGatewayError: 502.
+            ExchangeRealtimeSdpDefaultError: default (and a documented status whose body does not match).
+        """
+
+        return _s.streamed(
+            self._client,
+            _EXCHANGE_REALTIME_SDP,
+            {"x_csrf_token": x_csrf_token},
+            body=_t.fields_body(
+                None,
+                {"sdp": sdp},
+                required=("sdp",),
+                body_required=True,
+                operation="chatty.exchange_realtime_sdp",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def exchange_realtime_sdp_from_body(
+        self,
+        *,
+        x_csrf_token: str,
+        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.StreamedResponseManager[str]:
+        """Server-proxied OpenAI Realtime SDP exchange (desktop branch). (the whole body)
 
         `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
 
@@ -1614,7 +1934,10 @@ class ChattyResourceWithStreamingResponse(_t.SyncResource):
             self._client,
             _EXCHANGE_REALTIME_SDP,
             {"x_csrf_token": x_csrf_token},
-            body=_t.fields_body(body, {"sdp": sdp}),
+            body=_t.fields_body(
+                body,
+                {"sdp": sdp},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1708,7 +2031,10 @@ class AsyncChattyResourceWithStreamingResponse(_t.AsyncResource):
             self._client,
             _EXECUTE_CHATTY_TOOL,
             {},
-            body=_t.fields_body(body, {"function": function, "name": name, "arguments": arguments}),
+            body=_t.fields_body(
+                body,
+                {"function": function, "name": name, "arguments": arguments},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1789,7 +2115,10 @@ class AsyncChattyResourceWithStreamingResponse(_t.AsyncResource):
             self._client,
             _CREATE_REALTIME_TOKEN,
             {},
-            body=_t.fields_body(body, {"directWebRTC": directWebRTC}),
+            body=_t.fields_body(
+                body,
+                {"directWebRTC": directWebRTC},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1838,8 +2167,7 @@ class AsyncChattyResourceWithStreamingResponse(_t.AsyncResource):
         self,
         *,
         x_csrf_token: str,
-        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None = None,
-        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        sdp: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -1847,6 +2175,63 @@ class AsyncChattyResourceWithStreamingResponse(_t.AsyncResource):
         max_retries: int | None = None,
     ) -> _s.AsyncStreamedResponseManager[str]:
         """Server-proxied OpenAI Realtime SDP exchange (desktop branch).
+
+        `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
+
+        Request body is JSON `{ sdp }`; the server mints a fresh OpenAI ephemeral client_secret,
+        forwards the raw SDP to OpenAI's WebRTC endpoint, and returns the raw SDP answer as
+        `application/sdp` text. CSRF-protected via `X-CSRF-Token` (see GET /api/csrf-token) and
+        rate-limited to 3 req/min/IP.
+
+        Args:
+            x_csrf_token: CSRF token previously minted by GET /api/csrf-token.
+            sdp: The body's `sdp` property.
+
+        Returns:
+            Raw OpenAI SDP answer (text body, not JSON).
+
+        Raises:
+            ExchangeRealtimeSdpBadRequestError: 400.
+            ExchangeRealtimeSdpUnauthorizedError: 401.
+            ExchangeRealtimeSdpForbiddenError: 403.
+            ExchangeRealtimeSdpTooManyRequestsError: 429.
+            ExchangeRealtimeSdpInternalServerError: 500.
+            ExchangeRealtimeSdpBadGatewayError: 502.
+            ExchangeRealtimeSdpDefaultError: default (and a documented status whose body does not match).
+        """
+
+        return _s.astreamed(
+            self._client,
+            _EXCHANGE_REALTIME_SDP,
+            {"x_csrf_token": x_csrf_token},
+            body=_t.fields_body(
+                None,
+                {"sdp": sdp},
+                required=("sdp",),
+                body_required=True,
+                operation="chatty.exchange_realtime_sdp",
+            ),
+            content_type=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def exchange_realtime_sdp_from_body(
+        self,
+        *,
+        x_csrf_token: str,
+        body: _m.RealtimeWebrtcRequest | Mapping[str, Any] | None,
+        sdp: str | _t.NotGiven = _t.NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _s.AsyncStreamedResponseManager[str]:
+        """Server-proxied OpenAI Realtime SDP exchange (desktop branch). (the whole body)
 
         `POST /api/realtime/webrtc` (raw response: status, headers and `.parse()`).
 
@@ -1877,7 +2262,10 @@ class AsyncChattyResourceWithStreamingResponse(_t.AsyncResource):
             self._client,
             _EXCHANGE_REALTIME_SDP,
             {"x_csrf_token": x_csrf_token},
-            body=_t.fields_body(body, {"sdp": sdp}),
+            body=_t.fields_body(
+                body,
+                {"sdp": sdp},
+            ),
             content_type=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
