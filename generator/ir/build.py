@@ -95,7 +95,9 @@ def describe_source(loaded: LoadedDocument) -> tuple[str, list[Warning_]]:
     if loaded.bundle.hoisted_names:
         said += f", {len(loaded.bundle.hoisted_names)} external components hoisted"
     notes = [
-        Warning_(f"{n.message} [{n.rule}]" if n.rule else n.message, n.location.pointer, n.rule)
+        Warning_(
+            f"{n.message} [{n.rule}]" if n.rule else n.message, n.location.pointer, n.rule or ""
+        )
         for n in [*loaded.conversions, *loaded.bundle.notes]
     ]
     return said, notes
