@@ -23,9 +23,9 @@ from pathlib import Path
 from benchmarks.report import Row, seconds
 from generator.config import Target
 from generator.emit.typescript import render_types
-from generator.ir.typescript import build_typescript_plan
 from generator.loader import load_document
 from generator.pipeline import generate_target
+from generator.plans.typescript import build_typescript_plan
 
 TARGET_RATIO = 0.10
 

@@ -19,9 +19,10 @@ from generator.emit.native_models import emit_native_models
 from generator.emit.package import emit_package
 from generator.emit.server import emit_server
 from generator.formatting import FormatJob, format_files
-from generator.ir import Document, build_document
-from generator.ir.model_plan import build_model_plan
+from generator.ir import Document
 from generator.loader import load_document
+from generator.plans import build_document
+from generator.plans.model_plan import build_model_plan
 from generator.schema_walk import path_item_operations
 
 
@@ -54,7 +55,7 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     other_folders = {}
     if target.npm_package is not None and target.npm_out is not None:
         from generator.emit.npm_package import emit_npm_package
-        from generator.ir.typescript import build_typescript_plan
+        from generator.plans.typescript import build_typescript_plan
 
         # The web package types the document as published: overlays serve the Python SDK.
         published = load_document(target.spec, strict=target.strict) if loaded.overlays else loaded

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from generator.config import Target, load_targets  # noqa: E402
 from generator.emit.package import package_version  # noqa: E402
-from generator.ir import build_document  # noqa: E402
 from generator.loader import load_document  # noqa: E402
+from generator.plans import build_document  # noqa: E402
 
 
 class DistError(Exception):

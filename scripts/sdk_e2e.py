@@ -500,8 +500,8 @@ def run_document(
 ) -> DocumentReport:
     """Generate (unless `generated` names a package already generated from the document: its
     folder and name), serve with Prism (`mock`, when already started) and call every operation."""
-    from generator.ir import build_document
     from generator.loader import load_document
+    from generator.plans import build_document
 
     started = time.perf_counter()
     spec = document_path(source)

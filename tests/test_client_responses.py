@@ -23,9 +23,9 @@ from conftest import OVERLAYS, SPEC
 from pydantic import TypeAdapter
 from serviceai_api.client import errors
 
-from generator.ir import build_document
-from generator.ir.client import ClientPlan, OperationPlan, ResponsePlan
 from generator.loader import load_document
+from generator.plans import build_document
+from generator.plans.client import ClientPlan, OperationPlan, ResponsePlan
 
 _PLAN = build_document(load_document(SPEC, overlay_dir=OVERLAYS)).client
 assert _PLAN is not None

@@ -39,9 +39,9 @@ import pytest
 import yaml
 
 from generator.errors import EXIT_INVALID_SPEC
-from generator.ir import build_document
 from generator.loader import load_document
 from generator.loader.refs import resolve_pointer
+from generator.plans import build_document
 from generator.schema_walk import HTTP_METHODS
 from tests.conftest import CORPUS, ROOT
 

@@ -28,10 +28,10 @@ import pytest
 
 from generator.cli import main
 from generator.errors import SpecError
-from generator.ir.build import build_document
 from generator.loader import load_document
 from generator.loader import refs as refs_module
 from generator.loader.source import parse_file
+from generator.plans import build_document
 from tests.reference_support.generate import generate_package
 
 ROOT = Path(__file__).resolve().parent.parent

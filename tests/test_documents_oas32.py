@@ -25,11 +25,11 @@ import pytest
 from generator.config import Target
 from generator.emit.typescript import render_types
 from generator.errors import SpecError
-from generator.ir.build import build_document
 from generator.ir.model import Document
-from generator.ir.typescript import build_typescript_plan
 from generator.loader import load_document
 from generator.pipeline import generate_target
+from generator.plans import build_document
+from generator.plans.typescript import build_typescript_plan
 from generator.writer import write_files
 from tests.reference_support.generate import generate_package
 from tests.reference_support.servers import live

@@ -24,10 +24,10 @@ from typing import Any
 import pytest
 
 from generator.config import Target
-from generator.ir.build import build_document
-from generator.ir.model_plan import ClassDecl, EnumDecl, build_model_plan
 from generator.loader import load_document
 from generator.pipeline import generate_target
+from generator.plans import build_document
+from generator.plans.model_plan import ClassDecl, EnumDecl, build_model_plan
 from generator.writer import write_files
 from tests.documents_npm import (
     PINNED,

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from generator.ir import build_document
 from generator.ir.model import Document, TypeExpr
 from generator.loader import load_document
+from generator.plans import build_document
 from generator.schema_walk import iter_document_schemas, iter_subschemas
 from tests.conftest import OVERLAYS, SPEC
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import yaml
 
-from generator.ir import build_document
 from generator.ir.media import media_kind
 from generator.ir.model import Document
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake
 from generator.loader import load_document
+from generator.plans import build_document
 from tests.conftest import OVERLAYS, SPEC
 
 

@@ -26,11 +26,11 @@ from jsonschema import Draft202012Validator
 from mcp import Client
 from mcp.types import CallToolResult, TextContent
 
-from generator.ir import build_document
-from generator.ir.mcp import McpPlan
-from generator.ir.mcp_names import MAX_TOOL_NAME, shortened
-from generator.ir.mcp_schema import meta_repaired, meta_valid
 from generator.loader import load_document
+from generator.plans import build_document
+from generator.plans.mcp import McpPlan
+from generator.plans.mcp_names import MAX_TOOL_NAME, shortened
+from generator.plans.mcp_schema import meta_repaired, meta_valid
 from tests.conftest import run_generator
 
 PACKAGE = "faulty_api"

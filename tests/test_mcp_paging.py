@@ -23,9 +23,9 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp.types import Tool
 
-from generator.ir import build_document
-from generator.ir.mcp import McpPlan, ToolPlan
 from generator.loader import load_document
+from generator.plans import build_document
+from generator.plans.mcp import McpPlan, ToolPlan
 from tests.conftest import run_generator
 
 PACKAGE = "paging_api"

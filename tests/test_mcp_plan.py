@@ -1,4 +1,4 @@
-"""The MCP tool plan (generator/ir/mcp.py): names, hints, schemas and `x-mcp`, decided once."""
+"""The MCP tool plan (generator/plans/mcp.py): names, hints, schemas and `x-mcp`, decided once."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from generator.errors import SpecError
-from generator.ir import build_document
-from generator.ir.mcp import McpPlan, ToolPlan, page_starts
 from generator.loader import load_document
+from generator.plans import build_document
+from generator.plans.mcp import McpPlan, ToolPlan, page_starts
 
 PET = {
     "type": "object",

@@ -24,10 +24,10 @@ from jsonschema import Draft202012Validator
 from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult, TextContent, Tool
 
-from generator.ir.client import IGNORED_HEADERS
 from generator.ir.naming import snake
 from generator.loader import load_document
 from generator.loader.refs import resolve_pointer
+from generator.plans.client import IGNORED_HEADERS
 from generator.schema_walk import HTTP_METHODS
 from tests.conftest import OVERLAYS, ROOT, SPEC
 from tests.reference_support.fixtures import API_KEY, Stack, start_stack

@@ -24,9 +24,9 @@ from pydantic import BaseModel, TypeAdapter
 from generator.config import Target
 from generator.emit.native_models import emit_native_models
 from generator.emit.package import emit_package
-from generator.ir import build_document
-from generator.ir.model_plan import build_model_plan
 from generator.loader import load_document
+from generator.plans import build_document
+from generator.plans.model_plan import build_model_plan
 
 COMPONENTS = ("S0", "S1", "S2")
 NAMES = ["id", "type", "from", "json", "date", "model_config", "_x", "@odata.type", "a-b", "1st",

@@ -15,9 +15,9 @@ import yaml
 from conftest import ROOT, run_generator
 
 from generator.errors import SpecError
-from generator.ir import build_document
 from generator.ir.model import Document
 from generator.loader import load_document
+from generator.plans import build_document
 from generator.sdk_version import SdkRecord, fingerprint, next_record, with_post
 
 FIXTURE = ROOT / "tests" / "fixtures" / "sdk-ergonomics.yaml"
@@ -37,7 +37,7 @@ def test_method_names_drop_the_resource_once_and_x_sdk_name_wins() -> None:
     assert ops["uploadPetPhoto"].method_name == "upload_photo"
     assert ops["updatePet"].method_name == "replace"  # x-sdk-name
     # `list` is the name a person writes; the resource's annotations read the builtin through
-    # `builtins` (generator.ir.shadowing).
+    # `builtins` (generator.plans.shadowing).
     assert ops["listPets"].method_name == "list"
     assert ops["listStores"].method_name == "list"
     # `storesList` -> `list` is taken: names stay unique inside the resource.

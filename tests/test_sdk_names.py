@@ -9,11 +9,11 @@ from pathlib import Path
 import yaml
 from conftest import ROOT, run_generator
 
-from generator.ir import build_document
 from generator.ir.model import Document
 from generator.ir.naming import component_body_stem, fastapi_stem
-from generator.ir.shadowing import shield
 from generator.loader import load_document
+from generator.plans import build_document
+from generator.plans.shadowing import shield
 
 FIXTURE = ROOT / "tests" / "fixtures" / "sdk-names.yaml"
 

@@ -22,10 +22,10 @@ from stream_support import stream_sdk
 
 from generator.cli import _sdk_counts, _sdk_lines
 from generator.errors import SpecError
-from generator.ir import build_document
 from generator.ir.model import Document
 from generator.ir.streaming import stream_format
 from generator.loader import load_document
+from generator.plans import build_document
 
 FIXTURE = ROOT / "tests" / "fixtures" / "sdk-stream.yaml"
 

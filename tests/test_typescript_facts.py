@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from generator.emit.typescript import render_types
-from generator.ir.discriminator import discriminator_tags
-from generator.ir.typescript import build_typescript_plan
+from generator.plans.discriminator import discriminator_tags
+from generator.plans.typescript import build_typescript_plan
 
 
 def ref(name: str) -> dict[str, str]:
@@ -163,7 +163,7 @@ def test_request_forms_exist_only_where_they_differ(plan_text: str) -> None:
 def test_each_deliberate_divergence_is_recorded_where_it_is_decided() -> None:
     """What differs from openapi-typescript 7 on purpose, with its reason (compat.py explains a
     difference only by such a record): request forms, a `null` branch, a closed empty object."""
-    from generator.ir.typescript import CLOSED_EMPTY, NULL_BRANCH, REQUEST_FORM
+    from generator.plans.typescript import CLOSED_EMPTY, NULL_BRANCH, REQUEST_FORM
 
     doc = json.loads(json.dumps(DOCUMENT))
     doc["components"]["schemas"]["Closed"] = {

@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 
 from generator.emit.typescript import render_types
-from generator.ir.typescript import build_typescript_plan
 from generator.loader import load_document
+from generator.plans.typescript import build_typescript_plan
 from scripts import build_web
 from tests.conftest import IN_CI, ROOT, SPEC
 

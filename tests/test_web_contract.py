@@ -16,13 +16,13 @@ from diff_helpers import RES, base, get
 from generator.config import load_targets
 from generator.emit.typescript import render_types
 from generator.errors import SpecError
-from generator.ir.typescript import (
+from generator.loader.source import parse_file
+from generator.plans.typescript import (
     DISCRIMINATOR_TARGET,
     FREE_FORM,
     build_typescript_plan,
     npm_version,
 )
-from generator.loader.source import parse_file
 from tests.conftest import ROOT, SPEC, run_generator
 
 PACKAGE = ROOT / "generated" / "serviceai-api-spec"

@@ -21,8 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.ir.build import build_document
 from generator.loader import load_document
+from generator.plans import build_document
 from tests.reference_support.generate import generate_package
 from tests.reference_support.servers import live
 

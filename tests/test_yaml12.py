@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from generator.errors import SpecError
-from generator.ir.build import build_document
 from generator.loader import load_document
 from generator.loader.source import parse_file
+from generator.plans import build_document
 
 
 def _parse(tmp_path: Path, text: str) -> dict[str, object]:

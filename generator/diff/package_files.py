@@ -14,9 +14,9 @@ from pathlib import Path
 from generator.config import Target, load_targets
 from generator.diff.load import is_git_revision
 from generator.emit.npm_package import emit_npm_package
-from generator.ir.typescript import build_typescript_plan
 from generator.loader import load_document
 from generator.loader.source import display_path
+from generator.plans.typescript import build_typescript_plan
 
 
 def _package(target: Target, spec: Path) -> dict[str, str]:

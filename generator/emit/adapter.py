@@ -1,6 +1,6 @@
 """REST adapter emitter: `<package>/adapter/`, the server stubs forwarding to the upstream.
 
-Renders `Document.adapter` (built by `generator.ir.adapter`, where every forwarding decision is
+Renders `Document.adapter` (built by `generator.plans.adapter`, where every forwarding decision is
 made) with the templates in generator/templates/adapter/.
 """
 

@@ -1,6 +1,6 @@
 """Typed client SDK emitter: sync and async clients on httpx, one transport core, typed errors.
 
-Renders `generator.ir.client.ClientPlan` (every decision is made there) with the templates in
+Renders `generator.plans.client.ClientPlan` (every decision is made there) with the templates in
 generator/templates/client/. The runtime parts (transport core, retries, error bases, raw
 responses) are templates too, so each generated package depends only on httpx and pydantic.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from generator.config import Target
 from generator.emit.render import render
-from generator.ir.client import RETRY_STATUSES
 from generator.ir.media import _TEXT_TYPES
 from generator.ir.model import Document
+from generator.plans.client import RETRY_STATUSES
 
 _RUNTIME = (
     "_auth.py",

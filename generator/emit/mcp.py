@@ -1,6 +1,6 @@
 """MCP server emitter: `<package>/mcp/`, on the official MCP Python SDK.
 
-Renders `Document.mcp` (built by `generator.ir.mcp`, where every tool decision is made) with the
+Renders `Document.mcp` (built by `generator.plans.mcp`, where every tool decision is made) with the
 templates in generator/templates/mcp/. The tools are one JSON data file beside the server
 (`tools.json`, package data read on first use), so importing the server compiles no tool data and
 its code does not grow with the document.
@@ -12,8 +12,8 @@ import json
 
 from generator.config import Target
 from generator.emit.render import render
-from generator.ir.mcp import RESULT_PROPERTY
 from generator.ir.model import Document
+from generator.plans.mcp import RESULT_PROPERTY
 
 _FILES = ("__init__", "__main__", "server")
 TOOLS_FILE = "tools.json"

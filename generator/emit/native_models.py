@@ -14,7 +14,7 @@ import textwrap
 from generator.emit.model_modules import Parsed, Unit, split_units
 from generator.emit.models import BASE_CLASS, HEADER
 from generator.ir.model import Document
-from generator.ir.model_plan import ClassDecl, Decl, EnumDecl, ModelPlan, RootDecl
+from generator.plans.model_plan import ClassDecl, Decl, EnumDecl, ModelPlan, RootDecl
 
 _INDENT = "    "
 

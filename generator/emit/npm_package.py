@@ -19,8 +19,8 @@ import yaml
 from generator.config import Target
 from generator.emit.npm_runtime import AJV_RANGE, OPENAPI_FETCH_RANGE, runtime_files
 from generator.emit.typescript import render_types
-from generator.ir.typescript import TsPlan, npm_version
 from generator.loader.source import parse_file
+from generator.plans.typescript import TsPlan, npm_version
 
 # What the package holds, besides package.json (npm always packs that one).
 PACKAGE_FILES = (

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.ir.typescript import TsPlan
+from generator.plans.typescript import TsPlan
 
 # The versions the package's types and run-time part are checked against
 # (tests/test_web_package_runtime.py installs exactly these).

@@ -1,6 +1,6 @@
 """Server stub emitter: an ASGI application factory, a handler interface, typed responses.
 
-Renders `Document.server` (built by `generator.ir.server`, where every decision is made) into
+Renders `Document.server` (built by `generator.plans.server`, where every decision is made) into
 `<package>/server/`. The stubs import only FastAPI, Starlette, Pydantic, jsonschema and the
 package's own models.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from generator.config import Target
 from generator.emit.render import render
 from generator.ir.model import Document
-from generator.ir.server import SPEC_URI, ServerOperation, ServerPlan, dump_spec
+from generator.plans.server import SPEC_URI, ServerOperation, ServerPlan, dump_spec
 
 _FILES = ("__init__", "_runtime", "_spec", "validation", "responses", "handlers", "app", "serve")
 

@@ -1,4 +1,4 @@
-"""Render the TypeScript plan (generator/ir/typescript.py) as `types.d.ts`. No decisions here.
+"""Render the TypeScript plan (generator/plans/typescript.py) as `types.d.ts`. No decisions here.
 
 Rendering appends to one list of strings and joins once: GitHub's description gives about
 100,000 lines, and this keeps their rendering well under a second.
@@ -6,7 +6,7 @@ Rendering appends to one list of strings and joins once: GitHub's description gi
 
 from __future__ import annotations
 
-from generator.ir.typescript import (
+from generator.plans.typescript import (
     TsArray,
     TsGeneric,
     TsIntersection,

@@ -6,10 +6,7 @@ from collections import Counter
 from typing import Any, Literal
 
 from generator.errors import join_pointer
-from generator.ir.adapter import build_adapter_plan
 from generator.ir.body_names import shared_error_bodies
-from generator.ir.client import build_client_plan
-from generator.ir.mcp import build_mcp_plan
 from generator.ir.media import media_kind
 from generator.ir.model import (
     Document,
@@ -45,7 +42,6 @@ from generator.ir.operation_policy import (
 )
 from generator.ir.pagination import pagination
 from generator.ir.schemas import SchemaRegistry
-from generator.ir.server import build_server_plan
 from generator.ir.statuses import PHRASES
 from generator.ir.streaming import stream_source
 from generator.loader import LoadedDocument
@@ -62,11 +58,11 @@ _RANGE_NAMES = {
 }
 
 
-def build_document(loaded: LoadedDocument, package: str = "api") -> Document:
-    """The whole intermediate model: operations and schemas, then the client and server plans.
+def build_model(loaded: LoadedDocument) -> Document:
+    """The intermediate model: operations, schemas, the loader's warnings and what was read.
 
-    `package` is the import name of the generated package; it names the client's environment
-    variables (`<PACKAGE>_BASE_URL`, ...).
+    The emitters' plans are not here: `generator.plans.build_document` builds this model and
+    then lays each plan on it (the plans read the model; the model never imports a plan).
     """
     document = _Builder(loaded.data).build()
     document.warnings[:0] = [
@@ -74,10 +70,6 @@ def build_document(loaded: LoadedDocument, package: str = "api") -> Document:
     ]
     document.source, document.notes = describe_source(loaded)
     document.moved = loaded.moved
-    document.server = build_server_plan(loaded.data, document)
-    document.client = build_client_plan(document, package)
-    document.mcp = build_mcp_plan(loaded.data, document)
-    document.adapter = build_adapter_plan(document)
     return document
 
 

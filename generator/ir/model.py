@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from generator.errors import Location
 
 if TYPE_CHECKING:
-    from generator.ir.adapter import AdapterPlan
-    from generator.ir.client import ClientPlan
-    from generator.ir.mcp import McpPlan
     from generator.ir.pagination import Pagination
-    from generator.ir.server import ServerPlan
+    from generator.plans.adapter import AdapterPlan
+    from generator.plans.client import ClientPlan
+    from generator.plans.mcp import McpPlan
+    from generator.plans.server import ServerPlan
 
 MediaKind = Literal["json", "text", "binary", "form", "multipart", "any"]
 # `querystring` (OpenAPI 3.2): one parameter that is the whole query string.
@@ -289,10 +289,10 @@ class Document:
     moved: dict[str, str] = field(default_factory=dict)
     # OpenAPI 3.2 `$self`: the document's own URI (the base of its relative references)
     self_uri: str | None = None
-    server: ServerPlan | None = None  # server-side decisions (generator.ir.server)
-    client: ClientPlan | None = None  # client-side decisions (generator.ir.client)
-    mcp: McpPlan | None = None  # MCP tools (generator.ir.mcp)
-    adapter: AdapterPlan | None = None  # the REST adapter (generator.ir.adapter)
+    server: ServerPlan | None = None  # server-side decisions (generator.plans.server)
+    client: ClientPlan | None = None  # client-side decisions (generator.plans.client)
+    mcp: McpPlan | None = None  # MCP tools (generator.plans.mcp)
+    adapter: AdapterPlan | None = None  # the REST adapter (generator.plans.adapter)
 
     @property
     def resources(self) -> tuple[str, ...]:

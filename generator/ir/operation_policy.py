@@ -15,7 +15,7 @@ name does not repeat the resource: `listChattyTools` on `chatty` is `list_tools`
 removed from the operation's name once; a name that would become empty, a keyword, a name the
 resource class uses, or a duplicate inside the resource keeps its full name. A builtin's name is
 fine (`client.models.list()`): a resource whose method hides a builtin type reads that type
-through `builtins` in its annotations (generator.ir.shadowing). An
+through `builtins` in its annotations (generator.plans.shadowing). An
 `x-sdk-name` extension on the operation (added by the names overlay, `spec/overlays/`) names
 the method outright. The document-wide `python_name` still names the operation's exceptions
 (`ListChattyToolsUnauthorizedError`).

@@ -8,7 +8,7 @@ checking file with one assertion per schema, request body, response and paramete
 
 `Eq` is mutual assignability. One `tsc --strict --noEmit` compiles every document's three files
 at once (plus the ServiceAi usage files), and each error line names the pair that differs.
-A difference is explained when the plan recorded a divergence (generator/ir/typescript.py)
+A difference is explained when the plan recorded a divergence (generator/plans/typescript.py)
 inside the item or inside anything it references; the rest are unexplained.
 """
 
@@ -24,9 +24,9 @@ from typing import Any
 
 from generator.emit.typescript import render_types
 from generator.errors import SpecError, join_pointer
-from generator.ir.typescript import Divergence, build_typescript_plan
 from generator.loader import load_document
 from generator.loader.refs import resolve_pointer
+from generator.plans.typescript import Divergence, build_typescript_plan
 from generator.schema_walk import HTTP_METHODS
 
 _EQ = "type Eq<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;"

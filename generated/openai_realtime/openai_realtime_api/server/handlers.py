@@ -98,7 +98,7 @@ class Handlers(abc.ABC):
         """Shape the response to a request the stubs rejected (before any handler ran).
 
         Return one of the operation's response classes, or None for the documented
-        client-error response the generator chose (`generator.ir.server`).
+        client-error response the generator chose (`generator.plans.server`).
         """
         return None
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from generator.ir.model import Document, Operation
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake
-from generator.ir.uploads import Uploads
+from generator.plans.uploads import Uploads
 
 PARAMS_ALIAS = "_p"
 MODELS_ALIAS = "_m"

@@ -20,7 +20,7 @@ renders:
   request form differs also gets one in `requestSchemas`, which request bodies and parameters
   use (openapi-typescript 7 types both with one form, so OpenAI's minimal chat request, two
   properties, does not compile there);
-- a discriminator's tags are decided by `generator.ir.discriminator`, as for the Python models;
+- a discriminator's tags are decided by `generator.plans.discriminator`, as for the Python models;
 - a `null` branch of `anyOf`/`oneOf` makes the whole schema nullable, whatever keywords stand
   beside the union (the Python models read it so too).
 
@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import split_pointer, unescape_pointer_token
-from generator.ir.discriminator import discriminator_tags, limited_values
 from generator.loader.refs import resolve_pointer
 from generator.loader.repair import is_synthesized_response
+from generator.plans.discriminator import discriminator_tags, limited_values
 from generator.schema_walk import HTTP_METHODS, iter_subschemas, path_item_operations
 
 # -- the type language ------------------------------------------------------------------------
@@ -941,7 +941,7 @@ def component_json_schemas(doc: dict[str, Any]) -> dict[str, Any]:
     """Every component schema as JSON Schema 2020-12 (an OpenAPI 3.0 one translated, as the
     server stubs validate it), its component references as `#/$defs/<name>`; a reference to
     anything else is resolved in place (once: a cycle through it is left open)."""
-    from generator.ir.server import _from_openapi_30  # the one 3.0 -> 2020-12 translation
+    from generator.plans.server import _from_openapi_30  # the one 3.0 -> 2020-12 translation
 
     v30 = str(doc.get("openapi", "")).startswith("3.0")
     schemas = (doc.get("components") or {}).get("schemas") or {}

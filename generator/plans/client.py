@@ -42,16 +42,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.errors import Location, Problem, SpecError, join_pointer
-from generator.ir.auth import AuthPlan, build_auth_plan
-from generator.ir.body_params import BodyParams, FieldParam, TypedDictPlan
 from generator.ir.model import Document, MediaType, Operation, Response, TypeExpr, union_of
 from generator.ir.naming import NameRegistry, pascal, safe_identifier, snake
 from generator.ir.pagination import PagerPlan, pager_plan
-from generator.ir.readme import ReadmePlan, build_readme_plan
-from generator.ir.shadowing import shadowed, shield_operation
 from generator.ir.streaming import Returns, client_returns
-from generator.ir.uploads import FILE_CONTENT
-from generator.ir.uploads import properties as upload_properties
+from generator.plans.auth import AuthPlan, build_auth_plan
+from generator.plans.body_params import BodyParams, FieldParam, TypedDictPlan
+from generator.plans.readme import ReadmePlan, build_readme_plan
+from generator.plans.shadowing import shadowed, shield_operation
+from generator.plans.uploads import FILE_CONTENT
+from generator.plans.uploads import properties as upload_properties
 
 # A fixed table, not http.HTTPStatus: phrases differ between Python versions (413, 422) and the
 # generated names must not.
@@ -213,7 +213,7 @@ class RequestMediaPlan:
     kind: str
     annotation: str  # what the caller may pass for this media type
     parts: tuple[PartPlan, ...]
-    files: tuple[str, ...] = ()  # multipart parts that are files (generator.ir.uploads)
+    files: tuple[str, ...] = ()  # multipart parts that are files (generator.plans.uploads)
 
     @property
     def encodings(self) -> tuple[tuple[str, str | None], ...]:
@@ -313,7 +313,7 @@ class ResourcePlan:
     module: str  # resources/<module>.py
     class_stem: str  # ChattyResource, AsyncChattyResource, ...
     operations: tuple[OperationPlan, ...]
-    imports_builtins: bool = False  # a method hides a builtin type (generator.ir.shadowing)
+    imports_builtins: bool = False  # a method hides a builtin type (generator.plans.shadowing)
 
     @property
     def uses_paging(self) -> bool:
@@ -417,8 +417,8 @@ class ClientPlan:
     env_prefix: str = "API"  # <PREFIX>_BASE_URL, <PREFIX>_TOKEN, <PREFIX>_LOG
     default_base_url: str | None = None  # the document's first absolute server URL
     webhooks: tuple[WebhookParser, ...] = ()  # client/webhooks.py (3.1 `webhooks`)
-    auth: AuthPlan | None = None  # credentials per security scheme (generator.ir.auth)
-    readme: ReadmePlan | None = None  # the package README's client part (generator.ir.readme)
+    auth: AuthPlan | None = None  # credentials per security scheme (generator.plans.auth)
+    readme: ReadmePlan | None = None  # the package README's client part (generator.plans.readme)
 
     @property
     def operations(self) -> tuple[OperationPlan, ...]:

@@ -7,7 +7,7 @@ The MCP emitter (`generator.emit.mcp`) renders this plan and decides nothing. De
   overlay, never by editing the document) gives `name`, `title`, `description`, hints, or
   `excluded: true` (the operation gets no tool). A name is at most 64 of `[A-Za-z0-9_-]` (what
   the model providers' tool-calling APIs accept): a longer one is shortened with the operation's
-  own words (`generator.ir.mcp_names`) and listed in the document's warnings.
+  own words (`generator.plans.mcp_names`) and listed in the document's warnings.
 - **Annotations from HTTP semantics**: `readOnlyHint` for GET/HEAD, `idempotentHint` for
   GET/HEAD/PUT/DELETE, `destructiveHint` for DELETE, `openWorldHint` always (the tool reaches an
   outside API). Every hint is written out, so an agent never falls back to the protocol's
@@ -17,7 +17,7 @@ The MCP emitter (`generator.emit.mcp`) renders this plan and decides nothing. De
   its request body under `body` (the first JSON media type, else the first documented one).
   Schemas are the server plan's Draft 2020-12 translation; every `$ref` points into the tool's
   own `$defs` (component schemas keep their names). Every schema passes the 2020-12
-  meta-schema: a keyword that fails it is repaired or dropped (`generator.ir.mcp_schema`), with a
+  meta-schema: a keyword that fails it is repaired or dropped (`generator.plans.mcp_schema`), with a
   located warning; a `$ref` to another document (never bundled) is dropped the same way.
 - **The output schema**: the 2xx JSON bodies' schema. MCP wants an object, so a body that is not
   an object schema is wrapped as `{"result": ...}` (and so is the structured content). An
@@ -51,12 +51,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from generator.errors import Location, Problem, SpecError, join_pointer, split_pointer
-from generator.ir.client import ClientPlan, OperationPlan
-from generator.ir.mcp_names import TOOL_NAME, ToolNames, shortened
-from generator.ir.mcp_schema import meta_repaired
 from generator.ir.model import Document, Operation, Warning_
 from generator.ir.naming import NameRegistry, snake
 from generator.loader.refs import resolve_pointer
+from generator.plans.client import ClientPlan, OperationPlan
+from generator.plans.mcp_names import TOOL_NAME, ToolNames, shortened
+from generator.plans.mcp_schema import meta_repaired
 
 HINTS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 _READ_ONLY = frozenset({"get", "head"})

@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from generator.ir.client import IGNORED_HEADERS
 from generator.ir.model import Document
+from generator.plans.client import IGNORED_HEADERS
 
 
 @dataclass(frozen=True)

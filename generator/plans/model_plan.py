@@ -30,12 +30,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeGuard
 
 from generator.errors import join_pointer, split_pointer, unescape_pointer_token
-from generator.ir.discriminator import discriminator_tags, limited_values
 from generator.ir.model import Document, Warning_
-from generator.ir.model_names import CAPITALISED_BUILTINS, field_name, member_name, names_in
 from generator.ir.naming import RESERVED_CLASS_NAMES, NameRegistry, pascal
 from generator.ir.schemas import COMPONENT_PREFIX, PRIMITIVES, canonical
-from generator.ir.type_text import (
+from generator.plans.discriminator import discriminator_tags, limited_values
+from generator.plans.model_names import CAPITALISED_BUILTINS, field_name, member_name, names_in
+from generator.plans.type_text import (
     ANY,
     LITERAL_TYPES,
     TypeText,

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.ir.client import OperationPlan
+    from generator.plans.client import OperationPlan
 
 # Builtins that generated annotations use as types.
 ANNOTATION_BUILTINS = frozenset(

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from generator.ir.auth import AuthPlan
-    from generator.ir.client import ClientPlan, OperationPlan, ResourcePlan
     from generator.ir.model import Document
+    from generator.plans.auth import AuthPlan
+    from generator.plans.client import ClientPlan, OperationPlan, ResourcePlan
 
 
 @dataclass(frozen=True)
