@@ -2,17 +2,18 @@
 
 Renders `generator.plans.client.ClientPlan` (every decision is made there) with the templates in
 generator/templates/client/. The runtime parts (transport core, retries, error bases, raw
-responses) are templates too, so each generated package depends only on httpx and pydantic.
+responses) are plain modules in generator/runtime/client/, copied as they are, with what varies
+per document rendered into `client/_config.py`; each package depends only on httpx and pydantic.
 """
 
 from __future__ import annotations
 
 from generator.config import Target
 from generator.emit.render import render
-from generator.ir.media import _TEXT_TYPES
+from generator.emit.runtime import runtime_module
 from generator.ir.model import Document
-from generator.plans.client import RETRY_STATUSES
 
+# Copied from generator/runtime/client/.
 _RUNTIME = (
     "_auth.py",
     "_errors.py",
@@ -34,11 +35,10 @@ def emit_client(doc: Document, target: Target) -> dict[str, str]:
         "target": target,
         "plan": plan,
         "auth": plan.auth,
-        "text_types": sorted(_TEXT_TYPES),
-        "retry_statuses": RETRY_STATUSES,
     }
     base = f"{target.package}/client"
-    files = {f"{base}/{name}": render(f"client/{name}.jinja", **context) for name in _RUNTIME}
+    files = {f"{base}/{name}": runtime_module(f"client/{name}") for name in _RUNTIME}
+    files[f"{base}/_config.py"] = render("client/_config.py.jinja", **context)
     files[f"{base}/__init__.py"] = render("client/__init__.py.jinja", **context)
     files[f"{base}/_client.py"] = render("client/_client.py.jinja", **context)
     files[f"{base}/errors.py"] = render("client/errors.py.jinja", **context)

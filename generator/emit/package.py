@@ -6,6 +6,7 @@ import re
 
 from generator.config import Target
 from generator.emit.render import render
+from generator.emit.runtime import runtime_module
 from generator.ir.model import Document
 from generator.sdk_version import load_records, post_number, with_post
 
@@ -37,7 +38,7 @@ def emit_package(doc: Document, target: Target) -> dict[str, str]:
         "README.md": render("package/README.md.jinja", **context),
         f"{pkg}/__init__.py": render("package/__init__.py.jinja", **context),
         f"{pkg}/_version.py": render("package/_version.py.jinja", **context),
-        f"{pkg}/_base.py": render("package/_base.py.jinja", **context),
+        f"{pkg}/_base.py": runtime_module("_base.py"),
         f"{pkg}/py.typed": "",
     }
     # Release hook (generator/diff/release.py): a target with a changelog ships it, after the

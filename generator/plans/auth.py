@@ -1,7 +1,7 @@
 """Credentials of the client SDK: one per security scheme, decided once.
 
-Every scheme of the document is something the client can be given (generator templates
-`client/_auth.py.jinja` render this plan):
+Every scheme of the document is something the client can be given (the template
+`client/_config.py.jinja` renders this plan for the runtime's `client/_auth.py`):
 
 - an API key (`in: header | query | cookie`), HTTP bearer, OpenID Connect (a bearer token),
   HTTP basic, OAuth2 (a ready access token, or the client credentials flow: the client fetches

@@ -9,9 +9,8 @@ One credential per security scheme of the document, from (first found wins):
    (every API key scheme), `basic_auth=`, `client_id=` with `client_secret=` (OAuth2);
 3. the scheme's environment variable, `<PKG>_<SCHEME>` (`..._USERNAME`/`..._PASSWORD` for basic,
    `..._CLIENT_ID`/`..._CLIENT_SECRET` for OAuth2 client credentials; `SCHEMES` lists them);
-4. the kind's variable: `OPENAI_REALTIME_API_TOKEN`, `OPENAI_REALTIME_API_API_KEY`,
-   `OPENAI_REALTIME_API_USERNAME`/`OPENAI_REALTIME_API_PASSWORD`,
-   `OPENAI_REALTIME_API_CLIENT_ID`/`OPENAI_REALTIME_API_CLIENT_SECRET`.
+4. the kind's variable: `<PKG>_TOKEN`, `<PKG>_API_KEY`, `<PKG>_USERNAME`/`<PKG>_PASSWORD`,
+   `<PKG>_CLIENT_ID`/`<PKG>_CLIENT_SECRET` (`ENV_TOKEN`, ... in `_config`, with `SCHEMES`).
 
 An operation sends what its own `security` (else the document's) asks: the first alternative
 whose credentials are all configured, the anonymous one (`{}`) last; `security: []` sends
@@ -32,6 +31,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
+from . import _config
+from ._config import (
+    ENV_API_KEY,
+    ENV_CLIENT_ID,
+    ENV_CLIENT_SECRET,
+    ENV_PASSWORD,
+    ENV_TOKEN,
+    ENV_USERNAME,
+)
+
 if TYPE_CHECKING:
     import httpx
 
@@ -48,15 +57,7 @@ class Scheme:
     scopes: tuple[str, ...] = ()
 
 
-SCHEMES: dict[str, Scheme] = {
-    "ApiKeyAuth": Scheme("bearer", None, None, "OPENAI_REALTIME_API_API_KEY_AUTH", None, ()),
-}
-ENV_TOKEN = "OPENAI_REALTIME_API_TOKEN"
-ENV_API_KEY = "OPENAI_REALTIME_API_API_KEY"
-ENV_USERNAME = "OPENAI_REALTIME_API_USERNAME"
-ENV_PASSWORD = "OPENAI_REALTIME_API_PASSWORD"
-ENV_CLIENT_ID = "OPENAI_REALTIME_API_CLIENT_ID"
-ENV_CLIENT_SECRET = "OPENAI_REALTIME_API_CLIENT_SECRET"
+SCHEMES: dict[str, Scheme] = {name: Scheme(*fields) for name, fields in _config.SCHEMES.items()}
 _BEARER_KINDS = frozenset({"bearer", "openid", "oauth2"})
 # A fetched token is fetched again this many seconds before the server says it expires.
 REFRESH_MARGIN = 30.0

@@ -35,6 +35,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 from .._version import __version__
 from . import _errors, _files, _lenient, _streaming
 from ._auth import Credentials, TokenCache, redact_url, redacted
+from ._config import DEFAULT_BASE_URL, DISTRIBUTION, ENV_BASE_URL, ENV_LOG, PACKAGE
 from ._raw import RawResponse
 from ._retry import RETRY_COUNT_HEADER, RetryConfig
 
@@ -51,7 +52,7 @@ def user_agent() -> str:
     if _user_agent is None:
         import httpx
 
-        _user_agent = f"serviceai-api/{__version__} python-httpx/{httpx.__version__}"
+        _user_agent = f"{DISTRIBUTION}/{__version__} python-httpx/{httpx.__version__}"
     return _user_agent
 
 
@@ -448,14 +449,8 @@ def _content_type_header(media: str) -> str:
     return "application/octet-stream" if "*" in media else media
 
 
-# Environment variables a client reads when its constructor is not given the value.
-ENV_BASE_URL = "SERVICEAI_API_BASE_URL"
-ENV_LOG = "SERVICEAI_API_LOG"
-DEFAULT_BASE_URL: str | None = None
-
-
 def _log_enabled() -> bool:
-    """`SERVICEAI_API_LOG=debug` logs every request and response (credentials redacted).
+    """`<PKG>_LOG=debug` (`_config.ENV_LOG`) logs every request and response (credentials redacted).
 
     `logging` is imported only then: importing the client and constructing one stay cheap.
     """
@@ -463,7 +458,7 @@ def _log_enabled() -> bool:
         return False
     import logging
 
-    logger = logging.getLogger("serviceai_api")
+    logger = logging.getLogger(PACKAGE)
     if not logger.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
@@ -820,14 +815,14 @@ class BaseTransport:
     ) -> None:
         import logging
 
-        logging.getLogger("serviceai_api").info(
+        logging.getLogger(PACKAGE).info(
             "%s: %s; retry %d of %d in %.2f s", op.name, why, attempt + 1, max_retries, wait
         )
 
     def _log_request(self, op: OperationSpec, request: httpx.Request, attempt: int) -> None:
         import logging
 
-        logging.getLogger("serviceai_api").debug(
+        logging.getLogger(PACKAGE).debug(
             "%s: %s %s attempt=%d headers=%s",
             op.name,
             request.method,
@@ -839,7 +834,7 @@ class BaseTransport:
     def _log_response(self, op: OperationSpec, response: httpx.Response) -> None:
         import logging
 
-        logging.getLogger("serviceai_api").debug(
+        logging.getLogger(PACKAGE).debug(
             "%s: %s %s -> %d %s",
             op.name,
             response.request.method,
