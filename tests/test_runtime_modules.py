@@ -86,3 +86,21 @@ def test_credentials_come_from_the_config_and_are_never_shown() -> None:
     assert shown == {"Authorization": "<redacted>", "x-api-key": "<redacted>", "Accept": "*/*"}
     with pytest.raises(_errors.ConfigurationError, match="unknown schemes"):
         _auth.Credentials(credentials={"nope": "x"}, environ={})
+
+
+def test_copied_runtimes_name_their_own_package() -> None:
+    # What the templates wrote with the package's name, the copies read from where they stand
+    # (`from . import validation`, the logger of `__name__`'s package) or from `_config`.
+    import openai_realtime_api.server._runtime as realtime_server
+    import serviceai_api.client._transport as transport
+    import serviceai_api.server._runtime as server
+
+    assert server.log.name == "serviceai_api.server"
+    assert realtime_server.log.name == "openai_realtime_api.server"
+    assert server.validation.__name__ == "serviceai_api.server.validation"
+    assert transport.user_agent().startswith("serviceai-api/")
+    assert (transport.ENV_BASE_URL, transport.ENV_LOG) == (
+        "SERVICEAI_API_BASE_URL",
+        "SERVICEAI_API_LOG",
+    )
+    assert transport.DEFAULT_BASE_URL is None

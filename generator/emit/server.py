@@ -2,17 +2,19 @@
 
 Renders `Document.server` (built by `generator.plans.server`, where every decision is made) into
 `<package>/server/`. The stubs import only FastAPI, Starlette, Pydantic, jsonschema and the
-package's own models.
+package's own models. Their runtime (`_runtime.py`) is generator/runtime/server/_runtime.py,
+copied as it is.
 """
 
 from __future__ import annotations
 
 from generator.config import Target
 from generator.emit.render import render
+from generator.emit.runtime import runtime_module
 from generator.ir.model import Document
 from generator.plans.server import SPEC_URI, ServerOperation, ServerPlan, dump_spec
 
-_FILES = ("__init__", "_runtime", "_spec", "validation", "responses", "handlers", "app", "serve")
+_FILES = ("__init__", "_spec", "validation", "responses", "handlers", "app", "serve")
 
 
 def emit_server(doc: Document, target: Target) -> dict[str, str]:
@@ -31,6 +33,7 @@ def emit_server(doc: Document, target: Target) -> dict[str, str]:
         f"{target.package}/server/{name}.py": render(f"server/{name}.py.jinja", **context)
         for name in _FILES
     }
+    files[f"{target.package}/server/_runtime.py"] = runtime_module("server/_runtime.py")
     if plan.webhooks:  # the subscribers' receiver (3.1 `webhooks`)
         files[f"{target.package}/server/webhooks.py"] = render(
             "server/webhooks.py.jinja",

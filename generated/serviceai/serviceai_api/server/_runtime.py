@@ -25,7 +25,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from serviceai_api.server import validation
+from . import validation
 
 MESSAGE = "\u0000message\u0000"
 PARAM = "\u0000param\u0000"
@@ -35,7 +35,7 @@ _ARRAY_SEPARATORS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDel
 _JSON_NESTING = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
-log = logging.getLogger("serviceai_api.server")
+log = logging.getLogger(__name__.rpartition(".")[0])  # <package>.server
 
 
 @dataclass(frozen=True)
