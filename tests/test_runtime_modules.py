@@ -104,3 +104,28 @@ def test_copied_runtimes_name_their_own_package() -> None:
         "SERVICEAI_API_LOG",
     )
     assert transport.DEFAULT_BASE_URL is None
+
+
+def test_the_mcp_server_reads_its_document_from_config(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.emit.mcp import TOOLS_FILE
+    from generator.plans.mcp import RESULT_PROPERTY
+    from generator.runtime.client import AsyncClient
+    from generator.runtime.mcp import server
+
+    assert (server.TOOLS_FILE, server.RESULT_PROPERTY) == (TOOLS_FILE, RESULT_PROPERTY)
+    # The stand-in document has an API key scheme: the client is given both credentials.
+    monkeypatch.setenv("EXAMPLE_API_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("EXAMPLE_API_TOKEN", "t0ken")
+    monkeypatch.setenv("EXAMPLE_API_API_KEY", "k3y")
+    client = server.client_from_environment()
+    assert isinstance(client, AsyncClient)
+    assert (client.base_url, client.token, client.api_key) == ("http://127.0.0.1:9", "t0ken", "k3y")
+    # A generated package names itself in its usage line, from where its server stands.
+    import serviceai_api.mcp.server as generated
+
+    with pytest.raises(SystemExit):
+        generated.main(["--help"])
+    assert capsys.readouterr().out.startswith("usage: python -m serviceai_api.mcp ")
+    assert generated.ENV_API_KEY is None  # its document has no API key scheme

@@ -20,6 +20,9 @@ STAND_INS = frozenset(
         "_version.py",
         "client/__init__.py",
         "client/_config.py",
+        "client/errors.py",
+        "mcp/__init__.py",
+        "mcp/_config.py",
         "server/__init__.py",
         "server/validation.py",
     }
