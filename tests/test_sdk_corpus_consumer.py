@@ -8,8 +8,8 @@ key in a cookie), `circleci.com.json` (offset pagination, an API key in the quer
 
 tests/downstream/corpus_consumer.py uses them as each README shows and passes `mypy --strict`;
 tests/downstream/corpus_typos.py has exactly one mypy error on each line marked `# typo` (one
-mypy run checks both). Every call the consumer makes is checked to be shown by its README. The
-consumer then runs: the hub's event stream against a small local event-stream server (Prism
+mypy run checks both, and every Python block of the READMEs, readme's `3.0/file-uploads.json`
+too). Every call the consumer makes is checked to be shown by its README. The consumer runs: the hub's event stream against a small local event-stream server (Prism
 sends no SSE events), the rest against each document's pinned Prism mock
 (scripts/sdk_e2e.py). The documents are fetched with `npm pack` into `.bench/` on first use;
 with `CI=true` a missing node or npm fails, never skips.
