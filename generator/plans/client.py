@@ -544,6 +544,7 @@ class _Planner:
                 for r in resources
                 for o in r.operations
                 if not any(p.required for p in o.params)
+                and not any(f.required for f in o.fields)
                 and not (o.body and o.body.argument_required)
                 and o.return_annotation != "None"
             ),

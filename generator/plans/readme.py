@@ -138,7 +138,13 @@ def _features(plan: ClientPlan, enums: dict[str, Any], package: str) -> tuple[Fe
     if plan.upload_example is not None:
         res, op = plan.upload_example
         field = plan.upload_field or "body"
-        call, model = _call(res, op, enums, {field: 'Path("report.pdf")'})
+        annotation = next((f.annotation for f in op.fields if f.python_name == field), "")
+        # A part that takes several files takes a list of them.
+        path = 'Path("report.pdf")'
+        value = (
+            f"[{path}]" if annotation.startswith(("list[", "builtins.list[", "Sequence[")) else path
+        )
+        call, model = _call(res, op, enums, {field: value})
         target = "result = " if op.return_annotation != "None" else ""
         found.append(
             FeatureExample(
