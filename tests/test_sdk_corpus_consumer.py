@@ -62,7 +62,7 @@ README_SHOWS = {
         'for item in client.default.get_project_by_username_by_project("...", "..."):',
         "# Build, offset pagination",
         "| `client.default.get_recent_builds()` |",
-        "`limit: int`, `offset: int` | `_pg.SyncPager[Build, Builds]` |",
+        "`limit: int`, `offset: int` | `SyncPager[Build, Builds]` |",
         "| `apikey` | the `circle-token` query API key | `api_key=` |"
         " `CIRCLECI_APIKEY`, then `CIRCLECI_API_KEY` |",
     ],
@@ -71,7 +71,7 @@ README_SHOWS = {
         "a binary part (`format: binary`) or body takes `bytes`, a path (`pathlib.Path`)",
         'result = client.pdf.create_template(template_document=Path("report.pdf"),'
         ' template_name="...")',
-        "**`template_document: _f.FileTypes`**, **`template_name: str`**",
+        "**`template_document: FileTypes`**, **`template_name: str`**",
         "| `client.pdf.list_templates()` |",
         "| `basic_auth=(user, password)` |",
     ],

@@ -77,7 +77,9 @@ class ReadmePlan:
         return next((f for f in self.features if f.kind == kind), None)
 
 
-_PREFIXES = re.compile(r"\b_[mpt]\.")
+# The resource modules' private aliases (models, params, transport, streams, pagers, files,
+# errors): a reader writes `Stream[Event]`, imported from `<package>.client`.
+_PREFIXES = re.compile(r"\b_(?:m|p|t|s|pg|f|e)\.")
 
 
 def shown(annotation: str) -> str:
