@@ -227,19 +227,28 @@ class Formatter:
             raise FormattingError(f"ruff could not be found: {exc}") from None
         for args in _PASSES:
             with timing.timed(f"ruff {args[0]} (one process per batch)"):
-                try:
-                    done = subprocess.run(
-                        [ruff, *args, "--", *batch],
-                        cwd=self._scratch(),
-                        capture_output=True,
-                        text=True,
-                        check=False,
-                    )
-                except OSError as exc:
-                    raise FormattingError(f"ruff could not be started: {exc}") from None
+                done = self._ruff(ruff, args, batch)
             if done.returncode != 0:
-                said = (done.stderr or done.stdout).strip() or f"exit status {done.returncode}"
+                # --quiet keeps ruff's error to itself: asked again, it says where and why
+                again = self._ruff(ruff, [a for a in args if a != "--quiet"], batch)
+                text = (again.stderr + again.stdout).strip()
+                errors = [line for line in text.splitlines() if line.startswith("error")]
+                said = "\n".join(errors) or text or f"exit status {done.returncode}"
                 raise FormattingError(f"ruff {args[0]} failed on the generated code:\n{said}")
+
+    def _ruff(
+        self, ruff: str, args: list[str], batch: list[str]
+    ) -> subprocess.CompletedProcess[str]:
+        try:
+            return subprocess.run(
+                [ruff, *args, "--", *batch],
+                cwd=self._scratch(),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except OSError as exc:
+            raise FormattingError(f"ruff could not be started: {exc}") from None
 
 
 def _write_text(path: Path, text: str) -> None:

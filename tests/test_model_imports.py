@@ -122,7 +122,9 @@ class Things(RootModel[list[Thing]]):
     module = "\n".join([HEADER.rstrip("\n"), *import_block(code, "pkg", BASE_CLASS, local), ""])
     text = module + "\n" + code
     rel = "pkg/models/_thing.py"
-    assert not _unchanged_by_ruff(tmp_path, {"pkg/__init__.py": "", "pkg/models/__init__.py": "", rel: text})
+    assert not _unchanged_by_ruff(
+        tmp_path, {"pkg/__init__.py": "", "pkg/models/__init__.py": "", rel: text}
+    )
     assert "from datetime import datetime\n" in text  # `date` is only a field name
     assert "UUID" not in text.split("class Thing")[0]
     assert "IntEnum" not in text.split("class Thing")[0]
