@@ -141,3 +141,24 @@ def test_the_sections_are_in_ruffs_order_whatever_the_package_is_called(
     files = {f"{package}/__init__.py": "", f"{package}/models/__init__.py": ""}
     files[f"{package}/models/_a.py"] = text
     assert not _unchanged_by_ruff(tmp_path, files)
+
+
+def test_a_made_up_models_init_is_what_ruff_would_write(tmp_path: Path) -> None:
+    """`__all__` in RUF022's order (case-sensitive, natural, constants first) and the
+    re-exports in isort's (case-insensitive), a long one wrapped as ruff wraps it."""
+    from generator.emit.model_modules import _init
+
+    long_name = "ActionsSetSelectedRepositoriesEnabledGithubActionsOrganizationRequestBody"
+    module_of_name = {
+        "ZETA_X": "_zeta2",
+        "Zeta10": "_zeta10",
+        "Zeta2": "_zeta2",
+        "zeta_lower": "_zeta2",
+        "ActionsCreateOrgVariable": "_actions",
+        "ActionsCreateOrUpdateSecret": "_actions",
+        long_name: "_actions_set_selected_repositories_enabled_github_actions_organization",
+    }
+    text = _init(HEADER.rstrip("\n"), "pkg", "Made up", module_of_name)
+    assert f"        {long_name} as {long_name},\n" in text
+    files = {"pkg/__init__.py": "", "pkg/models/__init__.py": text}
+    assert not _unchanged_by_ruff(tmp_path, files)

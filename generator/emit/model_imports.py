@@ -124,6 +124,12 @@ def member_key(name: str) -> tuple[int, tuple[tuple[str, int], ...], tuple[tuple
     return kind, _natural(name.lower()), _natural(name)
 
 
+def all_key(name: str) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """ruff's RUF022 order of `__all__` (isort-style): constants, classes, the rest; then
+    natural, case-sensitively (unlike the members of an import)."""
+    return member_key(name)[0], _natural(name)
+
+
 _RUNS = re.compile(r"\d+|\D+")
 
 

@@ -29,7 +29,7 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from generator.emit.model_imports import member_key, module_key
+from generator.emit.model_imports import all_key, member_key, module_key
 from generator.ir.naming import NameRegistry, snake
 
 INIT_DOC = '''"""Pydantic v2 models of {title}.
@@ -313,7 +313,9 @@ def _init(header: str, package: str, title: str, module_of_name: dict[str, str])
     if not names:
         lines.append("    pass")
     lines.append("")
-    lines.append("__all__ = [" + ", ".join(f'"{n}"' for n in names) + "]")
+    # in the order of ruff's RUF022 (isort-style), so its check pass finds nothing to fix
+    listed = sorted(names, key=all_key)
+    lines.append("__all__ = [" + ", ".join(f'"{n}"' for n in listed) + "]")
     lines.append("")
     lines.append("_MODULES: dict[str, str] = {")
     lines += [f'    "{n}": "{module_of_name[n]}",' for n in names]
