@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import formatting
+from generator import formatting, timing
 from generator.cli import EXIT_INTERNAL_ERROR, main
 from generator.formatting import Formatter, FormattingError
 
@@ -58,6 +58,12 @@ def test_batches_cut_differently_give_the_same_bytes(monkeypatch: pytest.MonkeyP
     )
     assert together["README.md"] == FILES["README.md"]
     assert list(together) == list(FILES)
+    # batches cut at the end, in the foreground: never more than CHUNK_FILES paths to one ruff
+    monkeypatch.setattr(formatting, "CHUNK_FILES", 4)
+    timing.reset()
+    assert formatting.format_files(FILES) == together
+    python_files = sum(rel.endswith(".py") for rel in FILES)
+    assert timing.totals()["ruff check (one process per batch)"][1] == -(-python_files // 4)
     _cut_small(monkeypatch)
     in_batches = formatting.format_files(FILES)
     assert list(in_batches) == list(FILES)
