@@ -10,8 +10,11 @@ folder at once and not kept in memory, and batches go to ruff in a background th
 rest is rendered (ruff is another process: on two cores both go on at once). A batch holds at
 most `CHUNK_BYTES` of source, so one ruff process never holds a large document's whole output:
 ruff keeps the files of its run in memory, about 160 MiB for GitHub's 47 MB of output in one
-run, 25 to 55 MiB in its 4 MB batches (up to 120 MiB for the batch of its two largest files,
-3.7 MB together: a single file is not cut).
+run, 25 to 70 MiB in its batches of up to 16 MB, 120 MiB in the one that holds its largest
+files (3.7 MB in two files: a file is never cut). Smaller batches use ruff's threads less
+(a batch of a few large files is formatted mostly on one core) and start more processes: each
+costs time, and is forked from the generator, whose whole memory a sampler sees twice until
+the fork becomes ruff.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ _MEMORY_ROOM = 256 << 20
 # bounded). Files go to ruff in the background at the end of a submission once `EARLY_BYTES`
 # of them are waiting: a small document's files stay one batch, formatted at the end (two
 # processes in all), a large one's are formatted while the rest renders.
-CHUNK_BYTES = 4_000_000
+CHUNK_BYTES = 16_000_000
 CHUNK_FILES = 2_000
 EARLY_BYTES = 1_000_000
 
