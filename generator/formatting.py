@@ -70,8 +70,9 @@ class Formatter:
     submitted; a path submitted again takes the later text. Used as a context manager, so the
     scratch folder and the background thread are gone however the run ends.
 
-    ruff decides first-party imports by the package folders it finds beside the files: the
-    package's own files (`<package>/__init__.py`) must be submitted with or before the rest.
+    ruff sorts an import as first party only inside a complete package (every `__init__.py`
+    from the module's folder up, on disk when its batch runs): a package's `__init__.py` must be
+    submitted with or before its modules.
     """
 
     def __init__(self) -> None:

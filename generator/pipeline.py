@@ -65,7 +65,7 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     # Each emitter's files go to the formatter as soon as they are rendered: written to its
     # scratch folder (their texts not kept here), formatted in the background in batches while
     # the rest renders. The package's own files first: ruff sorts an import as first-party
-    # only beside its package folder.
+    # only inside a complete package (every `__init__.py` from the module's folder up).
     with Formatter() as formatter:
         formatter.submit(emit_package(document, target))
         if target.models_engine == "native":
