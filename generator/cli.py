@@ -642,6 +642,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a generator bug: one line to report, never a traceback
+        formatting = sys.modules.get("generator.formatting")  # imported by a run that formats
+        if formatting is not None and isinstance(exc, formatting.FormattingError):
+            # ruff refused the generated code: its own message says where and why
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_INTERNAL_ERROR
         import traceback
 
         frame = traceback.extract_tb(exc.__traceback__)[-1]

@@ -1,16 +1,26 @@
 """Format generated Python with the pinned ruff, independent of any project configuration.
 
-ruff runs once per batch of files, not once per file: the files are written into a temporary
-folder (in memory, `/dev/shm`, where there is room) and `ruff check --fix` then `ruff format`
-each run over the whole folder. Every rule applied is local to its file, so a batch gives the
-same bytes as one file at a time. A batch can be started in the background (`FormatJob`): the
-pipeline formats the models while it renders the client and the server (ruff is another process,
-so on two cores both go on at once).
+ruff runs once per batch of files, not once per file: the files are written into a scratch
+folder (in memory, `/dev/shm`, where there is room) and `ruff check --fix` then `ruff format` run
+over the batch's files. Every rule applied is local to its file, so a batch gives the same bytes
+as one file at a time, and as any other cut into batches.
+
+`Formatter` takes the files as the emitters produce them: each text is written to the scratch
+folder at once and not kept in memory, and batches go to ruff in a background thread while the
+rest is rendered (ruff is another process: on two cores both go on at once). A batch holds at
+most `CHUNK_BYTES` of source, so one ruff process never holds a large document's whole output:
+ruff keeps the files of its run in memory, about 160 MiB for GitHub's 47 MB of output in one
+run, 25 to 70 MiB in its batches of up to 16 MB, 120 MiB in the one that holds its largest
+files (3.7 MB in two files: a file is never cut). Smaller batches use ruff's threads less
+(a batch of a few large files is formatted mostly on one core) and start more processes: each
+costs time, and is forked from the generator, whose whole memory a sampler sees twice until
+the fork becomes ruff.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
@@ -21,87 +31,249 @@ from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
 from generator import timing
 
-_COMMON = ["--isolated", "--line-length", "100", "--target-version", "py311"]
+_COMMON = ["--isolated", "--no-cache", "--line-length", "100", "--target-version", "py311"]
 _PASSES = (
-    ["check", *_COMMON, "--select", "I,F401,UP,RUF022", "--fix", "--exit-zero", "--quiet", "."],
-    ["format", *_COMMON, "--quiet", "."],
+    ["check", *_COMMON, "--select", "I,F401,UP,RUF022", "--fix", "--exit-zero", "--quiet"],
+    ["format", *_COMMON, "--quiet"],
 )
 _MEMORY_FOLDER = "/dev/shm"
+# Free bytes the memory folder must have to be used: more than a large document's output
+# (GitHub's is about 40 MB) many times over. Should it fill up all the same, the files move to
+# the ordinary temporary folder and the run goes on.
+_MEMORY_ROOM = 256 << 20
+# A batch holds at most this much source (one ruff process's memory grows with the source of
+# its run) and this many files (their paths are ruff's arguments, and a command line is
+# bounded). Files go to ruff in the background at the end of a submission once `EARLY_BYTES`
+# of them are waiting: a small document's files stay one batch, formatted at the end (two
+# processes in all), a large one's are formatted while the rest renders.
+CHUNK_BYTES = 16_000_000
+CHUNK_FILES = 2_000
+EARLY_BYTES = 1_000_000
 
 
 class FormattingError(Exception):
-    pass
+    """ruff failed on the generated code (or could not be started): its message, not a trace."""
 
 
 def format_files(files: dict[str, str]) -> dict[str, str]:
     """`files` with every .py file import-sorted, cleaned of unused imports and formatted."""
-    python = {p: t for p, t in files.items() if p.endswith(".py")}
-    if not python:
-        return dict(files)
-    try:
-        formatted = _format_in(_scratch_parent(python), python)
-    except OSError:  # the memory folder filled up or vanished: the ordinary temporary folder
-        formatted = _format_in(None, python)
-    return {**files, **formatted}
+    with Formatter() as formatter:
+        formatter.submit(files)
+        return formatter.result()
 
 
-class FormatJob:
-    """`format_files` of one batch in a background thread; `result()` waits for it."""
+class Formatter:
+    """Files formatted in batches in the background; `result()` waits and returns them all.
 
-    def __init__(self, files: dict[str, str]) -> None:
-        self._files: dict[str, str] | None = files
-        self._result: dict[str, str] | None = None
+    `submit` writes each Python file to the scratch folder (the caller may drop its texts) and
+    keeps the other files as they are. The result holds every submitted path in the order first
+    submitted; a path submitted again takes the later text. Used as a context manager, so the
+    scratch folder and the background thread are gone however the run ends.
+
+    ruff sorts an import as first party only inside a complete package (every `__init__.py`
+    from the module's folder up, on disk when its batch runs): a package's `__init__.py` must be
+    submitted with or before its modules.
+    """
+
+    def __init__(self) -> None:
+        self._root: Path | None = None
+        parent = _scratch_parent()
+        self._root = Path(tempfile.mkdtemp(prefix="generated-", dir=parent))
+        self._in_memory = parent is not None
+        self._order: dict[str, str | None] = {}  # path -> its text (None: a Python file)
+        self._pending: dict[str, int] = {}  # Python files not yet handed to ruff -> their size
+        self._pending_bytes = 0
+        self._folders: set[Path] = set()
+        self._queue: queue.Queue[list[str] | None] = queue.Queue()
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="format", daemon=True)
-        self._thread.start()
+        self._cancelled = False
+        self._worker: threading.Thread | None = None
 
-    def _run(self) -> None:
-        try:
-            assert self._files is not None
-            self._result = format_files(self._files)
-        except BaseException as exc:  # handed to the caller by result()
-            self._error = exc
-        finally:
-            self._files = None  # the unformatted texts are not kept beside the formatted
+    def __enter__(self) -> Formatter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def submit(self, files: dict[str, str]) -> None:
+        """`files` written to the scratch folder; batches of them handed to ruff.
+
+        All of a submission is written before any of it goes to ruff: an import is first party
+        to ruff only inside a complete package (every `__init__.py` from the module's folder
+        up), and an emitter's package `__init__.py` may come after its modules.
+        """
+        for rel, text in files.items():
+            if not rel.endswith(".py"):
+                self._order[rel] = text
+                continue
+            if rel in self._order and rel not in self._pending:
+                self._drain()  # handed to ruff before: no batch may still be formatting it
+            self._order[rel] = None
+            self._write(rel, text)
+            self._pending_bytes += len(text) - self._pending.get(rel, 0)
+            self._pending[rel] = len(text)
+        if self._pending_bytes >= EARLY_BYTES:
+            self._flush()
 
     def result(self) -> dict[str, str]:
-        with timing.timed("format: waiting for the background batch"):
-            self._thread.join()
+        """Every submitted file, formatted; the scratch folder is removed."""
+        try:
+            if self._worker is None:  # nothing in the background: formatted here, no thread
+                for batch in self._batches():
+                    self._format(batch)
+            self._flush()
+            with timing.timed("format: waiting for the background batches"):
+                self._drain()
+            with timing.timed("format: files read back"):
+                return {
+                    rel: text if text is not None else self._read(rel)
+                    for rel, text in self._order.items()
+                }
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """The background thread stopped (batches not started are dropped), the folder removed."""
+        self._cancelled = True
+        if self._worker is not None:
+            self._queue.put(None)
+            self._worker.join()
+            self._worker = None
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
+
+    def __del__(self) -> None:  # a formatter neither closed nor used as a context manager
+        root = getattr(self, "_root", None)
+        if root is not None and getattr(self, "_worker", None) is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+    def _scratch(self) -> Path:
+        if self._root is None:
+            raise RuntimeError("the formatter was closed")
+        return self._root
+
+    def _write(self, rel: str, text: str) -> None:
+        with timing.timed("format: files written for ruff"):
+            try:
+                self._write_at(rel, text)
+            except OSError:
+                if not self._in_memory:
+                    raise
+                self._move_to_disk()  # the memory folder filled up, or vanished
+                self._write_at(rel, text)
+
+    def _write_at(self, rel: str, text: str) -> None:
+        path = self._scratch() / rel
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        _write_text(path, text)
+
+    def _move_to_disk(self) -> None:
+        """The files written so far copied to the ordinary temporary folder, to go on there."""
+        self._drain()  # no batch may be formatting in the old folder
+        old = self._scratch()
+        new = Path(tempfile.mkdtemp(prefix="generated-"))
+        shutil.copytree(old, new, dirs_exist_ok=True)
+        shutil.rmtree(old, ignore_errors=True)
+        self._root, self._in_memory = new, False
+        self._folders = set()
+
+    def _read(self, rel: str) -> str:
+        return (self._scratch() / rel).read_text(encoding="utf-8")
+
+    def _flush(self) -> None:
+        """The pending files to the background thread (started on first use)."""
+        batches = self._batches()
+        if batches and self._worker is None:
+            self._worker = threading.Thread(target=self._work, name="format", daemon=True)
+            self._worker.start()
+        for batch in batches:
+            self._queue.put(batch)
+
+    def _batches(self) -> list[list[str]]:
+        """The pending files, taken: batches of at most `CHUNK_BYTES` of source and
+        `CHUNK_FILES` files, in the order submitted."""
+        batches: list[list[str]] = []
+        batch: list[str] = []
+        size = 0
+        for rel, length in self._pending.items():
+            if batch and (size + length > CHUNK_BYTES or len(batch) >= CHUNK_FILES):
+                batches.append(batch)
+                batch, size = [], 0
+            batch.append(rel)
+            size += length
+        if batch:
+            batches.append(batch)
+        self._pending = {}
+        self._pending_bytes = 0
+        return batches
+
+    def _drain(self) -> None:
+        """Every batch handed to the background formatted; its first error raised."""
+        if self._worker is not None:
+            self._queue.put(None)
+            self._worker.join()
+            self._worker = None
         if self._error is not None:
-            raise self._error
-        assert self._result is not None
-        return self._result
+            error, self._error = self._error, None
+            raise error
+
+    def _work(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None and not self._cancelled:
+                try:
+                    self._format(batch)
+                except BaseException as exc:  # handed to the caller by _drain()
+                    self._error = exc
+
+    def _format(self, batch: list[str]) -> None:
+        try:
+            ruff = find_ruff_bin()
+        except FileNotFoundError as exc:
+            raise FormattingError(f"ruff could not be found: {exc}") from None
+        for args in _PASSES:
+            with timing.timed(f"ruff {args[0]} (one process per batch)"):
+                done = self._ruff(ruff, args, batch)
+            if done.returncode != 0:
+                # --quiet keeps ruff's error to itself: asked again, it says where and why
+                again = self._ruff(ruff, [a for a in args if a != "--quiet"], batch)
+                text = (again.stderr + again.stdout).strip()
+                errors = [line for line in text.splitlines() if line.startswith("error")]
+                said = "\n".join(errors) or text or f"exit status {done.returncode}"
+                raise FormattingError(f"ruff {args[0]} failed on the generated code:\n{said}")
+
+    def _ruff(
+        self, ruff: str, args: list[str], batch: list[str]
+    ) -> subprocess.CompletedProcess[str]:
+        try:
+            return subprocess.run(
+                [ruff, *args, "--", *batch],
+                cwd=self._scratch(),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except OSError as exc:
+            raise FormattingError(f"ruff could not be started: {exc}") from None
 
 
-def _scratch_parent(python: dict[str, str]) -> str | None:
-    """The memory folder when it has room for the batch many times over, else the default."""
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _scratch_parent() -> str | None:
+    """The memory folder when it has plenty of room, else the ordinary temporary folder."""
     try:
-        size = sum(len(text) for text in python.values()) * 4
-        if os.access(_MEMORY_FOLDER, os.W_OK) and shutil.disk_usage(_MEMORY_FOLDER).free > size:
+        if (
+            os.access(_MEMORY_FOLDER, os.W_OK)
+            and shutil.disk_usage(_MEMORY_FOLDER).free > _MEMORY_ROOM
+        ):
             return _MEMORY_FOLDER
     except OSError:
         pass
     return None
-
-
-def _format_in(parent: str | None, python: dict[str, str]) -> dict[str, str]:
-    ruff = find_ruff_bin()
-    with tempfile.TemporaryDirectory(prefix="generated-", dir=parent) as tmp:
-        root = Path(tmp)
-        with timing.timed("format: files written for ruff"):
-            folders: set[Path] = set()
-            for rel, text in python.items():
-                path = root / rel
-                if path.parent not in folders:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(path.parent)
-                path.write_text(text, encoding="utf-8")
-        for args in _PASSES:
-            with timing.timed(f"ruff {args[0]} (one process per batch)"):
-                done = subprocess.run(
-                    [ruff, *args], cwd=root, capture_output=True, text=True, check=False
-                )
-            if done.returncode != 0:
-                raise FormattingError(f"ruff {args[0]} failed:\n{done.stderr or done.stdout}")
-        with timing.timed("format: files read back"):
-            return {rel: (root / rel).read_text(encoding="utf-8") for rel in python}

@@ -18,7 +18,7 @@ from generator.emit.mcp import emit_mcp
 from generator.emit.native_models import emit_native_models
 from generator.emit.package import emit_package
 from generator.emit.server import emit_server
-from generator.formatting import FormatJob, format_files
+from generator.formatting import Formatter
 from generator.ir import Document
 from generator.loader import load_document
 from generator.plans import build_document
@@ -41,9 +41,6 @@ class GenerationResult:
 # Told as each stage starts: its name (STAGES) and what it works on ({"schemas": 969}).
 Progress = Callable[[str, Mapping[str, int]], None]
 STAGES = ("load", "ir", "models", "client", "server", "format", "write")  # write: the caller's
-# From this many model files on, they are formatted in the background (below, a thread and two
-# more processes cost more than they save).
-BACKGROUND_FORMAT_FILES = 32
 
 
 def generate_target(target: Target, progress: Progress | None = None) -> GenerationResult:
@@ -66,38 +63,32 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
     # not keep are freed before emitting: about 50 MiB less at the peak on GitHub's description.
     del loaded
     step("models", {"schemas": len(document.schemas)})
-    files = emit_package(document, target)
-    if target.models_engine == "native":
-        models = emit_native_models(
-            document, build_model_plan(document, target.strict_models), target.package
-        )
-    else:
-        # datamodel-code-generator (and pydantic with it) is imported only by the targets that
-        # ask for it: a third of a second of start-up the native engine does not need.
-        from generator.emit.models import emit_models
+    # Each emitter's files go to the formatter as soon as they are rendered: written to its
+    # scratch folder (their texts not kept here), formatted in the background in batches while
+    # the rest renders. The package's own files first: ruff sorts an import as first-party
+    # only inside a complete package (every `__init__.py` from the module's folder up).
+    with Formatter() as formatter:
+        formatter.submit(emit_package(document, target))
+        if target.models_engine == "native":
+            model_plan = build_model_plan(document, target.strict_models)
+            formatter.submit(emit_native_models(document, model_plan, target.package))
+            del model_plan
+        else:
+            # datamodel-code-generator (and pydantic with it) is imported only by the targets
+            # that ask for it: a third of a second of start-up the native engine does not need.
+            from generator.emit.models import emit_models
 
-        models = emit_models(document, target.package)
-    # Many models: ruff formats them in the background while the rest is rendered. The package's
-    # own files go with them (formatted again with the rest, that copy unused): ruff sorts an
-    # import as first-party only inside a complete package (`<package>/__init__.py` present).
-    job = FormatJob({**files, **models}) if len(models) >= BACKGROUND_FORMAT_FILES else None
-    files.update(models)
-    step("client", {"operations": len(document.operations), "resources": len(document.resources)})
-    files.update(emit_client(document, target))
-    step("server", {"operations": len(document.operations)})
-    files.update(emit_server(document, target))
-    files.update(emit_mcp(document, target))
-    files.update(emit_adapter(document, target))
-    step("format", {"files": len(files)})
-    if job is None:
-        return GenerationResult(document, format_files(files), other_folders)
-    # The models a later emitter replaced (none today) are formatted with the rest.
-    rest = format_files({k: v for k, v in files.items() if models.get(k) is not v})
-    del models
-    done = job.result()
-    return GenerationResult(
-        document, {k: rest[k] if k in rest else done[k] for k in files}, other_folders
-    )
+            formatter.submit(emit_models(document, target.package))
+        step(
+            "client", {"operations": len(document.operations), "resources": len(document.resources)}
+        )
+        formatter.submit(emit_client(document, target))
+        step("server", {"operations": len(document.operations)})
+        formatter.submit(emit_server(document, target))
+        formatter.submit(emit_mcp(document, target))
+        formatter.submit(emit_adapter(document, target))
+        step("format", {"files": len(formatter)})
+        return GenerationResult(document, formatter.result(), other_folders)
 
 
 def count_operations(data: Any) -> int:

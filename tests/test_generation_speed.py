@@ -414,20 +414,27 @@ def _many_models(count: int) -> dict[str, Any]:
     }
 
 
-def test_models_formatted_in_the_background_are_the_same_bytes(
+def test_output_is_the_same_bytes_however_the_files_are_cut_into_batches(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import pipeline
+    """One batch formatted at the end, against many small batches formatted in the background
+    while the rest renders (as a large document's are): the same files, in the same order."""
+    from generator import formatting, pipeline
     from generator.config import Target
 
     spec = tmp_path / "many.json"
     spec.write_text(json.dumps(_many_models(40)), encoding="utf-8")
     target = Target("many", spec, tmp_path / "out", "many_api", "many-api", None)
     timing.reset()
-    background = pipeline.generate_target(target).files
-    assert timing.totals()["format: waiting for the background batch"][1] == 1
-    monkeypatch.setattr(pipeline, "BACKGROUND_FORMAT_FILES", 10**9)
     together = pipeline.generate_target(target).files
+    assert "ruff check (one process per batch)" in timing.totals()
+    assert timing.totals()["ruff check (one process per batch)"][1] == 1
+    monkeypatch.setattr(formatting, "EARLY_BYTES", 1)
+    monkeypatch.setattr(formatting, "CHUNK_BYTES", 3_000)
+    monkeypatch.setattr(formatting, "CHUNK_FILES", 7)
+    timing.reset()
+    batched = pipeline.generate_target(target).files
+    assert timing.totals()["ruff check (one process per batch)"][1] > 10
     assert len([k for k in together if "/models/" in k]) > 40
-    assert list(background) == list(together)  # the same files, in the same order
-    assert background == together
+    assert list(batched) == list(together)  # the same files, in the same order
+    assert batched == together

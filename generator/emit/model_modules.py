@@ -26,8 +26,10 @@ only less lazy.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from generator.emit.model_imports import all_key, member_key, module_key
 from generator.ir.naming import NameRegistry, snake
 
 INIT_DOC = '''"""Pydantic v2 models of {title}.
@@ -38,6 +40,7 @@ Each model lives in a private module, imported on first use: `from {package}.mod
 """
 '''
 _MAX_MODULE_NAME = 80
+_LINE_LENGTH = 100  # the formatter's
 
 
 @dataclass
@@ -73,11 +76,19 @@ def split_models(
 
 
 def split_units(
-    header: str, parsed: Parsed, package: str, schema_names: list[str], title: str
+    header: str,
+    parsed: Parsed,
+    package: str,
+    schema_names: list[str],
+    title: str,
+    imports_of: Callable[[str, dict[str, list[str]]], list[str]] | None = None,
 ) -> dict[str, str]:
     """The models package of definitions already cut into units (names, text, references).
 
     `parsed.units` come in an order that defines a class's bases before the class.
+    `imports_of(code, local)`: a module's import lines from its code and the names it takes
+    from sibling modules; without it, every module gets `parsed.imports` (and its sibling
+    imports), which the formatter prunes.
     """
     base = f"{package}/models"
     defined = {name: unit for unit in parsed.units for name in unit.names}
@@ -110,8 +121,13 @@ def split_units(
             other = module_of_name[ref]
             if other != module:
                 imported.setdefault(other, []).append(ref)
-        lines = [header, *parsed.imports]
-        lines += [f"from .{m} import {', '.join(names)}" for m, names in sorted(imported.items())]
+        if imports_of is not None:  # the native engine: exactly the imports used
+            lines = [header, *imports_of("".join(u.text for u in units), imported)]
+        else:  # pruned and sorted by the formatter
+            lines = [header, *parsed.imports]
+            lines += [
+                f"from .{m} import {', '.join(names)}" for m, names in sorted(imported.items())
+            ]
         lines.append("")
         lines += [u.text for u in units]
         rebuilds = [r for u in units for n in u.names for r in parsed.rebuilds.get(n, [])]
@@ -292,12 +308,14 @@ def _init(header: str, package: str, title: str, module_of_name: dict[str, str])
     doc = INIT_DOC.format(title=title.replace('"', "'").replace("\\", "/"), package=package)
     lines = [header, doc, "from typing import TYPE_CHECKING, Any", ""]
     lines.append("if TYPE_CHECKING:")
-    for module, members in sorted(by_module.items()):
-        lines += [f"    from .{module} import {n} as {n}" for n in members]
+    for module in sorted(by_module, key=module_key):  # in ruff's order: nothing to fix
+        lines += [_reexport(f".{module}", n) for n in sorted(by_module[module], key=member_key)]
     if not names:
         lines.append("    pass")
     lines.append("")
-    lines.append("__all__ = [" + ", ".join(f'"{n}"' for n in names) + "]")
+    # in the order of ruff's RUF022 (isort-style), so its check pass finds nothing to fix
+    listed = sorted(names, key=all_key)
+    lines.append("__all__ = [" + ", ".join(f'"{n}"' for n in listed) + "]")
     lines.append("")
     lines.append("_MODULES: dict[str, str] = {")
     lines += [f'    "{n}": "{module_of_name[n]}",' for n in names]
@@ -305,6 +323,14 @@ def _init(header: str, package: str, title: str, module_of_name: dict[str, str])
     lines.append("")
     lines += _LAZY.splitlines()
     return "\n".join(lines) + "\n"
+
+
+def _reexport(module: str, name: str) -> str:
+    """`from <module> import <name> as <name>`, indented, wrapped where ruff's isort wraps it."""
+    line = f"    from {module} import {name} as {name}"
+    if len(line) <= _LINE_LENGTH:
+        return line
+    return f"    from {module} import (\n        {name} as {name},\n    )"
 
 
 # Behind `not TYPE_CHECKING`: a module `__getattr__` would make type checkers accept any name.

@@ -1,6 +1,6 @@
 """Pydantic v2 models rendered from the intermediate model's declarations (the native engine).
 
-Every decision about the schemas is in generator.ir.model_plan; this module only writes each
+Every decision about the schemas is in generator.plans.model_plan; this module only writes each
 declaration as Python source and hands the definitions to the lazily loaded `models/` package
 (generator.emit.model_modules). It is the default engine: on a large document it is an order of
 magnitude faster than datamodel-code-generator (see benchmarks/), which stays available per
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import textwrap
 
+from generator.emit.model_imports import import_block
 from generator.emit.model_modules import Parsed, Unit, split_units
 from generator.emit.models import BASE_CLASS, HEADER
 from generator.ir.model import Document
@@ -21,32 +22,16 @@ _INDENT = "    "
 
 def emit_native_models(doc: Document, plan: ModelPlan, package: str) -> dict[str, str]:
     """The `<package>/models/` package: path -> text (unformatted)."""
-    imports = [
-        "from __future__ import annotations",
-        "",
-        "from datetime import date, datetime",
-        "from enum import IntEnum, StrEnum",
-        "from typing import Annotated, Any, Literal",
-        "from uuid import UUID",
-        "",
-        "from pydantic import ConfigDict, Field, RootModel",
-        "from pydantic import Strict as _Strict",
-        "from pydantic import Tag as _Tag",
-        "",
-        f"from {package}._base import {BASE_CLASS}, discriminated",
-        f"from {package}._base import NOT_BOOL as _NOT_BOOL",
-        f"from {package}._base import NOT_NULL as _NOT_NULL",
-        f"from {package}._base import ONLY_BOOL as _ONLY_BOOL",
-        f"from {package}._base import DateText as _DateText",
-        f"from {package}._base import DateTimeText as _DateTimeText",
-        f"from {package}._base import required_alternatives as _required_alternatives",
-        "",
-    ]
     units = [Unit([d.name], _render(d), set(d.refs) - {d.name}) for d in plan.decls]
     rebuilds = {name: [f"{name}.model_rebuild()"] for name in sorted(plan.rebuild)}
     header = HEADER.rstrip("\n")
-    parsed = Parsed(imports, units, rebuilds)
-    return split_units(header, parsed, package, [s.python_name for s in doc.schemas], doc.title)
+    parsed = Parsed([], units, rebuilds)  # imports: per module, by imports_of
+    names = [s.python_name for s in doc.schemas]
+
+    def imports_of(code: str, local: dict[str, list[str]]) -> list[str]:
+        return import_block(code, package, BASE_CLASS, local)
+
+    return split_units(header, parsed, package, names, doc.title, imports_of)
 
 
 def _render(decl: Decl) -> str:
