@@ -39,6 +39,8 @@ def emit_package(doc: Document, target: Target) -> dict[str, str]:
         f"{pkg}/__init__.py": render("package/__init__.py.jinja", **context),
         f"{pkg}/_version.py": render("package/_version.py.jinja", **context),
         f"{pkg}/_base.py": runtime_module("_base.py"),
+        # the guarded uvicorn set-up of the server stubs and the MCP server's HTTP transport
+        f"{pkg}/_serving.py": runtime_module("_serving.py"),
         f"{pkg}/py.typed": "",
     }
     # Release hook (generator/diff/release.py): a target with a changelog ships it, after the

@@ -2,8 +2,8 @@
 
 Renders `Document.server` (built by `generator.plans.server`, where every decision is made) into
 `<package>/server/`. The stubs import only FastAPI, Starlette, Pydantic, jsonschema and the
-package's own models. Their runtime (`_runtime.py`) is generator/runtime/server/_runtime.py,
-copied as it is.
+package's own models. Their runtime (`_runtime.py`, and `serve.py` re-exporting the package's
+`_serving`) is generator/runtime/server/, copied as it is.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from generator.emit.runtime import runtime_module
 from generator.ir.model import Document
 from generator.plans.server import SPEC_URI, ServerOperation, ServerPlan, dump_spec
 
-_FILES = ("__init__", "_spec", "validation", "responses", "handlers", "app", "serve")
+_FILES = ("__init__", "_spec", "validation", "responses", "handlers", "app")
 
 
 def emit_server(doc: Document, target: Target) -> dict[str, str]:
@@ -34,6 +34,7 @@ def emit_server(doc: Document, target: Target) -> dict[str, str]:
         for name in _FILES
     }
     files[f"{target.package}/server/_runtime.py"] = runtime_module("server/_runtime.py")
+    files[f"{target.package}/server/serve.py"] = runtime_module("server/serve.py")
     if plan.webhooks:  # the subscribers' receiver (3.1 `webhooks`)
         files[f"{target.package}/server/webhooks.py"] = render(
             "server/webhooks.py.jinja",

@@ -345,9 +345,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         anyio.run(_serve_stdio, server)
         return 0
-    import uvicorn
+    # The package's guarded uvicorn set-up, as its server stubs are served: a parser that refuses
+    # ambiguous framing, request head and body deadlines, a connection cap under the descriptor
+    # limit, one-line logs (`_serving`, which needs neither FastAPI nor the stubs).
+    from .._serving import ServerSettings, serve
 
     app = server.streamable_http_app(streamable_http_path=args.path, host=args.host)
     print(f"MCP server on http://{args.host}:{args.port}{args.path}", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    serve(app, ServerSettings(args.host, args.port, log_level="warning", access_log=False))
     return 0
