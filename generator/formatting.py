@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
-from generator import timing
+from generator import format_cache, timing
 
 _COMMON = ["--isolated", "--no-cache", "--line-length", "100", "--target-version", "py311"]
 _PASSES = (
@@ -122,8 +122,11 @@ class Formatter:
         """Every submitted file, formatted; the scratch folder is removed."""
         try:
             if self._worker is None:  # nothing in the background: formatted here, no thread
+                # A small document's output: ruff's result for the same files is kept
+                # (generator/format_cache.py), so an edit that changes no Python file starts
+                # no ruff process.
                 for batch in self._batches():
-                    self._format(batch)
+                    self._format(batch, keep=True)
             self._flush()
             with timing.timed("format: waiting for the background batches"):
                 self._drain()
@@ -231,11 +234,23 @@ class Formatter:
                 except BaseException as exc:  # handed to the caller by _drain()
                     self._error = exc
 
-    def _format(self, batch: list[str]) -> None:
+    def _format(self, batch: list[str], *, keep: bool = False) -> None:
+        """ruff's passes over `batch`; with `keep`, its result taken from (or put in) the
+        cache, which only the caller's thread may do (it reads every submitted path)."""
         try:
             ruff = find_ruff_bin()
         except FileNotFoundError as exc:
             raise FormattingError(f"ruff could not be found: {exc}") from None
+        key = None
+        if keep:
+            present = [rel for rel, text in self._order.items() if text is None]
+            texts = [(self._scratch() / rel).read_bytes() for rel in batch]
+            key = format_cache.batch_key(ruff, _PASSES, present, batch, texts)
+            found = format_cache.recall(key)
+            if found is not None and len(found) == len(batch):
+                for rel, text in zip(batch, found, strict=True):
+                    self._write(rel, text)
+                return
         for args in _PASSES:
             with timing.timed(f"ruff {args[0]} (one process per batch)"):
                 done = self._ruff(ruff, args, batch)
@@ -246,6 +261,8 @@ class Formatter:
                 errors = [line for line in text.splitlines() if line.startswith("error")]
                 said = "\n".join(errors) or text or f"exit status {done.returncode}"
                 raise FormattingError(f"ruff {args[0]} failed on the generated code:\n{said}")
+        if key is not None:
+            format_cache.keep(key, [self._read(rel) for rel in batch])
 
     def _ruff(
         self, ruff: str, args: list[str], batch: list[str]

@@ -47,6 +47,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
             {
                 "generator.pipeline",
                 "generator.formatting",
+                "generator.format_cache",
                 "generator.writer",
                 "generator.report",
                 "generator.stamp",

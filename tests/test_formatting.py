@@ -16,6 +16,7 @@ import pytest
 
 from generator import formatting, timing
 from generator.cli import EXIT_INTERNAL_ERROR, main
+from generator.emit.template_cache import CACHE_ENV
 from generator.formatting import Formatter, FormattingError
 
 # Files ruff has work on: unsorted and unused imports, `Optional`, spacing, a first-party import.
@@ -33,6 +34,13 @@ FILES = {
     "README.md": "# pkg\n\nnot Python:   kept as given\n",
     "pkg/py.typed": "",
 }
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty cache for each test: ruff's result for the same files is kept
+    (generator/format_cache.py), and these tests count and break ruff's runs."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "format-cache"))
 
 
 def _cut_small(monkeypatch: pytest.MonkeyPatch) -> None:

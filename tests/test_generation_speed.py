@@ -341,7 +341,12 @@ def test_stamps_read_the_versions_importlib_metadata_reports() -> None:
         assert tool_version(tool) == metadata.version(tool)
 
 
-def test_generate_profile_prints_stages_steps_and_imports(tmp_path: Path) -> None:
+def test_generate_profile_prints_stages_steps_and_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No cache: the profiled run (a second run of the same input) would take ruff's result
+    # from the cache the first run filled (generator/format_cache.py), and start no ruff.
+    monkeypatch.setenv(CACHE_ENV, "off")
     spec = tmp_path / "small.yaml"
     spec.write_text(SMALL, encoding="utf-8")
     done = run_generator(
@@ -425,6 +430,7 @@ def test_output_is_the_same_bytes_however_the_files_are_cut_into_batches(
     spec = tmp_path / "many.json"
     spec.write_text(json.dumps(_many_models(40)), encoding="utf-8")
     target = Target("many", spec, tmp_path / "out", "many_api", "many-api", None)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))  # ruff's result not yet kept
     timing.reset()
     together = pipeline.generate_target(target).files
     assert "ruff check (one process per batch)" in timing.totals()

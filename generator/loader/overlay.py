@@ -8,16 +8,13 @@ hide a renamed path until a user missed the generated method.
 from __future__ import annotations
 
 import copy
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonpath
-from jsonpath.exceptions import JSONPathError
-
 from generator.errors import Problem, SpecError, join_pointer
+from generator.loader import plain_path
 from generator.loader.source import SourceFile, parse_file
-
-_ENV = jsonpath.JSONPathEnvironment(strict=True)
 
 
 def overlays_for(spec: Path, folder: Path) -> list[Path]:
@@ -56,8 +53,8 @@ def apply_overlay(document: Any, overlay: SourceFile) -> Any:
             continue
         target = action["target"]
         try:
-            matches = [tuple(m.parts) for m in _ENV.finditer(target, result)]
-        except JSONPathError as exc:
+            matches = _matches(target, result)
+        except _InvalidQuery as exc:
             first = str(exc).splitlines()[0]
             problems.append(
                 Problem(
@@ -91,6 +88,36 @@ def apply_overlay(document: Any, overlay: SourceFile) -> Any:
     if problems:
         raise SpecError(problems)
     return result
+
+
+class _InvalidQuery(Exception):
+    """A target the JSONPath engine cannot parse: its message."""
+
+
+def _matches(target: str, document: Any) -> list[tuple[Any, ...]]:
+    """The paths (keys and indexes) of the nodes `target` selects, in the engine's order.
+
+    A target that only names members is resolved here (`plain_path`); any other goes to the
+    JSONPath engine, imported then. A malformed target raises `_InvalidQuery` with the
+    engine's message.
+    """
+    names = plain_path.parse(target)
+    if names is not None:
+        return list(plain_path.matches(names, document))
+    from jsonpath.exceptions import JSONPathError
+
+    try:
+        return [tuple(m.parts) for m in _engine().finditer(target, document)]
+    except JSONPathError as exc:
+        raise _InvalidQuery(str(exc)) from None
+
+
+@cache
+def _engine() -> Any:
+    """python-jsonpath's strict (RFC 9535) environment, built on first use."""
+    import jsonpath
+
+    return jsonpath.JSONPathEnvironment(strict=True)
 
 
 def _merge(target: Any, update: Any) -> Any:

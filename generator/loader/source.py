@@ -14,6 +14,7 @@ agrees with), not PyYAML's YAML 1.1 rules: `1e-08` is a float (1.1 wants a dot: 
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import os
@@ -229,11 +230,30 @@ def parse_file(path: Path) -> SourceFile:
         raise SpecError(
             [Problem(f"not UTF-8 text (byte {exc.start})", Location(display_path(path), ""))]
         ) from None
+    remembered = _PARSED.get(path)
+    if remembered is not None and remembered[0] == raw:
+        return SourceFile(path=path, text=text, data=copy.deepcopy(remembered[1]))
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         data = _parse_json(path, text)
     else:
         data = _parse_yaml(path, text)
+    if len(raw) <= _REMEMBER_BYTES:
+        _PARSED.pop(path, None)
+        _PARSED[path] = (raw, copy.deepcopy(data))
+        while len(_PARSED) > _REMEMBER_FILES:
+            del _PARSED[next(iter(_PARSED))]
     return SourceFile(path=path, text=text, data=data)
+
+
+# A run reads the same small file more than once: a target with overlays and a web package
+# loads its document with and without the overlays, and the web package publishes it as
+# written (three parses of ServiceAi's contract, 10 ms each; a copy takes 1). What a small file
+# parsed to is remembered with its bytes, and each caller gets its own copy (loading changes
+# what it is given); a file whose bytes changed is parsed again. Large files are not kept:
+# their parsed tree is most of a run's memory, freed as soon as the model is built.
+_REMEMBER_BYTES = 1 << 20
+_REMEMBER_FILES = 16
+_PARSED: dict[Path, tuple[bytes, Any]] = {}
 
 
 class _DuplicateKey(Exception):

@@ -40,18 +40,18 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from functools import partial
+from typing import Any, Literal
 
 from generator.errors import join_pointer, split_pointer
 from generator.ir.media import media_kind
 from generator.ir.model import Document, MediaType, Operation, Parameter, Response, Warning_
 from generator.ir.naming import NameRegistry, pascal
 from generator.loader.refs import resolve_pointer
+from generator.plans.schema_check import SchemaCheck
 from generator.schema_walk import HTTP_METHODS, iter_subschemas
-
-if TYPE_CHECKING:  # imported where used: only documents with JSON error bodies need it
-    from jsonschema import Draft202012Validator
 
 BodyKind = Literal["json", "text", "bytes", "none", "raw"]
 ValueKind = Literal["integer", "number", "boolean", "string", "array", "object", "any"]
@@ -175,8 +175,7 @@ class _Planner:
         self._used: set[str] = set()  # `pointers` as a set: GitHub's has thousands
         # Error bodies are checked against their schema once per schema and candidate: most
         # operations of a large document share a handful of error responses.
-        self._registry: Any = None
-        self._validators: dict[str, Draft202012Validator] = {}
+        self._check = SchemaCheck(SPEC_URI, self.embedded)
         self._verdicts: dict[tuple[str, str], bool] = {}
 
     # -- the embedded schemas -----------------------------------------------------------------
@@ -226,28 +225,11 @@ class _Planner:
             _place(result, pointer, found[pointer])
         return result
 
-    def validator(self, pointer: str) -> Draft202012Validator:
-        from jsonschema import Draft202012Validator
-
-        if pointer not in self._validators:
-            if self._registry is None:  # the embedded document is complete by now
-                from referencing import Registry
-                from referencing.jsonschema import DRAFT202012
-
-                registry: Registry[Any] = Registry().with_resource(
-                    SPEC_URI, DRAFT202012.create_resource(self.embedded())
-                )
-                self._registry = registry.crawl()
-            self._validators[pointer] = Draft202012Validator(
-                {"$ref": SPEC_URI + "#" + _fragment(pointer)}, registry=self._registry
-            )
-        return self._validators[pointer]
-
     def valid(self, pointer: str, candidate: Any) -> bool:
         """`_valid` against the schema at `pointer`, once per schema and candidate."""
         key = (pointer, json.dumps(candidate, sort_keys=True, default=repr))
         if key not in self._verdicts:
-            self._verdicts[key] = _valid(self.validator(pointer), candidate)
+            self._verdicts[key] = _valid(partial(self._check.is_valid, pointer), candidate)
         return self._verdicts[key]
 
     # -- the plan -----------------------------------------------------------------------------
@@ -645,12 +627,6 @@ def _place(root: dict[str, Any], pointer: str, value: Any) -> None:
             node[tokens[-1]] = value
 
 
-def _fragment(pointer: str) -> str:
-    from urllib.parse import quote
-
-    return quote(pointer, safe="/~")
-
-
 def _value_kind(schema: Any) -> ValueKind:
     if not isinstance(schema, dict):
         return "any"
@@ -772,16 +748,16 @@ def _sample(template: Any) -> Any:
     return template
 
 
-def _valid(validator: Draft202012Validator, candidate: Any) -> bool:
+def _valid(is_valid: Callable[[Any], bool], candidate: Any) -> bool:
     sample = _sample(candidate)
-    if not validator.is_valid(sample):
+    if not is_valid(sample):
         return False
     if (
         isinstance(candidate, dict)
         and "error" in candidate
         and isinstance(candidate["error"], dict)
     ):
-        return validator.is_valid({**sample, "error": {**sample["error"], "param": None}})
+        return is_valid({**sample, "error": {**sample["error"], "param": None}})
     return True
 
 

@@ -1,0 +1,105 @@
+"""The server plan's error-body checks: jsonschema-rs and jsonschema give the same verdicts.
+
+`generator/plans/schema_check.py` asks jsonschema-rs and imports jsonschema only for a schema
+jsonschema-rs cannot take. Every verdict the server plan asks for, on ServiceAi's contract, the
+fixtures and every document of the shared corpus, is asked of both here and must agree; and a
+run of ServiceAi's contract does not import the Python validator stack.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.errors import SpecError
+from generator.ir.build import build_model
+from generator.loader import load_document
+from generator.plans import server
+from generator.plans.schema_check import SchemaCheck
+from tests.conftest import OVERLAYS, ROOT, SPEC
+
+FIXTURES = sorted((ROOT / "tests" / "fixtures").glob("*.yaml"))
+VALIDATOR_STACK = ("jsonschema", "referencing", "jsonschema_specifications", "attrs", "attr")
+
+
+def _verdicts(spec: Path, monkeypatch: pytest.MonkeyPatch, **load: Any) -> tuple[int, int]:
+    """(verdicts compared, verdicts jsonschema-rs could give) for `spec`'s server plan."""
+    compared = fast_ones = 0
+
+    def both(self: SchemaCheck, pointer: str, instance: Any) -> bool:
+        nonlocal compared, fast_ones
+        slow = self._slow(pointer)(instance)
+        fast = self._fast(pointer)
+        if fast is not None:
+            fast_ones += 1
+            assert fast(instance) == slow, (spec.name, pointer, instance)
+        compared += 1
+        return slow
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SchemaCheck, "is_valid", both)
+        try:
+            loaded = load_document(spec, **load)
+        except SpecError:
+            return 0, 0
+        server.build_server_plan(loaded.data, build_model(loaded))
+    return compared, fast_ones
+
+
+def test_servicesai_and_the_fixtures_get_the_same_verdicts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compared, fast_ones = _verdicts(SPEC, monkeypatch, overlay_dir=OVERLAYS)
+    assert compared > 0 and fast_ones == compared
+    for spec in FIXTURES:
+        _verdicts(spec, monkeypatch)
+
+
+@pytest.mark.corpus
+def test_the_corpus_gets_the_same_verdicts(
+    corpus_documents: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    totals = [_verdicts(spec, monkeypatch) for spec in corpus_documents]
+    compared = sum(c for c, _ in totals)
+    assert compared > 100
+    assert sum(f for _, f in totals) == compared  # every schema of the corpus is taken fast
+
+
+def test_a_schema_jsonschema_rs_refuses_goes_to_jsonschema() -> None:
+    document = {"components": {"schemas": {"E": {"$ref": "https://example.invalid/e.json"}}}}
+    check = SchemaCheck("urn:test:spec", lambda: document)
+    assert check._fast("/components/schemas/E") is None
+    with pytest.raises(Exception, match=r"example\.invalid"):  # jsonschema's own error, as before
+        check.is_valid("/components/schemas/E", {"error": "x"})
+
+
+def test_servicesai_run_does_not_import_the_python_validator_stack(tmp_path: Path) -> None:
+    probe = (
+        "import json, sys\n"
+        "from generator.cli import main\n"
+        f"status = main(['generate', '-q', '--spec', {str(SPEC)!r}, '--overlays', "
+        f"{str(OVERLAYS)!r}, '--out', {str(tmp_path / 'out')!r}, '--package', 'api'])\n"
+        "print(json.dumps({'status': status, 'modules': sorted(sys.modules)}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["status"] == 0
+    assert (tmp_path / "out" / "api" / "server").is_dir()
+    loaded = set(found["modules"])
+    assert [
+        m for m in VALIDATOR_STACK if m in loaded or any(n.startswith(m + ".") for n in loaded)
+    ] == []
