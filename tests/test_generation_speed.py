@@ -36,6 +36,7 @@ from generator.loader.default_check import plainly_valid
 from generator.loader.meta_schema import dialect_check, openapi_check, openapi_meta_schema
 from generator.stamp import tool_version
 from tests.conftest import ROOT, run_generator
+from tests.generate_imports import loaded_of, modules_after_generate
 
 SMALL = """\
 openapi: 3.1.0
@@ -99,26 +100,10 @@ def _generated(folder: Path) -> dict[str, bytes]:
 def test_a_small_document_imports_only_what_it_uses(tmp_path: Path) -> None:
     spec = tmp_path / "small.yaml"
     spec.write_text(SMALL, encoding="utf-8")
-    probe = (
-        "import json, sys\n"
-        "from generator.cli import main\n"
-        f"status = main(['generate', '-q', '--spec', {str(spec)!r}, '--out', "
-        f"{str(tmp_path / 'out')!r}, '--package', 'small_api'])\n"
-        "print(json.dumps({'status': status, 'modules': sorted(sys.modules)}))\n"
+    loaded = modules_after_generate(
+        "-q", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "small_api"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
-    assert found["status"] == 0
-    loaded = set(found["modules"])
-    assert [m for m in HEAVY if m in loaded or any(n.startswith(m + ".") for n in loaded)] == []
+    assert loaded_of(HEAVY, loaded) == []
     # It did generate the whole package: models, client, server.
     package = tmp_path / "out" / "small_api"
     assert (package / "models" / "__init__.py").is_file()

@@ -7,10 +7,6 @@ members must not import the engine at all.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +19,7 @@ from hypothesis import strategies as st
 from generator.loader import plain_path
 from generator.loader.overlay import overlays_for
 from tests.conftest import OVERLAYS, SPEC
+from tests.generate_imports import loaded_of, modules_after_generate
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = jsonpath.JSONPathEnvironment(strict=True)
@@ -137,23 +134,9 @@ def test_servicesai_overlays_name_members_only_and_the_run_does_not_import_the_e
         for action in yaml.safe_load(overlay.read_text(encoding="utf-8"))["actions"]
     ]
     assert targets and all(plain_path.parse(t) is not None for t in targets)
-    probe = (
-        "import json, sys\n"
-        "from generator.cli import main\n"
-        f"status = main(['generate', '-q', '--spec', {str(SPEC)!r}, '--overlays', "
-        f"{str(OVERLAYS)!r}, '--out', {str(tmp_path / 'out')!r}, '--package', 'api'])\n"
-        "print(json.dumps({'status': status, 'modules': sorted(sys.modules)}))\n"
+    loaded = modules_after_generate(
+        *("-q", "--spec", str(SPEC), "--overlays", str(OVERLAYS)),
+        *("--out", str(tmp_path / "out"), "--package", "api"),
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
-    assert found["status"] == 0
     assert (tmp_path / "out" / "api" / "client").is_dir()
-    assert [m for m in found["modules"] if m == "jsonpath" or m.startswith("jsonpath.")] == []
+    assert loaded_of(["jsonpath"], loaded) == []

@@ -8,10 +8,6 @@ run of ServiceAi's contract does not import the Python validator stack.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +19,7 @@ from generator.loader import load_document
 from generator.plans import server
 from generator.plans.schema_check import SchemaCheck
 from tests.conftest import OVERLAYS, ROOT, SPEC
+from tests.generate_imports import loaded_of, modules_after_generate
 
 FIXTURES = sorted((ROOT / "tests" / "fixtures").glob("*.yaml"))
 VALIDATOR_STACK = ("jsonschema", "referencing", "jsonschema_specifications", "attrs", "attr")
@@ -80,26 +77,9 @@ def test_a_schema_jsonschema_rs_refuses_goes_to_jsonschema() -> None:
 
 
 def test_servicesai_run_does_not_import_the_python_validator_stack(tmp_path: Path) -> None:
-    probe = (
-        "import json, sys\n"
-        "from generator.cli import main\n"
-        f"status = main(['generate', '-q', '--spec', {str(SPEC)!r}, '--overlays', "
-        f"{str(OVERLAYS)!r}, '--out', {str(tmp_path / 'out')!r}, '--package', 'api'])\n"
-        "print(json.dumps({'status': status, 'modules': sorted(sys.modules)}))\n"
+    loaded = modules_after_generate(
+        *("-q", "--spec", str(SPEC), "--overlays", str(OVERLAYS)),
+        *("--out", str(tmp_path / "out"), "--package", "api"),
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
-    assert found["status"] == 0
     assert (tmp_path / "out" / "api" / "server").is_dir()
-    loaded = set(found["modules"])
-    assert [
-        m for m in VALIDATOR_STACK if m in loaded or any(n.startswith(m + ".") for n in loaded)
-    ] == []
+    assert loaded_of(VALIDATOR_STACK, loaded) == []
