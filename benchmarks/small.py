@@ -10,8 +10,11 @@ drifts during the run moves both sides of a ratio alike:
 * ServiceAi: `spec/openapi.yaml`, the contract this project regenerates after every edit.
 
 Then the command a contract author runs: `make generate` after an edit to `spec/openapi.yaml`, in
-a private copy of the project (the edit changes a model's description, so the models are
-written again: no cache can skip the work), against openapi-python-client on the same document.
+a private copy of the project, against openapi-python-client on the same document. Three kinds
+of edit: a tag's description (the models stay as they were), a model's description (its
+docstring changes: datamodel-code-generator's output is reused with the text written back,
+generator.emit.description_mask) and a model's properties (a new property: no cache can skip
+datamodel-code-generator).
 
 With `generate --profile` once per document, the report shows where our time goes.
 """
@@ -124,9 +127,11 @@ def profile_ours(ours: Tool, document: Path, folder: Path) -> str:
 def bench_edit_generate(baseline: Tool, work: Path, *, repeat: int) -> list[EditResult]:
     """`make generate` after an edit of spec/openapi.yaml, beside `baseline` on that document.
 
-    Two kinds of edit, each `repeat` times after one warm-up: a tag's description (the
-    documentation changes, the models do not: their cached module is used) and a model's
-    description (the models module is written again by datamodel-code-generator).
+    Three kinds of edit, each `repeat` times after one warm-up: a tag's description (the
+    documentation changes, the models do not: their cached module is used), a model's
+    description (a docstring changes: the cached module of the schemas without their
+    descriptions is used, the text written back) and a model's properties (a new property each
+    time: datamodel-code-generator runs).
 
     The project is copied (the Makefile, pyproject.toml, spec/ and generated/) and `make` is
     told to use this project's virtualenv. `make generate` ends with `generator link`, which
@@ -141,9 +146,16 @@ def bench_edit_generate(baseline: Tool, work: Path, *, repeat: int) -> list[Edit
         if source.is_dir():
             shutil.copytree(source, project / name, copy_function=shutil.copy2)
         else:
-            shutil.copy2(source, project / name)  # kept older than the venv: no reinstall
+            shutil.copy2(source, project / name)
     spec = project / "spec" / "openapi.yaml"
     venv = ROOT / ".venv"
+    # `make` reinstalls when pyproject.toml is newer than the virtualenv's stamp: in the copy that
+    # would point the editable install at a folder without the generator. A checkout made after
+    # the virtualenv has a newer pyproject.toml, so the copy's is dated back to the stamp.
+    stamp = venv / ".installed"
+    if stamp.exists():
+        then = stamp.stat().st_mtime
+        os.utime(project / "pyproject.toml", (then, then))
     make = ["make", "-s", "generate", f"VENV={venv}"]
     # A cache of its own, new for each bench run (filled by the first `make generate` below,
     # as a user's is by their last run): the user's cache, shared with every other run on the
@@ -162,6 +174,7 @@ def bench_edit_generate(baseline: Tool, work: Path, *, repeat: int) -> list[Edit
         for kind, edit in (
             ("a tag's description", edit_tag_description),
             ("a model's description", edit_model_description),
+            ("a model's properties", edit_model_property),
         ):
             result = EditResult(
                 kind,
@@ -246,5 +259,34 @@ def edit_model_description(spec: Path, n: int) -> str:
             lines.insert(i + 1, text)
         spec.write_text("".join(lines), encoding="utf-8")
         return f"the description of {lines[i].strip().rstrip(':')}"
+    spec.write_text("".join(lines) + f"# {EDIT_MARK} {n}\n", encoding="utf-8")
+    return "a comment appended"
+
+
+def edit_model_property(spec: Path, n: int) -> str:
+    """A structural model edit: the first schema with `properties` gets an optional string
+    property named after the run (the one of the run before is taken out), so the models module
+    is a new input for datamodel-code-generator every time. A document without such a schema
+    gets a comment appended instead (and says so in the report).
+    """
+    lines = spec.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = [
+        line
+        for line in lines
+        if not re.fullmatch(r"        benchEdit\d+: \{type: string\}\n", line)
+    ]
+    start = lines.index("  schemas:\n") if "  schemas:\n" in lines else len(lines)
+    for i in range(start + 1, len(lines) - 1):
+        if not lines[i].startswith("    ") and lines[i].strip() and lines[i][0] != "#":
+            break  # the end of components.schemas
+        if lines[i] == "      properties:\n" and lines[i + 1].startswith("        "):
+            name = next(
+                line.strip().rstrip(":")
+                for line in reversed(lines[:i])
+                if re.fullmatch(r"    [A-Za-z_][\w.-]*:\n", line)
+            )
+            lines.insert(i + 1, f"        benchEdit{n}: {{type: string}}\n")
+            spec.write_text("".join(lines), encoding="utf-8")
+            return f"a new property of {name}"
     spec.write_text("".join(lines) + f"# {EDIT_MARK} {n}\n", encoding="utf-8")
     return "a comment appended"

@@ -237,9 +237,10 @@ def test_a_large_parent_does_not_inflate_the_child_it_measures() -> None:
 def test_the_edits_of_make_generate_after_an_edit_are_real_and_do_not_pile_up(
     tmp_path: Path,
 ) -> None:
-    """The benchmark edits a copy of the contract: a tag's description, a model's description;
-    each edit replaces the one before, and the contract stays valid (strict, as the target)."""
-    from benchmarks.small import edit_model_description, edit_tag_description
+    """The benchmark edits a copy of the contract: a tag's description, a model's description,
+    a model's properties; each edit replaces the one before, and the contract stays valid
+    (strict, as the target)."""
+    from benchmarks.small import edit_model_description, edit_model_property, edit_tag_description
     from generator.loader import load_document
 
     spec = tmp_path / "openapi.yaml"
@@ -257,3 +258,11 @@ def test_the_edits_of_make_generate_after_an_edit_are_real_and_do_not_pile_up(
     assert any(d.endswith("(bench edit 1)") for d in tags.values())
     described = [s for s in doc["components"]["schemas"].values() if "bench edit 3" in str(s)]
     assert len(described) == 1
+    assert edit_model_property(spec, 4).startswith("a new property of ")
+    assert edit_model_property(spec, 5).startswith("a new property of ")
+    text = spec.read_text(encoding="utf-8")
+    assert "benchEdit4" not in text and text.count("benchEdit5") == 1
+    assert len(text.splitlines()) == len(original.splitlines()) + 2  # and one property
+    schemas = load_document(spec, strict=True).data["components"]["schemas"]
+    grown = [s for s in schemas.values() if "benchEdit5" in s.get("properties", {})]
+    assert len(grown) == 1 and grown[0]["properties"]["benchEdit5"] == {"type": "string"}
