@@ -75,6 +75,9 @@ HEAVY = (
     "jsonpath",
     "requests",
     "importlib.metadata",
+    # `init`'s workflow and hook texts: the CLI reads only its arguments on other commands.
+    "generator.adopt.workflow",
+    "generator.adopt.hooks",
 )
 
 

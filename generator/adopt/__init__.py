@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from generator.adopt.hooks import files_pattern, render_config
-from generator.adopt.workflow import REPORT_FILE, Paths, render_workflow
 from generator.errors import Location, Problem, SpecError
 
 if TYPE_CHECKING:
+    from generator.adopt.workflow import Paths
     from generator.ir.model import Warning_
 
 DISTRIBUTION = "openapi-contract-toolkit"
@@ -131,6 +130,10 @@ def _relative(root: Path, path: Path, what: str) -> str:
 
 
 def plan_init(args: argparse.Namespace) -> Plan:
+    # The workflow's and hooks' texts are imported here, not with the package: the CLI reads
+    # this package's arguments on every run (`generate` too), and they cost 15 ms to build.
+    from generator.adopt.hooks import files_pattern, render_config
+    from generator.adopt.workflow import REPORT_FILE, Paths, render_workflow
     from generator.config import load_targets, parse_targets, read_target, target_toml
     from generator.diff.release import history_versions
     from generator.loader import load_document
