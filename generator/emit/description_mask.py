@@ -19,41 +19,21 @@ fixtures, hostile texts and published documents.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from generator.schema_walk import iter_subschemas
+
 # Words datamodel-code-generator writes as they are: letters and digits, no case it would change.
 _PREFIX = "OacMaskedDescription"
-_TOKEN = re.compile(_PREFIX + r"(\d{6})x")
 # A docstring datamodel-code-generator writes of a text (format_docstring): the opening quotes on
 # their own line, the text's lines indented as the quotes are, the closing quotes alike.
 _DOCSTRING_LINE = re.compile(
     r'(?P<indent>[ \t]*)"""\n(?P=indent)(?P<token>' + _PREFIX + r'\d{6}x)\n(?P=indent)"""'
 )
-
-# JSON Schema keywords whose value is a subschema, a list of them, or a map of them: the only
-# places a `description` is a schema's (elsewhere, in `default`, `example`, `enum`, `const`,
-# it is data, and a property may be named `description`).
-_ONE = frozenset(
-    (
-        "additionalProperties",
-        "not",
-        "contains",
-        "propertyNames",
-        "if",
-        "then",
-        "else",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "additionalItems",
-        "contentSchema",
-    )
-)
-_ONE_OR_LIST = frozenset(("items",))  # a list in draft 4 / OpenAPI 3.0 tuple form
-_LIST = frozenset(("allOf", "anyOf", "oneOf", "prefixItems"))
-_MAP = frozenset(("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"))
 
 
 @dataclass(frozen=True)
@@ -73,29 +53,36 @@ def mask_descriptions(source: dict[str, Any]) -> Masked | None:
     schemas = source.get("components", {}).get("schemas")
     if not isinstance(schemas, dict):
         return None
+    # A copy: the caller runs the real input when the masked one cannot be written back.
+    masked_schemas = copy.deepcopy(schemas)
     numbers: dict[str, int] = {}
-    masked_schemas = {name: _masked(schema, numbers) for name, schema in schemas.items()}
-    if not numbers:
+    tokens = 0
+    for name, schema in masked_schemas.items():
+        # Subschemas only: in `default`, `example`, `enum` or `const` a `description` is data,
+        # and a property may be named `description`.
+        for _, node in iter_subschemas(schema, name):
+            text = node.get("description")
+            if isinstance(text, str) and text.strip():
+                node["description"] = _token(text, numbers)
+                tokens += 1
+    if not tokens:
         return None
     masked = {**source, "components": {**source["components"], "schemas": masked_schemas}}
-    text = json.dumps(masked, ensure_ascii=False, default=repr)
-    if text.count(_PREFIX) != _occurrences(masked_schemas):
+    if json.dumps(masked, ensure_ascii=False, default=repr).count(_PREFIX) != tokens:
         return None  # the document spells a token somewhere of its own
     return Masked(masked, tuple(numbers))
 
 
 def unmask(code: str, masked: Masked) -> str | None:
     """`code` with each token's docstring holding its text again, or None when a token stands
-    anywhere but alone in a docstring (or is missing: then the output did not come from
-    `masked`)."""
-    found: set[int] = set()
+    anywhere but alone in a docstring. (A token may be missing: a description the models do not
+    write, as the real run would not.)"""
 
     def written(match: re.Match[str]) -> str:
         indent = match["indent"]
         number = int(match["token"][len(_PREFIX) : -1])
         if number >= len(masked.texts):
             raise _Unknown
-        found.add(number)
         escaped = docstring_text(masked.texts[number])
         lines = "\n".join(f"{indent}{line}" if line else "" for line in escaped.split("\n"))
         return f'{indent}"""\n{lines}\n{indent}"""'
@@ -123,47 +110,3 @@ class _Unknown(Exception):
 def _token(text: str, numbers: dict[str, int]) -> str:
     number = numbers.setdefault(text, len(numbers))
     return f"{_PREFIX}{number:06d}x"
-
-
-def _masked(schema: Any, numbers: dict[str, int]) -> Any:
-    """A copy of `schema` with its descriptions (and its subschemas') as tokens; what is not a
-    subschema is shared, not copied."""
-    if isinstance(schema, list):
-        return [_masked(item, numbers) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    result: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key == "description" and isinstance(value, str) and value.strip():
-            result[key] = _token(value, numbers)
-        elif key in _ONE:
-            result[key] = _masked(value, numbers) if isinstance(value, dict) else value
-        elif key in _ONE_OR_LIST or key in _LIST:
-            result[key] = _masked(value, numbers) if isinstance(value, dict | list) else value
-        elif key in _MAP and isinstance(value, dict):
-            result[key] = {name: _masked(sub, numbers) for name, sub in value.items()}
-        else:
-            result[key] = value
-    return result
-
-
-def _occurrences(schemas: dict[str, Any]) -> int:
-    """How many descriptions of `schemas` are tokens."""
-    count = 0
-    stack: list[Any] = list(schemas.values())
-    while stack:
-        schema = stack.pop()
-        if isinstance(schema, list):
-            stack.extend(schema)
-            continue
-        if not isinstance(schema, dict):
-            continue
-        description = schema.get("description")
-        if isinstance(description, str) and _TOKEN.fullmatch(description):
-            count += 1
-        for key, value in schema.items():
-            if key in _ONE or key in _ONE_OR_LIST or key in _LIST:
-                stack.append(value)
-            elif key in _MAP and isinstance(value, dict):
-                stack.extend(value.values())
-    return count
