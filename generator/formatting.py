@@ -13,8 +13,9 @@ ruff keeps the files of its run in memory, about 160 MiB for GitHub's 47 MB of o
 run, 25 to 70 MiB in its batches of up to 16 MB, 120 MiB in the one that holds its largest
 files (3.7 MB in two files: a file is never cut). Smaller batches use ruff's threads less
 (a batch of a few large files is formatted mostly on one core) and start more processes: each
-costs time, and is forked from the generator, whose whole memory a sampler sees twice until
-the fork becomes ruff.
+costs time. The processes are started by a small shell (generator/launcher.py), never forked
+from the generator itself, whose whole memory a sampler of the process tree would otherwise see
+twice until the fork becomes ruff.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
 from generator import format_cache, timing
+from generator.launcher import Launcher
 
 _COMMON = ["--isolated", "--no-cache", "--line-length", "100", "--target-version", "py311"]
 _PASSES = (
@@ -48,6 +50,11 @@ _MEMORY_ROOM = 256 << 20
 # processes in all), a large one's are formatted while the rest renders.
 CHUNK_BYTES = 16_000_000
 CHUNK_FILES = 2_000
+# ruff works on a batch's files two at a time (one thread per core) and its memory grows with
+# the files in hand: GitHub's three server modules of about 3 MB each took 125 MiB in one
+# batch, about 65 MiB each alone. A file this large goes to ruff alone; it keeps ruff on one
+# core, but such a file comes while the generator renders on the other.
+LARGE_FILE_BYTES = 1_000_000
 EARLY_BYTES = 1_000_000
 
 
@@ -75,8 +82,12 @@ class Formatter:
     submitted with or before its modules.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, launcher: Launcher | None = None) -> None:
+        """`launcher` starts the ruff processes (the caller's, started while it was small);
+        without one, the formatter starts its own."""
         self._root: Path | None = None
+        self._own_launcher = launcher is None
+        self._launcher = launcher if launcher is not None else Launcher()
         parent = _scratch_parent()
         self._root = Path(tempfile.mkdtemp(prefix="generated-", dir=parent))
         self._in_memory = parent is not None
@@ -148,6 +159,8 @@ class Formatter:
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
+        if self._own_launcher:
+            self._launcher.close()
 
     def __del__(self) -> None:  # a formatter neither closed nor used as a context manager
         root = getattr(self, "_root", None)
@@ -200,11 +213,15 @@ class Formatter:
 
     def _batches(self) -> list[list[str]]:
         """The pending files, taken: batches of at most `CHUNK_BYTES` of source and
-        `CHUNK_FILES` files, in the order submitted."""
+        `CHUNK_FILES` files, in the order submitted; a file of more than `LARGE_FILE_BYTES` is
+        a batch of its own."""
         batches: list[list[str]] = []
         batch: list[str] = []
         size = 0
         for rel, length in self._pending.items():
+            if length > LARGE_FILE_BYTES:  # a batch of its own, where it comes
+                batches.append([rel])
+                continue
             if batch and (size + length > CHUNK_BYTES or len(batch) >= CHUNK_FILES):
                 batches.append(batch)
                 batch, size = [], 0
@@ -268,13 +285,8 @@ class Formatter:
         self, ruff: str, args: list[str], batch: list[str]
     ) -> subprocess.CompletedProcess[str]:
         try:
-            return subprocess.run(
-                [ruff, *args, "--", *batch],
-                cwd=self._scratch(),
-                capture_output=True,
-                text=True,
-                check=False,
-            )
+            self._launcher.start()  # the formatter's own: started at its first process
+            return self._launcher.run([ruff, *args, "--", *batch], self._scratch())
         except OSError as exc:
             raise FormattingError(f"ruff could not be started: {exc}") from None
 

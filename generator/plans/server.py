@@ -175,7 +175,7 @@ class _Planner:
         self._used: set[str] = set()  # `pointers` as a set: GitHub's has thousands
         # Error bodies are checked against their schema once per schema and candidate: most
         # operations of a large document share a handful of error responses.
-        self._check = SchemaCheck(SPEC_URI, self.embedded)
+        self._check = SchemaCheck(SPEC_URI, self.embedded, self._part)
         self._verdicts: dict[tuple[str, str], bool] = {}
 
     # -- the embedded schemas -----------------------------------------------------------------
@@ -191,8 +191,14 @@ class _Planner:
             self._embedded = self._embed()
         return self._embedded
 
-    def _embed(self) -> dict[str, Any]:
-        """A copy of the document holding only the schemas at `self.pointers` and their refs.
+    def _part(self, pointer: str) -> dict[str, Any]:
+        """The part of the embedded document the schema at `pointer` needs (what `_embed` would
+        place for it alone, with the same content): what its error-body check is given."""
+        return self._embed([pointer])
+
+    def _embed(self, pointers: list[str] | None = None) -> dict[str, Any]:
+        """A copy of the document holding only the schemas at `pointers` (by default
+        `self.pointers`) and their refs.
 
         A `$ref` into part of a component (`#/components/schemas/Tag/allOf/0`) embeds the whole
         component, so the part sits inside it at its own pointer, arrays kept as arrays. Schemas
@@ -200,7 +206,7 @@ class _Planner:
         component will be.
         """
         found: dict[str, Any] = {}
-        todo = list(self.pointers)
+        todo = list(self.pointers if pointers is None else pointers)
         while todo:
             pointer = todo.pop(0)
             if pointer in found:
