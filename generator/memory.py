@@ -1,4 +1,5 @@
-"""Hand memory the run has freed back to the operating system, where the C library keeps it.
+"""Hand memory the run has freed back to the operating system, where the C library keeps it;
+keep the cyclic garbage collector off the objects that live for the whole run.
 
 CPython gives its small objects back in whole arenas, but everything larger (dicts of more than
 a few keys, lists, long strings) comes from the C library's `malloc`, and glibc keeps what was
@@ -9,12 +10,27 @@ built): on GitHub's description about 50 MiB each time, which stays resident bes
 processes that format the output unless it is handed back. `malloc_trim(0)` returns the free
 pages of every arena (glibc 2.8 and later); it costs a few milliseconds for a heap of hundreds
 of MiB. Elsewhere (musl, macOS, Windows) there is nothing to call and nothing is done.
+
+The loaded document and the intermediate model are about a million containers, built at the
+start and kept to the end of the run. As they grow, CPython's cyclic collector runs its full
+collection again and again over all of them (on GitHub's description about a second of a
+twelve-second run, in pauses of up to a quarter of a second), to find little garbage.
+`long_lived_built` pauses it while they are built and the loaded document is dropped, then
+sets aside (`gc.freeze`) what is alive, so the collections of the rest of the run pass the model
+over. Nothing is collected first: what dies there dies by reference counting (the server plan
+breaks the one cycle that held the loaded document: tests/test_memory.py checks that dropping
+the document leaves next to no cyclic garbage), and a cycle left behind is collected after the
+run; `run_scope` hands it back to the collector when the run ends (a process
+that generates document after document, the corpus workers, must not keep it out of its
+collections for good).
 """
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from generator import timing
 
@@ -66,3 +82,27 @@ def _resident_bytes() -> int:
     except (OSError, ValueError, IndexError):
         return 0
     return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+@contextmanager
+def long_lived_built() -> Iterator[None]:
+    """The cyclic collector paused while the body builds what lives long (and drops what it
+    no longer needs); what is alive at its end is set aside (`gc.freeze`) from the collections
+    of the rest of the run. Should the body fail, the collector is only resumed."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def run_scope() -> Iterator[None]:
+    """One run: what was set aside goes back to the collector at its end."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -48,29 +48,35 @@ STAGES = ("load", "ir", "models", "client", "server", "format", "write")  # writ
 def generate_target(target: Target, progress: Progress | None = None) -> GenerationResult:
     # ruff's processes are started by a shell started now, while this process is small, not
     # forked from it once it holds a large document (generator/launcher.py).
-    with Launcher() as launcher:
+    with memory.run_scope(), Launcher() as launcher:
         return _generate(target, progress, launcher)
 
 
 def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> GenerationResult:
     step = progress or _silent
     step("load", {})
-    loaded = load_document(target.spec, overlay_dir=target.overlay_dir, strict=target.strict)
-    step("ir", {"operations": count_operations(loaded.data)})
-    document = build_document(loaded, target.package)
-    other_folders = {}
-    if target.npm_package is not None and target.npm_out is not None:
-        from generator.emit.npm_package import emit_npm_package
-        from generator.plans.typescript import build_typescript_plan
+    # The loaded document and the intermediate model are built with the cyclic collector
+    # paused, then the model is set aside from its collections (generator/memory.py).
+    with memory.long_lived_built():
+        loaded = load_document(target.spec, overlay_dir=target.overlay_dir, strict=target.strict)
+        step("ir", {"operations": count_operations(loaded.data)})
+        document = build_document(loaded, target.package)
+        other_folders = {}
+        if target.npm_package is not None and target.npm_out is not None:
+            from generator.emit.npm_package import emit_npm_package
+            from generator.plans.typescript import build_typescript_plan
 
-        # The web package types the document as published: overlays serve the Python SDK.
-        published = load_document(target.spec, strict=target.strict) if loaded.overlays else loaded
-        plan = build_typescript_plan(published.data)
-        other_folders[target.npm_out] = emit_npm_package(target, plan)
-        del published, plan
-    # The source text, its line index and the parts of the document the intermediate model does
-    # not keep are freed before emitting: about 50 MiB less at the peak on GitHub's description.
-    del loaded
+            # The web package types the document as published: overlays serve the Python SDK.
+            published = (
+                load_document(target.spec, strict=target.strict) if loaded.overlays else loaded
+            )
+            plan = build_typescript_plan(published.data)
+            other_folders[target.npm_out] = emit_npm_package(target, plan)
+            del published, plan
+        # The source text, its line index and the parts of the document the intermediate model
+        # does not keep are freed before emitting: about 50 MiB less at the peak on GitHub's
+        # description.
+        del loaded
     memory.release_freed_memory()  # what the loaded document held, handed back
     step("models", {"schemas": len(document.schemas)})
     # Each emitter's files go to the formatter as soon as they are rendered: written to its
