@@ -106,8 +106,11 @@ class Launcher:
     def _through_shell(self, argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
         assert self._shell is not None and self._shell.stdin is not None
         assert self._shell.stdout is not None and self._folder is not None
-        if not os.access(argv[0], os.X_OK):  # what subprocess would raise, not the shell's 127
+        # A program that cannot be started raises as subprocess would, not the shell's 127.
+        program = argv[0] if os.sep in argv[0] else shutil.which(argv[0])
+        if program is None or not os.access(program, os.X_OK):
             raise FileNotFoundError(2, "No such file or directory", argv[0])
+        argv = [program, *argv[1:]]
         out, err = self._folder / "stdout", self._folder / "stderr"
         line = (
             f"(cd -- {shlex.quote(str(cwd))} && exec {shlex.join(argv)})"

@@ -62,6 +62,9 @@ def test_a_program_that_cannot_be_started_is_an_os_error(tmp_path: Path) -> None
     with Launcher() as shell:
         with pytest.raises(FileNotFoundError):
             shell.run([str(tmp_path / "no-such-program"), "x"], tmp_path)
+        with pytest.raises(FileNotFoundError):
+            shell.run(["no-such-program-on-the-path", "x"], tmp_path)
+        assert shell.run(["sh", "-c", "echo found"], tmp_path).stdout == "found\n"  # by PATH
         assert shell.run(PRINT_PARENT, tmp_path).returncode == 0  # the shell goes on
 
 
