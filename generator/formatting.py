@@ -13,8 +13,9 @@ ruff keeps the files of its run in memory, about 160 MiB for GitHub's 47 MB of o
 run, 25 to 70 MiB in its batches of up to 16 MB, 120 MiB in the one that holds its largest
 files (3.7 MB in two files: a file is never cut). Smaller batches use ruff's threads less
 (a batch of a few large files is formatted mostly on one core) and start more processes: each
-costs time, and is forked from the generator, whose whole memory a sampler sees twice until
-the fork becomes ruff.
+costs time. The processes are started by a small shell (generator/launcher.py), never forked
+from the generator itself, whose whole memory a sampler of the process tree would otherwise see
+twice until the fork becomes ruff.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
 from generator import format_cache, timing
+from generator.launcher import Launcher
 
 _COMMON = ["--isolated", "--no-cache", "--line-length", "100", "--target-version", "py311"]
 _PASSES = (
@@ -48,6 +50,11 @@ _MEMORY_ROOM = 256 << 20
 # processes in all), a large one's are formatted while the rest renders.
 CHUNK_BYTES = 16_000_000
 CHUNK_FILES = 2_000
+# ruff works on a batch's files two at a time (one thread per core) and its memory grows with
+# the files in hand: GitHub's three server modules of about 3 MB each took 125 MiB in one
+# batch, about 65 MiB each alone. A file this large goes to ruff alone; it keeps ruff on one
+# core, but such a file comes while the generator renders on the other.
+LARGE_FILE_BYTES = 1_000_000
 EARLY_BYTES = 1_000_000
 
 
@@ -65,9 +72,9 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
 class Formatter:
     """Files formatted in batches in the background; `result()` waits and returns them all.
 
-    `submit` writes each Python file to the scratch folder (the caller may drop its texts) and
-    keeps the other files as they are. The result holds every submitted path in the order first
-    submitted; a path submitted again takes the later text. Used as a context manager, so the
+    `submit` writes each file to the scratch folder (the caller may drop its texts); ruff
+    formats the Python files, the others come back as they were given, character for character.
+    The result holds every submitted path in the order first submitted; a path submitted again takes the later text. Used as a context manager, so the
     scratch folder and the background thread are gone however the run ends.
 
     ruff sorts an import as first party only inside a complete package (every `__init__.py`
@@ -75,12 +82,19 @@ class Formatter:
     submitted with or before its modules.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, launcher: Launcher | None = None) -> None:
+        """`launcher` starts the ruff processes (the caller's, started while it was small);
+        without one, the formatter starts its own."""
         self._root: Path | None = None
+        self._own_launcher = launcher is None
+        self._launcher = launcher if launcher is not None else Launcher()
         parent = _scratch_parent()
         self._root = Path(tempfile.mkdtemp(prefix="generated-", dir=parent))
         self._in_memory = parent is not None
-        self._order: dict[str, str | None] = {}  # path -> its text (None: a Python file)
+        # Every submitted path, in the order first submitted -> whether ruff formats it (a
+        # Python file). Every text waits in the scratch folder, not in this process: GitHub's
+        # MCP tool list alone is 5 MB.
+        self._order: dict[str, bool] = {}
         self._pending: dict[str, int] = {}  # Python files not yet handed to ruff -> their size
         self._pending_bytes = 0
         self._folders: set[Path] = set()
@@ -107,11 +121,12 @@ class Formatter:
         """
         for rel, text in files.items():
             if not rel.endswith(".py"):
-                self._order[rel] = text
+                self._order[rel] = False
+                self._write(rel, text, exact=True)
                 continue
             if rel in self._order and rel not in self._pending:
                 self._drain()  # handed to ruff before: no batch may still be formatting it
-            self._order[rel] = None
+            self._order[rel] = True
             self._write(rel, text)
             self._pending_bytes += len(text) - self._pending.get(rel, 0)
             self._pending[rel] = len(text)
@@ -131,10 +146,7 @@ class Formatter:
             with timing.timed("format: waiting for the background batches"):
                 self._drain()
             with timing.timed("format: files read back"):
-                return {
-                    rel: text if text is not None else self._read(rel)
-                    for rel, text in self._order.items()
-                }
+                return {rel: self._read(rel, exact=not ruffs) for rel, ruffs in self._order.items()}
         finally:
             self.close()
 
@@ -148,6 +160,8 @@ class Formatter:
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
+        if self._own_launcher:
+            self._launcher.close()
 
     def __del__(self) -> None:  # a formatter neither closed nor used as a context manager
         root = getattr(self, "_root", None)
@@ -159,22 +173,28 @@ class Formatter:
             raise RuntimeError("the formatter was closed")
         return self._root
 
-    def _write(self, rel: str, text: str) -> None:
+    def _write(self, rel: str, text: str, *, exact: bool = False) -> None:
+        """`text` at `rel` in the scratch folder; `exact`: every character kept as given (a
+        file ruff does not format: its line ends and any lone surrogate come back as they
+        were written)."""
         with timing.timed("format: files written for ruff"):
             try:
-                self._write_at(rel, text)
+                self._write_at(rel, text, exact)
             except OSError:
                 if not self._in_memory:
                     raise
                 self._move_to_disk()  # the memory folder filled up, or vanished
-                self._write_at(rel, text)
+                self._write_at(rel, text, exact)
 
-    def _write_at(self, rel: str, text: str) -> None:
+    def _write_at(self, rel: str, text: str, exact: bool) -> None:
         path = self._scratch() / rel
         if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
-        _write_text(path, text)
+        if exact:
+            path.write_bytes(text.encode("utf-8", "surrogatepass"))
+        else:
+            _write_text(path, text)
 
     def _move_to_disk(self) -> None:
         """The files written so far copied to the ordinary temporary folder, to go on there."""
@@ -186,7 +206,9 @@ class Formatter:
         self._root, self._in_memory = new, False
         self._folders = set()
 
-    def _read(self, rel: str) -> str:
+    def _read(self, rel: str, *, exact: bool = False) -> str:
+        if exact:
+            return (self._scratch() / rel).read_bytes().decode("utf-8", "surrogatepass")
         return (self._scratch() / rel).read_text(encoding="utf-8")
 
     def _flush(self) -> None:
@@ -200,11 +222,18 @@ class Formatter:
 
     def _batches(self) -> list[list[str]]:
         """The pending files, taken: batches of at most `CHUNK_BYTES` of source and
-        `CHUNK_FILES` files, in the order submitted."""
+        `CHUNK_FILES` files, in the order submitted; a file of more than `LARGE_FILE_BYTES` is
+        a batch of its own."""
         batches: list[list[str]] = []
         batch: list[str] = []
         size = 0
         for rel, length in self._pending.items():
+            if length > LARGE_FILE_BYTES:  # a batch of its own, where it comes
+                if batch:
+                    batches.append(batch)
+                    batch, size = [], 0
+                batches.append([rel])
+                continue
             if batch and (size + length > CHUNK_BYTES or len(batch) >= CHUNK_FILES):
                 batches.append(batch)
                 batch, size = [], 0
@@ -243,7 +272,7 @@ class Formatter:
             raise FormattingError(f"ruff could not be found: {exc}") from None
         key = None
         if keep:
-            present = [rel for rel, text in self._order.items() if text is None]
+            present = [rel for rel, ruffs in self._order.items() if ruffs]
             texts = [(self._scratch() / rel).read_bytes() for rel in batch]
             key = format_cache.batch_key(ruff, _PASSES, present, batch, texts)
             found = format_cache.recall(key)
@@ -268,13 +297,8 @@ class Formatter:
         self, ruff: str, args: list[str], batch: list[str]
     ) -> subprocess.CompletedProcess[str]:
         try:
-            return subprocess.run(
-                [ruff, *args, "--", *batch],
-                cwd=self._scratch(),
-                capture_output=True,
-                text=True,
-                check=False,
-            )
+            self._launcher.start()  # the formatter's own: started at its first process
+            return self._launcher.run([ruff, *args, "--", *batch], self._scratch())
         except OSError as exc:
             raise FormattingError(f"ruff could not be started: {exc}") from None
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import memory
 from generator.config import Target
 from generator.emit.adapter import emit_adapter
 from generator.emit.client import emit_client
@@ -20,6 +21,7 @@ from generator.emit.package import emit_package
 from generator.emit.server import emit_server
 from generator.formatting import Formatter
 from generator.ir import Document
+from generator.launcher import Launcher
 from generator.loader import load_document
 from generator.plans import build_document
 from generator.plans.model_plan import build_model_plan
@@ -44,49 +46,71 @@ STAGES = ("load", "ir", "models", "client", "server", "format", "write")  # writ
 
 
 def generate_target(target: Target, progress: Progress | None = None) -> GenerationResult:
+    # ruff's processes are started by a shell started now, while this process is small, not
+    # forked from it once it holds a large document (generator/launcher.py).
+    with memory.run_scope(), Launcher() as launcher:
+        return _generate(target, progress, launcher)
+
+
+def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> GenerationResult:
     step = progress or _silent
     step("load", {})
-    loaded = load_document(target.spec, overlay_dir=target.overlay_dir, strict=target.strict)
-    step("ir", {"operations": count_operations(loaded.data)})
-    document = build_document(loaded, target.package)
-    other_folders = {}
-    if target.npm_package is not None and target.npm_out is not None:
-        from generator.emit.npm_package import emit_npm_package
-        from generator.plans.typescript import build_typescript_plan
+    # The loaded document and the intermediate model are built with the cyclic collector
+    # paused, then the model is set aside from its collections (generator/memory.py).
+    with memory.long_lived_built():
+        loaded = load_document(target.spec, overlay_dir=target.overlay_dir, strict=target.strict)
+        step("ir", {"operations": count_operations(loaded.data)})
+        document = build_document(loaded, target.package)
+        other_folders = {}
+        if target.npm_package is not None and target.npm_out is not None:
+            from generator.emit.npm_package import emit_npm_package
+            from generator.plans.typescript import build_typescript_plan
 
-        # The web package types the document as published: overlays serve the Python SDK.
-        published = load_document(target.spec, strict=target.strict) if loaded.overlays else loaded
-        plan = build_typescript_plan(published.data)
-        other_folders[target.npm_out] = emit_npm_package(target, plan)
-        del published, plan
-    # The source text, its line index and the parts of the document the intermediate model does
-    # not keep are freed before emitting: about 50 MiB less at the peak on GitHub's description.
-    del loaded
+            # The web package types the document as published: overlays serve the Python SDK.
+            published = (
+                load_document(target.spec, strict=target.strict) if loaded.overlays else loaded
+            )
+            plan = build_typescript_plan(published.data)
+            other_folders[target.npm_out] = emit_npm_package(target, plan)
+            del published, plan
+        # The source text, its line index and the parts of the document the intermediate model
+        # does not keep are freed before emitting: about 50 MiB less at the peak on GitHub's
+        # description.
+        del loaded
+    memory.release_freed_memory()  # what the loaded document held, handed back
     step("models", {"schemas": len(document.schemas)})
     # Each emitter's files go to the formatter as soon as they are rendered: written to its
     # scratch folder (their texts not kept here), formatted in the background in batches while
     # the rest renders. The package's own files first: ruff sorts an import as first-party
     # only inside a complete package (every `__init__.py` from the module's folder up).
-    with Formatter() as formatter:
-        formatter.submit(emit_package(document, target))
+    with Formatter(launcher) as formatter:
+
+        def submit(files: dict[str, str]) -> None:
+            formatter.submit(files)
+            # The texts wait for ruff on disk; what rendering them took is handed back while
+            # ruff runs beside this process (generator/memory.py).
+            del files
+            memory.release_freed_memory()
+
+        submit(emit_package(document, target))
         if target.models_engine == "native":
             model_plan = build_model_plan(document, target.strict_models)
-            formatter.submit(emit_native_models(document, model_plan, target.package))
+            submit(emit_native_models(document, model_plan, target.package))
             del model_plan
         else:
             # datamodel-code-generator (and pydantic with it) is imported only by the targets
             # that ask for it: a third of a second of start-up the native engine does not need.
             from generator.emit.models import emit_models
 
-            formatter.submit(emit_models(document, target.package))
+            submit(emit_models(document, target.package))
         step(
             "client", {"operations": len(document.operations), "resources": len(document.resources)}
         )
-        formatter.submit(emit_client(document, target))
+        submit(emit_client(document, target))
         step("server", {"operations": len(document.operations)})
-        formatter.submit(emit_server(document, target))
-        formatter.submit(emit_mcp(document, target))
-        formatter.submit(emit_adapter(document, target))
+        submit(emit_server(document, target))
+        submit(emit_mcp(document, target))
+        submit(emit_adapter(document, target))
         step("format", {"files": len(formatter)})
         return GenerationResult(document, formatter.result(), other_folders)
 

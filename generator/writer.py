@@ -13,9 +13,14 @@ _IGNORED_PARTS = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", 
 
 
 def existing_files(folder: Path) -> dict[str, bytes]:
+    return {rel: (folder / rel).read_bytes() for rel in existing_paths(folder)}
+
+
+def existing_paths(folder: Path) -> list[str]:
+    """The files the generator owns in `folder` (relative, sorted), none of them read."""
     if not folder.is_dir():
-        return {}
-    found = {}
+        return []
+    found = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
         if (
@@ -23,7 +28,7 @@ def existing_files(folder: Path) -> dict[str, bytes]:
             and not (set(rel.parts) & _IGNORED_PARTS)
             and not rel.parts[0].endswith(".egg-info")
         ):
-            found[rel.as_posix()] = path.read_bytes()
+            found.append(rel.as_posix())
     return found
 
 
@@ -42,13 +47,17 @@ def differences(folder: Path, files: dict[str, str]) -> list[str]:
 
 
 def write_files(folder: Path, files: dict[str, str]) -> int:
-    """Make `folder` hold exactly `files`; returns how many files changed."""
-    current = existing_files(folder)
+    """Make `folder` hold exactly `files`; returns how many files changed.
+
+    Each existing file is read when its new text is compared with it, one at a time: a large
+    document's folder (GitHub's: 47 MB) is never held in memory beside the texts.
+    """
+    current = set(existing_paths(folder))
     changed = 0
     made: set[Path] = set()  # folders known to exist: one mkdir per folder, not per file
     for rel, text in sorted(files.items()):
         data = text.encode("utf-8")
-        if current.get(rel) != data:
+        if rel not in current or not _holds(folder / rel, data):
             path = folder / rel
             if path.parent not in made:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,3 +82,11 @@ def _remove_empty_folders(folder: Path) -> None:
         here = Path(at)
         if here != folder and not any(here.iterdir()):
             here.rmdir()
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` holds exactly `data` (its size first: no read when it differs)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False

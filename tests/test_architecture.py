@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "generator",  # the package itself (`__version__`)
                 "generator.errors",
                 "generator.timing",
+                "generator.memory",
                 "generator.progress",
                 "generator.profiling",
                 "generator.schema_walk",
@@ -47,6 +48,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
             {
                 "generator.pipeline",
                 "generator.formatting",
+                "generator.launcher",
                 "generator.format_cache",
                 "generator.writer",
                 "generator.report",

@@ -191,3 +191,48 @@ def test_the_scratch_folder_is_removed_when_the_run_fails_midway(
         raise RuntimeError("an emitter failed")
     assert formatter._worker is None
     assert not root.exists()
+
+
+def test_a_large_file_is_a_batch_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ruff's memory grows with the files a process holds at once: a file over
+    LARGE_FILE_BYTES goes to ruff alone, where it comes; the bytes are the same."""
+    large = ("pkg/mod2.py", "pkg/mod7.py")
+    files = {rel: text + ("z = 0\n" * 10 if rel in large else "") for rel, text in FILES.items()}
+    together = formatting.format_files(files)
+    monkeypatch.setattr(formatting, "LARGE_FILE_BYTES", max(len(t) for t in FILES.values()))
+    with Formatter() as formatter:
+        formatter.submit(files)
+        batches = formatter._batches()
+    python_files = [rel for rel in FILES if rel.endswith(".py")]
+    first, second = (python_files.index(rel) for rel in large)
+    assert batches == [
+        python_files[:first],
+        ["pkg/mod2.py"],
+        python_files[first + 1 : second],
+        ["pkg/mod7.py"],
+        python_files[second + 1 :],
+    ]
+    timing.reset()
+    alone = formatting.format_files(files)
+    assert timing.totals()["ruff check (one process per batch)"][1] == 5
+    assert list(alone) == list(files)
+    assert alone == together
+
+
+def test_files_ruff_does_not_format_come_back_exactly_and_wait_on_disk() -> None:
+    """Every text waits in the scratch folder (GitHub's MCP tool list is 5 MB): the files ruff
+    does not format come back character for character, line ends and all."""
+    odd = {
+        "pkg/__init__.py": "",
+        "notes.md": "windows\r\nline ends\rand a lone \ud800 surrogate, é €\n",
+        "pkg/tools.json": '{"a": 1}',
+        "empty.txt": "",
+    }
+    with Formatter() as formatter:
+        formatter.submit(odd)
+        on_disk = {p.name for p in formatter._scratch().rglob("*") if p.is_file()}
+        assert on_disk == {"__init__.py", "notes.md", "tools.json", "empty.txt"}
+        formatter.submit({"pkg/tools.json": '{"a": 2}'})  # submitted again: the later text
+        result = formatter.result()
+    assert result == {**odd, "pkg/tools.json": '{"a": 2}'}
+    assert list(result) == list(odd)

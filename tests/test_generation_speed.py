@@ -288,6 +288,37 @@ def test_a_plainly_valid_default_is_valid_for_the_openapi_validators(
     assert best_match(validator(schema).iter_errors(value)) is None, (schema, value)
 
 
+_ARRAY_SCHEMAS = st.fixed_dictionaries(
+    {},
+    optional={
+        "type": st.sampled_from(["array", "string"]),
+        "items": _SCHEMAS,
+        "minItems": st.one_of(st.integers(0, 3), st.floats(0, 3)),
+        "maxItems": st.integers(0, 3),
+        "uniqueItems": st.booleans(),
+        "description": st.just("text"),
+    },
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    schema=_ARRAY_SCHEMAS,
+    value=st.lists(st.one_of(_SCALARS, st.lists(_SCALARS, max_size=2)), max_size=4),
+    minor=st.sampled_from(["3.0", "3.1"]),
+)
+def test_a_plainly_valid_array_default_is_valid_for_the_openapi_validators(
+    schema: dict[str, Any], value: list[Any], minor: str
+) -> None:
+    from jsonschema.exceptions import best_match
+    from openapi_schema_validator import OAS30Validator, OAS31Validator
+
+    if not plainly_valid(schema, value):
+        return
+    validator = OAS31Validator if minor == "3.1" else OAS30Validator
+    assert best_match(validator(schema).iter_errors(value)) is None, (schema, value)
+
+
 @pytest.mark.parametrize(
     ("schema", "value", "plain"),
     [
@@ -300,6 +331,12 @@ def test_a_plainly_valid_default_is_valid_for_the_openapi_validators(
         ({"type": "string", "nullable": True}, None, False),  # null: the validator
         ({"type": ["string", "null"]}, "a", False),
         ({"type": "object"}, "a", False),
+        ({"type": "array", "items": {"type": "string"}}, ["push"], True),  # GitHub's four
+        ({"type": "array", "items": {"type": "string"}}, ["push", 1], False),
+        ({"items": {"type": "integer"}, "maxItems": 1}, [1, 2], False),
+        ({"type": "array", "items": {"$ref": "#/components/schemas/A"}}, ["a"], False),
+        ({"type": "array", "enum": [["a"]]}, ["a"], False),  # not judged here: the validator
+        ({"type": "string", "items": {"type": "string"}}, "a", False),
     ],
 )
 def test_plainly_valid_examples(schema: dict[str, Any], value: Any, plain: bool) -> None:

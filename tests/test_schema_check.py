@@ -83,3 +83,57 @@ def test_servicesai_run_does_not_import_the_python_validator_stack(tmp_path: Pat
     )
     assert (tmp_path / "out" / "api" / "server").is_dir()
     assert loaded_of(VALIDATOR_STACK, loaded) == []
+
+
+def test_each_check_is_given_its_schemas_part_not_the_whole_embedded_document(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """jsonschema-rs copies its registry's document into its own memory (on GitHub's
+    description about 50 MiB for the whole embedded document): each checked schema gets its
+    part, the schema and what it refers to at the same pointers, with the same content."""
+    import jsonschema_rs
+
+    from generator.errors import join_pointer
+    from generator.loader.refs import resolve_pointer
+
+    given: list[Any] = []
+    registry = jsonschema_rs.Registry
+
+    def recording(resources: list[tuple[str, Any]], **options: Any) -> Any:
+        given.extend(document for _uri, document in resources)
+        return registry(resources, **options)
+
+    monkeypatch.setattr(jsonschema_rs, "Registry", recording)
+    loaded = load_document(SPEC, overlay_dir=OVERLAYS)
+    plan = server.build_server_plan(loaded.data, build_model(loaded))
+    assert given, "ServiceAi's error bodies are checked"
+    whole = plan.spec
+    sizes = [len(server.dump_spec(part)) for part in given]
+    assert max(sizes) < len(server.dump_spec(whole)) / 2
+
+    def pointers(node: Any, at: str = "") -> list[str]:
+        if not isinstance(node, dict):
+            return [at]
+        return [p for key, value in node.items() for p in pointers(value, join_pointer(at, key))]
+
+    for part in given:  # every value of a part is the embedded document's at its pointer
+        for pointer in pointers(part):
+            assert resolve_pointer(part, pointer) == resolve_pointer(whole, pointer), pointer
+
+
+def test_the_embedded_schemas_are_copied_as_deepcopy_copies_them() -> None:
+    import copy
+    import datetime
+
+    shared = {"type": "string", "enum": ["a", "b"]}
+    node = {
+        "properties": {"x": shared, "y": shared, "when": {"default": datetime.date(2026, 1, 2)}},
+        "required": ["x"],
+        "nested": [[1, 2.5, None, True], {"$ref": "#/components/schemas/A"}],
+    }
+    copied = server._copied(node)
+    assert copied == copy.deepcopy(node) == node
+    assert copied is not node and copied["properties"]["x"] is not shared
+    assert copied["properties"]["x"] is copied["properties"]["y"]  # shared stays shared
+    unpicklable = {"f": lambda: 1}
+    assert server._copied(unpicklable)["f"] is unpicklable["f"]  # deep-copied instead

@@ -24,7 +24,7 @@ MediaKind = Literal["json", "text", "binary", "form", "multipart", "any"]
 ParamLocation = Literal["path", "query", "header", "cookie", "querystring"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TypeExpr:
     """A Python type expression (`list[Pet]`, `str`, `Any`) and the model classes it names."""
 
@@ -44,14 +44,14 @@ class TypeExpr:
 ANY = TypeExpr("Any")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Example:
     name: str
     value: Any
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StreamMedia:
     """A response media type that is a stream of events (generator.ir.streaming decides it).
 
@@ -69,7 +69,7 @@ class StreamMedia:
     pointer: str | None  # where the event's schema is written
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MediaType:
     name: str  # as written in the document, e.g. "application/json"
     kind: MediaKind
@@ -85,7 +85,7 @@ class MediaType:
     stream: StreamMedia | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Header:
     name: str
     python_name: str
@@ -94,7 +94,7 @@ class Header:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Response:
     status: str  # "200", "4XX", "default"
     code: int | None  # the status code when `status` names exactly one
@@ -122,7 +122,7 @@ class Response:
         return union_of([m.type for m in self.content]) if self.content else TypeExpr("None")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parameter:
     name: str
     python_name: str
@@ -138,7 +138,7 @@ class Parameter:
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequestBody:
     required: bool
     description: str
@@ -150,7 +150,7 @@ class RequestBody:
         return union_of([m.type for m in self.content])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OAuthFlow:
     """One flow of an oauth2 scheme: `authorizationCode`, `clientCredentials`, `implicit`,
     `password` or OpenAPI 3.2's `deviceAuthorization` (RFC 8628), with its endpoints."""
@@ -163,7 +163,7 @@ class OAuthFlow:
     scopes: tuple[tuple[str, str], ...]  # scope -> description, in document order
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SecurityScheme:
     name: str
     kind: Literal["bearer", "basic", "api_key", "oauth2", "openid", "other"]
@@ -189,7 +189,7 @@ class SecurityScheme:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tag:
     """A tag of the document's `tags` list; OpenAPI 3.2 adds `summary`, `parent` and `kind`
     (`nav`, `badge`, `audience`, ...: the Tag Kind registry)."""
@@ -201,7 +201,7 @@ class Tag:
     kind: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Operation:
     operation_id: str
     python_name: str  # snake_case method name
@@ -241,7 +241,7 @@ class Operation:
         return tuple(p for p in self.parameters if not p.client_level)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NamedSchema:
     """A schema that becomes a generated model class."""
 
@@ -251,7 +251,7 @@ class NamedSchema:
     inline: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Warning_:
     message: str
     pointer: str
@@ -262,7 +262,7 @@ class Warning_:
     where: Location | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     title: str
     version: str

@@ -28,7 +28,7 @@ from generator.ir.model import Document
 from generator.plans.client import IGNORED_HEADERS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AdapterResponse:
     class_name: str
     status: str  # "200", "4XX", "default"
@@ -37,7 +37,7 @@ class AdapterResponse:
     header_fields: tuple[tuple[str, str], ...]  # (wire name, attribute)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AdapterOperation:
     handler: str  # the Handlers method (server plan)
     resource: str  # client attribute (client plan)
@@ -52,7 +52,7 @@ class AdapterOperation:
     responses: tuple[AdapterResponse, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AdapterPlan:
     operations: tuple[AdapterOperation, ...]
     # Where the adapter serves: the path of the document's first absolute server URL (`/v1` of

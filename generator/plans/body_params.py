@@ -64,7 +64,7 @@ METHOD_NAMES = frozenset(
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldParam:
     name: str  # the property name in the document
     python_name: str  # the keyword argument
@@ -82,7 +82,7 @@ class FieldParam:
         return self.annotation + " | _t.NotGiven"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TypedDictPlan:
     name: str
     fields: tuple[tuple[str, str, bool], ...]  # (key, annotation, required)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator import memory
 from generator.ir.build import build_model
 from generator.ir.model import Document
 from generator.loader import LoadedDocument
@@ -20,6 +21,9 @@ def build_document(loaded: LoadedDocument, package: str = "api") -> Document:
     """
     document = build_model(loaded)
     document.server = build_server_plan(loaded.data, document)
+    # The server plan's checks held a copy of the embedded schemas (jsonschema-rs's, in C
+    # allocations): freed now, handed back (generator/memory.py).
+    memory.release_freed_memory()
     document.client = build_client_plan(document, package)
     document.mcp = build_mcp_plan(loaded.data, document)
     document.adapter = build_adapter_plan(document)

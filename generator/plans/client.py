@@ -162,7 +162,7 @@ CONSTRUCTOR_ARGUMENTS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MediaPlan:
     name: str  # as documented
     kind: str  # MediaKind
@@ -171,7 +171,7 @@ class MediaPlan:
     stream: tuple[str, str, bool, str] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResponsePlan:
     status: str
     code: int | None
@@ -184,7 +184,7 @@ class ResponsePlan:
     is_default: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParamPlan:
     name: str
     python_name: str
@@ -201,13 +201,13 @@ class ParamPlan:
         return self.annotation if self.required else _optional(self.annotation)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PartPlan:
     name: str
     content_type: str | None  # the `encoding` contentType, or None when the document names none
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequestMediaPlan:
     name: str
     kind: str
@@ -220,7 +220,7 @@ class RequestMediaPlan:
         return tuple((p.name, p.content_type) for p in self.parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BodyPlan:
     required: bool  # the document's requestBody.required
     media: tuple[RequestMediaPlan, ...]
@@ -243,7 +243,7 @@ class BodyPlan:
         return self.annotation if self.argument_required else _optional(self.annotation)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OperationPlan:
     op: Operation
     name: str  # method name
@@ -307,7 +307,7 @@ class OperationPlan:
         return tuple(p for p in self.params if p.location != "path")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourcePlan:
     attribute: str  # client.<attribute>
     module: str  # resources/<module>.py
@@ -331,7 +331,7 @@ class ResourcePlan:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientHeader:
     name: str
     python_name: str
@@ -339,7 +339,7 @@ class ClientHeader:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExceptionPlan:
     name: str
     base: str
@@ -347,7 +347,7 @@ class ExceptionPlan:
     doc: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Branch:
     name: str  # enum member value
     member: str  # enum member name
@@ -357,7 +357,7 @@ class Branch:
     ]  # property -> allowed values; None: present
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BranchGuard:
     """A `TypeGuard` narrowing a value to one branch's typed view (`is_direct_webrtc`)."""
 
@@ -367,7 +367,7 @@ class BranchGuard:
     fields: tuple[tuple[str, str], ...]  # (model attribute, narrowed annotation)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BranchHelper:
     model: str
     function: str
@@ -378,7 +378,7 @@ class BranchHelper:
     guards: tuple[BranchGuard, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FlattenHelper:
     model: str
     function: str
@@ -386,7 +386,7 @@ class FlattenHelper:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WebhookParser:
     """A function of `client.webhooks` that reads one webhook's delivery into its payload type."""
 
@@ -400,7 +400,7 @@ class WebhookParser:
     required: bool  # the document requires a payload (an empty delivery is refused)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientPlan:
     resources: tuple[ResourcePlan, ...]
     exceptions: tuple[ExceptionPlan, ...]

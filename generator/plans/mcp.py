@@ -75,7 +75,7 @@ _DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples", "example"})
 _WIRE_OVERHEAD = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ToolArgument:
     name: str  # the property of the input schema
     python_name: str  # the keyword of the client method
@@ -83,7 +83,7 @@ class ToolArgument:
     required: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ToolPlan:
     name: str
     title: str
@@ -131,7 +131,7 @@ class ToolPlan:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class McpPlan:
     server_name: str
     instructions: str
@@ -165,7 +165,7 @@ class McpPlan:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Environment:
     base_url: str
     token: str

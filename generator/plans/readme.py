@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from generator.plans.client import ClientPlan, OperationPlan, ResourcePlan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArgumentRow:
     name: str
     annotation: str  # as a reader writes it
@@ -31,7 +31,7 @@ class ArgumentRow:
     where: str  # path, query, header, cookie, body
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OperationRow:
     call: str  # `orders.create(...)`
     body_call: str | None  # `orders.create_from_body(body=...)` when the body form is separate
@@ -42,7 +42,7 @@ class OperationRow:
     errors: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourceSection:
     attribute: str
     example: str  # one line of Python: `result = client.orders.get(1)`
@@ -50,7 +50,7 @@ class ResourceSection:
     example_imports: str = ""  # `from shop_api import models` when the example names a model
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SchemeRow:
     name: str
     what: str
@@ -58,7 +58,7 @@ class SchemeRow:
     variables: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeatureExample:
     """A streamed call, a paginated walk or an upload, as the README shows it."""
 
@@ -67,7 +67,7 @@ class FeatureExample:
     imports: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReadmePlan:
     sections: tuple[ResourceSection, ...]
     schemes: tuple[SchemeRow, ...]

@@ -23,11 +23,23 @@ class SchemaCheck:
     """Validators of the schemas of one embedded document `SPEC_URI`, by JSON pointer.
 
     `embedded` is called once, at the first check: the document must be complete by then.
+    `part`, when given, is the part of that document one pointer's schema needs (the schema and
+    every schema it refers to, at the same pointers): jsonschema-rs's registry copies its whole
+    document into its own memory, which for a large document (GitHub's: about 50 MiB) is far
+    more than the few error schemas checked need. A schema the part cannot serve (a reference
+    the part lacks) goes to jsonschema over the whole document, as any schema jsonschema-rs
+    refuses does.
     """
 
-    def __init__(self, uri: str, embedded: Callable[[], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        uri: str,
+        embedded: Callable[[], dict[str, Any]],
+        part: Callable[[str], dict[str, Any]] | None = None,
+    ) -> None:
         self._uri = uri
         self._embedded = embedded
+        self._part = part
         self._document: Any = _UNSET
         self._fast_registry: Any = _UNSET  # jsonschema-rs's registry, None when unusable
         self._slow_registry: Any = None
@@ -57,19 +69,27 @@ class SchemaCheck:
         except ImportError:  # pinned, but optional here: jsonschema decides
             return None
         try:
-            if self._fast_registry is _UNSET:
-                self._fast_registry = jsonschema_rs.Registry(
-                    [(self._uri, self._doc())],
+            if self._part is not None:  # a registry of this schema's part alone
+                registry = jsonschema_rs.Registry(
+                    [(self._uri, self._part(pointer))],
                     draft=jsonschema_rs.Draft202012,
                     retriever=_refuse,
                 )
-            if self._fast_registry is None:
+            else:
+                if self._fast_registry is _UNSET:
+                    self._fast_registry = jsonschema_rs.Registry(
+                        [(self._uri, self._doc())],
+                        draft=jsonschema_rs.Draft202012,
+                        retriever=_refuse,
+                    )
+                registry = self._fast_registry
+            if registry is None:
                 return None
             validator = jsonschema_rs.Draft202012Validator(
-                self._ref(pointer), registry=self._fast_registry, retriever=_refuse
+                self._ref(pointer), registry=registry, retriever=_refuse
             )
         except Exception:  # a schema it cannot take: jsonschema decides
-            if self._fast_registry is _UNSET:
+            if self._part is None and self._fast_registry is _UNSET:
                 self._fast_registry = None
             return None
 

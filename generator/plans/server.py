@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ SPEC_URI = "urn:openapi-contract:spec"
 _NOT_FOR_MALFORMED = frozenset({401, 403, 405, 407, 426, 429})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResponseClass:
     name: str
     status: str  # as documented: "200", "4XX", "default"
@@ -77,7 +78,7 @@ class ResponseClass:
     media_types: tuple[str, ...] = ()  # a raw class: the documented media types (may be empty)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StubError:
     """A response the stubs write themselves (invalid request, method not allowed)."""
 
@@ -89,7 +90,7 @@ class StubError:
     documented: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParamPlan:
     name: str
     python_name: str
@@ -106,7 +107,7 @@ class ParamPlan:
     property_kinds: dict[str, ValueKind] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BodyPlan:
     media_type: str
     kind: str  # MediaKind of the IR
@@ -115,7 +116,7 @@ class BodyPlan:
     property_kinds: tuple[tuple[str, ValueKind], ...]  # form and multipart fields
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ServerOperation:
     operation: Operation
     result_alias: str  # the union of the operation's response classes
@@ -136,7 +137,7 @@ class ServerOperation:
         return f"webhook {op.path} {op.method.upper()}" if self.webhook else op.operation_id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PathPlan:
     path: str
     route_path: str  # Starlette route template with safe parameter names
@@ -146,7 +147,7 @@ class PathPlan:
     method_not_allowed: StubError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ServerPlan:
     operations: tuple[ServerOperation, ...]
     paths: tuple[PathPlan, ...]
@@ -161,7 +162,14 @@ class ServerPlan:
 
 
 def build_server_plan(raw: dict[str, Any], doc: Document) -> ServerPlan:
-    return _Planner(raw, doc).plan()
+    planner = _Planner(raw, doc)
+    try:
+        return planner.plan()
+    finally:
+        # The check refers back to the planner (its bound methods), and the planner to the
+        # loaded document: without the cycle, reference counting frees them once the pipeline
+        # drops the document, not a collection of the whole heap later.
+        planner.close()
 
 
 class _Planner:
@@ -175,8 +183,11 @@ class _Planner:
         self._used: set[str] = set()  # `pointers` as a set: GitHub's has thousands
         # Error bodies are checked against their schema once per schema and candidate: most
         # operations of a large document share a handful of error responses.
-        self._check = SchemaCheck(SPEC_URI, self.embedded)
+        self._check = SchemaCheck(SPEC_URI, self.embedded, self._part)
         self._verdicts: dict[tuple[str, str], bool] = {}
+
+    def close(self) -> None:
+        del self._check  # see build_server_plan
 
     # -- the embedded schemas -----------------------------------------------------------------
 
@@ -191,8 +202,14 @@ class _Planner:
             self._embedded = self._embed()
         return self._embedded
 
-    def _embed(self) -> dict[str, Any]:
-        """A copy of the document holding only the schemas at `self.pointers` and their refs.
+    def _part(self, pointer: str) -> dict[str, Any]:
+        """The part of the embedded document the schema at `pointer` needs (what `_embed` would
+        place for it alone, with the same content): what its error-body check is given."""
+        return self._embed([pointer])
+
+    def _embed(self, pointers: list[str] | None = None) -> dict[str, Any]:
+        """A copy of the document holding only the schemas at `pointers` (by default
+        `self.pointers`) and their refs.
 
         A `$ref` into part of a component (`#/components/schemas/Tag/allOf/0`) embeds the whole
         component, so the part sits inside it at its own pointer, arrays kept as arrays. Schemas
@@ -200,7 +217,7 @@ class _Planner:
         component will be.
         """
         found: dict[str, Any] = {}
-        todo = list(self.pointers)
+        todo = list(self.pointers if pointers is None else pointers)
         while todo:
             pointer = todo.pop(0)
             if pointer in found:
@@ -209,7 +226,7 @@ class _Planner:
                 node = resolve_pointer(self.raw, pointer, through_refs=True)
             except KeyError:
                 continue
-            schema = copy.deepcopy(node)
+            schema = _copied(node)
             for _at, sub in iter_subschemas(schema, ""):
                 ref = sub.get("$ref")
                 if isinstance(ref, str) and ref.startswith("#"):
@@ -780,6 +797,16 @@ def _route_path(path: str) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 def _template_profile(path: str) -> tuple[int, ...]:
     return tuple(1 if "{" in s else 0 for s in path.strip("/").split("/"))
+
+
+def _copied(node: Any) -> Any:
+    """`copy.deepcopy(node)` made by pickle: the same copy of a parsed document's values (a
+    part met twice is copied once, as deepcopy's memo keeps it), about five times faster on
+    GitHub's schemas. A value pickle cannot take is deep-copied."""
+    try:
+        return pickle.loads(pickle.dumps(node, pickle.HIGHEST_PROTOCOL))
+    except Exception:
+        return copy.deepcopy(node)
 
 
 def _from_openapi_30(schema: Any) -> Any:
