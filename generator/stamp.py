@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+from functools import cache
 from pathlib import Path
 
 from generator.config import Target
@@ -32,9 +33,20 @@ def _files_under(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
     )
 
 
+@cache
+def _generator_digest() -> bytes:
+    """The generator's own code and templates, read once per process (every target's digest
+    holds it; a process runs the code it loaded, whatever the files say later)."""
+    digest = hashlib.sha256()
+    for path in _files_under(GENERATOR_ROOT, ("*.py", "*.jinja")):
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
 def input_digest(target: Target) -> str:
     digest = hashlib.sha256()
-    sources = _files_under(GENERATOR_ROOT, ("*.py", "*.jinja"))
+    digest.update(_generator_digest())
     specs = _files_under(target.spec.parent, ("*.yaml", "*.yml", "*.json"))
     overlays = (
         _files_under(target.overlay_dir, ("*.yaml", "*.yml", "*.json"))
@@ -47,7 +59,7 @@ def input_digest(target: Target) -> str:
         if target.sdk_versions is not None and target.sdk_versions.is_file()
         else []
     )
-    for path in [*sources, *specs, *overlays, *changelog, *records]:
+    for path in [*specs, *overlays, *changelog, *records]:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     for tool in _TOOLS:

@@ -126,3 +126,28 @@ def test_spec_edit_invalidates_the_stamp(project: Path) -> None:
     spec.write_text(spec.read_text().replace("Fresh CSRF token.", "A fresh CSRF token."))
     done = run_generator("generate", "--config", config)
     assert "serviceai: 7 operations" in done.stdout
+
+
+def test_the_stamp_holds_the_generators_own_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit of the generator's code or templates regenerates (its digest is read once per
+    process: a process runs the code it loaded)."""
+    from generator import stamp
+    from generator.config import load_targets
+
+    target = load_targets(ROOT / "pyproject.toml")[0]
+    code = tmp_path / "generator"
+    (code / "templates").mkdir(parents=True)
+    (code / "a.py").write_text("A = 1\n")
+    (code / "templates" / "b.py.jinja").write_text("{{ b }}\n")
+    monkeypatch.setattr(stamp, "GENERATOR_ROOT", code)
+    digests = []
+    for edit in (None, ("a.py", "A = 2\n"), ("templates/b.py.jinja", "{{ c }}\n")):
+        if edit is not None:
+            (code / edit[0]).write_text(edit[1])
+        stamp._generator_digest.cache_clear()
+        digests.append(stamp.input_digest(target))
+        assert stamp.input_digest(target) == digests[-1]  # read once, the same answer
+    stamp._generator_digest.cache_clear()
+    assert len(set(digests)) == 3
