@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from generator import format_cache, formatting, timing
+from generator import format_cache, timing
 from generator.emit.template_cache import CACHE_ENV
 from generator.formatting import format_files
+from generator.launcher import Launcher
 
 MODULE = "import requests\nimport zzz\nimport os\nx=(os,zzz,requests)\n"
 
@@ -27,13 +28,14 @@ def ruff_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[
     """A private cache, and the ruff commands the formatter starts (still run for real)."""
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     started: list[list[str]] = []
-    real = subprocess.run
+    real = Launcher.run
 
-    def run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-        started.append(list(args))
-        return real(args, **kwargs)  # type: ignore[call-overload, no-any-return]
+    # Every process the formatter starts goes through its launcher (generator/launcher.py).
+    def run(self: Launcher, argv: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+        started.append(list(argv))
+        return real(self, argv, cwd)
 
-    monkeypatch.setattr(formatting.subprocess, "run", run)
+    monkeypatch.setattr(Launcher, "run", run)
     yield started
 
 
