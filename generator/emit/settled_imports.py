@@ -1,0 +1,180 @@
+"""A rendered module's import block as ruff's `check --fix` would leave it: unused imports
+dropped, the rest sorted and wrapped as its isort rules write them.
+
+The server and adapter templates import every model any operation uses (on GitHub's
+description about 700 per module, most unused in any one of them) and list some names in the
+plan's order. ruff (generator.formatting) would prune and sort them; a fix costs it a second
+pass over the file (0.2 to 0.7 s for each of GitHub's 3 MB server modules), a module already in
+its form is read once. ruff still runs, so this is a speed-up only: whatever is left here that
+ruff would change, it changes, and the output is ruff's either way. What must hold is that no
+import the module uses is dropped (ruff would not add it back): a name counts as used when it
+occurs anywhere outside strings and comments, or inside a string that could be an annotation or
+an `__all__` entry (a bare type expression), or inside an f-string: a superset of what ruff
+calls used. tests/test_settled_imports.py checks that ruff finds nothing to fix.
+
+The block settled is the one after `from __future__ import annotations`: plain `import x` and
+`from x import ...` statements (one line, or parenthesised one member per line), blank lines
+between them. Anything else there (a comment, a `try`, `import a, b`) leaves the text as it was.
+Rules followed (ruff's isort defaults, as generator.emit.model_imports): sections standard
+library, third party, first party (`package`), local (relative; furthest first), one blank line
+between them; `import x` statements before `from` ones; statements of one module merged unless
+aliased, ordered by their first member; a statement that had a trailing comma (ruff's "magic
+trailing comma") or would pass 100 characters wrapped one member per line; one blank line after
+the block, two when the next statement is a class, a function or a decorator.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from dataclasses import dataclass, field
+
+from generator.emit.model_imports import member_key, module_key
+
+_FUTURE = "from __future__ import annotations"
+_LINE_LENGTH = 100
+
+# Strings (any prefix) and comments, found in one pass so a `#` in a string is no comment.
+_STRING_OR_COMMENT = re.compile(
+    r"(?P<prefix>\b[rRbBuUfF]{1,2})?"
+    r'(?P<text>"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
+    r"|#[^\n]*"
+)
+# A string whose whole text could be a type expression or a name in `__all__`: ruff reads such
+# strings as annotations where they stand in one (`x: "Model"`) and `__all__`'s as uses.
+_TYPE_TEXT = re.compile(r"[\w.\[\], |]+")
+_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_NEXT_WANTS_TWO = re.compile(r"(class|def|async[ \t]+def)\b|@")
+
+
+def used_names(code: str) -> set[str]:
+    """Every name `code` may read: a superset of what ruff counts as a use (see above)."""
+    used: set[str] = set()
+
+    def blank(match: re.Match[str]) -> str:
+        text = match.group("text")
+        if text is not None:
+            prefix = (match.group("prefix") or "").lower()
+            inner = text.strip("\"'")
+            if "f" in prefix or _TYPE_TEXT.fullmatch(inner):
+                used.update(_NAME.findall(inner))
+        return " "
+
+    used.update(_NAME.findall(_STRING_OR_COMMENT.sub(blank, code)))
+    return used
+
+
+@dataclass(slots=True)
+class _Statement:
+    level: int  # leading dots of a relative import; 0 for an absolute one
+    module: str  # "" for `from . import x`
+    names: list[tuple[str, str | None]] = field(default_factory=list)  # (member, alias)
+    straight: bool = False  # `import module`
+    magic_comma: bool = False
+
+
+def settle_imports(text: str, package: str) -> str:
+    """`text` with the import block after `from __future__ import annotations` settled."""
+    start = text.find(f"\n{_FUTURE}\n")
+    if start < 0:
+        return text
+    head = text[: start + len(_FUTURE) + 2]
+    lines = text[len(head) :].split("\n")
+    statements: list[_Statement] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        if not line.startswith(("import ", "from ")):
+            break
+        end = i
+        if line.endswith("("):
+            while end < len(lines) and lines[end] != ")":
+                end += 1
+            if end == len(lines):
+                return text
+        statement = _parse("\n".join(lines[i : end + 1]))
+        if statement is None:
+            return text
+        statements.append(statement)
+        i = end + 1
+    if not statements:
+        return text
+    rest_lines = lines[i:]
+    rest = "\n".join(rest_lines)
+    used = used_names(rest)
+    sections: dict[int, list[_Statement]] = {}
+    for statement in statements:
+        if statement.straight:
+            if statement.module.split(".")[0] not in used:
+                continue
+        else:
+            statement.names = [(n, a) for n, a in statement.names if (a or n) in used]
+            if not statement.names:
+                continue
+        sections.setdefault(_section(statement, package), []).append(statement)
+    block: list[str] = []
+    for section in sorted(sections):
+        block.append("")
+        block += _section_lines(sections[section])
+    following = next((s for s in rest_lines if s.strip() and not s.startswith("#")), "")
+    gap = 2 if _NEXT_WANTS_TWO.match(following) else 1
+    return head + "\n".join([*block, *[""] * gap, rest])
+
+
+def _parse(source: str) -> _Statement | None:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    node = tree.body[0] if len(tree.body) == 1 else None
+    if isinstance(node, ast.Import) and len(node.names) == 1 and node.names[0].asname is None:
+        return _Statement(0, node.names[0].name, straight=True)
+    if isinstance(node, ast.ImportFrom) and all(a.name != "*" for a in node.names):
+        magic = source.endswith(",\n)") or source.replace(" ", "").endswith(",)")
+        names = [(a.name, a.asname) for a in node.names]
+        return _Statement(node.level, node.module or "", names, magic_comma=magic)
+    return None
+
+
+def _section(statement: _Statement, package: str) -> int:
+    """0 standard library, 1 third party, 2 first party, 3 local (relative)."""
+    if statement.level:
+        return 3
+    top = statement.module.split(".")[0]
+    if top in sys.stdlib_module_names:
+        return 0
+    return 2 if top == package else 1
+
+
+def _section_lines(statements: list[_Statement]) -> list[str]:
+    straight = sorted({s.module for s in statements if s.straight}, key=module_key)
+    lines = [f"import {module}" for module in straight]
+    by_module: dict[tuple[int, str], list[_Statement]] = {}
+    for s in statements:
+        if not s.straight:
+            by_module.setdefault((s.level, s.module), []).append(s)
+    # relative imports furthest first (`..x` before `.y`), then ruff's module order
+    for level, module in sorted(by_module, key=lambda k: (-k[0], module_key(k[1]))):
+        group = by_module[(level, module)]
+        source = "." * level + module
+        plain = [(n, a) for s in group for n, a in s.names if a is None]
+        magic = any(s.magic_comma and any(a is None for _, a in s.names) for s in group)
+        members = sorted({n for n, _ in plain}, key=member_key)
+        found = [(member_key(members[0]), _from(source, members, magic))] if members else []
+        for s in group:
+            for name, alias in s.names:
+                if alias is not None:
+                    found.append((member_key(name), _from(source, [f"{name} as {alias}"], False)))
+        lines += [line for _, text in sorted(found) for line in text]
+    return lines
+
+
+def _from(source: str, members: list[str], magic_comma: bool) -> list[str]:
+    line = f"from {source} import {', '.join(members)}"
+    if not magic_comma and len(line) <= _LINE_LENGTH:
+        return [line]
+    return [f"from {source} import (", *(f"    {m}," for m in members), ")"]
