@@ -19,7 +19,7 @@ from generator.plans.server import SPEC_URI, ServerOperation, ServerPlan, dump_s
 _FILES = ("__init__", "_spec", "validation", "responses", "handlers", "app")
 # The modules whose import block is settled before ruff sees them (generator.emit.
 # settled_imports): their templates import every model any operation uses.
-SETTLED = frozenset({"validation", "responses", "handlers", "app", "webhooks"})
+SETTLED = frozenset({"responses", "handlers", "app", "webhooks"})
 
 
 def emit_server(doc: Document, target: Target) -> dict[str, str]:

@@ -8,13 +8,14 @@ pass over the file (0.2 to 0.7 s for each of GitHub's 3 MB server modules), a mo
 its form is read once. ruff still runs, so this is a speed-up only: whatever is left here that
 ruff would change, it changes, and the output is ruff's either way. What must hold is that no
 import the module uses is dropped (ruff would not add it back): a name counts as used when it
-occurs anywhere outside strings and comments, or inside a string that could be an annotation or
-an `__all__` entry (a bare type expression), or inside an f-string: a superset of what ruff
-calls used. tests/test_settled_imports.py checks that ruff finds nothing to fix.
+occurs outside docstrings, comments and strings of prose (`used_imports`), a superset of what
+ruff calls used. tests/test_settled_imports.py checks that ruff finds nothing to fix, and that it makes of
+the unsettled modules the same text.
 
 The block settled is the one after `from __future__ import annotations`: plain `import x` and
 `from x import ...` statements (one line, or parenthesised one member per line), blank lines
-between them. Anything else there (a comment, a `try`, `import a, b`) leaves the text as it was.
+between them. Anything else there (a comment, a `try`, `import a, b`, an import after other
+code) leaves the text as it was.
 Rules followed (ruff's isort defaults, as generator.emit.model_imports): sections standard
 library, third party, first party (`package`), local (relative; furthest first), one blank line
 between them; `import x` statements before `from` ones; statements of one module merged unless
@@ -35,34 +36,74 @@ from generator.emit.model_imports import member_key, module_key
 _FUTURE = "from __future__ import annotations"
 _LINE_LENGTH = 100
 
-# Strings (any prefix) and comments, found in one pass so a `#` in a string is no comment.
-_STRING_OR_COMMENT = re.compile(
-    r"(?P<prefix>\b[rRbBuUfF]{1,2})?"
-    r'(?P<text>"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
+# On one line: a docstring or a comment (blanked), or a string (`text`; a `#` in it is no
+# comment), with the prefix that makes it an f-string.
+_ON_A_LINE = re.compile(
+    r'(?<![\w])"""[^"\\\n]*(?:(?:\\.|"(?!""))[^"\\\n]*)*"""'
+    r"|(?<![\w])'''[^'\\\n]*(?:(?:\\.|'(?!''))[^'\\\n]*)*'''"
+    r"|(?P<prefix>[rRbBuUfF]{0,2})"
+    r'(?P<text>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\\\n]*(?:\\.[^\'\\\n]*)*\')'
     r"|#[^\n]*"
 )
 # A string whose whole text could be a type expression or a name in `__all__`: ruff reads such
-# strings as annotations where they stand in one (`x: "Model"`) and `__all__`'s as uses.
-_TYPE_TEXT = re.compile(r"[\w.\[\], |]+")
+# strings as annotations where they stand in one (`cast("Model", x)`) and `__all__`'s as uses.
+_TYPE_TEXT = re.compile(r"\s*[\w.]+(?:\s*[\[\],|]\s*[\w.]*)*\s*")
 _NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_LATE_IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
 _NEXT_WANTS_TWO = re.compile(r"(class|def|async[ \t]+def)\b|@")
 
 
-def used_names(code: str) -> set[str]:
-    """Every name `code` may read: a superset of what ruff counts as a use (see above)."""
-    used: set[str] = set()
+def used_on_a_line(line: str) -> set[str]:
+    """The names one line of code may read: a superset of what ruff counts as a use.
+
+    Not the words of a docstring or a comment, nor those of a string of prose; those of an
+    f-string and of a string that could be a type expression or an `__all__` entry are (ruff
+    reads such strings where they stand as an annotation: `cast("Model", x)`).
+    """
+    found: set[str] = set()
 
     def blank(match: re.Match[str]) -> str:
         text = match.group("text")
         if text is not None:
-            prefix = (match.group("prefix") or "").lower()
-            inner = text.strip("\"'")
-            if "f" in prefix or _TYPE_TEXT.fullmatch(inner):
-                used.update(_NAME.findall(inner))
+            inner = text[1:-1]
+            if "f" in match.group("prefix").lower() or _TYPE_TEXT.fullmatch(inner):
+                found.update(_NAME.findall(inner))
         return " "
 
-    used.update(_NAME.findall(_STRING_OR_COMMENT.sub(blank, code)))
+    found.update(_NAME.findall(_ON_A_LINE.sub(blank, line)))
+    return found
+
+
+def used_imports(imported: set[str], code: str) -> set[str]:
+    """The names of `imported` that `code` may read: `used_on_a_line` over each line holding one.
+
+    Reading every line so took hundreds of milliseconds on a 3 MB module; most lines hold no
+    string and no comment, and every word of those is a name read. Only the imported names that
+    are no word of them are looked for on the other lines, one occurrence at a time. A line
+    inside a docstring of several lines is read as code: a superset still.
+    """
+    plain: list[str] = []
+    other: list[str] = []
+    for line in code.split("\n"):
+        (other if '"' in line or "'" in line or "#" in line else plain).append(line)
+    used = imported & set(_WORD.findall("\n".join(plain)))
+    for name in (imported - used) & set(_WORD.findall("\n".join(other))):
+        if _read_on_a_line(name, code):
+            used.add(name)
     return used
+
+
+def _read_on_a_line(name: str, code: str) -> bool:
+    at = code.find(name)
+    while at >= 0:
+        start = code.rfind("\n", 0, at) + 1
+        end = code.find("\n", at)
+        end = len(code) if end < 0 else end
+        if name in used_on_a_line(code[start:end]):
+            return True
+        at = code.find(name, end)
+    return False
 
 
 @dataclass(slots=True)
@@ -101,11 +142,13 @@ def settle_imports(text: str, package: str) -> str:
             return text
         statements.append(statement)
         i = end + 1
-    if not statements:
-        return text
     rest_lines = lines[i:]
     rest = "\n".join(rest_lines)
-    used = used_names(rest)
+    if not statements or _LATE_IMPORT.search(rest) is not None:
+        return text  # nothing to settle, or imports after other code: ruff's to order
+    imported = {a or n for s in statements for n, a in s.names}
+    imported |= {s.module.split(".")[0] for s in statements if s.straight}
+    used = used_imports(imported, rest)
     sections: dict[int, list[_Statement]] = {}
     for statement in statements:
         if statement.straight:
@@ -126,6 +169,8 @@ def settle_imports(text: str, package: str) -> str:
 
 
 def _parse(source: str) -> _Statement | None:
+    if "#" in source:
+        return None  # a comment ruff keeps with its import
     try:
         tree = ast.parse(source)
     except SyntaxError:
