@@ -51,6 +51,8 @@ _TYPE_TEXT = re.compile(r"\s*[\w.]+(?:\s*[\[\],|]\s*[\w.]*)*\s*")
 _NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _LATE_IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
+# The first line of the code after the block (blank lines and comments are not code).
+_FOLLOWING = re.compile(r"^(?![ \t]*(?:#|$)).+", re.MULTILINE)
 _NEXT_WANTS_TWO = re.compile(r"(class|def|async[ \t]+def)\b|@")
 
 
@@ -121,29 +123,29 @@ def settle_imports(text: str, package: str) -> str:
     if start < 0:
         return text
     head = text[: start + len(_FUTURE) + 2]
-    lines = text[len(head) :].split("\n")
+    # The block is read a line at a time, where it stands: the module is not cut into lines.
     statements: list[_Statement] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
+    at = len(head)
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        line = text[at:end]
         if not line.strip():
-            i += 1
+            at = end + 1
             continue
         if not line.startswith(("import ", "from ")):
             break
-        end = i
         if line.endswith("("):
-            while end < len(lines) and lines[end] != ")":
-                end += 1
-            if end == len(lines):
+            close = text.find("\n)", end)
+            if close < 0:
                 return text
-        statement = _parse("\n".join(lines[i : end + 1]))
+            end = close + 2
+        statement = _parse(text[at:end])
         if statement is None:
             return text
         statements.append(statement)
-        i = end + 1
-    rest_lines = lines[i:]
-    rest = "\n".join(rest_lines)
+        at = end + 1
+    rest = text[at:]
     if not statements or _LATE_IMPORT.search(rest) is not None:
         return text  # nothing to settle, or imports after other code: ruff's to order
     imported = {a or n for s in statements for n, a in s.names}
@@ -163,8 +165,8 @@ def settle_imports(text: str, package: str) -> str:
     for section in sorted(sections):
         block.append("")
         block += _section_lines(sections[section])
-    following = next((s for s in rest_lines if s.strip() and not s.startswith("#")), "")
-    gap = 2 if _NEXT_WANTS_TWO.match(following) else 1
+    following = _FOLLOWING.search(rest)
+    gap = 2 if following is not None and _NEXT_WANTS_TWO.match(following.group()) else 1
     return head + "\n".join([*block, *[""] * gap, rest])
 
 
