@@ -49,7 +49,7 @@ _ON_A_LINE = re.compile(
 # strings as annotations where they stand in one (`cast("Model", x)`) and `__all__`'s as uses.
 _TYPE_TEXT = re.compile(r"\s*[\w.]+(?:\s*[\[\],|]\s*[\w.]*)*\s*")
 _NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
-_WORD = re.compile(r"[A-Za-z_]\w*")
+_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
 _LATE_IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
 # The first line of the code after the block (blank lines and comments are not code).
 _FOLLOWING = re.compile(r"^(?![ \t]*(?:#|$)).+", re.MULTILINE)
@@ -89,11 +89,17 @@ def used_imports(imported: set[str], code: str) -> set[str]:
     other: list[str] = []
     for line in code.split("\n"):
         (other if '"' in line or "'" in line or "#" in line else plain).append(line)
-    used = imported & set(_WORD.findall("\n".join(plain)))
-    for name in (imported - used) & set(_WORD.findall("\n".join(other))):
+    used = imported & _words("\n".join(plain))
+    for name in (imported - used) & _words("\n".join(other)):
         if _read_on_a_line(name, code):
             used.add(name)
     return used
+
+
+def _words(text: str) -> set[str]:
+    """Every run of word characters in `text` (ASCII punctuation and space separate them; in
+    code, anything else outside a string or comment is part of a name). Faster than a regex."""
+    return set(text.translate(_NON_WORD).split())
 
 
 def _read_on_a_line(name: str, code: str) -> bool:
@@ -146,7 +152,8 @@ def settle_imports(text: str, package: str) -> str:
         statements.append(statement)
         at = end + 1
     rest = text[at:]
-    if not statements or _LATE_IMPORT.search(rest) is not None:
+    late = ("\nimport " in rest or "\nfrom " in rest) and _LATE_IMPORT.search(rest)
+    if not statements or late:
         return text  # nothing to settle, or imports after other code: ruff's to order
     imported = {a or n for s in statements for n, a in s.names}
     imported |= {s.module.split(".")[0] for s in statements if s.straight}
