@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
@@ -43,11 +44,14 @@ def _emit(spec: Path, settle: bool) -> tuple[dict[str, str], float]:
         return text
 
     chosen = timed if settle else (lambda text, package: text)
-    for emitter in (server, adapter):  # as the tests do: the name each emitter calls
-        setattr(emitter, "settle_imports", chosen)
     document = build_document(load_document(spec), PACKAGE)
     target = Target("t", spec, Path("unused"), PACKAGE, PACKAGE, None)
-    files = {**server.emit_server(document, target), **adapter.emit_adapter(document, target)}
+    # as the tests do: the name each emitter calls
+    with (
+        mock.patch.object(server, "settle_imports", chosen),
+        mock.patch.object(adapter, "settle_imports", chosen),
+    ):
+        files = {**server.emit_server(document, target), **adapter.emit_adapter(document, target)}
     files[f"{PACKAGE}/__init__.py"] = ""
     files[f"{PACKAGE}/models/__init__.py"] = ""
     return files, spent
