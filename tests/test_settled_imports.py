@@ -177,6 +177,9 @@ def test_used_on_a_line_is_a_superset_of_ruffs_uses() -> None:
         '    """Doc naming Docword."""': set(),
         "    return obj.attribute, '#', After  # and Later": {"return", "obj", "After"},
         "z = 'it\\'s Escaped' + Code": {"z", "Code"},
+        'w = f"""{Triple}""" + rf"{Raw}" + """Plain words"""': {"w", "Triple", "Raw"},
+        "v = '''Single''' + \"x\"": {"v", "Single", "x"},
+        'return"#"+Tight': {"return", "Tight"},
     }
     for line, names in lines.items():
         assert used_on_a_line(line) == names, line

@@ -9,8 +9,8 @@ its form is read once. ruff still runs, so this is a speed-up only: whatever is 
 ruff would change, it changes, and the output is ruff's either way. What must hold is that no
 import the module uses is dropped (ruff would not add it back): a name counts as used when it
 occurs outside docstrings, comments and strings of prose (`used_imports`), a superset of what
-ruff calls used. tests/test_settled_imports.py checks that ruff finds nothing to fix, and that it makes of
-the unsettled modules the same text.
+ruff calls used. tests/test_settled_imports.py checks that ruff finds nothing to fix, and that
+it makes of the unsettled modules the same text.
 
 The block settled is the one after `from __future__ import annotations`: plain `import x` and
 `from x import ...` statements (one line, or parenthesised one member per line), blank lines
@@ -36,13 +36,14 @@ from generator.emit.model_imports import member_key, module_key
 _FUTURE = "from __future__ import annotations"
 _LINE_LENGTH = 100
 
-# On one line: a docstring or a comment (blanked), or a string (`text`; a `#` in it is no
-# comment), with the prefix that makes it an f-string.
+# On one line: a string (`text`, with the `prefix` that makes it an f-string; a `#` in it is no
+# comment), or a comment. Triple-quoted strings first: `"""` is no empty string and a quote.
 _ON_A_LINE = re.compile(
-    r'(?<![\w])"""[^"\\\n]*(?:(?:\\.|"(?!""))[^"\\\n]*)*"""'
-    r"|(?<![\w])'''[^'\\\n]*(?:(?:\\.|'(?!''))[^'\\\n]*)*'''"
-    r"|(?P<prefix>[rRbBuUfF]{0,2})"
-    r'(?P<text>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\\\n]*(?:\\.[^\'\\\n]*)*\')'
+    r"(?P<prefix>[rRbBuUfF]{0,2})(?P<text>"
+    r'"""[^"\\\n]*(?:(?:\\.|"(?!""))[^"\\\n]*)*"""'
+    r"|'''[^'\\\n]*(?:(?:\\.|'(?!''))[^'\\\n]*)*'''"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')"
     r"|#[^\n]*"
 )
 # A string whose whole text could be a type expression or a name in `__all__`: ruff reads such
@@ -59,18 +60,19 @@ _NEXT_WANTS_TWO = re.compile(r"(class|def|async[ \t]+def)\b|@")
 def used_on_a_line(line: str) -> set[str]:
     """The names one line of code may read: a superset of what ruff counts as a use.
 
-    Not the words of a docstring or a comment, nor those of a string of prose; those of an
-    f-string and of a string that could be a type expression or an `__all__` entry are (ruff
-    reads such strings where they stand as an annotation: `cast("Model", x)`).
+    Not the words of a comment, nor those of a string of prose (a docstring among them); those
+    of an f-string and of a string that could be a type expression or an `__all__` entry are
+    (ruff reads such strings where they stand as an annotation: `cast("Model", x)`).
     """
     found: set[str] = set()
 
     def blank(match: re.Match[str]) -> str:
         text = match.group("text")
-        if text is not None:
-            inner = text[1:-1]
-            if "f" in match.group("prefix").lower() or _TYPE_TEXT.fullmatch(inner):
-                found.update(_NAME.findall(inner))
+        if text is None:  # a comment
+            return " "
+        inner = text[3:-3] if text[:3] in ('"""', "'''") else text[1:-1]
+        if "f" in match.group("prefix").lower() or _TYPE_TEXT.fullmatch(inner):
+            found.update(_NAME.findall(inner))
         return " "
 
     found.update(_NAME.findall(_ON_A_LINE.sub(blank, line)))
