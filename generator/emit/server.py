@@ -9,12 +9,17 @@ package's own models. Their runtime (`_runtime.py`, and `serve.py` re-exporting 
 from __future__ import annotations
 
 from generator.config import Target
+from generator.emit.model_imports import all_key
 from generator.emit.render import render
 from generator.emit.runtime import runtime_module
+from generator.emit.settled_imports import settle_imports
 from generator.ir.model import Document
 from generator.plans.server import SPEC_URI, ServerOperation, ServerPlan, dump_spec
 
 _FILES = ("__init__", "_spec", "validation", "responses", "handlers", "app")
+# The modules whose import block is settled before ruff sees them (generator.emit.
+# settled_imports): their templates import every model any operation uses.
+SETTLED = frozenset({"responses", "handlers", "app", "webhooks"})
 
 
 def emit_server(doc: Document, target: Target) -> dict[str, str]:
@@ -26,26 +31,38 @@ def emit_server(doc: Document, target: Target) -> dict[str, str]:
         "target": target,
         "plan": plan,
         "models": _models(plan),
+        # in the order ruff's RUF022 sorts `__all__`
+        "response_names": sorted(
+            (name for sop in plan.operations + plan.webhooks for name in _response_names(sop)),
+            key=all_key,
+        ),
         "spec_json": dump_spec(plan.spec),
         "spec_uri": SPEC_URI,
     }
     files = {
-        f"{target.package}/server/{name}.py": render(f"server/{name}.py.jinja", **context)
+        f"{target.package}/server/{name}.py": _render(name, target.package, context)
         for name in _FILES
     }
     files[f"{target.package}/server/_runtime.py"] = runtime_module("server/_runtime.py")
     files[f"{target.package}/server/serve.py"] = runtime_module("server/serve.py")
     if plan.webhooks:  # the subscribers' receiver (3.1 `webhooks`)
-        files[f"{target.package}/server/webhooks.py"] = render(
-            "server/webhooks.py.jinja",
-            webhook_models=_models(plan, plan.webhooks),
-            **context,
-        )
+        context["webhook_models"] = _models(plan, plan.webhooks)
+        files[f"{target.package}/server/webhooks.py"] = _render("webhooks", target.package, context)
     return files
 
 
+def _render(name: str, package: str, context: dict[str, object]) -> str:
+    text = render(f"server/{name}.py.jinja", **context)
+    return settle_imports(text, package) if name in SETTLED else text
+
+
+def _response_names(sop: ServerOperation) -> list[str]:
+    return [*(rc.name for rc in sop.responses), sop.result_alias]
+
+
 def _models(plan: ServerPlan, sops: tuple[ServerOperation, ...] | None = None) -> list[str]:
-    """Every generated model a stub module names (unused ones are dropped by the formatter)."""
+    """Every generated model a stub module may name: each module's import block keeps those it
+    uses (`settle_imports`)."""
     names: set[str] = set()
     for sop in sops if sops is not None else plan.operations + plan.webhooks:
         op = sop.operation

@@ -1,0 +1,236 @@
+"""A rendered module's import block as ruff's `check --fix` would leave it: unused imports
+dropped, the rest sorted and wrapped as its isort rules write them.
+
+The server and adapter templates import every model any operation uses (on GitHub's
+description about 700 per module, most unused in any one of them) and list some names in the
+plan's order. ruff (generator.formatting) would prune and sort them; a fix costs it a second
+pass over the file (0.2 to 0.7 s for each of GitHub's 3 MB server modules), a module already in
+its form is read once. ruff still runs, so this is a speed-up only: whatever is left here that
+ruff would change, it changes, and the output is ruff's either way. What must hold is that no
+import the module uses is dropped (ruff would not add it back): a name counts as used when it
+occurs outside docstrings, comments and strings of prose (`used_imports`), a superset of what
+ruff calls used. tests/test_settled_imports.py checks that ruff finds nothing to fix, and that
+it makes of the unsettled modules the same text.
+
+The block settled is the one after `from __future__ import annotations`: plain `import x` and
+`from x import ...` statements (one line, or parenthesised one member per line), blank lines
+between them. Anything else there (a comment, a `try`, `import a, b`, an import after other
+code) leaves the text as it was.
+Rules followed (ruff's isort defaults, as generator.emit.model_imports): sections standard
+library, third party, first party (`package`), local (relative; furthest first), one blank line
+between them; `import x` statements before `from` ones; statements of one module merged unless
+aliased, ordered by their first member; a statement that had a trailing comma (ruff's "magic
+trailing comma") or would pass 100 characters wrapped one member per line; one blank line after
+the block, two when the next statement is a class, a function or a decorator.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from dataclasses import dataclass, field
+
+from generator.emit.model_imports import member_key, module_key
+
+_FUTURE = "from __future__ import annotations"
+_LINE_LENGTH = 100
+
+# On one line: a string (`text`, with the `prefix` that makes it an f-string; a `#` in it is no
+# comment), or a comment. Triple-quoted strings first: `"""` is no empty string and a quote.
+_ON_A_LINE = re.compile(
+    r"(?P<prefix>[rRbBuUfF]{0,2})(?P<text>"
+    r'"""[^"\\\n]*(?:(?:\\.|"(?!""))[^"\\\n]*)*"""'
+    r"|'''[^'\\\n]*(?:(?:\\.|'(?!''))[^'\\\n]*)*'''"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')"
+    r"|#[^\n]*"
+)
+# A string whose whole text could be a type expression or a name in `__all__`: ruff reads such
+# strings as annotations where they stand in one (`cast("Model", x)`) and `__all__`'s as uses.
+_TYPE_TEXT = re.compile(r"\s*[\w.]+(?:\s*[\[\],|]\s*[\w.]*)*\s*")
+_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
+_LATE_IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
+# The first line of the code after the block (blank lines and comments are not code).
+_FOLLOWING = re.compile(r"^(?![ \t]*(?:#|$)).+", re.MULTILINE)
+_NEXT_WANTS_TWO = re.compile(r"(class|def|async[ \t]+def)\b|@")
+
+
+def used_on_a_line(line: str) -> set[str]:
+    """The names one line of code may read: a superset of what ruff counts as a use.
+
+    Not the words of a comment, nor those of a string of prose (a docstring among them); those
+    of an f-string and of a string that could be a type expression or an `__all__` entry are
+    (ruff reads such strings where they stand as an annotation: `cast("Model", x)`).
+    """
+    found: set[str] = set()
+
+    def blank(match: re.Match[str]) -> str:
+        text = match.group("text")
+        if text is None:  # a comment
+            return " "
+        inner = text[3:-3] if text[:3] in ('"""', "'''") else text[1:-1]
+        if "f" in match.group("prefix").lower() or _TYPE_TEXT.fullmatch(inner):
+            found.update(_NAME.findall(inner))
+        return " "
+
+    found.update(_NAME.findall(_ON_A_LINE.sub(blank, line)))
+    return found
+
+
+def used_imports(imported: set[str], code: str) -> set[str]:
+    """The names of `imported` that `code` may read: `used_on_a_line` over each line holding one.
+
+    Reading every line so took hundreds of milliseconds on a 3 MB module; most lines hold no
+    string and no comment, and every word of those is a name read. Only the imported names that
+    are no word of them are looked for on the other lines, one occurrence at a time. A line
+    inside a docstring of several lines is read as code: a superset still.
+    """
+    plain: list[str] = []
+    other: list[str] = []
+    for line in code.split("\n"):
+        (other if '"' in line or "'" in line or "#" in line else plain).append(line)
+    used = imported & _words("\n".join(plain))
+    for name in (imported - used) & _words("\n".join(other)):
+        if _read_on_a_line(name, code):
+            used.add(name)
+    return used
+
+
+def _words(text: str) -> set[str]:
+    """Every run of word characters in `text` (ASCII punctuation and space separate them; in
+    code, anything else outside a string or comment is part of a name). Faster than a regex."""
+    return set(text.translate(_NON_WORD).split())
+
+
+def _read_on_a_line(name: str, code: str) -> bool:
+    at = code.find(name)
+    while at >= 0:
+        start = code.rfind("\n", 0, at) + 1
+        end = code.find("\n", at)
+        end = len(code) if end < 0 else end
+        if name in used_on_a_line(code[start:end]):
+            return True
+        at = code.find(name, end)
+    return False
+
+
+@dataclass(slots=True)
+class _Statement:
+    level: int  # leading dots of a relative import; 0 for an absolute one
+    module: str  # "" for `from . import x`
+    names: list[tuple[str, str | None]] = field(default_factory=list)  # (member, alias)
+    straight: bool = False  # `import module`
+    magic_comma: bool = False
+
+
+def settle_imports(text: str, package: str) -> str:
+    """`text` with the import block after `from __future__ import annotations` settled."""
+    start = text.find(f"\n{_FUTURE}\n")
+    if start < 0:
+        return text
+    head = text[: start + len(_FUTURE) + 2]
+    # The block is read a line at a time, where it stands: the module is not cut into lines.
+    statements: list[_Statement] = []
+    at = len(head)
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        line = text[at:end]
+        if not line.strip():
+            at = end + 1
+            continue
+        if not line.startswith(("import ", "from ")):
+            break
+        if line.endswith("("):
+            close = text.find("\n)", end)
+            if close < 0:
+                return text
+            end = close + 2
+        statement = _parse(text[at:end])
+        if statement is None:
+            return text
+        statements.append(statement)
+        at = end + 1
+    rest = text[at:]
+    late = ("\nimport " in rest or "\nfrom " in rest) and _LATE_IMPORT.search(rest)
+    if not statements or late:
+        return text  # nothing to settle, or imports after other code: ruff's to order
+    imported = {a or n for s in statements for n, a in s.names}
+    imported |= {s.module.split(".")[0] for s in statements if s.straight}
+    used = used_imports(imported, rest)
+    sections: dict[int, list[_Statement]] = {}
+    for statement in statements:
+        if statement.straight:
+            if statement.module.split(".")[0] not in used:
+                continue
+        else:
+            statement.names = [(n, a) for n, a in statement.names if (a or n) in used]
+            if not statement.names:
+                continue
+        sections.setdefault(_section(statement, package), []).append(statement)
+    block: list[str] = []
+    for section in sorted(sections):
+        block.append("")
+        block += _section_lines(sections[section])
+    following = _FOLLOWING.search(rest)
+    gap = 2 if following is not None and _NEXT_WANTS_TWO.match(following.group()) else 1
+    return head + "\n".join([*block, *[""] * gap, rest])
+
+
+def _parse(source: str) -> _Statement | None:
+    if "#" in source:
+        return None  # a comment ruff keeps with its import
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    node = tree.body[0] if len(tree.body) == 1 else None
+    if isinstance(node, ast.Import) and len(node.names) == 1 and node.names[0].asname is None:
+        return _Statement(0, node.names[0].name, straight=True)
+    if isinstance(node, ast.ImportFrom) and all(a.name != "*" for a in node.names):
+        magic = source.endswith(",\n)") or source.replace(" ", "").endswith(",)")
+        names = [(a.name, a.asname) for a in node.names]
+        return _Statement(node.level, node.module or "", names, magic_comma=magic)
+    return None
+
+
+def _section(statement: _Statement, package: str) -> int:
+    """0 standard library, 1 third party, 2 first party, 3 local (relative)."""
+    if statement.level:
+        return 3
+    top = statement.module.split(".")[0]
+    if top in sys.stdlib_module_names:
+        return 0
+    return 2 if top == package else 1
+
+
+def _section_lines(statements: list[_Statement]) -> list[str]:
+    straight = sorted({s.module for s in statements if s.straight}, key=module_key)
+    lines = [f"import {module}" for module in straight]
+    by_module: dict[tuple[int, str], list[_Statement]] = {}
+    for s in statements:
+        if not s.straight:
+            by_module.setdefault((s.level, s.module), []).append(s)
+    # relative imports furthest first (`..x` before `.y`), then ruff's module order
+    for level, module in sorted(by_module, key=lambda k: (-k[0], module_key(k[1]))):
+        group = by_module[(level, module)]
+        source = "." * level + module
+        plain = [(n, a) for s in group for n, a in s.names if a is None]
+        magic = any(s.magic_comma and any(a is None for _, a in s.names) for s in group)
+        members = sorted({n for n, _ in plain}, key=member_key)
+        found = [(member_key(members[0]), _from(source, members, magic))] if members else []
+        for s in group:
+            for name, alias in s.names:
+                if alias is not None:
+                    found.append((member_key(name), _from(source, [f"{name} as {alias}"], False)))
+        lines += [line for _, text in sorted(found) for line in text]
+    return lines
+
+
+def _from(source: str, members: list[str], magic_comma: bool) -> list[str]:
+    line = f"from {source} import {', '.join(members)}"
+    if not magic_comma and len(line) <= _LINE_LENGTH:
+        return [line]
+    return [f"from {source} import (", *(f"    {m}," for m in members), ")"]
