@@ -224,16 +224,34 @@ def target_toml(values: dict[str, object]) -> str:
     for setting in TARGET_SETTINGS:
         if setting.key in values:
             value = values[setting.key]
-            text = ("true" if value else "false") if isinstance(value, bool) else _toml_str(value)
+            text = ("true" if value else "false") if isinstance(value, bool) else toml_string(value)
             lines.append(f"{setting.key} = {text}")
     return "\n".join(lines) + "\n"
 
 
-def _toml_str(value: object) -> str:
-    # A TOML basic string: JSON's escapes are TOML's for every character a path or name holds.
-    import json
+_TOML_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
 
-    return json.dumps(str(value), ensure_ascii=False)
+
+def toml_string(value: object) -> str:
+    """`value` as a TOML basic string: the quote, the backslash and every control character
+    (U+0000 to U+001F and U+007F, which TOML does not allow as they are) escaped."""
+    return '"' + "".join(_toml_char(c) for c in str(value)) + '"'
+
+
+def _toml_char(c: str) -> str:
+    if c in _TOML_ESCAPES:
+        return _TOML_ESCAPES[c]
+    if c < " " or c == "\x7f":
+        return f"\\u{ord(c):04X}"
+    return c
 
 
 def load_targets(pyproject: Path) -> list[Target]:

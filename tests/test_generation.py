@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -151,3 +152,33 @@ def test_the_stamp_holds_the_generators_own_code(
         assert stamp.input_digest(target) == digests[-1]  # read once, the same answer
     stamp._generator_digest.cache_clear()
     assert len(set(digests)) == 3
+
+
+def test_a_title_with_quotes_backslashes_and_control_characters_is_a_valid_pyproject(
+    tmp_path: Path,
+) -> None:
+    """The distribution's description holds the document's title: TOML-escaped, so pip can
+    read the generated pyproject.toml whatever the title holds."""
+    import tomllib
+
+    from generator.cli import main
+
+    title = 'Edge "cases" \\ API\t\x7f\x01 ünïcode'
+    spec = tmp_path / "api.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "openapi": "3.1.0",
+                "info": {"title": title, "version": "1.0"},
+                "paths": {"/a": {"get": {"responses": {"204": {"description": "none"}}}}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert main(["generate", "-q", "--spec", str(spec), "--out", str(tmp_path / "out")]) == 0
+    (pyproject,) = (tmp_path / "out").glob("pyproject.toml")
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    assert (
+        project["description"]
+        == f"Typed Python SDK for {title} 1.0, generated from its OpenAPI document."
+    )

@@ -16,6 +16,7 @@ import jinja2
 from jinja2.filters import do_wordwrap
 
 from generator import timing
+from generator.config import toml_string
 from generator.emit.template_cache import bytecode_cache
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -74,6 +75,7 @@ FILTERS: dict[str, Any] = {
     "tojson": lambda v: json.dumps(v, sort_keys=False),
     "docstring": _docstring,
     "wordwrap": _wordwrap,
+    "toml": toml_string,
 }
 
 
