@@ -9,17 +9,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import anyio
-import httpx
 import pytest
 from mcp import Client
 
 from tests.conftest import ROOT
 from tests.reference_support.raw import exchange
-from tests.reference_support.servers import free_port
+from tests.reference_support.servers import free_port, wait_serving
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +39,7 @@ def mcp_url() -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90  # a loaded 2-core machine starts it slowly
-        while True:
-            try:
-                httpx.get(f"{url}/", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("the MCP HTTP server did not start") from None
-                time.sleep(0.1)
+        wait_serving(f"{url}/", process, "the MCP HTTP server did not start")
         yield url
     finally:
         process.terminate()

@@ -12,13 +12,11 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 from jsonschema import Draft202012Validator
 from mcp import Client, StdioServerParameters
@@ -31,7 +29,7 @@ from generator.plans.client import IGNORED_HEADERS
 from generator.schema_walk import HTTP_METHODS
 from tests.conftest import OVERLAYS, ROOT, SPEC
 from tests.reference_support.fixtures import API_KEY, Stack, start_stack
-from tests.reference_support.servers import free_port
+from tests.reference_support.servers import free_port, wait_serving
 
 UPSTREAM = ROOT / "spec" / "upstream" / "openai-realtime.yaml"
 UPSTREAM_OVERLAYS = ROOT / "spec" / "upstream" / "overlays"
@@ -82,17 +80,8 @@ def over_http(
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 90  # a loaded 2-core machine starts it slowly
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"MCP HTTP server did not start: {process.stderr}"
-                    ) from None
-                time.sleep(0.1)
+        url = f"http://127.0.0.1:{port}/"
+        wait_serving(url, process, f"MCP HTTP server did not start: {process.stderr}")
 
         async def main() -> None:
             async with Client(f"http://127.0.0.1:{port}/mcp") as client:

@@ -33,7 +33,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.mcp_ts.node_sdk import run_sessions, sdk
 from tests.reference_support.fixtures import API_KEY, Stack, start_stack
-from tests.reference_support.servers import free_port
+from tests.reference_support.servers import free_port, wait_serving
 
 SDP_OFFER = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
 SESSION = {"type": "realtime", "model": "gpt-realtime"}
@@ -128,16 +128,10 @@ def http_servers(wanted: list[tuple[str, dict[str, str]]]) -> Iterator[list[str]
         for (package, env), port in zip(wanted, ports, strict=True)
     ]
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 90  # one for them all
         for process, port in zip(processes, ports, strict=True):
-            while True:
-                try:
-                    httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise AssertionError("MCP HTTP server did not start") from None
-                    time.sleep(0.1)
+            url = f"http://127.0.0.1:{port}/"
+            wait_serving(url, process, "MCP HTTP server did not start", deadline)
         yield [f"http://127.0.0.1:{port}/mcp" for port in ports]
     finally:
         for process in processes:

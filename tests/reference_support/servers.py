@@ -65,6 +65,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_serving(
+    url: str, process: subprocess.Popen[Any], message: str, deadline: float | None = None
+) -> None:
+    """Until `url` answers HTTP; AssertionError(`message`) when `process` exits first or the
+    deadline (90 s from now by default: a loaded 2-core machine starts servers slowly) passes."""
+    import httpx
+
+    deadline = time.monotonic() + 90 if deadline is None else deadline
+    while True:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(message) from None
+            time.sleep(0.1)
+
+
 @contextmanager
 def redis_server() -> Iterator[str]:
     """A private redis-server on a free loopback port; missing redis-server FAILS (never skips)."""
