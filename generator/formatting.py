@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Collection
 from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
@@ -34,8 +35,12 @@ from generator import format_cache, timing
 from generator.launcher import Launcher
 
 _COMMON = ["--isolated", "--no-cache", "--line-length", "100", "--target-version", "py311"]
+# The lint rules whose fixes the output takes: imports sorted and pruned, pyupgrade's forms,
+# `__all__` sorted. `CHECK` runs them without fixing (tests: a settled file passes it as it is).
+RULES = "I,F401,UP,RUF022"
+CHECK = ["check", *_COMMON, "--select", RULES]
 _PASSES = (
-    ["check", *_COMMON, "--select", "I,F401,UP,RUF022", "--fix", "--exit-zero", "--quiet"],
+    [*CHECK, "--fix", "--exit-zero", "--quiet"],
     ["format", *_COMMON, "--quiet"],
 )
 _MEMORY_FOLDER = "/dev/shm"
@@ -62,10 +67,13 @@ class FormattingError(Exception):
     """ruff failed on the generated code (or could not be started): its message, not a trace."""
 
 
-def format_files(files: dict[str, str]) -> dict[str, str]:
-    """`files` with every .py file import-sorted, cleaned of unused imports and formatted."""
+def format_files(
+    files: dict[str, str], settled: bool | Collection[str] = False
+) -> dict[str, str]:
+    """`files` with every .py file import-sorted, cleaned of unused imports and formatted
+    (`settled`: as `Formatter.submit`)."""
     with Formatter() as formatter:
-        formatter.submit(files)
+        formatter.submit(files, settled)
         return formatter.result()
 
 
@@ -74,8 +82,14 @@ class Formatter:
 
     `submit` writes each file to the scratch folder (the caller may drop its texts); ruff
     formats the Python files, the others come back as they were given, character for character.
-    The result holds every submitted path in the order first submitted; a path submitted again takes the later text. Used as a context manager, so the
-    scratch folder and the background thread are gone however the run ends.
+    The result holds every submitted path in the order first submitted; a path submitted again
+    takes the later text. Used as a context manager, so the scratch folder and the background
+    thread are gone however the run ends.
+
+    A file submitted as settled skips `ruff check --fix`: its emitter wrote it as that pass
+    would leave it (imports pruned and sorted, pyupgrade's forms, `__all__` sorted), so the
+    pass would read it and change nothing (tests/test_settled_output.py proves it on documents
+    of every kind). `ruff format` still formats it. Any file not declared settled is checked.
 
     ruff sorts an import as first party only inside a complete package (every `__init__.py`
     from the module's folder up, on disk when its batch runs): a package's `__init__.py` must be
@@ -95,6 +109,7 @@ class Formatter:
         # Python file). Every text waits in the scratch folder, not in this process: GitHub's
         # MCP tool list alone is 5 MB.
         self._order: dict[str, bool] = {}
+        self._settled: set[str] = set()  # Python files `ruff check` skips (see the class)
         self._pending: dict[str, int] = {}  # Python files not yet handed to ruff -> their size
         self._pending_bytes = 0
         self._folders: set[Path] = set()
@@ -112,8 +127,11 @@ class Formatter:
     def __len__(self) -> int:
         return len(self._order)
 
-    def submit(self, files: dict[str, str]) -> None:
+    def submit(self, files: dict[str, str], settled: bool | Collection[str] = False) -> None:
         """`files` written to the scratch folder; batches of them handed to ruff.
+
+        `settled`: the paths among `files` (True: all of them) whose text `ruff check --fix`
+        would leave as it is; ruff only formats them.
 
         All of a submission is written before any of it goes to ruff: an import is first party
         to ruff only inside a complete package (every `__init__.py` from the module's folder
@@ -127,6 +145,10 @@ class Formatter:
             if rel in self._order and rel not in self._pending:
                 self._drain()  # handed to ruff before: no batch may still be formatting it
             self._order[rel] = True
+            if settled is True or (settled is not False and rel in settled):
+                self._settled.add(rel)
+            else:
+                self._settled.discard(rel)
             self._write(rel, text)
             self._pending_bytes += len(text) - self._pending.get(rel, 0)
             self._pending[rel] = len(text)
@@ -274,18 +296,25 @@ class Formatter:
         if keep:
             present = [rel for rel, ruffs in self._order.items() if ruffs]
             texts = [(self._scratch() / rel).read_bytes() for rel in batch]
-            key = format_cache.batch_key(ruff, _PASSES, present, batch, texts)
+            # which files skip the check pass is part of what the output depends on
+            passes = [*_PASSES, ["settled", *(rel for rel in batch if rel in self._settled)]]
+            key = format_cache.batch_key(ruff, passes, present, batch, texts)
             found = format_cache.recall(key)
             if found is not None and len(found) == len(batch):
                 for rel, text in zip(batch, found, strict=True):
                     self._write(rel, text)
                 return
         for args in _PASSES:
+            files = batch
+            if args[0] == "check":
+                files = [rel for rel in batch if rel not in self._settled]
+                if not files:
+                    continue
             with timing.timed(f"ruff {args[0]} (one process per batch)"):
-                done = self._ruff(ruff, args, batch)
+                done = self._ruff(ruff, args, files)
             if done.returncode != 0:
                 # --quiet keeps ruff's error to itself: asked again, it says where and why
-                again = self._ruff(ruff, [a for a in args if a != "--quiet"], batch)
+                again = self._ruff(ruff, [a for a in args if a != "--quiet"], files)
                 text = (again.stderr + again.stdout).strip()
                 errors = [line for line in text.splitlines() if line.startswith("error")]
                 said = "\n".join(errors) or text or f"exit status {done.returncode}"

@@ -85,8 +85,10 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
     # only inside a complete package (every `__init__.py` from the module's folder up).
     with Formatter(launcher) as formatter:
 
-        def submit(files: dict[str, str]) -> None:
-            formatter.submit(files)
+        # Every emitter of ours writes its Python files as `ruff check --fix` would leave them
+        # (settled: ruff only formats them); datamodel-code-generator's models are checked.
+        def submit(files: dict[str, str], settled: bool = True) -> None:
+            formatter.submit(files, settled)
             # The texts wait for ruff on disk; what rendering them took is handed back while
             # ruff runs beside this process (generator/memory.py).
             del files
@@ -102,7 +104,7 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
             # that ask for it: a third of a second of start-up the native engine does not need.
             from generator.emit.models import emit_models
 
-            submit(emit_models(document, target.package))
+            submit(emit_models(document, target.package), settled=False)
         step(
             "client", {"operations": len(document.operations), "resources": len(document.resources)}
         )

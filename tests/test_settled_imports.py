@@ -191,8 +191,11 @@ def test_used_imports_reads_lines_with_strings_one_by_one() -> None:
         "body: Order\n"
         "x = cast('Tag', y)  # a type in a string\n"
         '    """A docstring of\n'
-        '    several lines naming Inside, read as code."""\n'
+        '    several lines naming Inside, prose."""\n'
         "PetOwner = 1\n"
     )
     imported = {"Pet", "Order", "Tag", "Inside", "Unused"}
-    assert used_imports(imported, code) == {"Order", "Tag", "Inside"}
+    assert used_imports(imported, code) == {"Order", "Tag"}
+    # triple quotes that do not pair up as docstrings: every line read as code
+    odd = code + "x = 'a\"\"\"b'\n"
+    assert used_imports(imported, odd) == {"Order", "Tag", "Inside"}

@@ -11,7 +11,10 @@ from __future__ import annotations
 from generator.config import Target
 from generator.emit.render import render
 from generator.emit.runtime import runtime_module
+from generator.emit.model_imports import all_key, member_key, used_names
+from generator.emit.settled_imports import settle_imports
 from generator.ir.model import Document
+from generator.plans.client import ClientPlan
 
 # Copied from generator/runtime/client/.
 _RUNTIME = (
@@ -30,11 +33,19 @@ _RUNTIME = (
 def emit_client(doc: Document, target: Target) -> dict[str, str]:
     plan = doc.client
     assert plan is not None, "build_document builds the client plan"
+    # `__all__` in ruff's order (RUF022); params.py's kept as written when already sorted
+    params = [d.name for d in plan.typed_dicts]
+    params_all = sorted(params, key=all_key)
+    webhooks = ["WEBHOOKS", "WebhookPayloadError", "parse_webhook"]
     context = {
         "doc": doc,
         "target": target,
         "plan": plan,
         "auth": plan.auth,
+        "params_all": params_all,
+        "params_all_kept": params_all == params,
+        "webhooks_all": sorted([*webhooks, *(w.function for w in plan.webhooks)], key=all_key),
+        "helper_exports": sorted(_helper_exports(plan), key=member_key),
     }
     base = f"{target.package}/client"
     files = {f"{base}/{name}": runtime_module(f"client/{name}") for name in _RUNTIME}
@@ -52,4 +63,35 @@ def emit_client(doc: Document, target: Target) -> dict[str, str]:
         files[f"{base}/webhooks.py"] = render("client/webhooks.py.jinja", **context)
     if plan.has_helpers:
         files[f"{target.package}/helpers.py"] = render("client/helpers.py.jinja", **context)
+    # The templates import what a module may use; each module keeps what it does, in ruff's
+    # order (generator.emit.settled_imports): the formatter only formats them.
+    for path in (f"{base}/__init__.py", f"{base}/_client.py", f"{base}/errors.py"):
+        files[path] = settle_imports(files[path], target.package)
+    path = f"{base}/params.py"
+    files[path] = settle_imports(files[path], target.package, _params_uses(plan))
+    for resource in plan.resources:
+        path = f"{base}/resources/{resource.module}.py"
+        files[path] = settle_imports(files[path], target.package)
     return files
+
+
+def _params_uses(plan: ClientPlan) -> set[str]:
+    """The names params.py reads: its annotations' (their string literals are values, not
+    names), `TypedDict` and `Required` where used, `TYPE_CHECKING` (the guard)."""
+    fields = [field for d in plan.typed_dicts for field in d.fields]
+    uses = used_names("\n".join(annotation for _, annotation, _ in fields))
+    uses.add("TYPE_CHECKING")
+    if plan.typed_dicts:
+        uses.add("TypedDict")
+    if any(required for _, _, required in fields):
+        uses.add("Required")
+    return uses
+
+
+def _helper_exports(plan: ClientPlan) -> list[str]:
+    """The names client/__init__.py re-exports from the package's helpers.py."""
+    names: list[str] = []
+    for branch in plan.branch_helpers:
+        names += [branch.enum, branch.function, *(g.function for g in branch.guards)]
+    names += [flatten.function for flatten in plan.flatten_helpers]
+    return names

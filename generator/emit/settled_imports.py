@@ -30,6 +30,7 @@ import ast
 import re
 import sys
 from dataclasses import dataclass, field
+from typing import cast
 
 from generator.emit.model_imports import member_key, module_key
 
@@ -84,16 +85,47 @@ def used_imports(imported: set[str], code: str) -> set[str]:
 
     Reading every line so took hundreds of milliseconds on a 3 MB module; most lines hold no
     string and no comment, and every word of those is a name read. Only the imported names that
-    are no word of them are looked for on the other lines, one occurrence at a time. A line
-    inside a docstring of several lines is read as code: a superset still.
+    are no word of them are looked for on the other lines, one occurrence at a time.
+
+    A docstring of several lines (its first line opening with three double quotes, its last
+    ending with them) is prose, not read: a description saying "Any" keeps no import ruff
+    would drop. Should the triple quotes not pair up so (three quotes inside another string),
+    the rest of the module is read as code: a superset still.
     """
     plain: list[str] = []
     other: list[str] = []
+    in_docstring = False
     for line in code.split("\n"):
+        if '"""' in line:
+            odd = line.count('"""') % 2 == 1
+            if in_docstring:
+                if odd and line.rstrip().endswith('"""'):
+                    in_docstring = False
+                    continue  # the docstring's last line
+                return _used_in(imported, code.split("\n"))  # not paired as docstrings
+            if odd:
+                if line.lstrip().startswith('"""'):
+                    in_docstring = True
+                    continue  # the docstring's first line
+                return _used_in(imported, code.split("\n"))
+        elif in_docstring:
+            continue
         (other if '"' in line or "'" in line or "#" in line else plain).append(line)
+    return _used_in(imported, plain, other)
+
+
+def _used_in(imported: set[str], plain: list[str], other: list[str] | None = None) -> set[str]:
+    """The names of `imported` read on the lines: every word of a `plain` line (none holds a
+    string or a comment), `used_on_a_line` of the `other` lines (when None, `plain`'s lines
+    holding a string or a comment)."""
+    if other is None:
+        lines, plain, other = plain, [], []
+        for line in lines:
+            (other if '"' in line or "'" in line or "#" in line else plain).append(line)
     used = imported & _words("\n".join(plain))
-    for name in (imported - used) & _words("\n".join(other)):
-        if _read_on_a_line(name, code):
+    rest = "\n".join(other)
+    for name in (imported - used) & _words(rest):
+        if _read_on_a_line(name, rest):
             used.add(name)
     return used
 
@@ -125,58 +157,178 @@ class _Statement:
     magic_comma: bool = False
 
 
-def settle_imports(text: str, package: str) -> str:
-    """`text` with the import block after `from __future__ import annotations` settled."""
+_GUARD = "if TYPE_CHECKING:\n"
+_INDENT = "    "
+
+
+def settle_imports(text: str, package: str, uses: set[str] | None = None) -> str:
+    """`text` with the import block after `from __future__ import annotations` settled.
+
+    The block may be followed by `if TYPE_CHECKING:` holding only imports, and that by a
+    second block of imports: each settled as ruff's `check --fix` leaves it (`_guarded`).
+    `uses`: the names the module's code reads, when its emitter knows them exactly (else
+    they are read from the text: `used_imports`).
+    """
     start = text.find(f"\n{_FUTURE}\n")
     if start < 0:
         return text
     head = text[: start + len(_FUTURE) + 2]
-    # The block is read a line at a time, where it stands: the module is not cut into lines.
-    statements: list[_Statement] = []
-    at = len(head)
-    while at < len(text):
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
-        line = text[at:end]
-        if not line.strip():
-            at = end + 1
-            continue
-        if not line.startswith(("import ", "from ")):
-            break
-        if line.endswith("("):
-            close = text.find("\n)", end)
-            if close < 0:
-                return text
-            end = close + 2
-        statement = _parse(text[at:end])
-        if statement is None:
+    first = _read_block(text, len(head), "")
+    if first is None:
+        return text
+    statements, at = first
+    guarded: list[_Statement | int] | None = None
+    second: list[_Statement] = []
+    if text.startswith(_GUARD, at):
+        guarded_at = at + len(_GUARD)
+        read = _read_guarded(text, guarded_at)
+        if read is None:
             return text
-        statements.append(statement)
-        at = end + 1
+        guarded, at = read
+        if text.startswith(("import ", "from "), at):  # a second block right after it
+            block = _read_block(text, at, "")
+            if block is None:
+                return text
+            second, at = block
     rest = text[at:]
     late = ("\nimport " in rest or "\nfrom " in rest) and _LATE_IMPORT.search(rest)
     if not statements or late:
         return text  # nothing to settle, or imports after other code: ruff's to order
-    imported = {a or n for s in statements for n, a in s.names}
-    imported |= {s.module.split(".")[0] for s in statements if s.straight}
-    used = used_imports(imported, rest)
+    every = [*statements, *second]
+    every += [s for s in guarded or () if isinstance(s, _Statement)]
+    imported = {a or n for s in every for n, a in s.names}
+    imported |= {s.module.split(".")[0] for s in every if s.straight}
+    if uses is not None:
+        used = imported & uses
+    else:
+        used = used_imports(imported, (_GUARD if guarded is not None else "") + rest)
+    parts = [head.rstrip("\n"), *_block(statements, used, package, "")]
+    if guarded is None:
+        following = _FOLLOWING.search(rest)
+        gap = 2 if following is not None and _NEXT_WANTS_TWO.match(following.group()) else 1
+        return "\n".join([*parts, *[""] * gap, rest])
+    parts += ["", _GUARD.rstrip("\n"), *_guarded(guarded, used, package)]
+    if second:
+        following = _FOLLOWING.search(rest)
+        gap = 2 if following is not None and _NEXT_WANTS_TWO.match(following.group()) else 1
+        parts += _block(second, used, package, "")[1:]  # no blank line before it
+        return "\n".join([*parts, *[""] * gap, rest])
+    return "\n".join([*parts, rest])
+
+
+def _read_block(text: str, at: int, indent: str) -> tuple[list[_Statement], int] | None:
+    """The import statements from `at` on (blank lines between them skipped), and where the
+    first line that is none starts; None when a statement is not one `_parse` reads."""
+    statements: list[_Statement] = []
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        if not text[at:end].strip():
+            at = end + 1
+            continue
+        read = _statement_at(text, at, end, indent)
+        if read is None:
+            break
+        statement, end = read
+        if statement is None:
+            return None
+        statements.append(statement)
+        at = end + 1
+    return statements, at
+
+
+def _read_guarded(text: str, at: int) -> tuple[list[_Statement | int], int] | None:
+    """The body of `if TYPE_CHECKING:` from `at`, imports only: its statements and blank
+    lines (a 1 each), in order; and where the line after its last statement starts. Blank
+    lines after the body are not in it: they stay with the code that follows."""
+    items: list[_Statement | int] = []
+    after = at
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        if not text[at:end].strip():
+            items.append(1)
+            at = end + 1
+            continue
+        read = _statement_at(text, at, end, _INDENT)
+        if read is None:
+            break
+        statement, end = read
+        if statement is None:
+            return None
+        items.append(statement)
+        at = after = end + 1
+    while items and items[-1] == 1:
+        items.pop()
+    if not any(isinstance(item, _Statement) for item in items):
+        return None
+    return items, after
+
+
+def _statement_at(
+    text: str, at: int, end: int, indent: str
+) -> tuple[_Statement | None, int] | None:
+    """The import statement whose first line is `text[at:end]` and where it ends (a wrapped
+    one ends at its closing parenthesis): None when the line is no import at `indent`, a None
+    statement when it is one `_parse` does not read."""
+    line = text[at:end]
+    if not line.startswith((f"{indent}import ", f"{indent}from ")):
+        return None
+    if line.endswith("("):
+        close = text.find(f"\n{indent})", end)
+        if close < 0:
+            return None, end
+        end = close + len(indent) + 2
+    return _parse(_dedent(text[at:end], indent)), end
+
+
+def _dedent(source: str, indent: str) -> str:
+    if not indent:
+        return source
+    return "\n".join(line.removeprefix(indent) for line in source.split("\n"))
+
+
+def _pruned(statement: _Statement, used: set[str]) -> bool:
+    """`statement` keeps only its used names (a name aliased to itself, `import a as a`, is
+    a re-export: always kept); whether any is left."""
+    if statement.straight:
+        return statement.module.split(".")[0] in used
+    statement.names = [(n, a) for n, a in statement.names if (a or n) in used or a == n]
+    return bool(statement.names)
+
+
+def _block(statements: list[_Statement], used: set[str], package: str, indent: str) -> list[str]:
+    """The used statements in ruff's order: each section after a blank line."""
     sections: dict[int, list[_Statement]] = {}
     for statement in statements:
-        if statement.straight:
-            if statement.module.split(".")[0] not in used:
-                continue
-        else:
-            statement.names = [(n, a) for n, a in statement.names if (a or n) in used]
-            if not statement.names:
-                continue
-        sections.setdefault(_section(statement, package), []).append(statement)
-    block: list[str] = []
+        if _pruned(statement, used):
+            sections.setdefault(_section(statement, package), []).append(statement)
+    lines: list[str] = []
     for section in sorted(sections):
-        block.append("")
-        block += _section_lines(sections[section])
-    following = _FOLLOWING.search(rest)
-    gap = 2 if following is not None and _NEXT_WANTS_TWO.match(following.group()) else 1
-    return head + "\n".join([*block, *[""] * gap, rest])
+        lines.append("")
+        lines += [indent + line for line in _section_lines(sections[section], len(indent))]
+    return lines
+
+
+def _guarded(items: list[_Statement | int], used: set[str], package: str) -> list[str]:
+    """The body of `if TYPE_CHECKING:` as ruff's fixes leave it: an unused statement's lines
+    deleted (blank lines around it stay where they were; the last statement, when none is
+    used, becomes `pass`), then the statements from the first used to the last used sorted as
+    a block (ruff's isort rewrites only those lines)."""
+    kept = [
+        i for i, item in enumerate(items) if isinstance(item, _Statement) and _pruned(item, used)
+    ]
+    if not kept:
+        last = max(i for i, item in enumerate(items) if isinstance(item, _Statement))
+        return [
+            f"{_INDENT}pass" if i == last else ""
+            for i, item in enumerate(items)
+            if i == last or isinstance(item, int)
+        ]
+    lead = sum(1 for item in items[: kept[0]] if isinstance(item, int))
+    trail = sum(1 for item in items[kept[-1] + 1 :] if isinstance(item, int))
+    block = _block([cast(_Statement, items[i]) for i in kept], used, package, _INDENT)
+    return [*[""] * lead, *block[1:], *[""] * trail]
 
 
 def _parse(source: str) -> _Statement | None:
@@ -206,7 +358,7 @@ def _section(statement: _Statement, package: str) -> int:
     return 2 if top == package else 1
 
 
-def _section_lines(statements: list[_Statement]) -> list[str]:
+def _section_lines(statements: list[_Statement], indent: int = 0) -> list[str]:
     straight = sorted({s.module for s in statements if s.straight}, key=module_key)
     lines = [f"import {module}" for module in straight]
     by_module: dict[tuple[int, str], list[_Statement]] = {}
@@ -220,17 +372,21 @@ def _section_lines(statements: list[_Statement]) -> list[str]:
         plain = [(n, a) for s in group for n, a in s.names if a is None]
         magic = any(s.magic_comma and any(a is None for _, a in s.names) for s in group)
         members = sorted({n for n, _ in plain}, key=member_key)
-        found = [(member_key(members[0]), _from(source, members, magic))] if members else []
+        found = [(member_key(members[0]), _from(source, members, magic, indent))] if members else []
         for s in group:
             for name, alias in s.names:
                 if alias is not None:
-                    found.append((member_key(name), _from(source, [f"{name} as {alias}"], False)))
+                    found.append(
+                        (member_key(name), _from(source, [f"{name} as {alias}"], False, indent))
+                    )
         lines += [line for _, text in sorted(found) for line in text]
     return lines
 
 
-def _from(source: str, members: list[str], magic_comma: bool) -> list[str]:
+def _from(source: str, members: list[str], magic_comma: bool, indent: int = 0) -> list[str]:
+    """One statement, wrapped one member per line when it would pass the line length at
+    `indent` (or had a trailing comma)."""
     line = f"from {source} import {', '.join(members)}"
-    if not magic_comma and len(line) <= _LINE_LENGTH:
+    if not magic_comma and indent + len(line) <= _LINE_LENGTH:
         return [line]
     return [f"from {source} import (", *(f"    {m}," for m in members), ")"]

@@ -88,6 +88,16 @@ class TypedDictPlan:
     fields: tuple[tuple[str, str, bool], ...]  # (key, annotation, required)
     description: str
 
+    @property
+    def class_form(self) -> bool:
+        """Written as a class (`class X(TypedDict, total=False)`), the form ruff's pyupgrade
+        (UP013) gives it, when every key can be an attribute: an identifier, not a keyword,
+        not private or a dunder (`__x`); else the functional form, `TypedDict("X", {...})`."""
+        return all(
+            key.isidentifier() and not keyword.iskeyword(key) and not key.startswith("__")
+            for key, _, _ in self.fields
+        )
+
 
 class BodyParams:
     """Keyword fields of every operation's body and the `TypedDict`s they use (one per document)."""
