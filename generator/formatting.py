@@ -67,9 +67,7 @@ class FormattingError(Exception):
     """ruff failed on the generated code (or could not be started): its message, not a trace."""
 
 
-def format_files(
-    files: dict[str, str], settled: bool | Collection[str] = False
-) -> dict[str, str]:
+def format_files(files: dict[str, str], settled: bool | Collection[str] = False) -> dict[str, str]:
     """`files` with every .py file import-sorted, cleaned of unused imports and formatted
     (`settled`: as `Formatter.submit`)."""
     with Formatter() as formatter:

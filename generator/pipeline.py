@@ -84,7 +84,6 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
     # the rest renders. The package's own files first: ruff sorts an import as first-party
     # only inside a complete package (every `__init__.py` from the module's folder up).
     with Formatter(launcher) as formatter:
-
         # Every emitter of ours writes its Python files as `ruff check --fix` would leave them
         # (settled: ruff only formats them); datamodel-code-generator's models are checked.
         def submit(files: dict[str, str], settled: bool = True) -> None:

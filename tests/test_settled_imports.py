@@ -197,5 +197,5 @@ def test_used_imports_reads_lines_with_strings_one_by_one() -> None:
     imported = {"Pet", "Order", "Tag", "Inside", "Unused"}
     assert used_imports(imported, code) == {"Order", "Tag"}
     # triple quotes that do not pair up as docstrings: every line read as code
-    odd = code + "x = 'a\"\"\"b'\n"
+    odd = code + 'x = \'a"""b\'\n'
     assert used_imports(imported, odd) == {"Order", "Tag", "Inside"}

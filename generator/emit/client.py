@@ -9,9 +9,9 @@ per document rendered into `client/_config.py`; each package depends only on htt
 from __future__ import annotations
 
 from generator.config import Target
+from generator.emit.model_imports import all_key, member_key, used_names
 from generator.emit.render import render
 from generator.emit.runtime import runtime_module
-from generator.emit.model_imports import all_key, member_key, used_names
 from generator.emit.settled_imports import settle_imports
 from generator.ir.model import Document
 from generator.plans.client import ClientPlan
