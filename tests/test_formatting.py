@@ -236,3 +236,37 @@ def test_files_ruff_does_not_format_come_back_exactly_and_wait_on_disk() -> None
         result = formatter.result()
     assert result == {**odd, "pkg/tools.json": '{"a": 2}'}
     assert list(result) == list(odd)
+
+
+def test_settled_files_skip_the_check_and_are_still_formatted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A settled file is only formatted (its unused import stays: the check pass never saw
+    it); the others are checked as before, in the same batches; a path submitted again
+    unsettled is checked; a batch of settled files only starts no check process."""
+    runs: list[list[str]] = []
+    ruff = Formatter._ruff
+
+    def counted(self: Formatter, binary: str, args: list[str], batch: list[str]) -> object:
+        runs.append([args[0], *batch])
+        return ruff(self, binary, args, batch)
+
+    monkeypatch.setattr(Formatter, "_ruff", counted)
+    text = "import sys\nx  =  1\n"
+    with Formatter() as formatter:
+        formatter.submit({"pkg/__init__.py": "", "pkg/a.py": text, "pkg/b.py": text}, {"pkg/a.py"})
+        formatter.submit({"pkg/c.py": text}, settled=True)
+        formatter.submit({"pkg/d.py": text})
+        formatter.submit({"pkg/d.py": text}, settled=True)  # the later submission counts
+        formatter.submit({"pkg/e.py": text}, settled=True)
+        formatter.submit({"pkg/e.py": text})
+        result = formatter.result()
+    assert result["pkg/a.py"] == result["pkg/c.py"] == result["pkg/d.py"] == "import sys\n\nx = 1\n"
+    assert result["pkg/b.py"] == result["pkg/e.py"] == "x = 1\n"
+    checked = [run[1:] for run in runs if run[0] == "check"]
+    assert checked == [["pkg/__init__.py", "pkg/b.py", "pkg/e.py"]]
+    runs.clear()
+    assert formatting.format_files({"pkg/a.py": text}, settled=True) == {
+        "pkg/a.py": "import sys\n\nx = 1\n"
+    }
+    assert [run[0] for run in runs] == ["format"]
