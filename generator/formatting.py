@@ -3,7 +3,10 @@
 ruff runs once per batch of files, not once per file: the files are written into a scratch
 folder (in memory, `/dev/shm`, where there is room) and `ruff check --fix` then `ruff format` run
 over the batch's files. Every rule applied is local to its file, so a batch gives the same bytes
-as one file at a time, and as any other cut into batches.
+as one file at a time, and as any other cut into batches. The check pass skips the files an
+emitter submits as settled (written as that pass would leave them; every emitter of ours but
+datamodel-code-generator's models): on GitHub's description that is every file, and the pass
+that was half of ruff's time does not run.
 
 `Formatter` takes the files as the emitters produce them: each text is written to the scratch
 folder at once and not kept in memory, and batches go to ruff in a background thread while the

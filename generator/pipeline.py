@@ -19,6 +19,7 @@ from generator.emit.mcp import emit_mcp
 from generator.emit.native_models import emit_native_models
 from generator.emit.package import emit_package
 from generator.emit.server import emit_server
+from generator.emit.settled_imports import settled_paths
 from generator.formatting import Formatter
 from generator.ir import Document
 from generator.launcher import Launcher
@@ -85,9 +86,10 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
     # only inside a complete package (every `__init__.py` from the module's folder up).
     with Formatter(launcher) as formatter:
         # Every emitter of ours writes its Python files as `ruff check --fix` would leave them
-        # (settled: ruff only formats them); datamodel-code-generator's models are checked.
+        # (settled: ruff only formats them), but those it says it could not settle
+        # (generator.emit.settled_imports.Files); datamodel-code-generator's models are checked.
         def submit(files: dict[str, str], settled: bool = True) -> None:
-            formatter.submit(files, settled)
+            formatter.submit(files, settled and settled_paths(files))
             # The texts wait for ruff on disk; what rendering them took is handed back while
             # ruff runs beside this process (generator/memory.py).
             del files

@@ -9,7 +9,7 @@ from __future__ import annotations
 from generator.config import Target
 from generator.emit.render import render
 from generator.emit.server import _models
-from generator.emit.settled_imports import settle_imports
+from generator.emit.settled_imports import Files
 from generator.ir.model import Document
 
 _FILES = ("__init__", "__main__", "app")
@@ -27,11 +27,12 @@ def emit_adapter(doc: Document, target: Target) -> dict[str, str]:
         "env": doc.mcp.environment(target.package),  # the same upstream variables as the tools
         "models": _models(doc.server),
     }
-    files = {
-        f"{target.package}/adapter/{name}.py": render(f"adapter/{name}.py.jinja", **context)
-        for name in _FILES
-    }
+    files = Files(
+        {
+            f"{target.package}/adapter/{name}.py": render(f"adapter/{name}.py.jinja", **context)
+            for name in _FILES
+        }
+    )
     # app.py imports every model any operation uses: its block keeps those it names
-    app = f"{target.package}/adapter/app.py"
-    files[app] = settle_imports(files[app], target.package)
+    files.settle(f"{target.package}/adapter/app.py", target.package)
     return files

@@ -12,7 +12,7 @@ from generator.config import Target
 from generator.emit.model_imports import all_key, member_key, used_names
 from generator.emit.render import render
 from generator.emit.runtime import runtime_module
-from generator.emit.settled_imports import settle_imports
+from generator.emit.settled_imports import Files
 from generator.ir.model import Document
 from generator.plans.client import ClientPlan
 
@@ -48,7 +48,7 @@ def emit_client(doc: Document, target: Target) -> dict[str, str]:
         "helper_exports": sorted(_helper_exports(plan), key=member_key),
     }
     base = f"{target.package}/client"
-    files = {f"{base}/{name}": runtime_module(f"client/{name}") for name in _RUNTIME}
+    files = Files({f"{base}/{name}": runtime_module(f"client/{name}") for name in _RUNTIME})
     files[f"{base}/_config.py"] = render("client/_config.py.jinja", **context)
     files[f"{base}/__init__.py"] = render("client/__init__.py.jinja", **context)
     files[f"{base}/_client.py"] = render("client/_client.py.jinja", **context)
@@ -65,13 +65,11 @@ def emit_client(doc: Document, target: Target) -> dict[str, str]:
         files[f"{target.package}/helpers.py"] = render("client/helpers.py.jinja", **context)
     # The templates import what a module may use; each module keeps what it does, in ruff's
     # order (generator.emit.settled_imports): the formatter only formats them.
-    for path in (f"{base}/__init__.py", f"{base}/_client.py", f"{base}/errors.py"):
-        files[path] = settle_imports(files[path], target.package)
-    path = f"{base}/params.py"
-    files[path] = settle_imports(files[path], target.package, _params_uses(plan))
+    for path in (f"{base}/_client.py", f"{base}/errors.py"):
+        files.settle(path, target.package)
+    files.settle(f"{base}/params.py", target.package, _params_uses(plan))
     for resource in plan.resources:
-        path = f"{base}/resources/{resource.module}.py"
-        files[path] = settle_imports(files[path], target.package)
+        files.settle(f"{base}/resources/{resource.module}.py", target.package)
     return files
 
 

@@ -1,11 +1,10 @@
 """The import block of one native model module: exactly the names its code uses, in ruff's order.
 
-ruff's `check --fix` (generator.formatting) would prune unused imports and sort the rest; on a
-module whose imports are already final it finds nothing to fix and reads each file once, where a
-fix costs it a second pass (on GitHub's 1,582 model files: 0.2 s of CPU instead of about 2 s;
-docs/generation-speed.md). ruff still runs: were this block not what it would write, the output
-would still be ruff's, only slower (tests/test_model_imports.py checks that it finds nothing to
-fix).
+ruff's `check --fix` (generator.formatting) would prune unused imports and sort the rest; the
+model modules are written as it would leave them, so the formatter skips that pass for them and
+only formats them (docs/generation-speed.md). This block must therefore be exactly what ruff
+would write: tests/test_model_imports.py checks that ruff finds nothing to fix, and
+tests/test_settled_output.py that the output equals the output with the pass run.
 
 The rules followed are ruff's isort defaults: sections (future, standard library, third party,
 first party, local) separated by one blank line; `as` imports on lines of their own, the
@@ -103,7 +102,7 @@ def _module_statements(module: str, members: list[tuple[str, str | None]]) -> li
     return [line for _, _, text in sorted(statements) for line in text]
 
 
-def module_key(module: str) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+def module_key(module: str) -> tuple[_Natural, _Natural]:
     """ruff's module order: natural, case-insensitively first."""
     return _natural(module.lower()), _natural(module)
 
@@ -115,7 +114,7 @@ def _from_import(module: str, names: list[str]) -> list[str]:
     return [f"from {module} import (", *(f"    {n}," for n in names), ")"]
 
 
-def member_key(name: str) -> tuple[int, tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+def member_key(name: str) -> tuple[int, _Natural, _Natural]:
     """ruff's member order: constants, classes, the rest; then natural, case-insensitively."""
     if len(name) > 1 and name.upper() == name and name.lower() != name:
         kind = 0
@@ -126,7 +125,7 @@ def member_key(name: str) -> tuple[int, tuple[tuple[str, int], ...], tuple[tuple
     return kind, _natural(name.lower()), _natural(name)
 
 
-def all_key(name: str) -> tuple[int, tuple[tuple[str, int], ...]]:
+def all_key(name: str) -> tuple[int, _Natural]:
     """ruff's RUF022 order of `__all__` (isort-style): constants, classes, the rest; then
     natural, case-sensitively (unlike the members of an import)."""
     return member_key(name)[0], _natural(name)
@@ -135,6 +134,19 @@ def all_key(name: str) -> tuple[int, tuple[tuple[str, int], ...]]:
 _RUNS = re.compile(r"\d+|\D+")
 
 
-def _natural(text: str) -> tuple[tuple[str, int], ...]:
-    """Digits compared as numbers (`x2` before `x10`), the rest character by character."""
-    return tuple(("0", int(run)) if run[0].isdigit() else (run, 0) for run in _RUNS.findall(text))
+_Natural = tuple[tuple[str, int, int, str], ...]
+
+
+def _natural(text: str) -> _Natural:
+    """Digits compared as numbers (`x2` before `x10`), the rest character by character.
+
+    As ruff's natural order (natord): a run of digits with a leading zero is compared digit by
+    digit, as text (`_model_010` before `_model_02` before `_model_1`); one starts with a zero
+    sorts before one that does not.
+    """
+    return tuple(
+        (("0", 0, 0, run) if run[0] == "0" else ("0", 1, int(run), ""))
+        if run[0].isdigit()
+        else (run, 0, 0, "")
+        for run in _RUNS.findall(text)
+    )

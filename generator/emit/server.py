@@ -12,7 +12,7 @@ from generator.config import Target
 from generator.emit.model_imports import all_key
 from generator.emit.render import render
 from generator.emit.runtime import runtime_module
-from generator.emit.settled_imports import settle_imports
+from generator.emit.settled_imports import Files
 from generator.ir.model import Document
 from generator.plans.server import SPEC_URI, ServerOperation, ServerPlan, dump_spec
 
@@ -39,21 +39,22 @@ def emit_server(doc: Document, target: Target) -> dict[str, str]:
         "spec_json": dump_spec(plan.spec),
         "spec_uri": SPEC_URI,
     }
-    files = {
-        f"{target.package}/server/{name}.py": _render(name, target.package, context)
-        for name in _FILES
-    }
+    files = Files()
+    for name in _FILES:
+        _render(files, name, target.package, context)
     files[f"{target.package}/server/_runtime.py"] = runtime_module("server/_runtime.py")
     files[f"{target.package}/server/serve.py"] = runtime_module("server/serve.py")
     if plan.webhooks:  # the subscribers' receiver (3.1 `webhooks`)
         context["webhook_models"] = _models(plan, plan.webhooks)
-        files[f"{target.package}/server/webhooks.py"] = _render("webhooks", target.package, context)
+        _render(files, "webhooks", target.package, context)
     return files
 
 
-def _render(name: str, package: str, context: dict[str, object]) -> str:
-    text = render(f"server/{name}.py.jinja", **context)
-    return settle_imports(text, package) if name in SETTLED else text
+def _render(files: Files, name: str, package: str, context: dict[str, object]) -> None:
+    path = f"{package}/server/{name}.py"
+    files[path] = render(f"server/{name}.py.jinja", **context)
+    if name in SETTLED:
+        files.settle(path, package)
 
 
 def _response_names(sop: ServerOperation) -> list[str]:

@@ -1,27 +1,30 @@
 """A rendered module's import block as ruff's `check --fix` would leave it: unused imports
 dropped, the rest sorted and wrapped as its isort rules write them.
 
-The server and adapter templates import every model any operation uses (on GitHub's
-description about 700 per module, most unused in any one of them) and list some names in the
-plan's order. ruff (generator.formatting) would prune and sort them; a fix costs it a second
-pass over the file (0.2 to 0.7 s for each of GitHub's 3 MB server modules), a module already in
-its form is read once. ruff still runs, so this is a speed-up only: whatever is left here that
-ruff would change, it changes, and the output is ruff's either way. What must hold is that no
-import the module uses is dropped (ruff would not add it back): a name counts as used when it
-occurs outside docstrings, comments and strings of prose (`used_imports`), a superset of what
-ruff calls used. tests/test_settled_imports.py checks that ruff finds nothing to fix, and that
-it makes of the unsettled modules the same text.
+The server, adapter and client templates import every name a module may need (on GitHub's
+description about 700 models per server module, most unused in any one of them) and list some
+in the plan's order. The formatter (generator.formatting) skips ruff's check pass for these
+modules (they are submitted settled) and only formats them, so what is written here must be
+exactly what that pass would have left: the output stays byte-identical
+(tests/test_settled_output.py proves it on documents of every kind: ruff, run without `--fix`,
+finds nothing in them, and the output equals the output with the pass run). A name counts as
+used when it occurs outside comments, docstrings and strings of prose (`used_imports`), or,
+where the emitter knows the names its module reads, those (`uses`).
 
 The block settled is the one after `from __future__ import annotations`: plain `import x` and
 `from x import ...` statements (one line, or parenthesised one member per line), blank lines
-between them. Anything else there (a comment, a `try`, `import a, b`, an import after other
-code) leaves the text as it was.
+between them; then, optionally, an `if TYPE_CHECKING:` whose body is such statements, and a
+second block right after it. Anything else there (a comment, a `try`, `import a, b`, an import
+after other code) leaves the text as it was.
 Rules followed (ruff's isort defaults, as generator.emit.model_imports): sections standard
 library, third party, first party (`package`), local (relative; furthest first), one blank line
 between them; `import x` statements before `from` ones; statements of one module merged unless
 aliased, ordered by their first member; a statement that had a trailing comma (ruff's "magic
 trailing comma") or would pass 100 characters wrapped one member per line; one blank line after
-the block, two when the next statement is a class, a function or a decorator.
+the block, two when the next statement is a class, a function or a decorator. An import aliased
+to its own name (`import a as a`) is a re-export, never unused. Inside `if TYPE_CHECKING:`, as
+ruff's fixes leave it: an unused statement's line deleted, blank lines around it kept, `pass`
+where none is left, the statements kept sorted (`_guarded`).
 """
 
 from __future__ import annotations
@@ -47,11 +50,11 @@ _ON_A_LINE = re.compile(
     r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')"
     r"|#[^\n]*"
 )
-# A string whose whole text could be a type expression or a name in `__all__`: ruff reads such
-# strings as annotations where they stand in one (`cast("Model", x)`) and `__all__`'s as uses.
-_TYPE_TEXT = re.compile(r"\s*[\w.]+(?:\s*[\[\],|]\s*[\w.]*)*\s*")
 _NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
 _NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
+_NON_WORD_OR_DOT = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c in "_.")}
+)
 _LATE_IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
 # The first line of the code after the block (blank lines and comments are not code).
 _FOLLOWING = re.compile(r"^(?![ \t]*(?:#|$)).+", re.MULTILINE)
@@ -61,39 +64,54 @@ _NEXT_WANTS_TWO = re.compile(r"(class|def|async[ \t]+def)\b|@")
 def used_on_a_line(line: str) -> set[str]:
     """The names one line of code may read: a superset of what ruff counts as a use.
 
-    Not the words of a comment, nor those of a string of prose (a docstring among them); those
-    of an f-string and of a string that could be a type expression or an `__all__` entry are
-    (ruff reads such strings where they stand as an annotation: `cast("Model", x)`).
+    Not the words of a comment, nor those of a triple-quoted string (a docstring); those of
+    every other string are (ruff reads a string as a type where it stands as one:
+    `cast("Model", x)`, `cast("Literal['a']", x)`, and `__all__`'s entries as uses).
     """
-    found: set[str] = set()
+    code, strings = _names_on_a_line(line)
+    return code | strings
+
+
+def _names_on_a_line(line: str) -> tuple[set[str], set[str]]:
+    """The names one line of code reads, and the words of its strings that may be read: of
+    every string but a triple-quoted one that is no f-string (prose)."""
+    strings: set[str] = set()
 
     def blank(match: re.Match[str]) -> str:
         text = match.group("text")
-        if text is None:  # a comment
-            return " "
-        inner = text[3:-3] if text[:3] in ('"""', "'''") else text[1:-1]
-        if "f" in match.group("prefix").lower() or _TYPE_TEXT.fullmatch(inner):
-            found.update(_NAME.findall(inner))
+        if text is not None and (
+            text[:3] not in ('"""', "'''") or "f" in match.group("prefix").lower()
+        ):
+            strings.update(_NAME.findall(text))
         return " "
 
-    found.update(_NAME.findall(_ON_A_LINE.sub(blank, line)))
-    return found
+    return set(_NAME.findall(_ON_A_LINE.sub(blank, line))), strings
 
 
 def used_imports(imported: set[str], code: str) -> set[str]:
-    """The names of `imported` that `code` may read: `used_on_a_line` over each line holding one.
+    """The names of `imported` that `code` may read (`read_imports`: both sets)."""
+    used, doubtful = read_imports(imported, code)
+    return used | doubtful
+
+
+def read_imports(imported: set[str], code: str) -> tuple[set[str], set[str]]:
+    """The names of `imported` that `code` reads, and those only a string of it names.
+
+    A name is read where it stands as a name in code: not after a dot (an attribute), not in a
+    comment or a docstring. ruff also counts a string where it stands as a type
+    (`cast("Model", x)`) or in `__all__`: whether a string does is not decided here, so a name
+    only a string names is doubtful (its module is left to ruff's check: `settle`).
 
     Reading every line so took hundreds of milliseconds on a 3 MB module; most lines hold no
-    string and no comment, and every word of those is a name read. Only the imported names that
-    are no word of them are looked for on the other lines, one occurrence at a time.
-
-    A docstring of several lines (its first line opening with three double quotes, its last
-    ending with them) is prose, not read: a description saying "Any" keeps no import ruff
-    would drop. Should the triple quotes not pair up so (three quotes inside another string),
-    the rest of the module is read as code: a superset still.
+    string and no comment, and every word of those not after a dot is a name read. Only the
+    imported names that are none of them are looked for on the other lines, one occurrence at
+    a time. A docstring of several lines (its first line opening with three double quotes, its
+    last ending with them) is prose and not read; should the triple quotes not pair up so
+    (three quotes inside another string), every imported name the text holds is doubtful.
     """
     plain: list[str] = []
     other: list[str] = []
+    paired = True
     in_docstring = False
     for line in code.split("\n"):
         if '"""' in line:
@@ -102,32 +120,30 @@ def used_imports(imported: set[str], code: str) -> set[str]:
                 if odd and line.rstrip().endswith('"""'):
                     in_docstring = False
                     continue  # the docstring's last line
-                return _used_in(imported, code.split("\n"))  # not paired as docstrings
+                paired = False
+                break
             if odd:
                 if line.lstrip().startswith('"""'):
                     in_docstring = True
                     continue  # the docstring's first line
-                return _used_in(imported, code.split("\n"))
+                paired = False
+                break
         elif in_docstring:
             continue
         (other if '"' in line or "'" in line or "#" in line else plain).append(line)
-    return _used_in(imported, plain, other)
-
-
-def _used_in(imported: set[str], plain: list[str], other: list[str] | None = None) -> set[str]:
-    """The names of `imported` read on the lines: every word of a `plain` line (none holds a
-    string or a comment), `used_on_a_line` of the `other` lines (when None, `plain`'s lines
-    holding a string or a comment)."""
-    if other is None:
-        lines, plain, other = plain, [], []
-        for line in lines:
-            (other if '"' in line or "'" in line or "#" in line else plain).append(line)
-    used = imported & _words("\n".join(plain))
+    if not paired:  # every word a name, and every one doubtful: ruff decides
+        every = imported & _words(code)
+        return every, every
+    used = imported & _read_words("\n".join(plain))
+    doubtful: set[str] = set()
     rest = "\n".join(other)
     for name in (imported - used) & _words(rest):
-        if _read_on_a_line(name, rest):
+        read, named = _read_on_a_line(name, rest)
+        if read:
             used.add(name)
-    return used
+        elif named:
+            doubtful.add(name)
+    return used, doubtful
 
 
 def _words(text: str) -> set[str]:
@@ -136,16 +152,26 @@ def _words(text: str) -> set[str]:
     return set(text.translate(_NON_WORD).split())
 
 
-def _read_on_a_line(name: str, code: str) -> bool:
+def _read_words(text: str) -> set[str]:
+    """The names code without strings or comments reads: its words, not those after a dot."""
+    return {word.partition(".")[0] for word in text.translate(_NON_WORD_OR_DOT).split()}
+
+
+def _read_on_a_line(name: str, code: str) -> tuple[bool, bool]:
+    """Whether `code` reads `name` on a line (`_names_on_a_line`), and whether a string names
+    it."""
+    named = False
     at = code.find(name)
     while at >= 0:
         start = code.rfind("\n", 0, at) + 1
         end = code.find("\n", at)
         end = len(code) if end < 0 else end
-        if name in used_on_a_line(code[start:end]):
-            return True
+        read, strings = _names_on_a_line(code[start:end])
+        if name in read:
+            return True, named
+        named = named or name in strings
         at = code.find(name, end)
-    return False
+    return False, named
 
 
 @dataclass(slots=True)
@@ -157,63 +183,93 @@ class _Statement:
     magic_comma: bool = False
 
 
+class Files(dict[str, str]):
+    """An emitter's files, path -> text, with `unsettled`: the Python files among them not
+    known to be what ruff's `check --fix` would leave (`settle` could not tell); the formatter
+    checks those, and only formats the others."""
+
+    unsettled: set[str]
+
+    def __init__(self, files: dict[str, str] | None = None) -> None:
+        super().__init__(files or {})
+        self.unsettled = set()
+
+    def settle(self, path: str, package: str, uses: set[str] | None = None) -> None:
+        """The file at `path` settled (`settle`); unsettled when it cannot be."""
+        self[path], settled = settle(self[path], package, uses)
+        if not settled:
+            self.unsettled.add(path)
+
+
+def settled_paths(files: dict[str, str]) -> set[str]:
+    """The paths of an emitter's files its emitter declares settled: all but its `unsettled`."""
+    return set(files) - (files.unsettled if isinstance(files, Files) else set())
+
+
 _GUARD = "if TYPE_CHECKING:\n"
 _INDENT = "    "
 
 
 def settle_imports(text: str, package: str, uses: set[str] | None = None) -> str:
-    """`text` with the import block after `from __future__ import annotations` settled.
+    """`text` with its import blocks settled as far as can be (`settle`)."""
+    return settle(text, package, uses)[0]
+
+
+def settle(text: str, package: str, uses: set[str] | None = None) -> tuple[str, bool]:
+    """`text` with the import block after `from __future__ import annotations` settled, and
+    whether it is now exactly what ruff's `check --fix` would leave (the formatter may then
+    skip that pass for it). Not when the text is not as this module reads it (left as it
+    was), nor when a string names an import no code reads (kept: ruff decides).
 
     The block may be followed by `if TYPE_CHECKING:` holding only imports, and that by a
     second block of imports: each settled as ruff's `check --fix` leaves it (`_guarded`).
     `uses`: the names the module's code reads, when its emitter knows them exactly (else
-    they are read from the text: `used_imports`).
+    they are read from the text: `read_imports`).
     """
     start = text.find(f"\n{_FUTURE}\n")
     if start < 0:
-        return text
+        return text, False
     head = text[: start + len(_FUTURE) + 2]
     first = _read_block(text, len(head), "")
     if first is None:
-        return text
+        return text, False
     statements, at = first
     guarded: list[_Statement | int] | None = None
     second: list[_Statement] = []
     if text.startswith(_GUARD, at):
-        guarded_at = at + len(_GUARD)
-        read = _read_guarded(text, guarded_at)
+        read = _read_guarded(text, at + len(_GUARD))
         if read is None:
-            return text
+            return text, False
         guarded, at = read
         if text.startswith(("import ", "from "), at):  # a second block right after it
             block = _read_block(text, at, "")
             if block is None:
-                return text
+                return text, False
             second, at = block
     rest = text[at:]
     late = ("\nimport " in rest or "\nfrom " in rest) and _LATE_IMPORT.search(rest)
     if not statements or late:
-        return text  # nothing to settle, or imports after other code: ruff's to order
+        return text, False  # nothing to settle, or imports after other code: ruff's to order
     every = [*statements, *second]
     every += [s for s in guarded or () if isinstance(s, _Statement)]
     imported = {a or n for s in every for n, a in s.names}
     imported |= {s.module.split(".")[0] for s in every if s.straight}
+    doubtful: set[str] = set()
     if uses is not None:
         used = imported & uses
     else:
-        used = used_imports(imported, (_GUARD if guarded is not None else "") + rest)
+        used, doubtful = read_imports(imported, (_GUARD if guarded is not None else "") + rest)
+        used |= doubtful
     parts = [head.rstrip("\n"), *_block(statements, used, package, "")]
+    following = _FOLLOWING.search(rest)
+    gap = 2 if following is not None and _NEXT_WANTS_TWO.match(following.group()) else 1
     if guarded is None:
-        following = _FOLLOWING.search(rest)
-        gap = 2 if following is not None and _NEXT_WANTS_TWO.match(following.group()) else 1
-        return "\n".join([*parts, *[""] * gap, rest])
+        return "\n".join([*parts, *[""] * gap, rest]), not doubtful
     parts += ["", _GUARD.rstrip("\n"), *_guarded(guarded, used, package)]
     if second:
-        following = _FOLLOWING.search(rest)
-        gap = 2 if following is not None and _NEXT_WANTS_TWO.match(following.group()) else 1
         parts += _block(second, used, package, "")[1:]  # no blank line before it
-        return "\n".join([*parts, *[""] * gap, rest])
-    return "\n".join([*parts, rest])
+        return "\n".join([*parts, *[""] * gap, rest]), not doubtful
+    return "\n".join([*parts, rest]), not doubtful
 
 
 def _read_block(text: str, at: int, indent: str) -> tuple[list[_Statement], int] | None:
