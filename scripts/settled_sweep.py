@@ -7,8 +7,8 @@ keeps what it is given: every file and whether its emitter declared it settled. 
 the documents' Python files together (each document's package named apart): `ruff check` with
 the formatter's rules and no `--fix` must find nothing in a settled file, and the formatter's
 output with the check skipped for the settled files must equal its output with the check run
-on every file (today's output). Prints the counts and every finding or differing file; exit
-status 1 when there is one. `--corpus` adds every document of the readme corpus
+on every file (today's output). Prints the counts, ruff's CPU time both ways, and every
+finding or differing file; exit status 1 when there is one. `--corpus` adds every document of the readme corpus
 (/work/shared/corpus, as tests/conftest.py finds it). tests/test_settled_output.py runs the
 same on a fixed slice in `make test`.
 """
@@ -16,6 +16,7 @@ same on a fixed slice in `make test`.
 from __future__ import annotations
 
 import argparse
+import resource
 import subprocess
 import sys
 from collections.abc import Collection
@@ -120,11 +121,21 @@ def findings(emitted: Emitted, root: Path) -> list[str]:
     return found
 
 
-def differing(emitted: Emitted) -> list[str]:
-    """The files whose output differs between the check skipped for settled files and run."""
+def differing(emitted: Emitted, cpu: list[float] | None = None) -> list[str]:
+    """The files whose output differs between the check skipped for settled files and run;
+    `cpu` gets ruff's CPU seconds for each (its processes' user and system time)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     skipped = format_files(emitted.python, emitted.settled)
+    middle = resource.getrusage(resource.RUSAGE_CHILDREN)
     checked = format_files(emitted.python)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu += [_cpu(middle) - _cpu(before), _cpu(after) - _cpu(middle)]
     return sorted(rel for rel in checked if skipped.get(rel) != checked[rel])
+
+
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,12 +162,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{spec}: not generated ({type(exc).__name__})")
         with tempfile.TemporaryDirectory() as root:
             found = findings(emitted, Path(root))
-        differ = differing(emitted)
+        cpu: list[float] = []
+        differ = differing(emitted, cpu)
         bad += len(found) + len(differ)
         print(
             f"documents {start + 1}-{min(start + args.chunk, len(documents))}: "
             f"{len(emitted.python)} Python files, {len(emitted.settled)} settled, "
-            f"{len(found)} findings, {len(differ)} differing"
+            f"{len(found)} findings, {len(differ)} differing; ruff's CPU {cpu[0]:.2f} s with "
+            f"the check skipped for the settled files, {cpu[1]:.2f} s with it run on all"
         )
         for line in [*found, *(f"differs: {rel}" for rel in differ)]:
             print("  " + line)
