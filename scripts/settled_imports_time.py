@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/settled_imports_time.py DOCUMENT [--rounds 5]
 
-Emits the modules twice (with `settle_imports`, and with it replaced by the identity: the text
+Emits the modules twice (with `settled_imports.settle`, and with it replaced by the identity: the text
 ruff was given before), writes each set into its own folder of a package, and runs the
 formatter's first pass (`generator.formatting._PASSES[0]`, `ruff check --fix`) over each, the
 two alternating round by round. Prints each run's wall and CPU time (ruff's, from the
@@ -36,21 +36,22 @@ PACKAGE = "bench_api"
 def _emit(spec: Path, settle: bool) -> tuple[dict[str, str], float]:
     spent = 0.0
 
-    def timed(text: str, package: str) -> str:
+    real = settled_imports.settle
+
+    def timed(text: str, package: str, uses: set[str] | None = None) -> tuple[str, bool]:
         nonlocal spent
         start = time.perf_counter()
-        text = settled_imports.settle_imports(text, package)
+        settled = real(text, package, uses)
         spent += time.perf_counter() - start
-        return text
+        return settled
 
-    chosen = timed if settle else (lambda text, package: text)
+    def identity(text: str, package: str, uses: set[str] | None = None) -> tuple[str, bool]:
+        return text, False
+
     document = build_document(load_document(spec), PACKAGE)
     target = Target("t", spec, Path("unused"), PACKAGE, PACKAGE, None)
-    # as the tests do: the name each emitter calls
-    with (
-        mock.patch.object(server, "settle_imports", chosen),
-        mock.patch.object(adapter, "settle_imports", chosen),
-    ):
+    # as the tests do: the function the emitters' `Files.settle` calls
+    with mock.patch.object(settled_imports, "settle", timed if settle else identity):
         files = {**server.emit_server(document, target), **adapter.emit_adapter(document, target)}
     files[f"{PACKAGE}/__init__.py"] = ""
     files[f"{PACKAGE}/models/__init__.py"] = ""
