@@ -8,8 +8,10 @@ modules (they are submitted settled) and only formats them, so what is written h
 exactly what that pass would have left: the output stays byte-identical
 (tests/test_settled_output.py proves it on documents of every kind: ruff, run without `--fix`,
 finds nothing in them, and the output equals the output with the pass run). A name counts as
-used when it occurs outside comments, docstrings and strings of prose (`used_imports`), or,
-where the emitter knows the names its module reads, those (`uses`).
+used when code reads it (`read_imports`: not in a comment or a docstring, not after a dot), or,
+where the emitter knows the names its module reads, those (`uses`). Whether ruff reads a string
+as a type is not decided here: a module where only a string names an import is kept whole and
+left to ruff's check (`settle` says so; its emitter's `Files.unsettled`).
 
 The block settled is the one after `from __future__ import annotations`: plain `import x` and
 `from x import ...` statements (one line, or parenthesised one member per line), blank lines
