@@ -188,6 +188,10 @@ class _Planner:
         self.def_names = NameRegistry()
         self.defs: dict[str, Any] = {}
         self.def_refs: dict[str, tuple[str, ...]] = {}  # key -> keys its schema refers to
+        # key -> `"<key>":<its schema>` in compact JSON, counted once: a tool's size adds up the
+        # $defs it reaches, and a large document's tools reach the same defs again and again.
+        self.def_sizes: dict[str, int] = {}
+        self._noted: list[str] = []  # $defs keys `_rewrite` wrote (see `_def_key`)
 
     def plan(self) -> McpPlan:
         # Component schemas first, so they keep their own names as $defs keys.
@@ -290,8 +294,9 @@ class _Planner:
         if output is not None:
             output = self._repaired(output, op.pointer, "output")
         output_defs = self._closure(output) if output is not None else ()
-        if output is not None and _size(output, output_defs, self.defs) > OUTPUT_SCHEMA_BUDGET:
-            output, wrapped, output_defs = None, False, ()
+        output_size = self._size(output, output_defs) if output is not None else 0
+        if output_size > OUTPUT_SCHEMA_BUDGET:
+            output, wrapped, output_defs, output_size = None, False, (), 0
         statuses = tuple(r.status for r in op.responses if not r.is_success)
         description = x_mcp.get("description") or _describe(op, statuses)
         title = x_mcp.get("title") or op.summary or f"{op.method.upper()} {op.path}"
@@ -300,8 +305,8 @@ class _Planner:
         # their $defs, and the names and hints around them.
         wire_size = (
             len(json.dumps([name, title, title, description]))
-            + _size(input_schema, input_defs, self.defs)
-            + (_size(output, output_defs, self.defs) if output is not None else 0)
+            + self._size(input_schema, input_defs)
+            + output_size
             + _WIRE_OVERHEAD
         )
         return ToolPlan(
@@ -454,9 +459,20 @@ class _Planner:
         except KeyError:
             node = {}
         self.defs[key] = {}  # placeholder: a cycle refers to the key before it is rewritten
-        schema = self._repaired(self._rewrite(node), pointer, None)
+        # The keys the rewritten def refers to are noted as it is rewritten (its own, not the
+        # ones of the defs it registers on the way), not found by a second walk over it.
+        outer, self._noted = self._noted, []
+        try:
+            rewritten = self._rewrite(node)
+            noted = self._noted
+        finally:
+            self._noted = outer
+        schema = self._repaired(rewritten, pointer, None)
         self.defs[key] = schema
-        self.def_refs[key] = tuple(dict.fromkeys(_refs_in(schema)))
+        # A repaired schema may have lost a reference with what was dropped: walked again.
+        self.def_refs[key] = tuple(
+            dict.fromkeys(noted if schema is rewritten else _refs_in(schema))
+        )
         return key
 
     def _repaired(self, schema: Any, pointer: str, root: str | None) -> Any:
@@ -511,7 +527,9 @@ class _Planner:
             if k in ("minimum", "maximum") and node.get("exclusiveM" + k[1:]) is True:
                 continue
             if k == "$ref" and isinstance(v, str) and v.startswith("#"):
-                out[k] = "#/$defs/" + self._def_key(unquote(v[1:]))
+                key = self._def_key(unquote(v[1:]))
+                self._noted.append(key)
+                out[k] = "#/$defs/" + key
             elif k == "$ref":
                 # Another document's schema (the loader bundles relative files; a URL is never
                 # fetched): left in, it would dangle in the tool's schema. Any value there.
@@ -523,6 +541,19 @@ class _Planner:
             else:
                 out[k] = self._rewrite(v)
         return out
+
+    def _size(self, root: dict[str, Any], keys: tuple[str, ...]) -> int:
+        """The length of `root` with the $defs `keys` as one compact JSON text (`_size`), each
+        def's part counted once for the whole plan."""
+        if not keys:
+            return _size(root, (), self.defs)
+        total = _size({**root, "$defs": {}}, (), self.defs) + len(keys) - 1  # `{}`, commas
+        for key in keys:
+            size = self.def_sizes.get(key)
+            if size is None:
+                size = self.def_sizes[key] = len(_compact({key: self.defs[key]})) - 2
+            total += size
+        return total
 
     def _closure(self, schema: Any) -> tuple[str, ...]:
         """Every $defs key `schema` reaches, in a stable order."""
@@ -581,8 +612,14 @@ def page_starts(sizes: list[int], max_tools: int, max_bytes: int) -> tuple[int, 
 
 
 def _size(root: dict[str, Any], keys: tuple[str, ...], defs: dict[str, Any]) -> int:
+    """The length of `root` with the $defs `keys` as one compact JSON text (a tool's share of
+    its `tools/list` page)."""
     whole = {**root, "$defs": {k: defs[k] for k in keys}} if keys else root
-    return len(json.dumps(whole, separators=(",", ":")))
+    return len(_compact(whole))
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _describe(op: Operation, statuses: tuple[str, ...]) -> str:

@@ -52,7 +52,7 @@ from generator.ir.model import Document, MediaType, Operation, Parameter, Respon
 from generator.ir.naming import NameRegistry, pascal
 from generator.loader.refs import resolve_pointer
 from generator.plans.schema_check import SchemaCheck
-from generator.schema_walk import HTTP_METHODS, iter_subschemas
+from generator.schema_walk import _LIST, _MAP, _NESTING, _ONE, HTTP_METHODS
 
 BodyKind = Literal["json", "text", "bytes", "none", "raw"]
 ValueKind = Literal["integer", "number", "boolean", "string", "array", "object", "any"]
@@ -185,6 +185,7 @@ class _Planner:
         # operations of a large document share a handful of error responses.
         self._check = SchemaCheck(SPEC_URI, self.embedded, self._part)
         self._verdicts: dict[tuple[str, str], bool] = {}
+        self._param_pointers: dict[str, tuple[str | None, bool]] = {}
 
     def close(self) -> None:
         del self._check  # see build_server_plan
@@ -227,13 +228,11 @@ class _Planner:
             except KeyError:
                 continue
             schema = _copied(node)
-            for _at, sub in iter_subschemas(schema, ""):
-                ref = sub.get("$ref")
-                if isinstance(ref, str) and ref.startswith("#"):
-                    todo.append(ref[1:])
-                    tokens = split_pointer(ref[1:])
-                    if len(tokens) > 3 and tokens[0] == "components":
-                        todo.append(join_pointer("/components", *tokens[1:3]))
+            for ref in _local_refs(schema):
+                todo.append(ref[1:])
+                tokens = split_pointer(ref[1:])
+                if len(tokens) > 3 and tokens[0] == "components":
+                    todo.append(join_pointer("/components", *tokens[1:3]))
             if self.minor == "3.0":
                 schema = _from_openapi_30(schema)
             found[pointer] = schema
@@ -244,7 +243,10 @@ class _Planner:
 
     def valid(self, pointer: str, candidate: Any) -> bool:
         """`_valid` against the schema at `pointer`, once per schema and candidate."""
-        key = (pointer, json.dumps(candidate, sort_keys=True, default=repr))
+        # `repr` tells apart every two JSON values the candidates are (a value written with
+        # its keys in another order is only checked twice); `json.dumps(sort_keys=True)` built
+        # an encoder per call, for 11,000 checks on GitHub's description.
+        key = (pointer, repr(candidate))
         if key not in self._verdicts:
             self._verdicts[key] = _valid(partial(self._check.is_valid, pointer), candidate)
         return self._verdicts[key]
@@ -399,6 +401,14 @@ class _Planner:
         """Where a parameter's schema is, and whether it comes from a JSON `content` entry."""
         if p.schema is None:
             return None, False
+        # Asked twice of each parameter, and most of a large document's parameters are a few
+        # shared components (`/components/parameters/owner`): found once per pointer.
+        found = self._param_pointers.get(p.pointer)
+        if found is None:
+            found = self._param_pointers[p.pointer] = self._param_pointer(p)
+        return found
+
+    def _param_pointer(self, p: Parameter) -> tuple[str | None, bool]:
         try:
             raw = resolve_pointer(self.raw, p.pointer, through_refs=True)
         except KeyError:
@@ -797,6 +807,37 @@ def _route_path(path: str) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 def _template_profile(path: str) -> tuple[int, ...]:
     return tuple(1 if "{" in s else 0 for s in path.strip("/").split("/"))
+
+
+def _local_refs(schema: Any) -> list[str]:
+    """The local `$ref`s (`#...`) of `schema` and its subschemas, in the order
+    `iter_subschemas` meets them (depth first, in document order), without the pointer of each
+    subschema it builds: `_embed` walks every embedded schema, GitHub's about 50,000."""
+    found: list[str] = []
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            found.append(ref)
+        if _NESTING.isdisjoint(node):
+            continue
+        children: list[Any] = []
+        for key in _ONE:
+            if isinstance(node.get(key), dict):
+                children.append(node[key])
+        if isinstance(node.get("items"), list):  # OpenAPI 3.0 / draft 4 tuple form
+            children.extend(node["items"])
+        for key in _LIST:
+            if isinstance(node.get(key), list):
+                children.extend(node[key])
+        for key in _MAP:
+            if isinstance(node.get(key), dict):
+                children.extend(node[key].values())
+        stack.extend(reversed(children))
+    return found
 
 
 def _copied(node: Any) -> Any:
