@@ -19,7 +19,6 @@ from generator.ir.model import TypeExpr
 from generator.plans.client import MODELS_ALIAS, qualify
 from generator.plans.server import _local_refs
 from generator.schema_walk import iter_subschemas
-
 from tests.conftest import SPEC as REPO_SPEC
 
 
