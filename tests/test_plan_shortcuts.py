@@ -16,9 +16,10 @@ import pytest
 import yaml
 
 from generator.ir.model import TypeExpr
+from generator.ir.schemas import SchemaRegistry, _is_structural, canonical
 from generator.plans.client import MODELS_ALIAS, qualify
 from generator.plans.server import _local_refs
-from generator.schema_walk import iter_subschemas
+from generator.schema_walk import iter_document_schemas, iter_subschemas
 from tests.conftest import SPEC as REPO_SPEC
 
 
@@ -79,4 +80,27 @@ def test_local_refs_meets_the_references_the_walk_does(corpus_documents: list[Pa
         for schema in schemas.values():
             assert _local_refs(schema) == _refs_by_walk(schema)
             checked += 1
+    assert checked > 100
+
+
+def test_component_like_finds_the_component_the_canonical_map_did(
+    corpus_documents: list[Path],
+) -> None:
+    """The first component of each canonical form, as a map of every component's form found it,
+    for every structural schema of every document."""
+    checked = 0
+    for path in [REPO_SPEC, *corpus_documents]:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) if path.suffix == ".yaml" else json.loads(text)
+        registry = SchemaRegistry(data, "3.1")
+        components = (data.get("components") or {}).get("schemas") or {}
+        first: dict[str, str] = {}
+        for original, schema in components.items():
+            if _is_structural(schema) and "$ref" not in schema:
+                first.setdefault(canonical(schema), original)
+        for _pointer, top in iter_document_schemas(data):
+            for _at, sub in iter_subschemas(top, ""):
+                if _is_structural(sub):
+                    assert registry._component_like(sub) == first.get(canonical(sub))
+                    checked += 1
     assert checked > 100

@@ -247,10 +247,7 @@ class _Builder:
         forced: dict[tuple[str, str], bool] = {}
         for _path, _method, item, op, at in raw_ops:
             for param, _ in self._merged_parameters(item, op, at):
-                key = (
-                    str(param["name"]).lower(),
-                    repr(sorted(param.items(), key=lambda kv: kv[0])),
-                )
+                key = _parameter_key(param)
                 if "x-client-level" in param:
                     forced[key] = bool(param["x-client-level"])
                 if str(param.get("name", "")).lower() in IDEMPOTENCY_HEADERS:
@@ -357,7 +354,6 @@ class _Builder:
         result: list[Parameter] = []
         for param, pointer in self._merged_parameters(item, op, at):
             location = str(param["in"])
-            key = (str(param["name"]).lower(), repr(sorted(param.items(), key=lambda kv: kv[0])))
             schema = param.get("schema")
             schema_at = join_pointer(pointer, "schema")
             if schema is None and isinstance(param.get("content"), dict) and param["content"]:
@@ -380,7 +376,8 @@ class _Builder:
                         or ("form" if location in ("query", "cookie") else "simple")
                     ),
                     explode=bool(param.get("explode", param.get("style", "form") == "form")),
-                    client_level=location == "header" and key in shared,
+                    # (the key of `_shared_headers`, written only for a header)
+                    client_level=location == "header" and _parameter_key(param) in shared,
                     pointer=pointer,
                 )
             )
@@ -630,6 +627,11 @@ def _unique_fastapi_stems(raw_ops: list[Any]) -> dict[str, str]:
                 found[at] = stem
             counts[snake(stem or op_id)] += 1
     return {at: s for at, s in found.items() if counts[snake(s)] == 1}
+
+
+def _parameter_key(param: dict[str, Any]) -> tuple[str, str]:
+    """A parameter by its name, and its whole definition: what makes two operations' the same."""
+    return str(param["name"]).lower(), repr(sorted(param.items(), key=lambda kv: kv[0]))
 
 
 def _derived_operation_name(method: str, path: str) -> str:
