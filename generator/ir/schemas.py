@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
 from typing import Any
 
 from generator.errors import join_pointer, split_pointer
@@ -275,7 +276,7 @@ class SchemaRegistry:
 
     def _use_components(self, schema: dict[str, Any]) -> dict[str, Any]:
         """A copy of an inline schema whose nested parts that equal a component refer to it."""
-        result = copy.deepcopy(schema)
+        result = _copied(schema)
         replaced: list[str] = []
         for at, sub in list(iter_subschemas(result, "")):
             if not at or not _is_structural(sub) or "$ref" in sub:
@@ -360,6 +361,16 @@ class SchemaRegistry:
                 name = self._hoist(target, ref[1:], pascal(split_pointer(ref)[-1])).expr
             return COMPONENT_PREFIX + name
         return ref
+
+
+def _copied(node: Any) -> Any:
+    """`copy.deepcopy(node)` made by pickle: the same copy of a parsed document's values (a
+    part met twice is copied once, as deepcopy's memo keeps it), several times faster. A value
+    pickle cannot take is deep-copied."""
+    try:
+        return pickle.loads(pickle.dumps(node, pickle.HIGHEST_PROTOCOL))
+    except Exception:
+        return copy.deepcopy(node)
 
 
 def _unescape(token: str) -> str:
