@@ -192,6 +192,7 @@ class _Planner:
         # $defs it reaches, and a large document's tools reach the same defs again and again.
         self.def_sizes: dict[str, int] = {}
         self._noted: list[str] = []  # $defs keys `_rewrite` wrote (see `_def_key`)
+        self.at_pointer: dict[str, Any] = {}  # document pointer -> its schema, rewritten
 
     def plan(self) -> McpPlan:
         # Component schemas first, so they keep their own names as $defs keys.
@@ -436,11 +437,17 @@ class _Planner:
             return {}
         if pointer.startswith("/components/schemas/") and len(split_pointer(pointer)) == 3:
             return {"$ref": "#/$defs/" + self._def_key(pointer)}
-        try:
-            node = resolve_pointer(self.spec, pointer)
-        except KeyError:
-            return {}
-        return self._rewrite(node)
+        # The tools of a large document share their parameters' schemas
+        # (`/components/parameters/owner/schema`): each rewritten once, the one copy shared by
+        # the tools (read-only from here on: the plan is written out as JSON).
+        found = self.at_pointer.get(pointer)
+        if found is None:
+            try:
+                node = resolve_pointer(self.spec, pointer)
+            except KeyError:
+                return {}
+            found = self.at_pointer[pointer] = self._rewrite(node)
+        return found
 
     def _def_key(self, pointer: str) -> str:
         key = self.def_keys.get(pointer)

@@ -227,15 +227,16 @@ class _Planner:
                 node = resolve_pointer(self.raw, pointer, through_refs=True)
             except KeyError:
                 continue
-            schema = _copied(node)
-            for ref in _local_refs(schema):
+            for ref in _local_refs(node):
                 todo.append(ref[1:])
                 tokens = split_pointer(ref[1:])
                 if len(tokens) > 3 and tokens[0] == "components":
                     todo.append(join_pointer("/components", *tokens[1:3]))
-            if self.minor == "3.0":
-                schema = _from_openapi_30(schema)
-            found[pointer] = schema
+            # A copy: the embedded document is built in place (`_place`). A 3.0 schema's
+            # rewriting copies it on the way.
+            found[pointer] = (
+                _from_openapi_30(node, _data_copy) if self.minor == "3.0" else _copied(node)
+            )
         result: dict[str, Any] = {}
         for pointer in sorted(found, key=lambda p: len(split_pointer(p))):  # stable sort
             _place(result, pointer, found[pointer])
@@ -850,21 +851,35 @@ def _copied(node: Any) -> Any:
         return copy.deepcopy(node)
 
 
-def _from_openapi_30(schema: Any) -> Any:
-    """An OpenAPI 3.0 schema object rewritten as the JSON Schema 2020-12 it means."""
+def _kept(value: Any) -> Any:
+    return value
+
+
+def _data_copy(value: Any) -> Any:
+    """A copy of a value kept as it is (`enum`, `required`, `default`): `_copied` of a
+    container, a scalar itself."""
+    return _copied(value) if isinstance(value, dict | list) else value
+
+
+def _from_openapi_30(schema: Any, kept: Callable[[Any], Any] = _kept) -> Any:
+    """An OpenAPI 3.0 schema object rewritten as the JSON Schema 2020-12 it means.
+
+    `kept` is given each value taken over as it is (`_data_copy`: the result shares nothing
+    with `schema`, as the rewriting of `_copied(schema)` did not).
+    """
     if isinstance(schema, list):
-        return [_from_openapi_30(s) for s in schema]
+        return [_from_openapi_30(s, kept) for s in schema]
     if not isinstance(schema, dict):
         return schema
     if "$ref" in schema:  # 3.0: siblings of $ref are ignored
-        return {"$ref": schema["$ref"]}
+        return {"$ref": kept(schema["$ref"])}
     out: dict[str, Any] = {}
     for key, value in schema.items():
         if key in ("properties", "patternProperties", "definitions", "$defs"):
             out[key] = (
-                {k: _from_openapi_30(v) for k, v in value.items()}
+                {k: _from_openapi_30(v, kept) for k, v in value.items()}
                 if isinstance(value, dict)
-                else value
+                else kept(value)
             )
         elif key in (
             "items",
@@ -876,11 +891,11 @@ def _from_openapi_30(schema: Any) -> Any:
             "contains",
             "propertyNames",
         ):
-            out[key] = _from_openapi_30(value)
+            out[key] = _from_openapi_30(value, kept)
         elif key in ("example", "nullable", "discriminator", "xml", "externalDocs"):
             continue
         else:
-            out[key] = value
+            out[key] = kept(value)
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         flag = schema.get(exclusive)
         if isinstance(flag, bool):
