@@ -41,6 +41,7 @@ import copy
 import json
 import pickle
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -218,9 +219,12 @@ class _Planner:
         component will be.
         """
         found: dict[str, Any] = {}
-        todo = list(self.pointers if pointers is None else pointers)
+        todo = deque(self.pointers if pointers is None else pointers)
+        # A reference met before is queued already, ahead of any repeat (GitHub's schemas hold
+        # about 18,000 references to a thousand places): queued once.
+        queued: set[str] = set()
         while todo:
-            pointer = todo.pop(0)
+            pointer = todo.popleft()
             if pointer in found:
                 continue
             try:
@@ -228,6 +232,9 @@ class _Planner:
             except KeyError:
                 continue
             for ref in _local_refs(node):
+                if ref in queued:
+                    continue
+                queued.add(ref)
                 todo.append(ref[1:])
                 tokens = split_pointer(ref[1:])
                 if len(tokens) > 3 and tokens[0] == "components":
