@@ -276,7 +276,7 @@ class SchemaRegistry:
 
     def _use_components(self, schema: dict[str, Any]) -> dict[str, Any]:
         """A copy of an inline schema whose nested parts that equal a component refer to it."""
-        result = _copied(schema)
+        result: dict[str, Any] = _copied(schema)
         replaced: list[str] = []
         for at, sub in list(iter_subschemas(result, "")):
             if not at or not _is_structural(sub) or "$ref" in sub:
