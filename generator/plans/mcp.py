@@ -499,9 +499,12 @@ class _Planner:
         return fixed
 
     def _rewrite(self, node: Any) -> Any:
-        """A copy of `node` whose local `$ref`s point to `#/$defs/<key>` (registering each)."""
+        """A copy of `node` whose local `$ref`s point to `#/$defs/<key>` (registering each).
+
+        Scalars (most values) are kept where they stand, not passed to a call of their own.
+        """
         if isinstance(node, list):
-            return [self._rewrite(v) for v in node]
+            return [self._rewrite(v) if isinstance(v, dict | list) else v for v in node]
         if not isinstance(node, dict):
             return node
         out: dict[str, Any] = {}
@@ -542,8 +545,11 @@ class _Planner:
                 # fetched): left in, it would dangle in the tool's schema. Any value there.
                 continue
             elif k in _SCHEMA_MAPS and isinstance(v, dict):
-                out[k] = {name: self._rewrite(sub) for name, sub in v.items()}
-            elif k in _DATA_KEYWORDS:
+                out[k] = {
+                    name: self._rewrite(sub) if isinstance(sub, dict | list) else sub
+                    for name, sub in v.items()
+                }
+            elif k in _DATA_KEYWORDS or not isinstance(v, dict | list):
                 out[k] = v
             else:
                 out[k] = self._rewrite(v)

@@ -874,8 +874,9 @@ def _from_openapi_30(schema: Any, kept: Callable[[Any], Any] = _kept) -> Any:
     `kept` is given each value taken over as it is (`_data_copy`: the result shares nothing
     with `schema`, as the rewriting of `_copied(schema)` did not).
     """
+    # Scalars (most values) are kept where they stand, not passed to a call of their own.
     if isinstance(schema, list):
-        return [_from_openapi_30(s, kept) for s in schema]
+        return [_from_openapi_30(s, kept) if isinstance(s, dict | list) else s for s in schema]
     if not isinstance(schema, dict):
         return schema
     if "$ref" in schema:  # 3.0: siblings of $ref are ignored
@@ -884,7 +885,10 @@ def _from_openapi_30(schema: Any, kept: Callable[[Any], Any] = _kept) -> Any:
     for key, value in schema.items():
         if key in ("properties", "patternProperties", "definitions", "$defs"):
             out[key] = (
-                {k: _from_openapi_30(v, kept) for k, v in value.items()}
+                {
+                    k: _from_openapi_30(v, kept) if isinstance(v, dict | list) else v
+                    for k, v in value.items()
+                }
                 if isinstance(value, dict)
                 else kept(value)
             )
@@ -898,7 +902,7 @@ def _from_openapi_30(schema: Any, kept: Callable[[Any], Any] = _kept) -> Any:
             "contains",
             "propertyNames",
         ):
-            out[key] = _from_openapi_30(value, kept)
+            out[key] = _from_openapi_30(value, kept) if isinstance(value, dict | list) else value
         elif key in ("example", "nullable", "discriminator", "xml", "externalDocs"):
             continue
         else:
