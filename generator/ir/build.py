@@ -49,6 +49,7 @@ from generator.loader.refs import resolve_pointer
 from generator.loader.validate import openapi_minor
 from generator.schema_walk import path_item_operations
 
+_UNRESOLVED: Any = object()
 _RANGE_NAMES = {
     "1XX": "Informational",
     "2XX": "Success",
@@ -103,6 +104,7 @@ class _Builder:
         self.schemas = SchemaRegistry(doc, self.minor)
         self.warnings: list[Warning_] = []
         self.tags = _tags(doc)
+        self.resolved: dict[str, Any] = {}  # pointer -> what it names in `doc` (`deref`)
 
     def deref(self, node: Any) -> tuple[Any, str | None]:
         """Follow `$ref` chains of non-schema objects (parameters, responses, bodies, headers)."""
@@ -114,7 +116,12 @@ class _Builder:
                 break
             seen.add(ref)
             pointer = ref[1:]
-            node = resolve_pointer(self.doc, pointer)
+            # A large document's operations share a few hundred components (GitHub's: 26,840
+            # references followed to about a thousand places): each found once.
+            found = self.resolved.get(pointer, _UNRESOLVED)
+            if found is _UNRESOLVED:
+                found = self.resolved[pointer] = resolve_pointer(self.doc, pointer)
+            node = found
         return node, pointer
 
     def build(self) -> Document:
@@ -247,15 +254,16 @@ class _Builder:
         forced: dict[tuple[str, str], bool] = {}
         for _path, _method, item, op, at in raw_ops:
             for param, _ in self._merged_parameters(item, op, at):
-                key = (
-                    str(param["name"]).lower(),
-                    repr(sorted(param.items(), key=lambda kv: kv[0])),
-                )
+                if param.get("in") != "header":
+                    # Its key (`in` among the fields) is never a header's: only headers are
+                    # client-level (`_parameters`).
+                    continue
+                key = _parameter_key(param)
                 if "x-client-level" in param:
                     forced[key] = bool(param["x-client-level"])
                 if str(param.get("name", "")).lower() in IDEMPOTENCY_HEADERS:
                     forced[key] = False  # one key per call, never one per client
-                if param.get("in") == "header" and not param.get("required", False):
+                if not param.get("required", False):
                     counts[key] += 1
         threshold = max(2, (len(raw_ops) + 1) // 2)
         shared = {k for k, n in counts.items() if n >= threshold and forced.get(k, True)}
@@ -357,7 +365,6 @@ class _Builder:
         result: list[Parameter] = []
         for param, pointer in self._merged_parameters(item, op, at):
             location = str(param["in"])
-            key = (str(param["name"]).lower(), repr(sorted(param.items(), key=lambda kv: kv[0])))
             schema = param.get("schema")
             schema_at = join_pointer(pointer, "schema")
             if schema is None and isinstance(param.get("content"), dict) and param["content"]:
@@ -380,7 +387,8 @@ class _Builder:
                         or ("form" if location in ("query", "cookie") else "simple")
                     ),
                     explode=bool(param.get("explode", param.get("style", "form") == "form")),
-                    client_level=location == "header" and key in shared,
+                    # (the key of `_shared_headers`, written only for a header)
+                    client_level=location == "header" and _parameter_key(param) in shared,
                     pointer=pointer,
                 )
             )
@@ -630,6 +638,11 @@ def _unique_fastapi_stems(raw_ops: list[Any]) -> dict[str, str]:
                 found[at] = stem
             counts[snake(stem or op_id)] += 1
     return {at: s for at, s in found.items() if counts[snake(s)] == 1}
+
+
+def _parameter_key(param: dict[str, Any]) -> tuple[str, str]:
+    """A parameter by its name, and its whole definition: what makes two operations' the same."""
+    return str(param["name"]).lower(), repr(sorted(param.items(), key=lambda kv: kv[0]))
 
 
 def _derived_operation_name(method: str, path: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
@@ -88,6 +89,10 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.replace("'", ""))
 
 
+# `pascal` and `snake` are asked the same names again and again (a large document's parameters,
+# properties and components: GitHub's description asks 66,000 times): each answered once, in a
+# bounded memo (both full: under a MiB).
+@lru_cache(maxsize=2048)
 def pascal(text: str, fallback: str = "Model") -> str:
     parts = words(text)
     name = "".join(p[:1].upper() + p[1:] for p in parts) or fallback
@@ -96,6 +101,7 @@ def pascal(text: str, fallback: str = "Model") -> str:
     return name
 
 
+@lru_cache(maxsize=2048)
 def snake(text: str, fallback: str = "value") -> str:
     name = "_".join(p.lower() for p in words(text)) or fallback
     if name[0].isdigit():

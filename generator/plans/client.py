@@ -39,6 +39,7 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from generator.errors import Location, Problem, SpecError, join_pointer
@@ -495,10 +496,24 @@ def status_base(response: Response) -> str:
 
 def qualify(expr: TypeExpr) -> str:
     """The annotation with every model name read from the models module (`_m.Pet`)."""
-    text = expr.annotation
-    for name in sorted(expr.models, key=len, reverse=True):
-        text = re.sub(rf"(?<![\w.]){re.escape(name)}(?!\w)", f"{MODELS_ALIAS}.{name}", text)
-    return text
+    return _qualified(expr.annotation, tuple(expr.models))
+
+
+# A word that may be a model's name: not part of a longer word, not an attribute (`_m.Pet`).
+_NAME = re.compile(r"(?<![\w.])\w+")
+
+
+# A large document's operations use the same annotations again and again (GitHub's description:
+# 10,395 calls, 1,314 distinct annotations): each is qualified once. One pass over the words
+# of the annotation, not a pattern per model name (thousands of them overflow `re`'s cache of
+# compiled patterns): a model's name is a whole word, and `_m` is never one (names are
+# PascalCase), so replacing the names one by one found the same words.
+@lru_cache(maxsize=8192)
+def _qualified(annotation: str, models: tuple[str, ...]) -> str:
+    if not models:
+        return annotation
+    names = frozenset(models)
+    return _NAME.sub(lambda m: f"{MODELS_ALIAS}.{m[0]}" if m[0] in names else m[0], annotation)
 
 
 def build_client_plan(doc: Document, package: str = "api") -> ClientPlan:

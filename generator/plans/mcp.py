@@ -188,6 +188,11 @@ class _Planner:
         self.def_names = NameRegistry()
         self.defs: dict[str, Any] = {}
         self.def_refs: dict[str, tuple[str, ...]] = {}  # key -> keys its schema refers to
+        # key -> `"<key>":<its schema>` in compact JSON, counted once: a tool's size adds up the
+        # $defs it reaches, and a large document's tools reach the same defs again and again.
+        self.def_sizes: dict[str, int] = {}
+        self._noted: list[str] = []  # $defs keys `_rewrite` wrote (see `_def_key`)
+        self.at_pointer: dict[str, Any] = {}  # document pointer -> its schema, rewritten
 
     def plan(self) -> McpPlan:
         # Component schemas first, so they keep their own names as $defs keys.
@@ -290,8 +295,9 @@ class _Planner:
         if output is not None:
             output = self._repaired(output, op.pointer, "output")
         output_defs = self._closure(output) if output is not None else ()
-        if output is not None and _size(output, output_defs, self.defs) > OUTPUT_SCHEMA_BUDGET:
-            output, wrapped, output_defs = None, False, ()
+        output_size = self._size(output, output_defs) if output is not None else 0
+        if output_size > OUTPUT_SCHEMA_BUDGET:
+            output, wrapped, output_defs, output_size = None, False, (), 0
         statuses = tuple(r.status for r in op.responses if not r.is_success)
         description = x_mcp.get("description") or _describe(op, statuses)
         title = x_mcp.get("title") or op.summary or f"{op.method.upper()} {op.path}"
@@ -300,8 +306,8 @@ class _Planner:
         # their $defs, and the names and hints around them.
         wire_size = (
             len(json.dumps([name, title, title, description]))
-            + _size(input_schema, input_defs, self.defs)
-            + (_size(output, output_defs, self.defs) if output is not None else 0)
+            + self._size(input_schema, input_defs)
+            + output_size
             + _WIRE_OVERHEAD
         )
         return ToolPlan(
@@ -431,11 +437,17 @@ class _Planner:
             return {}
         if pointer.startswith("/components/schemas/") and len(split_pointer(pointer)) == 3:
             return {"$ref": "#/$defs/" + self._def_key(pointer)}
-        try:
-            node = resolve_pointer(self.spec, pointer)
-        except KeyError:
-            return {}
-        return self._rewrite(node)
+        # The tools of a large document share their parameters' schemas
+        # (`/components/parameters/owner/schema`): each rewritten once, the one copy shared by
+        # the tools (read-only from here on: the plan is written out as JSON).
+        found = self.at_pointer.get(pointer)
+        if found is None:
+            try:
+                node = resolve_pointer(self.spec, pointer)
+            except KeyError:
+                return {}
+            found = self.at_pointer[pointer] = self._rewrite(node)
+        return found
 
     def _def_key(self, pointer: str) -> str:
         key = self.def_keys.get(pointer)
@@ -454,9 +466,20 @@ class _Planner:
         except KeyError:
             node = {}
         self.defs[key] = {}  # placeholder: a cycle refers to the key before it is rewritten
-        schema = self._repaired(self._rewrite(node), pointer, None)
+        # The keys the rewritten def refers to are noted as it is rewritten (its own, not the
+        # ones of the defs it registers on the way), not found by a second walk over it.
+        outer, self._noted = self._noted, []
+        try:
+            rewritten = self._rewrite(node)
+            noted = self._noted
+        finally:
+            self._noted = outer
+        schema = self._repaired(rewritten, pointer, None)
         self.defs[key] = schema
-        self.def_refs[key] = tuple(dict.fromkeys(_refs_in(schema)))
+        # A repaired schema may have lost a reference with what was dropped: walked again.
+        self.def_refs[key] = tuple(
+            dict.fromkeys(noted if schema is rewritten else _refs_in(schema))
+        )
         return key
 
     def _repaired(self, schema: Any, pointer: str, root: str | None) -> Any:
@@ -476,9 +499,12 @@ class _Planner:
         return fixed
 
     def _rewrite(self, node: Any) -> Any:
-        """A copy of `node` whose local `$ref`s point to `#/$defs/<key>` (registering each)."""
+        """A copy of `node` whose local `$ref`s point to `#/$defs/<key>` (registering each).
+
+        Scalars (most values) are kept where they stand, not passed to a call of their own.
+        """
         if isinstance(node, list):
-            return [self._rewrite(v) for v in node]
+            return [self._rewrite(v) if isinstance(v, dict | list) else v for v in node]
         if not isinstance(node, dict):
             return node
         out: dict[str, Any] = {}
@@ -511,18 +537,36 @@ class _Planner:
             if k in ("minimum", "maximum") and node.get("exclusiveM" + k[1:]) is True:
                 continue
             if k == "$ref" and isinstance(v, str) and v.startswith("#"):
-                out[k] = "#/$defs/" + self._def_key(unquote(v[1:]))
+                key = self._def_key(unquote(v[1:]))
+                self._noted.append(key)
+                out[k] = "#/$defs/" + key
             elif k == "$ref":
                 # Another document's schema (the loader bundles relative files; a URL is never
                 # fetched): left in, it would dangle in the tool's schema. Any value there.
                 continue
             elif k in _SCHEMA_MAPS and isinstance(v, dict):
-                out[k] = {name: self._rewrite(sub) for name, sub in v.items()}
-            elif k in _DATA_KEYWORDS:
+                out[k] = {
+                    name: self._rewrite(sub) if isinstance(sub, dict | list) else sub
+                    for name, sub in v.items()
+                }
+            elif k in _DATA_KEYWORDS or not isinstance(v, dict | list):
                 out[k] = v
             else:
                 out[k] = self._rewrite(v)
         return out
+
+    def _size(self, root: dict[str, Any], keys: tuple[str, ...]) -> int:
+        """The length of `root` with the $defs `keys` as one compact JSON text (`_size`), each
+        def's part counted once for the whole plan."""
+        if not keys:
+            return _size(root, (), self.defs)
+        total = _size({**root, "$defs": {}}, (), self.defs) + len(keys) - 1  # `{}`, commas
+        for key in keys:
+            size = self.def_sizes.get(key)
+            if size is None:
+                size = self.def_sizes[key] = len(_compact({key: self.defs[key]})) - 2
+            total += size
+        return total
 
     def _closure(self, schema: Any) -> tuple[str, ...]:
         """Every $defs key `schema` reaches, in a stable order."""
@@ -581,8 +625,14 @@ def page_starts(sizes: list[int], max_tools: int, max_bytes: int) -> tuple[int, 
 
 
 def _size(root: dict[str, Any], keys: tuple[str, ...], defs: dict[str, Any]) -> int:
+    """The length of `root` with the $defs `keys` as one compact JSON text (a tool's share of
+    its `tools/list` page)."""
     whole = {**root, "$defs": {k: defs[k] for k in keys}} if keys else root
-    return len(json.dumps(whole, separators=(",", ":")))
+    return len(_compact(whole))
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _describe(op: Operation, statuses: tuple[str, ...]) -> str:

@@ -41,6 +41,7 @@ import copy
 import json
 import pickle
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -52,7 +53,7 @@ from generator.ir.model import Document, MediaType, Operation, Parameter, Respon
 from generator.ir.naming import NameRegistry, pascal
 from generator.loader.refs import resolve_pointer
 from generator.plans.schema_check import SchemaCheck
-from generator.schema_walk import HTTP_METHODS, iter_subschemas
+from generator.schema_walk import _LIST, _MAP, _NESTING, _ONE, HTTP_METHODS
 
 BodyKind = Literal["json", "text", "bytes", "none", "raw"]
 ValueKind = Literal["integer", "number", "boolean", "string", "array", "object", "any"]
@@ -185,6 +186,7 @@ class _Planner:
         # operations of a large document share a handful of error responses.
         self._check = SchemaCheck(SPEC_URI, self.embedded, self._part)
         self._verdicts: dict[tuple[str, str], bool] = {}
+        self._param_pointers: dict[str, tuple[str | None, bool]] = {}
 
     def close(self) -> None:
         del self._check  # see build_server_plan
@@ -217,26 +219,31 @@ class _Planner:
         component will be.
         """
         found: dict[str, Any] = {}
-        todo = list(self.pointers if pointers is None else pointers)
+        todo = deque(self.pointers if pointers is None else pointers)
+        # A reference met before is queued already, ahead of any repeat (GitHub's schemas hold
+        # about 18,000 references to a thousand places): queued once.
+        queued: set[str] = set()
         while todo:
-            pointer = todo.pop(0)
+            pointer = todo.popleft()
             if pointer in found:
                 continue
             try:
                 node = resolve_pointer(self.raw, pointer, through_refs=True)
             except KeyError:
                 continue
-            schema = _copied(node)
-            for _at, sub in iter_subschemas(schema, ""):
-                ref = sub.get("$ref")
-                if isinstance(ref, str) and ref.startswith("#"):
-                    todo.append(ref[1:])
-                    tokens = split_pointer(ref[1:])
-                    if len(tokens) > 3 and tokens[0] == "components":
-                        todo.append(join_pointer("/components", *tokens[1:3]))
-            if self.minor == "3.0":
-                schema = _from_openapi_30(schema)
-            found[pointer] = schema
+            for ref in _local_refs(node):
+                if ref in queued:
+                    continue
+                queued.add(ref)
+                todo.append(ref[1:])
+                tokens = split_pointer(ref[1:])
+                if len(tokens) > 3 and tokens[0] == "components":
+                    todo.append(join_pointer("/components", *tokens[1:3]))
+            # A copy: the embedded document is built in place (`_place`). A 3.0 schema's
+            # rewriting copies it on the way.
+            found[pointer] = (
+                _from_openapi_30(node, _data_copy) if self.minor == "3.0" else _copied(node)
+            )
         result: dict[str, Any] = {}
         for pointer in sorted(found, key=lambda p: len(split_pointer(p))):  # stable sort
             _place(result, pointer, found[pointer])
@@ -244,7 +251,10 @@ class _Planner:
 
     def valid(self, pointer: str, candidate: Any) -> bool:
         """`_valid` against the schema at `pointer`, once per schema and candidate."""
-        key = (pointer, json.dumps(candidate, sort_keys=True, default=repr))
+        # `repr` tells apart every two JSON values the candidates are (a value written with
+        # its keys in another order is only checked twice); `json.dumps(sort_keys=True)` built
+        # an encoder per call, for 11,000 checks on GitHub's description.
+        key = (pointer, repr(candidate))
         if key not in self._verdicts:
             self._verdicts[key] = _valid(partial(self._check.is_valid, pointer), candidate)
         return self._verdicts[key]
@@ -399,6 +409,14 @@ class _Planner:
         """Where a parameter's schema is, and whether it comes from a JSON `content` entry."""
         if p.schema is None:
             return None, False
+        # Asked twice of each parameter, and most of a large document's parameters are a few
+        # shared components (`/components/parameters/owner`): found once per pointer.
+        found = self._param_pointers.get(p.pointer)
+        if found is None:
+            found = self._param_pointers[p.pointer] = self._param_pointer(p)
+        return found
+
+    def _param_pointer(self, p: Parameter) -> tuple[str | None, bool]:
         try:
             raw = resolve_pointer(self.raw, p.pointer, through_refs=True)
         except KeyError:
@@ -799,6 +817,37 @@ def _template_profile(path: str) -> tuple[int, ...]:
     return tuple(1 if "{" in s else 0 for s in path.strip("/").split("/"))
 
 
+def _local_refs(schema: Any) -> list[str]:
+    """The local `$ref`s (`#...`) of `schema` and its subschemas, in the order
+    `iter_subschemas` meets them (depth first, in document order), without the pointer of each
+    subschema it builds: `_embed` walks every embedded schema, GitHub's about 50,000."""
+    found: list[str] = []
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            found.append(ref)
+        if _NESTING.isdisjoint(node):
+            continue
+        children: list[Any] = []
+        for key in _ONE:
+            if isinstance(node.get(key), dict):
+                children.append(node[key])
+        if isinstance(node.get("items"), list):  # OpenAPI 3.0 / draft 4 tuple form
+            children.extend(node["items"])
+        for key in _LIST:
+            if isinstance(node.get(key), list):
+                children.extend(node[key])
+        for key in _MAP:
+            if isinstance(node.get(key), dict):
+                children.extend(node[key].values())
+        stack.extend(reversed(children))
+    return found
+
+
 def _copied(node: Any) -> Any:
     """`copy.deepcopy(node)` made by pickle: the same copy of a parsed document's values (a
     part met twice is copied once, as deepcopy's memo keeps it), about five times faster on
@@ -809,21 +858,39 @@ def _copied(node: Any) -> Any:
         return copy.deepcopy(node)
 
 
-def _from_openapi_30(schema: Any) -> Any:
-    """An OpenAPI 3.0 schema object rewritten as the JSON Schema 2020-12 it means."""
+def _kept(value: Any) -> Any:
+    return value
+
+
+def _data_copy(value: Any) -> Any:
+    """A copy of a value kept as it is (`enum`, `required`, `default`): `_copied` of a
+    container, a scalar itself."""
+    return _copied(value) if isinstance(value, dict | list) else value
+
+
+def _from_openapi_30(schema: Any, kept: Callable[[Any], Any] = _kept) -> Any:
+    """An OpenAPI 3.0 schema object rewritten as the JSON Schema 2020-12 it means.
+
+    `kept` is given each value taken over as it is (`_data_copy`: the result shares nothing
+    with `schema`, as the rewriting of `_copied(schema)` did not).
+    """
+    # Scalars (most values) are kept where they stand, not passed to a call of their own.
     if isinstance(schema, list):
-        return [_from_openapi_30(s) for s in schema]
+        return [_from_openapi_30(s, kept) if isinstance(s, dict | list) else s for s in schema]
     if not isinstance(schema, dict):
         return schema
     if "$ref" in schema:  # 3.0: siblings of $ref are ignored
-        return {"$ref": schema["$ref"]}
+        return {"$ref": kept(schema["$ref"])}
     out: dict[str, Any] = {}
     for key, value in schema.items():
         if key in ("properties", "patternProperties", "definitions", "$defs"):
             out[key] = (
-                {k: _from_openapi_30(v) for k, v in value.items()}
+                {
+                    k: _from_openapi_30(v, kept) if isinstance(v, dict | list) else v
+                    for k, v in value.items()
+                }
                 if isinstance(value, dict)
-                else value
+                else kept(value)
             )
         elif key in (
             "items",
@@ -835,11 +902,11 @@ def _from_openapi_30(schema: Any) -> Any:
             "contains",
             "propertyNames",
         ):
-            out[key] = _from_openapi_30(value)
+            out[key] = _from_openapi_30(value, kept) if isinstance(value, dict | list) else value
         elif key in ("example", "nullable", "discriminator", "xml", "externalDocs"):
             continue
         else:
-            out[key] = value
+            out[key] = kept(value)
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         flag = schema.get(exclusive)
         if isinstance(flag, bool):
