@@ -29,6 +29,8 @@ OPTIONS: dict[str, Any] = {
     "trim_blocks": True,
     "lstrip_blocks": True,
     "autoescape": False,
+    # `{% do %}`: a template collects text it renders once and reuses (the client resources).
+    "extensions": ("jinja2.ext.do",),
 }
 
 
