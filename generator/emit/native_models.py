@@ -137,10 +137,11 @@ def docstring(text: str) -> str:
         .replace("\r", "\n")
         .replace("\t", "    ")
     )
-    escaped = "".join(
-        ch if ch == "\n" or ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
-        for ch in escaped
-    )
+    if not escaped.replace("\n", "").isprintable():  # most text is: no character to escape
+        escaped = "".join(
+            ch if ch == "\n" or ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+            for ch in escaped
+        )
     if escaped.endswith('"'):
         escaped += " "
     lines = escaped.split("\n")
