@@ -133,8 +133,11 @@ def all_key(name: str) -> tuple[int, tuple[tuple[str, int], ...]]:
 
 
 _RUNS = re.compile(r"\d+|\D+")
+_DIGIT = re.compile(r"\d")
 
 
 def _natural(text: str) -> tuple[tuple[str, int], ...]:
     """Digits compared as numbers (`x2` before `x10`), the rest character by character."""
+    if _DIGIT.search(text) is None and not text[:1].isdigit():  # most names: one run, no digits
+        return ((text, 0),) if text else ()
     return tuple(("0", int(run)) if run[0].isdigit() else (run, 0) for run in _RUNS.findall(text))
