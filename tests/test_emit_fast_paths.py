@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 import textwrap
+from pathlib import Path
 
 import jinja2
 import pytest
+import yaml
 from jinja2.filters import do_wordwrap
 
-from generator.emit import model_imports, render
+from generator.emit import model_imports, render, wordwrap
 from generator.emit.native_models import docstring
 
 TRICKY = [
@@ -36,8 +38,11 @@ TRICKY = [
 ]
 
 
+_JINJA = jinja2.Environment()
+
+
 def _jinja(text: str, width: int, hyphens: bool) -> str:
-    return do_wordwrap(jinja2.Environment(), text, width, True, "\n", hyphens)
+    return do_wordwrap(_JINJA, text, width, True, "\n", hyphens)
 
 
 def _ours(text: str, width: int, hyphens: bool) -> str:
@@ -53,15 +58,45 @@ def test_wordwrap_matches_jinja(text: str, width: int) -> None:
 
 def test_wordwrap_matches_jinja_on_random_text() -> None:
     rng = random.Random(20261207)
-    alphabet = ["a", "b", "-", " ", "  ", "\t", "\n", "\xa0", "\u3000", ".", "é", "--", "x" * 30]
-    for _ in range(3000):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
-        width = rng.choice([3, 10, 40, 80, 88])
-        assert _ours(text, width, True) == _jinja(text, width, True), (text, width)
+    pieces = [
+        "a", "bc", "def", "-", "--", "---", " ", "  ", "\t", "\n", "\xa0", "\u3000",
+        ".", ",", "é", "x" * 12, "y" * 30, "well-known", "a--b", "https://e.com/x-y-z",
+    ]  # fmt: skip
+    ours_env, jinja_env = render.environment(), jinja2.Environment()
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 40)))
+        width = rng.choice([1, 3, 8, 13, 20, 40, 80, 88])
+        for hyphens in (True, False):
+            for long_words in (True, False):
+                ours = render._wordwrap(ours_env, text, width, long_words, None, hyphens)
+                jinja = do_wordwrap(jinja_env, text, width, long_words, None, hyphens)
+                assert ours == jinja, (text, width, hyphens, long_words)
+
+
+def test_wordwrap_matches_jinja_on_the_contract_s_prose() -> None:
+    """Every description and summary of our own contract, as the client's docstrings wrap it."""
+    spec = yaml.safe_load((Path(__file__).parent.parent / "spec" / "openapi.yaml").read_text())
+    texts = set()
+
+    def collect(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("description", "summary") and isinstance(value, str):
+                    texts.add(value)
+                collect(value)
+        elif isinstance(node, list):
+            for item in node:
+                collect(item)
+
+    collect(spec)
+    assert len(texts) > 20
+    for text in sorted(texts):
+        for width in (80, 88, 92):
+            assert _ours(text, width, True) == _jinja(text, width, True), (text, width)
 
 
 def test_whitespace_is_textwrap_s() -> None:
-    assert render._TEXTWRAP_WHITESPACE == textwrap._whitespace  # type: ignore[attr-defined]
+    assert wordwrap.TEXTWRAP_WHITESPACE == textwrap._whitespace  # type: ignore[attr-defined]
 
 
 def test_wordwrap_of_a_non_string_is_jinja_s() -> None:
