@@ -96,7 +96,7 @@ def test_wordwrap_matches_jinja_on_the_contract_s_prose() -> None:
 
 
 def test_whitespace_is_textwrap_s() -> None:
-    assert wordwrap.TEXTWRAP_WHITESPACE == textwrap._whitespace  # type: ignore[attr-defined]
+    assert textwrap._whitespace == wordwrap.TEXTWRAP_WHITESPACE  # type: ignore[attr-defined]
 
 
 def test_wordwrap_of_a_non_string_is_jinja_s() -> None:
@@ -147,7 +147,20 @@ def test_model_docstring_matches_the_per_character_escape(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "a", "Pet", "pet_store", "x2", "X10y", "10", "2fa_method", "v1_2_3", "_private9", "²x", "ab²"],
+    [
+        "",
+        "a",
+        "Pet",
+        "pet_store",
+        "x2",
+        "X10y",
+        "10",
+        "2fa_method",
+        "v1_2_3",
+        "_private9",
+        "²x",
+        "ab²",
+    ],
 )
 def test_natural_key_matches_the_runs(text: str) -> None:
     def reference(text: str) -> tuple[tuple[str, int], ...]:

@@ -65,7 +65,8 @@ def _class(decl: ClassDecl) -> str:
             if arguments
             else (f.annotation)
         )
-        body += _fallback_comments(f.fallbacks)
+        if f.fallbacks:
+            body += _fallback_comments(f.fallbacks)
         body.append(f"{f.name}: {annotation}" + ("" if f.required else f" = {f.default}"))
         if f.description:
             body.append(docstring(f.description))
