@@ -132,6 +132,7 @@ def all_key(name: str) -> tuple[int, _Natural]:
 
 
 _RUNS = re.compile(r"\d+|\D+")
+_DIGIT = re.compile(r"\d")
 
 
 _Natural = tuple[tuple[str, int, int, str], ...]
@@ -144,6 +145,10 @@ def _natural(text: str) -> _Natural:
     digit, as text (`_model_010` before `_model_02` before `_model_1`); one starts with a zero
     sorts before one that does not.
     """
+    # Most names have no digits: one run. (A text that starts with a digit `\d` does not match,
+    # such as a superscript two, goes the long way and fails there as it always did.)
+    if _DIGIT.search(text) is None and not text[:1].isdigit():
+        return ((text, 0, 0, ""),) if text else ()
     return tuple(
         (("0", 0, 0, run) if run[0] == "0" else ("0", 1, int(run), ""))
         if run[0].isdigit()

@@ -65,7 +65,8 @@ def _class(decl: ClassDecl) -> str:
             if arguments
             else (f.annotation)
         )
-        body += _fallback_comments(f.fallbacks)
+        if f.fallbacks:
+            body += _fallback_comments(f.fallbacks)
         body.append(f"{f.name}: {annotation}" + ("" if f.required else f" = {f.default}"))
         if f.description:
             body.append(docstring(f.description))
@@ -137,10 +138,11 @@ def docstring(text: str) -> str:
         .replace("\r", "\n")
         .replace("\t", "    ")
     )
-    escaped = "".join(
-        ch if ch == "\n" or ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
-        for ch in escaped
-    )
+    if not escaped.replace("\n", "").isprintable():  # most text is: no character to escape
+        escaped = "".join(
+            ch if ch == "\n" or ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+            for ch in escaped
+        )
     if escaped.endswith('"'):
         escaped += " "
     lines = escaped.split("\n")

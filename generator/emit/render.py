@@ -8,9 +8,9 @@ than a small document's whole generation, so the compiled code goes into a bytec
 from __future__ import annotations
 
 import json
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import jinja2
 from jinja2.filters import do_wordwrap
@@ -18,6 +18,7 @@ from jinja2.filters import do_wordwrap
 from generator import timing
 from generator.config import toml_string
 from generator.emit.template_cache import bytecode_cache
+from generator.emit.wordwrap import wrapped
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -29,6 +30,8 @@ OPTIONS: dict[str, Any] = {
     "trim_blocks": True,
     "lstrip_blocks": True,
     "autoescape": False,
+    # `{% do %}`: a template collects text it renders once and reuses (the client resources).
+    "extensions": ("jinja2.ext.do",),
 }
 
 
@@ -52,22 +55,11 @@ def _wordwrap(
     wrapstring: str | None = None,
     break_on_hyphens: bool = True,
 ) -> str:
-    """Jinja2's own `wordwrap`, each distinct text wrapped once per run.
-
-    A large document repeats its descriptions (GitHub's `per_page` on hundreds of operations),
-    and `textwrap` is most of rendering's time there.
-    """
-    lines = environment.newline_sequence if wrapstring is None else wrapstring
-    try:
-        return _wrapped(s, width, break_long_words, lines, break_on_hyphens)
-    except TypeError:  # not hashable: wrapped as Jinja2 would, without the memo
-        return do_wordwrap(environment, s, width, break_long_words, lines, break_on_hyphens)
-
-
-@lru_cache(maxsize=16384)
-def _wrapped(s: Any, width: int, break_long_words: bool, lines: str, hyphens: bool) -> str:
-    # `wrapstring` is given, so Jinja2's filter never reads the environment.
-    return do_wordwrap(cast(jinja2.Environment, None), s, width, break_long_words, lines, hyphens)
+    """Jinja2's own `wordwrap` (generator.emit.wordwrap: the same text, wrapped faster)."""
+    newline = environment.newline_sequence if wrapstring is None else wrapstring
+    if isinstance(s, str):
+        return wrapped(s, width, break_long_words, newline, break_on_hyphens)
+    return do_wordwrap(environment, s, width, break_long_words, newline, break_on_hyphens)
 
 
 FILTERS: dict[str, Any] = {

@@ -296,6 +296,11 @@ class OperationPlan:
         return ("fields", "body") if self.splits_body else ("impl",)
 
     @property
+    def raises(self) -> tuple[ResponsePlan, ...]:
+        """The responses that raise their exception (the docstring's `Raises:`), in order."""
+        return tuple(r for r in self.responses if r.exception)
+
+    @property
     def required_fields(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
 
