@@ -697,8 +697,10 @@ def resolve_local(doc: Any, ref: str) -> Any:
     if not ref.startswith("#"):
         return None
     node = doc
-    for token in ref[1:].split("/")[1:]:
-        token = _unescape(token)
+    tokens = ref[1:].split("/")[1:]
+    if "~" in ref:  # rare: most references escape nothing
+        tokens = [_unescape(token) for token in tokens]
+    for token in tokens:
         if isinstance(node, dict):
             node = node.get(token)
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):

@@ -113,6 +113,10 @@ class SourceFile:
     text: str
     data: Any
     _index: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    # The `$ref` value of every object of `data`, in the order the parser finished them, when
+    # the parser saw them all (JSON); None when not known. Bundling a document whose
+    # references are all local and resolve needs nothing else (generator/loader/refs.py).
+    ref_values: list[Any] | None = field(default=None, repr=False)
 
     @property
     def display(self) -> str:
@@ -233,8 +237,9 @@ def parse_file(path: Path) -> SourceFile:
     remembered = _PARSED.get(path)
     if remembered is not None and remembered[0] == raw:
         return SourceFile(path=path, text=text, data=copy.deepcopy(remembered[1]))
+    ref_values: list[Any] | None = None
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        data = _parse_json(path, text)
+        data, ref_values = _parse_json(path, text)
     else:
         data = _parse_yaml(path, text)
     if len(raw) <= _REMEMBER_BYTES:
@@ -242,7 +247,7 @@ def parse_file(path: Path) -> SourceFile:
         _PARSED[path] = (raw, copy.deepcopy(data))
         while len(_PARSED) > _REMEMBER_FILES:
             del _PARSED[next(iter(_PARSED))]
-    return SourceFile(path=path, text=text, data=data)
+    return SourceFile(path=path, text=text, data=data, ref_values=ref_values)
 
 
 # A run reads the same small file more than once: a target with overlays and a web package
@@ -261,18 +266,26 @@ class _DuplicateKey(Exception):
         self.key = key
 
 
-def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
+def _parse_json(path: Path, text: str) -> tuple[Any, list[Any] | None]:
+    """The data, and the `$ref` value of every object in it (None when read as YAML)."""
+    ref_values: list[Any] = []
 
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        # Called for every object of the document: built in C, and only a mapping that came
+        # out shorter than its pairs is looked at again for the key it repeats.
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    raise _DuplicateKey(key)
+                seen.add(key)
+        if "$ref" in result:
+            ref_values.append(result["$ref"])
+        return result
 
-def _parse_json(path: Path, text: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_reject_duplicates)
+        return json.loads(text, object_pairs_hook=build), ref_values
     except json.JSONDecodeError as exc:
         raise SpecError(
             [
@@ -285,7 +298,7 @@ def _parse_json(path: Path, text: str) -> Any:
     except _DuplicateKey as dup:
         # Rare path: re-read through the YAML composer, which keeps every key with its line.
         try:
-            return _parse_yaml(path, text)
+            return _parse_yaml(path, text), None
         except SpecError:
             raise
         except Exception:  # pragma: no cover - JSON that YAML cannot read
