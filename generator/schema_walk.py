@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.errors import PointerPath, pointer_of
+from generator.errors import PointerPath, join_pointer, pointer_of
 
 # The fixed method fields of a path item; `query` is OpenAPI 3.2's (an earlier document cannot
 # have it: its meta-schema drops the field before anything reads it).
@@ -114,9 +114,19 @@ def iter_subschemas(schema: Any, pointer: str) -> Iterator[tuple[str, dict[str, 
         yield at, node
         if _NESTING.isdisjoint(node):
             continue
-        children = [(pointer_of(place), sub) for place, sub in _children(node, at)]
-        children.reverse()
-        stack += children
+        children: list[tuple[str, Any]] = []
+        for key in _ONE:
+            if isinstance(node.get(key), dict):
+                children.append((join_pointer(at, key), node[key]))
+        if isinstance(node.get("items"), list):  # OpenAPI 3.0 / draft 4 tuple form
+            children.extend((join_pointer(at, "items", i), s) for i, s in enumerate(node["items"]))
+        for key in _LIST:
+            if isinstance(node.get(key), list):
+                children.extend((join_pointer(at, key, i), s) for i, s in enumerate(node[key]))
+        for key in _MAP:
+            if isinstance(node.get(key), dict):
+                children.extend((join_pointer(at, key, n), s) for n, s in node[key].items())
+        stack.extend(reversed(children))
 
 
 def iter_document_schemas(doc: dict[str, Any]) -> Iterator[tuple[str, Any]]:
