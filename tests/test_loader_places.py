@@ -16,6 +16,7 @@ import pytest
 
 from generator.errors import SpecError, join_pointer, pointer_of
 from generator.loader import load_document
+from generator.loader.source import json_locate, parse_file
 from generator.schema_walk import (
     iter_document_schema_paths,
     iter_document_schemas,
@@ -213,3 +214,28 @@ def test_pointer_of_escapes_each_token_once() -> None:
     assert pointer_of((((("", "paths"), "/a~b"), "get"), 0)) == "/paths/~1a~0b/get/0"
     assert pointer_of("/already/~1built") == "/already/~1built"
     assert pointer_of(("/x", "a/b")) == join_pointer("/x", "a/b")
+
+
+def _all_pointers(node: Any, at: str, out: list[str]) -> list[str]:
+    out += [at, join_pointer(at, "missing")]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _all_pointers(value, join_pointer(at, key), out)
+    elif isinstance(node, list):
+        out.append(join_pointer(at, len(node)))
+        for i, value in enumerate(node):
+            _all_pointers(value, join_pointer(at, i), out)
+    return out
+
+
+def test_json_places_located_in_any_order_agree_with_a_fresh_reading(tmp_path: Path) -> None:
+    # One file's locating keeps what it read of each object (a hundred findings: one reading);
+    # each answer must be what a reading from scratch gives, whatever was asked before.
+    path, _ = _write(tmp_path, _document({"type": "number", "default": 1}))
+    pointers = _all_pointers(json.loads(path.read_text()), "", [])
+    source = parse_file(path)
+    fresh = {p: json_locate(source.text, p) for p in pointers}
+    for order in (pointers, pointers[::-1], pointers[1::2] + pointers[::2]):
+        source = parse_file(path)
+        assert {p: (lambda at: (at.line, at.column))(source.locate(p)) for p in order} == fresh
+    assert len(set(fresh.values())) > len(pointers) // 3  # the places differ: not one answer
