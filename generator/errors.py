@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 EXIT_INVALID_SPEC = 2
 
@@ -76,4 +77,22 @@ def split_pointer(pointer: str) -> list[str]:
     body = pointer[1:] if pointer.startswith("#") else pointer
     if not body.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
+    if "~" not in body:  # nearly every pointer: nothing escaped
+        return body[1:].split("/")
     return [unescape_pointer_token(t) for t in body[1:].split("/")]
+
+
+# A place in a document built up while walking it, made a pointer only when a message needs
+# one: a walk passes hundreds of thousands of places and reports a handful. It is a pointer
+# string, or a pair (the place it is in, one more token).
+PointerPath: TypeAlias = str | tuple["PointerPath", str | int]
+
+
+def pointer_of(path: PointerPath) -> str:
+    """The JSON pointer a walk's place stands for."""
+    tokens: list[str | int] = []
+    while not isinstance(path, str):
+        path, token = path
+        tokens.append(token)
+    tokens.reverse()
+    return join_pointer(path, *tokens)

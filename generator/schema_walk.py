@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.errors import join_pointer
+from generator.errors import PointerPath, join_pointer, pointer_of
 
 # The fixed method fields of a path item; `query` is OpenAPI 3.2's (an earlier document cannot
 # have it: its meta-schema drops the field before anything reads it).
@@ -53,6 +53,55 @@ _LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 # Any of them: most schemas (`{type: string}`) have none, and are passed by with one test.
 _NESTING = frozenset(_ONE + _LIST + _MAP)
+# The order children are walked in: the keywords of one subschema, the tuple form of `items`
+# (OpenAPI 3.0 / draft 4: a list), the lists, the maps.
+_RANK = {key: rank for rank, key in enumerate((*_ONE, *_LIST, *_MAP))}
+_TUPLE_ITEMS_RANK = len(_ONE) - 0.5
+
+
+def _child_rank(node: dict[str, Any], key: str) -> float:
+    if key == "items" and isinstance(node["items"], list):
+        return _TUPLE_ITEMS_RANK
+    return _RANK[key]
+
+
+def _children(node: dict[str, Any], at: PointerPath) -> list[tuple[PointerPath, Any]]:
+    """The (place, value) of every subschema position of `node`, in walking order."""
+    present: Any = _NESTING.intersection(node)
+    if len(present) > 1:
+        present = sorted(present, key=lambda key: _child_rank(node, key))
+    children: list[tuple[PointerPath, Any]] = []
+    for key in present:
+        value = node[key]
+        if key in _MAP:
+            if isinstance(value, dict):
+                base: PointerPath = (at, key)
+                children.extend(((base, name), sub) for name, sub in value.items())
+        elif isinstance(value, dict):
+            if key not in _LIST:
+                children.append(((at, key), value))
+        elif isinstance(value, list) and (key in _LIST or key == "items"):
+            base = (at, key)
+            children.extend(((base, i), sub) for i, sub in enumerate(value))
+    return children
+
+
+def iter_subschema_paths(
+    schema: Any, path: PointerPath
+) -> Iterator[tuple[PointerPath, dict[str, Any]]]:
+    """iter_subschemas with each place as a PointerPath (generator.errors): the walk builds no
+    pointer; `pointer_of` makes one for the few places a message names."""
+    stack: list[tuple[PointerPath, Any]] = [(path, schema)]
+    while stack:
+        at, node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        yield at, node
+        if _NESTING.isdisjoint(node):
+            continue
+        children = _children(node, at)
+        children.reverse()
+        stack += children
 
 
 def iter_subschemas(schema: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -82,15 +131,21 @@ def iter_subschemas(schema: Any, pointer: str) -> Iterator[tuple[str, dict[str, 
 
 def iter_document_schemas(doc: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     """Every top-level schema position of an OpenAPI 3.x document: components and operations."""
+    for path, schema in iter_document_schema_paths(doc):
+        yield pointer_of(path), schema
+
+
+def iter_document_schema_paths(doc: dict[str, Any]) -> Iterator[tuple[PointerPath, Any]]:
+    """iter_document_schemas with each place as a PointerPath (generator.errors)."""
     components = doc.get("components") or {}
     for name, schema in (components.get("schemas") or {}).items():
-        yield join_pointer("/components/schemas", name), schema
+        yield ("/components/schemas", name), schema
     for kind in ("parameters", "headers"):
         for name, obj in (components.get(kind) or {}).items():
-            yield from _holder_schemas(obj, join_pointer("/components", kind, name))
+            yield from _holder_schemas(obj, (("/components", kind), name))
     for kind in ("responses", "requestBodies"):
         for name, obj in (components.get(kind) or {}).items():
-            yield from _body_schemas(obj, join_pointer("/components", kind, name))
+            yield from _body_schemas(obj, (("/components", kind), name))
     # OpenAPI 3.2: media type objects of their own, reused by `$ref`.
     media_types = components.get("mediaTypes")
     if isinstance(media_types, dict):
@@ -100,48 +155,50 @@ def iter_document_schemas(doc: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     for section in ("paths", "webhooks", "x-webhooks"):
         items = doc.get(section)
         for path, item in (items if isinstance(items, dict) else {}).items():
-            yield from _path_item_schemas(item, join_pointer("", section, path))
+            yield from _path_item_schemas(item, (("", section), path))
 
 
-def _path_item_schemas(item: Any, at: str) -> Iterator[tuple[str, Any]]:
+def _path_item_schemas(item: Any, at: PointerPath) -> Iterator[tuple[PointerPath, Any]]:
     if not isinstance(item, dict):
         return
     for i, param in enumerate(item.get("parameters") or []):
-        yield from _holder_schemas(param, join_pointer(at, "parameters", i))
+        yield from _holder_schemas(param, ((at, "parameters"), i))
     for _method, tokens, op in path_item_operations(item):
-        op_at = join_pointer(at, *tokens)
+        op_at: PointerPath = at
+        for token in tokens:
+            op_at = (op_at, token)
         for i, param in enumerate(op.get("parameters") or []):
-            yield from _holder_schemas(param, join_pointer(op_at, "parameters", i))
+            yield from _holder_schemas(param, ((op_at, "parameters"), i))
         if isinstance(op.get("requestBody"), dict):
-            yield from _body_schemas(op["requestBody"], join_pointer(op_at, "requestBody"))
+            yield from _body_schemas(op["requestBody"], (op_at, "requestBody"))
         for status, response in (op.get("responses") or {}).items():
-            yield from _body_schemas(response, join_pointer(op_at, "responses", status))
+            yield from _body_schemas(response, ((op_at, "responses"), status))
         for name, callback in (op.get("callbacks") or {}).items():
             if isinstance(callback, dict):
                 for expr, cb_item in callback.items():
-                    yield from _path_item_schemas(
-                        cb_item, join_pointer(op_at, "callbacks", name, expr)
-                    )
+                    yield from _path_item_schemas(cb_item, (((op_at, "callbacks"), name), expr))
 
 
-def _holder_schemas(obj: Any, at: str) -> Iterator[tuple[str, Any]]:
+def _holder_schemas(obj: Any, at: PointerPath) -> Iterator[tuple[PointerPath, Any]]:
     """Schemas of a parameter or header (either `schema` or `content`)."""
     if not isinstance(obj, dict):
         return
     if "schema" in obj:
-        yield join_pointer(at, "schema"), obj["schema"]
-    yield from _content_schemas(obj.get("content"), join_pointer(at, "content"))
+        yield (at, "schema"), obj["schema"]
+    if "content" in obj:
+        yield from _content_schemas(obj["content"], (at, "content"))
 
 
-def _body_schemas(obj: Any, at: str) -> Iterator[tuple[str, Any]]:
+def _body_schemas(obj: Any, at: PointerPath) -> Iterator[tuple[PointerPath, Any]]:
     if not isinstance(obj, dict):
         return
-    yield from _content_schemas(obj.get("content"), join_pointer(at, "content"))
+    if "content" in obj:
+        yield from _content_schemas(obj["content"], (at, "content"))
     for name, header in (obj.get("headers") or {}).items():
-        yield from _holder_schemas(header, join_pointer(at, "headers", name))
+        yield from _holder_schemas(header, ((at, "headers"), name))
 
 
-def _content_schemas(content: Any, at: str) -> Iterator[tuple[str, Any]]:
+def _content_schemas(content: Any, at: PointerPath) -> Iterator[tuple[PointerPath, Any]]:
     if not isinstance(content, dict):
         return
     for media, media_obj in content.items():
@@ -149,6 +206,7 @@ def _content_schemas(content: Any, at: str) -> Iterator[tuple[str, Any]]:
             continue
         # `itemSchema` (OpenAPI 3.2): the schema of each item of a sequential media type
         # (text/event-stream, application/jsonl, application/json-seq, multipart/mixed).
+        media_at: PointerPath = (at, media)
         for key in ("schema", "itemSchema"):
             if key in media_obj:
-                yield join_pointer(at, media, key), media_obj[key]
+                yield (media_at, key), media_obj[key]

@@ -16,10 +16,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.errors import Location, Problem, join_pointer
-from generator.schema_walk import iter_document_schemas, iter_subschemas, path_item_operations
+from generator.errors import Location, PointerPath, Problem, join_pointer, pointer_of
+from generator.schema_walk import (
+    iter_document_schema_paths,
+    iter_document_schemas,
+    iter_subschema_paths,
+    iter_subschemas,
+    path_item_operations,
+)
 
 Locate = Callable[[str], Location]
+# Called for each (sub)schema after its repairs: its place, the schema, the place of the
+# top-level schema it is in, and whether that one declares draft 4 (boolean exclusive bounds).
+SchemaVisit = Callable[[PointerPath, dict[str, Any], PointerPath, bool], None]
 
 
 @dataclass(frozen=True)
@@ -177,36 +186,37 @@ class _Repairer:
         self.minor = minor
         self.locate = locate
         self.found: list[Problem] = []
+        self.types = _TYPES_30 if minor == "3.0" else _TYPES_31
 
-    def warn(self, rule: str, pointer: str, message: str) -> None:
+    def warn(self, rule: str, place: PointerPath, message: str) -> None:
         assert rule in RULE_NAMES, rule
-        self.found.append(Problem(message, self.locate(pointer), rule))
+        self.found.append(Problem(message, self.locate(pointer_of(place)), rule))
 
     # -- operations, parameters, bodies ------------------------------------------------------
 
-    def run(self) -> list[Problem]:
+    def run(self, visit: SchemaVisit | None = None) -> list[Problem]:
         components = self.doc.get("components")
         if isinstance(components, dict):
             for name, param in _items(components.get("parameters")):
-                self.holder(param, join_pointer("/components/parameters", name), "parameter")
+                self.holder(param, ("/components/parameters", name), "parameter")
             for name, header in _items(components.get("headers")):
-                self.holder(header, join_pointer("/components/headers", name), "header")
+                self.holder(header, ("/components/headers", name), "header")
             for name, response in _items(components.get("responses")):
-                self.response(response, join_pointer("/components/responses", name))
+                self.response(response, ("/components/responses", name))
             for name, body in _items(components.get("requestBodies")):
-                self.body(body, join_pointer("/components/requestBodies", name))
+                self.body(body, ("/components/requestBodies", name))
             schemas = components.get("schemas")
             if isinstance(schemas, dict):
                 for name in list(schemas):
                     if schemas[name] is None:
                         self.warn(
                             "schema-null",
-                            join_pointer("/components/schemas", name),
+                            ("/components/schemas", name),
                             "schema is null: read as any value",
                         )
                         schemas[name] = {}
         self.operations()
-        self.schemas()
+        self.schemas(visit)
         return self.found
 
     def operations(self) -> None:
@@ -215,15 +225,15 @@ class _Repairer:
             for path, item in _items(self.doc.get(section)):
                 if not isinstance(item, dict) or "$ref" in item:
                     continue
-                at = join_pointer("", section, path)
+                at = (("", section), path)
                 for i, param in _enumerate(item.get("parameters")):
-                    self.holder(param, join_pointer(at, "parameters", i), "parameter")
+                    self.holder(param, ((at, "parameters"), i), "parameter")
                 for _method, tokens, op in path_item_operations(item):
-                    self.operation(op, join_pointer(at, *tokens), seen_ids)
+                    self.operation(op, _extend(at, tokens), seen_ids)
                 if section == "paths":
                     self.path_parameters(str(path), item, at)
 
-    def operation(self, op: dict[str, Any], at: str, seen_ids: dict[str, int]) -> None:
+    def operation(self, op: dict[str, Any], at: PointerPath, seen_ids: dict[str, int]) -> None:
         op_id = op.get("operationId")
         if isinstance(op_id, str):
             if op_id in seen_ids:
@@ -235,16 +245,16 @@ class _Repairer:
                 seen_ids[new] = 1
                 self.warn(
                     "duplicate-operation-id",
-                    join_pointer(at, "operationId"),
+                    (at, "operationId"),
                     f"operationId {op_id!r} is used before: renamed {new!r}",
                 )
                 op["operationId"] = new
             else:
                 seen_ids[op_id] = 1
         for i, param in _enumerate(op.get("parameters")):
-            self.holder(param, join_pointer(at, "parameters", i), "parameter")
+            self.holder(param, ((at, "parameters"), i), "parameter")
         if isinstance(op.get("requestBody"), dict):
-            self.body(op["requestBody"], join_pointer(at, "requestBody"))
+            self.body(op["requestBody"], (at, "requestBody"))
         responses = op.get("responses")
         if "responses" not in op and self.minor != "3.0":
             # OpenAPI 3.1 made `responses` optional: nothing to repair or warn, but the
@@ -255,20 +265,20 @@ class _Repairer:
             what = "no `responses`" if "responses" not in op else f"`responses: {_json(responses)}`"
             self.warn(
                 "responses-missing",
-                join_pointer(at, "responses") if "responses" in op else at,
+                (at, "responses") if "responses" in op else at,
                 f"operation has {what}: given an untyped `default` response",
             )
             op["responses"] = {"default": {"description": _UNTYPED_DEFAULT}}
             return
         for status, response in responses.items():
-            self.response(response, join_pointer(at, "responses", str(status)))
+            self.response(response, ((at, "responses"), str(status)))
 
-    def response(self, response: Any, at: str) -> None:
+    def response(self, response: Any, at: PointerPath) -> None:
         if not isinstance(response, dict) or "$ref" in response:
             return
         if not isinstance(response.get("description"), str):
             if "description" in response:
-                where = join_pointer(at, "description")
+                where: PointerPath = (at, "description")
                 message = f"response `description` is not text ({_json(response['description'])})"
             else:
                 where, message = at, "response has no `description`"
@@ -277,21 +287,21 @@ class _Repairer:
         self.swagger_media(response, at, "response")
         self.content(response, at)
         for name, header in _items(response.get("headers")):
-            self.holder(header, join_pointer(at, "headers", name), "header")
+            self.holder(header, ((at, "headers"), name), "header")
 
-    def body(self, body: dict[str, Any], at: str) -> None:
+    def body(self, body: dict[str, Any], at: PointerPath) -> None:
         if "$ref" in body:
             return
         self.swagger_media(body, at, "request body")
         self.content(body, at, body=True)
 
-    def swagger_media(self, obj: dict[str, Any], at: str, what: str) -> None:
+    def swagger_media(self, obj: dict[str, Any], at: PointerPath, what: str) -> None:
         """`schema` (and `examples`/`example`) beside a response's description: Swagger 2.0."""
         if "schema" not in obj or "content" in obj:
             return
         self.warn(
             "media-type-misplaced",
-            join_pointer(at, "schema"),
+            (at, "schema"),
             f"`schema` directly in a {what} (Swagger 2.0): moved under `content: application/json`",
         )
         media: dict[str, Any] = {"schema": obj.pop("schema")}
@@ -299,11 +309,11 @@ class _Repairer:
             media["example"] = obj.pop("example")
         obj["content"] = {"application/json": media}
 
-    def content(self, obj: dict[str, Any], at: str, *, body: bool = False) -> None:
+    def content(self, obj: dict[str, Any], at: PointerPath, *, body: bool = False) -> None:
         if "content" in obj and obj["content"] is None:
             self.warn(
                 "content-null",
-                join_pointer(at, "content"),
+                (at, "content"),
                 "`content: null`: read as no content" + (" (`content: {}`)" if body else ""),
             )
             if body:
@@ -314,12 +324,12 @@ class _Repairer:
         content = obj.get("content")
         if not isinstance(content, dict):
             return
-        at = join_pointer(at, "content")
+        at = (at, "content")
         misplaced = [k for k in content if k in _MEDIA_KEYS]
         if misplaced:
             self.warn(
                 "media-type-misplaced",
-                join_pointer(at, misplaced[0]),
+                (at, misplaced[0]),
                 f"{', '.join(f'`{k}`' for k in misplaced)} straight under `content` (no media "
                 "type): moved under `application/json`",
             )
@@ -329,7 +339,7 @@ class _Repairer:
                 for key, value in moved.items():
                     target.setdefault(key, value)
         for media, media_obj in list(content.items()):
-            media_at = join_pointer(at, media)
+            media_at = (at, media)
             if media_obj is None:
                 self.warn(
                     "media-type-null",
@@ -341,21 +351,21 @@ class _Repairer:
             if not isinstance(media_obj, dict):
                 continue
             if "schema" in media_obj and media_obj["schema"] is None:
-                self.warn("schema-null", join_pointer(media_at, "schema"), _SCHEMA_NULL)
+                self.warn("schema-null", (media_at, "schema"), _SCHEMA_NULL)
                 media_obj["schema"] = {}
             self.example_beside_examples(media_obj, media_at)
 
-    def example_beside_examples(self, obj: dict[str, Any], at: str) -> None:
+    def example_beside_examples(self, obj: dict[str, Any], at: PointerPath) -> None:
         if "example" in obj and "examples" in obj:
             self.warn(
                 "example-beside-examples",
-                join_pointer(at, "example"),
+                (at, "example"),
                 "`example` beside `examples` (mutually exclusive): `examples` kept, "
                 "`example` dropped",
             )
             del obj["example"]
 
-    def holder(self, obj: Any, at: str, what: str) -> None:
+    def holder(self, obj: Any, at: PointerPath, what: str) -> None:
         """A parameter or header: its schema (or content) and its examples."""
         if not isinstance(obj, dict) or "$ref" in obj:
             return
@@ -363,7 +373,7 @@ class _Repairer:
         if "content" in obj and obj["content"] is None:
             self.content(obj, at)
         if obj.get("schema", 0) is None or ("schema" not in obj and "content" not in obj):
-            pointer = join_pointer(at, "schema") if "schema" in obj else at
+            pointer = (at, "schema") if "schema" in obj else at
             typed = "read as a string (a path parameter)" if path else "read as any value"
             if "schema" in obj:
                 message = f"schema is null: {typed}"
@@ -376,16 +386,16 @@ class _Repairer:
         if path and obj.get("required") is not True:
             self.warn(
                 "path-parameter-optional",
-                join_pointer(at, "required") if "required" in obj else at,
+                (at, "required") if "required" in obj else at,
                 f"path parameter {obj.get('name')!r} is not `required: true`: made required",
             )
             obj["required"] = True
 
-    def path_parameters(self, path: str, item: dict[str, Any], at: str) -> None:
+    def path_parameters(self, path: str, item: dict[str, Any], at: PointerPath) -> None:
         in_template = list(dict.fromkeys(re.findall(r"\{([^}/]+)\}", path)))
         shared: list[Any] = item["parameters"] if isinstance(item.get("parameters"), list) else []
         for method, tokens, op in path_item_operations(item):
-            op_at = join_pointer(at, *tokens)
+            op_at = _extend(at, tokens)
             listed = op.get("parameters")
             if listed is not None and not isinstance(listed, list):
                 continue
@@ -396,7 +406,7 @@ class _Repairer:
                 if name is not None and name not in in_template:
                     self.warn(
                         "path-parameter-not-in-template",
-                        join_pointer(op_at, "parameters", i),
+                        ((op_at, "parameters"), i),
                         f"path parameter {name!r} is declared but {path!r} has no "
                         f"{{{name}}}: dropped",
                     )
@@ -424,7 +434,7 @@ class _Repairer:
         for i, name in unused:
             self.warn(
                 "path-parameter-not-in-template",
-                join_pointer(at, "parameters", i),
+                ((at, "parameters"), i),
                 f"path parameter {name!r} is declared but {path!r} has no {{{name}}}: dropped",
             )
         if unused:
@@ -444,34 +454,44 @@ class _Repairer:
 
     # -- schemas --------------------------------------------------------------------------
 
-    def schemas(self) -> None:
-        for top, schema in iter_document_schemas(self.doc):
+    def schemas(self, visit: SchemaVisit | None) -> None:
+        for top, schema in iter_document_schema_paths(self.doc):
             # A schema that declares draft 4 (or 3) writes boolean exclusive bounds rightly.
             dialect = str(schema.get("$schema", "")) if isinstance(schema, dict) else ""
             boolean_bounds = "draft-04" in dialect or "draft-03" in dialect
-            for at, node in iter_subschemas(schema, top):
+            for at, node in iter_subschema_paths(schema, top):
                 self.schema(node, at, top, boolean_bounds)
+                if visit is not None:
+                    visit(at, node, top, boolean_bounds)
 
-    def schema(self, node: dict[str, Any], at: str, top: str, boolean_bounds: bool) -> None:
-        if not boolean_bounds:
-            self.exclusive_bounds(node, at)
-        self.required(node, at)
-        self.schema_type(node, at)
-        if self.minor != "3.0":
+    def schema(
+        self, node: dict[str, Any], at: PointerPath, top: PointerPath, boolean_bounds: bool
+    ) -> None:
+        # Each rule is tried only where its keyword is: most schemas have none of them, and
+        # a valid `type` is told by one test.
+        if not _SCHEMA_RULE_KEYS.isdisjoint(node):
+            if not boolean_bounds and ("exclusiveMinimum" in node or "exclusiveMaximum" in node):
+                self.exclusive_bounds(node, at)
+            if "properties" in node or "required" in node:
+                self.required(node, at)
+        declared = node.get("type")
+        if declared is not None and (type(declared) is not str or declared not in self.types):
+            self.schema_type(node, at)
+        if self.minor != "3.0" and not _SCHEMA_RULE_KEYS_31.isdisjoint(node):
             self.recursive(node, at, top)
             self.nullable(node, at)
             if isinstance(node.get("examples"), dict):
                 self.warn(
                     "schema-examples-map",
-                    join_pointer(at, "examples"),
+                    (at, "examples"),
                     "`examples` in a schema is a map (JSON Schema wants an array): ignored",
                 )
                 del node["examples"]
 
-    def exclusive_bounds(self, node: dict[str, Any], at: str) -> None:
+    def exclusive_bounds(self, node: dict[str, Any], at: PointerPath) -> None:
         for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
             value = node.get(exclusive)
-            where = join_pointer(at, exclusive)
+            where = (at, exclusive)
             if self.minor != "3.0" and isinstance(value, bool):
                 if value and _is_number(node.get(bound)):
                     limit = node.pop(bound)
@@ -498,7 +518,7 @@ class _Repairer:
                     f"`{bound}: {value}, {exclusive}: true`",
                 )
 
-    def required(self, node: dict[str, Any], at: str) -> None:
+    def required(self, node: dict[str, Any], at: PointerPath) -> None:
         properties = node.get("properties")
         if isinstance(properties, dict):
             for name, prop in properties.items():
@@ -506,7 +526,7 @@ class _Repairer:
                     flag = prop.pop("required")
                     self.warn(
                         "required-boolean",
-                        join_pointer(at, "properties", name, "required"),
+                        (((at, "properties"), name), "required"),
                         f"`required: {str(flag).lower()}` on a property: "
                         + (f"{name!r} added to the object's `required`" if flag else "dropped"),
                     )
@@ -521,7 +541,7 @@ class _Repairer:
             twice = sorted({r for r in merged if required.count(r) > 1})
             self.warn(
                 "required-duplicates",
-                join_pointer(at, "required"),
+                (at, "required"),
                 f"`required` lists {', '.join(map(repr, twice)) or 'non-names'} more than once: "
                 "merged",
             )
@@ -529,23 +549,22 @@ class _Repairer:
         if not merged and self.minor == "3.0":
             self.warn(
                 "required-empty",
-                join_pointer(at, "required"),
+                (at, "required"),
                 "`required: []` (OpenAPI 3.0 wants at least one name): dropped",
             )
             del node["required"]
 
-    def schema_type(self, node: dict[str, Any], at: str) -> None:
+    def schema_type(self, node: dict[str, Any], at: PointerPath) -> None:
         declared = node.get("type")
         if declared is None:
             return
-        allowed = _TYPES_30 if self.minor == "3.0" else _TYPES_31
         values = declared if isinstance(declared, list) and self.minor != "3.0" else [declared]
-        bad = [v for v in values if not isinstance(v, str) or v not in allowed]
+        bad = [v for v in values if not isinstance(v, str) or v not in self.types]
         if not bad:
             return
         self.warn(
             "invalid-schema-type",
-            join_pointer(at, "type"),
+            (at, "type"),
             f"{', '.join(map(repr, bad))} is not a JSON Schema type: dropped",
         )
         good = [v for v in values if v not in bad]
@@ -554,27 +573,27 @@ class _Repairer:
         else:
             del node["type"]
 
-    def recursive(self, node: dict[str, Any], at: str, top: str) -> None:
+    def recursive(self, node: dict[str, Any], at: PointerPath, top: PointerPath) -> None:
         if "$recursiveAnchor" in node:
             self.warn(
                 "recursive-ref",
-                join_pointer(at, "$recursiveAnchor"),
+                (at, "$recursiveAnchor"),
                 "`$recursiveAnchor` (draft 2019-09) in a 2020-12 schema: dropped; "
                 "`$recursiveRef`s point at this schema",
             )
             del node["$recursiveAnchor"]
         target = node.get("$recursiveRef")
         if isinstance(target, str):
-            ref = "#" + top if target == "#" else target
+            ref = "#" + pointer_of(top) if target == "#" else target
             self.warn(
                 "recursive-ref",
-                join_pointer(at, "$recursiveRef"),
+                (at, "$recursiveRef"),
                 f"`$recursiveRef: {target}` (draft 2019-09) read as `$ref: {ref}`",
             )
             del node["$recursiveRef"]
             node["$ref"] = ref
 
-    def nullable(self, node: dict[str, Any], at: str) -> None:
+    def nullable(self, node: dict[str, Any], at: PointerPath) -> None:
         if node.get("nullable") is not True:
             return
         del node["nullable"]
@@ -600,7 +619,7 @@ class _Repairer:
             done = "the schema already accepts null"
         self.warn(
             "nullable-in-3.1",
-            join_pointer(at, "nullable"),
+            (at, "nullable"),
             f"`nullable: true` is OpenAPI 3.0 syntax in a 3.1 document: read as {done}",
         )
 
@@ -608,6 +627,9 @@ class _Repairer:
 _SCHEMA_NULL = "schema is null: read as any value"
 _TYPES_30 = frozenset({"string", "number", "integer", "boolean", "array", "object"})
 _TYPES_31 = _TYPES_30 | {"null"}
+# The keywords the schema rules read besides `type` (OpenAPI 3.1 and later: and these).
+_SCHEMA_RULE_KEYS = frozenset({"exclusiveMinimum", "exclusiveMaximum", "properties", "required"})
+_SCHEMA_RULE_KEYS_31 = frozenset({"$recursiveAnchor", "$recursiveRef", "nullable", "examples"})
 # Kept on the outer schema when a nullable one is wrapped in `anyOf`.
 _ANNOTATIONS = frozenset(
     {"title", "description", "default", "example", "examples", "readOnly", "writeOnly",
@@ -615,9 +637,16 @@ _ANNOTATIONS = frozenset(
 )  # fmt: skip
 
 
-def repair_document(doc: dict[str, Any], minor: str, locate: Locate) -> list[Problem]:
-    """Repair `doc` in place; the located warnings, one per repair, each naming its rule."""
-    return _Repairer(doc, minor, locate).run()
+def repair_document(
+    doc: dict[str, Any], minor: str, locate: Locate, visit: SchemaVisit | None = None
+) -> list[Problem]:
+    """Repair `doc` in place; the located warnings, one per repair, each naming its rule.
+
+    `visit(place, schema, top, boolean_bounds)` is called for every (sub)schema, in document
+    order, once its own repairs are done (none of a later schema's repairs changes it): checks
+    that read every schema share this walk instead of making their own.
+    """
+    return _Repairer(doc, minor, locate).run(visit)
 
 
 def drop_invalid_keyword(doc: dict[str, Any], pointer: str) -> tuple[str, str] | None:
@@ -668,8 +697,10 @@ def resolve_local(doc: Any, ref: str) -> Any:
     if not ref.startswith("#"):
         return None
     node = doc
-    for token in ref[1:].split("/")[1:]:
-        token = _unescape(token)
+    tokens = ref[1:].split("/")[1:]
+    if "~" in ref:  # rare: most references escape nothing
+        tokens = [_unescape(token) for token in tokens]
+    for token in tokens:
         if isinstance(node, dict):
             node = node.get(token)
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
@@ -677,6 +708,12 @@ def resolve_local(doc: Any, ref: str) -> Any:
         else:
             return None
     return node
+
+
+def _extend(at: PointerPath, tokens: tuple[str, ...]) -> PointerPath:
+    for token in tokens:
+        at = (at, token)
+    return at
 
 
 def _items(value: Any) -> list[tuple[str, Any]]:

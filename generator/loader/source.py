@@ -113,6 +113,12 @@ class SourceFile:
     text: str
     data: Any
     _index: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    # The `$ref` value of every object of `data`, in the order the parser finished them, when
+    # the parser saw them all (JSON); None when not known. Bundling a document whose
+    # references are all local and resolve needs nothing else (generator/loader/refs.py).
+    ref_values: list[Any] | None = field(default=None, repr=False)
+    # What locating has read of the JSON text's objects (json_locate).
+    _members: JsonMembers | None = field(default=None, repr=False)
 
     @property
     def display(self) -> str:
@@ -121,7 +127,9 @@ class SourceFile:
     def locate(self, pointer: str) -> Location:
         """The location of `pointer`, or of its nearest ancestor that exists in this file."""
         if self.is_json:
-            line, column = json_locate(self.text, pointer)
+            if self._members is None:
+                self._members = {}
+            line, column = json_locate(self.text, pointer, self._members)
             return Location(self.display, pointer, line, column)
         index = self._line_index()
         probe = pointer
@@ -154,34 +162,44 @@ _DECODER = json.JSONDecoder()
 _scanstring: Any = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
-def json_locate(text: str, pointer: str) -> tuple[int, int]:
+class _Members:
+    """What locating has read of one JSON object so far: its members in text order, each as
+    (key, where the key starts, where its value starts, where the next member starts or None
+    while that value has not been skipped), and whether reading on fails."""
+
+    __slots__ = ("entries", "fails", "first")
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, int, int, int | None]] = []
+        self.first: dict[str, int] = {}  # a key -> its first entry
+        self.fails = False
+
+
+# A JSON text's objects as locating read them, by the position of their `{`.
+JsonMembers = dict[int, _Members]
+
+
+def json_locate(text: str, pointer: str, members: JsonMembers | None = None) -> tuple[int, int]:
     """Line and column of the deepest existing node on `pointer` in JSON `text`.
 
     Walks only along the pointer, skipping sibling values with the C decoder, so locating a
-    problem in a 13 MB document costs one partial parse rather than a full line index.
+    problem in a 13 MB document costs one partial parse rather than a full line index. With
+    `members` (one per text), what an earlier call read of an object is not read again: a
+    document with a hundred findings is read about once, not a hundred times.
     """
+    if members is None:
+        members = {}
     position = _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
     found = position
     try:
         for token in split_pointer(pointer):
             found = position
             opener = text[position]
-            position += 1
             if opener == "{":
-                while True:
-                    position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
-                    if text[position] == "}":
-                        raise LookupError(token)
-                    key_start = position
-                    key, position = _scanstring(text, position + 1)
-                    position = _WHITESPACE.match(text, position).end() + 1  # type: ignore[union-attr]
-                    position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
-                    if key == token:
-                        found = key_start
-                        break
-                    _, position = _DECODER.raw_decode(text, position)
-                    position = _WHITESPACE.match(text, position).end() + 1  # type: ignore[union-attr]
+                position = _member_value(text, position, token, members)
+                found = members[found].entries[members[found].first[token]][1]
             elif opener == "[" and token.isdigit():
+                position += 1
                 for _ in range(int(token)):
                     position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
                     _, position = _DECODER.raw_decode(text, position)
@@ -195,6 +213,53 @@ def json_locate(text: str, pointer: str) -> tuple[int, int]:
     line = text.count("\n", 0, found) + 1
     column = found - (text.rfind("\n", 0, found) + 1) + 1
     return line, column
+
+
+def _member_value(text: str, start: int, token: str, members: JsonMembers) -> int:
+    """Where the value of member `token` of the object at `start` begins; LookupError (or the
+    decoder's ValueError) when reading the object does not come to it.
+
+    Members are read one by one from the `{`, each key with `scanstring`, each value passed
+    by with the C decoder, exactly as far as a search for `token` needs; what is read is kept
+    in `members` for the next search in the same object.
+    """
+    read = members.get(start)
+    if read is None:
+        read = members[start] = _Members()
+    entries = read.entries
+    index = read.first.get(token)
+    if index is not None:
+        return entries[index][2]
+    if read.fails:
+        raise LookupError(token)
+    try:
+        if entries:
+            key, key_start, value_start, following = entries[-1]
+            if following is None:  # the value of the last member read: passed by now
+                _, position = _DECODER.raw_decode(text, value_start)
+                following = _WHITESPACE.match(text, position).end() + 1  # type: ignore[union-attr]
+                entries[-1] = (key, key_start, value_start, following)
+            position = following
+        else:
+            position = start + 1
+        while True:
+            position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+            if text[position] == "}":
+                raise LookupError(token)
+            key_start = position
+            key, position = _scanstring(text, position + 1)
+            position = _WHITESPACE.match(text, position).end() + 1  # type: ignore[union-attr]
+            position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+            entries.append((key, key_start, position, None))
+            read.first.setdefault(key, len(entries) - 1)
+            if key == token:
+                return position
+            _, position = _DECODER.raw_decode(text, position)
+            position = _WHITESPACE.match(text, position).end() + 1  # type: ignore[union-attr]
+            entries[-1] = (key, key_start, entries[-1][2], position)
+    except (LookupError, ValueError, IndexError):
+        read.fails = True
+        raise
 
 
 def _index_nodes(
@@ -233,8 +298,9 @@ def parse_file(path: Path) -> SourceFile:
     remembered = _PARSED.get(path)
     if remembered is not None and remembered[0] == raw:
         return SourceFile(path=path, text=text, data=copy.deepcopy(remembered[1]))
+    ref_values: list[Any] | None = None
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        data = _parse_json(path, text)
+        data, ref_values = _parse_json(path, text)
     else:
         data = _parse_yaml(path, text)
     if len(raw) <= _REMEMBER_BYTES:
@@ -242,7 +308,7 @@ def parse_file(path: Path) -> SourceFile:
         _PARSED[path] = (raw, copy.deepcopy(data))
         while len(_PARSED) > _REMEMBER_FILES:
             del _PARSED[next(iter(_PARSED))]
-    return SourceFile(path=path, text=text, data=data)
+    return SourceFile(path=path, text=text, data=data, ref_values=ref_values)
 
 
 # A run reads the same small file more than once: a target with overlays and a web package
@@ -261,18 +327,26 @@ class _DuplicateKey(Exception):
         self.key = key
 
 
-def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
+def _parse_json(path: Path, text: str) -> tuple[Any, list[Any] | None]:
+    """The data, and the `$ref` value of every object in it (None when read as YAML)."""
+    ref_values: list[Any] = []
 
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        # Called for every object of the document: built in C, and only a mapping that came
+        # out shorter than its pairs is looked at again for the key it repeats.
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    raise _DuplicateKey(key)
+                seen.add(key)
+        if "$ref" in result:
+            ref_values.append(result["$ref"])
+        return result
 
-def _parse_json(path: Path, text: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_reject_duplicates)
+        return json.loads(text, object_pairs_hook=build), ref_values
     except json.JSONDecodeError as exc:
         raise SpecError(
             [
@@ -285,7 +359,7 @@ def _parse_json(path: Path, text: str) -> Any:
     except _DuplicateKey as dup:
         # Rare path: re-read through the YAML composer, which keeps every key with its line.
         try:
-            return _parse_yaml(path, text)
+            return _parse_yaml(path, text), None
         except SpecError:
             raise
         except Exception:  # pragma: no cover - JSON that YAML cannot read

@@ -9,10 +9,10 @@ default that is not plainly valid (generator.loader.meta_schema, generator.loade
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from generator.errors import Location, Problem, join_pointer
+from generator.errors import Location, PointerPath, Problem, join_pointer, pointer_of
 from generator.loader.default_check import plainly_valid
 from generator.loader.meta_schema import dialect_check, openapi_check
 from generator.loader.repair import (
@@ -21,7 +21,11 @@ from generator.loader.repair import (
     repair_document,
     resolve_local,
 )
-from generator.schema_walk import iter_document_schemas, iter_subschemas, path_item_operations
+from generator.schema_walk import (
+    iter_document_schema_paths,
+    iter_subschema_paths,
+    path_item_operations,
+)
 
 Locate = Callable[[str], Location]
 
@@ -107,13 +111,18 @@ def validate_document(
                 locate(""),
             )
         ]
-    warnings.extend(repair_document(doc, minor, locate))
-    problems = _check_paths(doc, locate, warnings) + _check_schema_types(doc, minor, locate)
+    # One walk over every schema: repair's, which hands each schema, repaired, to the checks.
+    schemas = _SchemaChecks(minor, locate)
+    warnings.extend(repair_document(doc, minor, locate, schemas.visit))
+    problems = _check_paths(doc, locate, warnings) + schemas.type_problems
     problems += _check_path_parameters(doc, locate)
+    # What the walk found stands for the document until a keyword is dropped below; after a
+    # drop the schemas are walked again.
+    walked: _SchemaChecks | None = schemas
     try:
         for round_ in range(_DROP_ROUNDS + 1):
             # The dialect warnings of the first round only: later rounds find the same ones.
-            found = _structure_problems(doc, minor, warnings if round_ == 0 else [], locate)
+            found = _structure_problems(doc, minor, warnings if round_ == 0 else [], locate, walked)
             refused = [p for p in found if p.rule is None]
             if not refused or round_ == _DROP_ROUNDS:
                 break
@@ -124,6 +133,7 @@ def validate_document(
                     hit = drop_unknown_field(doc, problem.location.pointer)
                 if hit is not None:
                     dropped = True
+                    walked = None
                     warnings.append(Problem(f"{problem.message}: dropped", locate(hit[0]), hit[1]))
             if not dropped:
                 break
@@ -134,17 +144,48 @@ def validate_document(
             Problem(f"the document could not be validated: {type(exc).__name__}: {exc}", locate(""))
         )
     if not problems:
-        warnings.extend(_check_values(doc, minor, locate))
+        warnings.extend(_check_values(doc, minor, locate, walked))
     return problems
 
 
+class _SchemaChecks:
+    """The checks of every schema, made during repair's walk (generator/loader/repair.py),
+    each schema seen once its repairs are done: a wrong `type` (an error), and the schemas the
+    later checks read (those with a `default`; the roots of dialect checks), kept for them.
+    A place becomes a pointer only for a finding."""
+
+    def __init__(self, minor: str, locate: Locate) -> None:
+        self.minor = minor
+        self.locate = locate
+        self.allowed = _TYPES_30 if minor == "3.0" else _TYPES_31
+        self.type_problems: list[Problem] = []
+        # (place, schema) of every schema with a `default`, outside draft 4 (or 3) schemas.
+        self.defaults: list[tuple[PointerPath, dict[str, Any]]] = []
+        # OpenAPI 3.1 and later: (place, schema) of every top-level schema and every nested one
+        # that names its own `$schema`.
+        self.dialect_roots: list[tuple[PointerPath, dict[str, Any]]] = []
+
+    def visit(self, at: PointerPath, node: dict[str, Any], top: PointerPath, draft4: bool) -> None:
+        declared = node.get("type")
+        if declared is not None and (type(declared) is not str or declared not in self.allowed):
+            self.type_problems += _type_problems(declared, at, self.minor, self.locate)
+        if "default" in node and not draft4:
+            self.defaults.append((at, node))
+        if self.minor != "3.0" and (at is top or "$schema" in node):
+            self.dialect_roots.append((at, node))
+
+
 def _structure_problems(
-    doc: dict[str, Any], minor: str, warnings: list[Problem], locate: Locate
+    doc: dict[str, Any],
+    minor: str,
+    warnings: list[Problem],
+    locate: Locate,
+    walked: _SchemaChecks | None = None,
 ) -> list[Problem]:
     """Meta-schema findings, located and without duplicates; warnings carry their rule."""
     structural = _structure_errors(doc, minor)
     if minor != "3.0":
-        structural += _schema_dialect_errors(doc, warnings, locate)
+        structural += _schema_dialect_errors(doc, warnings, locate, walked)
     seen: set[tuple[str, str, str | None]] = set()
     found: list[Problem] = []
     for error in structural:
@@ -256,35 +297,43 @@ def _unknown_fields(error: Any) -> list[str]:
     ]
 
 
-def _check_values(doc: dict[str, Any], minor: str, locate: Locate) -> list[Problem]:
+def _check_values(
+    doc: dict[str, Any], minor: str, locate: Locate, walked: _SchemaChecks | None = None
+) -> list[Problem]:
     """Defaults that do not match their schema: warnings, each with its pointer."""
     registry: Any = None
     validator_cls: Any = None
     found: list[Problem] = []
-    for top, schema in iter_document_schemas(doc):
+    for at, sub in walked.defaults if walked is not None else _schemas_with_default(doc):
+        if "default" not in sub or "$ref" in sub or plainly_valid(sub, sub["default"]):
+            continue
+        if validator_cls is None:  # the first default that needs the validators
+            registry, validator_cls = _default_validators(doc, minor)
+        try:
+            errors = validator_cls(sub, registry=registry).iter_errors(sub["default"])
+            error = _best_match(errors)
+        except Exception:  # an unresolvable or exotic schema: nothing to say of its default
+            continue
+        if error is not None:
+            found.append(
+                Problem(
+                    f"default does not match its schema: {str(error.message)[:200]}: "
+                    "kept as written",
+                    locate(pointer_of((at, "default"))),
+                    "default-mismatch",
+                )
+            )
+    return found
+
+
+def _schemas_with_default(doc: dict[str, Any]) -> Iterator[tuple[PointerPath, dict[str, Any]]]:
+    for top, schema in iter_document_schema_paths(doc):
         dialect = str(schema.get("$schema", "")) if isinstance(schema, dict) else ""
         if "draft-04" in dialect or "draft-03" in dialect:
             continue  # boolean exclusive bounds: the OpenAPI validators would misread them
-        for at, sub in iter_subschemas(schema, top):
-            if "default" not in sub or "$ref" in sub or plainly_valid(sub, sub["default"]):
-                continue
-            if validator_cls is None:  # the first default that needs the validators
-                registry, validator_cls = _default_validators(doc, minor)
-            try:
-                errors = validator_cls(sub, registry=registry).iter_errors(sub["default"])
-                error = _best_match(errors)
-            except Exception:  # an unresolvable or exotic schema: nothing to say of its default
-                continue
-            if error is not None:
-                found.append(
-                    Problem(
-                        f"default does not match its schema: {str(error.message)[:200]}: "
-                        "kept as written",
-                        locate(join_pointer(at, "default")),
-                        "default-mismatch",
-                    )
-                )
-    return found
+        for at, sub in iter_subschema_paths(schema, top):
+            if "default" in sub:
+                yield at, sub
 
 
 def _best_match(errors: Any) -> Any:
@@ -306,34 +355,41 @@ def _default_validators(doc: dict[str, Any], minor: str) -> tuple[Any, Any]:
 
 
 def _schema_dialect_errors(
-    doc: dict[str, Any], warnings: list[Problem], locate: Locate
+    doc: dict[str, Any], warnings: list[Problem], locate: Locate, walked: _SchemaChecks | None
 ) -> list[Any]:
     """OpenAPI 3.1 schemas against the meta-schema of their dialect (2020-12 unless `$schema`)."""
     errors: list[Any] = []
     default_dialect = str(
         doc.get("jsonSchemaDialect") or "https://json-schema.org/draft/2020-12/schema"
     )
-    for top, schema in iter_document_schemas(doc):
-        for at, sub in iter_subschemas(schema, top):
-            if at != top and "$schema" not in sub:
-                continue  # nested schemas are covered by the meta-schema of their root
-            dialect = str(sub.get("$schema") or default_dialect)
-            checker = dialect_check(dialect)
-            if checker is None:
-                warnings.append(
-                    Problem(
-                        f"Unknown JSON Schema dialect {dialect!r}: schema not checked",
-                        locate(join_pointer(at, "$schema")),
-                        "unknown-dialect",
-                    )
+    roots = walked.dialect_roots if walked is not None else _dialect_roots(doc)
+    for at, sub in roots:
+        dialect = str(sub.get("$schema") or default_dialect)
+        checker = dialect_check(dialect)
+        if checker is None:
+            warnings.append(
+                Problem(
+                    f"Unknown JSON Schema dialect {dialect!r}: schema not checked",
+                    locate(pointer_of((at, "$schema"))),
+                    "unknown-dialect",
                 )
-                continue
-            if checker.is_valid(sub):
-                continue
-            for error in checker.iter_errors(sub):
-                error.schema_location = [*_tokens(at)]
-                errors.append(error)
+            )
+            continue
+        if checker.is_valid(sub):
+            continue
+        for error in checker.iter_errors(sub):
+            error.schema_location = [*_tokens(pointer_of(at))]
+            errors.append(error)
     return errors
+
+
+def _dialect_roots(doc: dict[str, Any]) -> Iterator[tuple[PointerPath, dict[str, Any]]]:
+    """Every top-level schema, and every nested one that names its own `$schema` (the others
+    are covered by the meta-schema of their root)."""
+    for top, schema in iter_document_schema_paths(doc):
+        for at, sub in iter_subschema_paths(schema, top):
+            if at is top or "$schema" in sub:
+                yield at, sub
 
 
 def _tokens(pointer: str) -> list[str]:
@@ -433,21 +489,17 @@ def _check_paths(doc: dict[str, Any], locate: Locate, warnings: list[Problem]) -
     return problems
 
 
-def _check_schema_types(doc: dict[str, Any], minor: str, locate: Locate) -> list[Problem]:
+def _type_problems(declared: Any, at: PointerPath, minor: str, locate: Locate) -> list[Problem]:
+    """A schema's `type` values that are not JSON Schema types (after repair: none is left)."""
     allowed = _TYPES_30 if minor == "3.0" else _TYPES_31
     problems: list[Problem] = []
-    for top, schema in iter_document_schemas(doc):
-        for at, sub in iter_subschemas(schema, top):
-            declared = sub.get("type")
-            if declared is None:
-                continue
-            values = declared if isinstance(declared, list) and minor != "3.0" else [declared]
-            for value in values:
-                if not isinstance(value, str) or value not in allowed:
-                    problems.append(
-                        Problem(
-                            f"invalid schema type {value!r}; expected one of {', '.join(sorted(allowed))}",
-                            locate(join_pointer(at, "type")),
-                        )
-                    )
+    values = declared if isinstance(declared, list) and minor != "3.0" else [declared]
+    for value in values:
+        if not isinstance(value, str) or value not in allowed:
+            problems.append(
+                Problem(
+                    f"invalid schema type {value!r}; expected one of {', '.join(sorted(allowed))}",
+                    locate(pointer_of((at, "type"))),
+                )
+            )
     return problems
