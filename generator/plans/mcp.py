@@ -54,6 +54,7 @@ from generator.errors import Location, Problem, SpecError, join_pointer, split_p
 from generator.ir.model import Document, Operation, Warning_
 from generator.ir.naming import NameRegistry, snake
 from generator.loader.refs import resolve_pointer
+from generator.plans import python_regex
 from generator.plans.client import ClientPlan, OperationPlan
 from generator.plans.mcp_names import TOOL_NAME, ToolNames, shortened
 from generator.plans.mcp_schema import meta_repaired
@@ -524,7 +525,7 @@ class _Planner:
                 continue
             if k == "additionalItems" and isinstance(node.get("items"), list):
                 continue
-            if k == "pattern" and not _compiles(v):
+            if k == "pattern" and not python_regex.compiles(v):
                 # The models' typed fallback (warned by the generator): Python clients, the MCP
                 # SDK's among them, reject a schema whose pattern `re` cannot compile.
                 continue
@@ -600,14 +601,6 @@ def _refs_in(node: Any) -> list[str]:
         elif isinstance(current, list):
             stack.extend(current)
     return found
-
-
-def _compiles(pattern: Any) -> bool:
-    try:
-        re.compile(pattern)
-    except (re.error, TypeError):
-        return False
-    return True
 
 
 def page_starts(sizes: list[int], max_tools: int, max_bytes: int) -> tuple[int, ...]:

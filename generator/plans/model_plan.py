@@ -25,7 +25,6 @@ Declarations come in an order where a class's bases and a root model's type are 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeGuard
 
@@ -33,6 +32,7 @@ from generator.errors import join_pointer, split_pointer, unescape_pointer_token
 from generator.ir.model import Document, Warning_
 from generator.ir.naming import RESERVED_CLASS_NAMES, NameRegistry, pascal
 from generator.ir.schemas import COMPONENT_PREFIX, PRIMITIVES, canonical
+from generator.plans import python_regex
 from generator.plans.discriminator import discriminator_tags, limited_values
 from generator.plans.model_names import CAPITALISED_BUILTINS, field_name, member_name, names_in
 from generator.plans.type_text import (
@@ -829,7 +829,7 @@ class _Planner:
                     found.append((kw, repr(schema[key])))
             pattern = schema.get("pattern")
             if isinstance(pattern, str):
-                if _compiles(pattern):
+                if python_regex.compiles(pattern):
                     found.append(("pattern", repr(pattern)))
                 else:
                     self._warn(
@@ -1080,14 +1080,6 @@ def _default_source(schema: Any, t: TypeText) -> str | None:
     if expr in ("int", "float") and isinstance(value, bool):
         return None
     return repr(float(value)) if expr == "float" and isinstance(value, int) else repr(value)
-
-
-def _compiles(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return False
-    return True
 
 
 def _is_count(value: Any) -> bool:
