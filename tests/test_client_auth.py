@@ -16,17 +16,15 @@ from urllib.parse import parse_qsl
 
 import pytest
 from client_support.calls import MODES, invoke
-from client_support.generated import generate_sdk
+from client_support.generated import shop_sdk
 from client_support.server import Recorded, Reply, ScriptedServer
-from conftest import ROOT
 
-SPEC = ROOT / "tests" / "fixtures" / "sdk-core.yaml"
 ALL_KINDS = {"api_key": "key-1", "basic_auth": ("ann", "s3cret"), "token": "tok-1"}
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    return generate_sdk(SPEC, tmp_path_factory.mktemp("shop"), "shop_auth")
+    return shop_sdk(tmp_path_factory.getbasetemp())[1]
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +39,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
     for name in list(os.environ):
-        if name.startswith("SHOP_AUTH_"):
+        if name.startswith("SHOP_API_"):
             monkeypatch.delenv(name)
 
 
@@ -112,12 +110,12 @@ def test_alternatives_take_the_first_that_is_configured(
 def test_credentials_from_the_environment_named_after_package_and_scheme(
     shop: ModuleType, server: ScriptedServer, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SHOP_AUTH_HEADER_KEY", "env-header")
-    monkeypatch.setenv("SHOP_AUTH_QUERY_KEY", "env-query")
-    monkeypatch.setenv("SHOP_AUTH_API_KEY", "env-any-key")  # the kind's variable: the cookie
-    monkeypatch.setenv("SHOP_AUTH_BASIC_AUTH_USERNAME", "env-user")
-    monkeypatch.setenv("SHOP_AUTH_BASIC_AUTH_PASSWORD", "env-pass")
-    monkeypatch.setenv("SHOP_AUTH_TOKEN", "env-token")  # today's variable keeps working
+    monkeypatch.setenv("SHOP_API_HEADER_KEY", "env-header")
+    monkeypatch.setenv("SHOP_API_QUERY_KEY", "env-query")
+    monkeypatch.setenv("SHOP_API_API_KEY", "env-any-key")  # the kind's variable: the cookie
+    monkeypatch.setenv("SHOP_API_BASIC_AUTH_USERNAME", "env-user")
+    monkeypatch.setenv("SHOP_API_BASIC_AUTH_PASSWORD", "env-pass")
+    monkeypatch.setenv("SHOP_API_TOKEN", "env-token")  # today's variable keeps working
     assert _call(shop, server, mode, "default").headers["x-api-key"] == "env-header"
     assert _call(shop, server, mode, "query").query == [("api_key", "env-query")]
     assert _call(shop, server, mode, "cookie").headers["cookie"] == "session=env-any-key"
@@ -125,7 +123,7 @@ def test_credentials_from_the_environment_named_after_package_and_scheme(
         "env-user", "env-pass"
     )
     assert _call(shop, server, mode, "bearer").headers["authorization"] == "Bearer env-token"
-    monkeypatch.setenv("SHOP_AUTH_BEARER_AUTH", "env-scheme-token")  # the scheme's own wins
+    monkeypatch.setenv("SHOP_API_BEARER_AUTH", "env-scheme-token")  # the scheme's own wins
     assert _call(shop, server, mode, "bearer").headers["authorization"] == "Bearer env-scheme-token"
     # A constructor argument wins over the environment; `credentials=` over both.
     assert _call(shop, server, mode, "default", api_key="arg").headers["x-api-key"] == "arg"
@@ -234,8 +232,8 @@ def test_a_refused_token_request_is_a_clear_error_without_the_secret(
 def test_oauth_client_credentials_from_the_environment(
     shop: ModuleType, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SHOP_AUTH_OAUTH_CLIENT_ID", "env-app")
-    monkeypatch.setenv("SHOP_AUTH_OAUTH_CLIENT_SECRET", "env-secret")
+    monkeypatch.setenv("SHOP_API_OAUTH_CLIENT_ID", "env-app")
+    monkeypatch.setenv("SHOP_API_OAUTH_CLIENT_SECRET", "env-secret")
     server.script(TOKEN, Reply(204))
     invoke(shop, "sync", server.url, "auth", "oauth")
     assert server.requests[0].headers["authorization"] == _basic("env-app", "env-secret")
@@ -250,7 +248,7 @@ def test_no_secret_in_logs_or_error_messages(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setenv("SHOP_AUTH_LOG", "debug")
+    monkeypatch.setenv("SHOP_API_LOG", "debug")
     secrets = (
         "key-1",
         "s3cret",
@@ -259,7 +257,7 @@ def test_no_secret_in_logs_or_error_messages(
         "acc-1",
         base64.b64encode(b"ann:s3cret").decode(),
     )
-    caplog.set_level(logging.DEBUG, logger="shop_auth")
+    caplog.set_level(logging.DEBUG, logger="shop_api")
     caplog.set_level(logging.INFO, logger="httpx")  # httpx logs every request URL at INFO
     retry = shop.client.RetryConfig(sleep=lambda s: None, clock=Clock())
     with shop.client.Client(

@@ -9,11 +9,9 @@ from typing import Any
 
 import pytest
 from client_support.calls import MODES, invoke
-from client_support.generated import generate_sdk
+from client_support.generated import shop_sdk
 from client_support.server import Reply, ScriptedServer
-from conftest import ROOT
 
-SPEC = ROOT / "tests" / "fixtures" / "sdk-core.yaml"
 GOOD = {"id": 1, "item": "tea", "quantity": 2, "created": "2026-01-02T03:04:05Z"}
 # A vendor's answer: a null where the schema says integer, a nested field of the wrong type,
 # and a property the schema does not know.
@@ -22,7 +20,7 @@ BAD = {**GOOD, "quantity": None, "customer": {"name": 5, "since": "x"}, "vip": T
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    return generate_sdk(SPEC, tmp_path_factory.mktemp("lenient"), "shop_lenient")
+    return shop_sdk(tmp_path_factory.getbasetemp())[1]
 
 
 @pytest.fixture(scope="module")

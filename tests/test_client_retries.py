@@ -15,17 +15,15 @@ from typing import Any
 import httpx
 import pytest
 from client_support.calls import MODES, invoke
-from client_support.generated import generate_sdk
+from client_support.generated import shop_sdk
 from client_support.server import Reply, ScriptedServer, free_port_url
-from conftest import ROOT
 
-SPEC = ROOT / "tests" / "fixtures" / "sdk-core.yaml"
 ORDER = {"id": 1, "item": "tea", "quantity": 2, "created": "2026-01-02T03:04:05Z"}
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    return generate_sdk(SPEC, tmp_path_factory.mktemp("shop"), "shop_retries")
+    return shop_sdk(tmp_path_factory.getbasetemp())[1]
 
 
 @pytest.fixture(scope="module")

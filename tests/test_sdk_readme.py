@@ -8,19 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_generator
-
-SPEC = ROOT / "tests" / "fixtures" / "sdk-core.yaml"
+from client_support.generated import shop_sdk
+from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("readme")
-    done = run_generator(
-        "generate", "--spec", str(SPEC), "--out", str(folder), "--package", "shop_readme"
-    )
-    assert done.returncode == 0, done.stderr
-    return folder
+    return shop_sdk(tmp_path_factory.getbasetemp())[0]  # sdk-core.yaml as `shop_api`
 
 
 def test_every_operation_is_listed_with_its_arguments(out: Path) -> None:
@@ -47,19 +41,19 @@ def test_every_operation_is_listed_with_its_arguments(out: Path) -> None:
 def test_authentication_table_names_arguments_and_variables(out: Path) -> None:
     readme = (out / "README.md").read_text()
     assert (
-        "| `headerKey` | the `X-API-Key` header API key | `api_key=` | `SHOP_README_HEADER_KEY`, then `SHOP_README_API_KEY` |"
+        "| `headerKey` | the `X-API-Key` header API key | `api_key=` | `SHOP_API_HEADER_KEY`, then `SHOP_API_API_KEY` |"
         in readme
     )
-    assert "`SHOP_README_BASIC_AUTH_USERNAME`/`SHOP_README_BASIC_AUTH_PASSWORD`" in readme
-    assert "`SHOP_README_OAUTH_CLIENT_ID`/`SHOP_README_OAUTH_CLIENT_SECRET`" in readme
-    assert "`SHOP_README_BEARER_AUTH`, then `SHOP_README_TOKEN`" in readme
+    assert "`SHOP_API_BASIC_AUTH_USERNAME`/`SHOP_API_BASIC_AUTH_PASSWORD`" in readme
+    assert "`SHOP_API_OAUTH_CLIENT_ID`/`SHOP_API_OAUTH_CLIENT_SECRET`" in readme
+    assert "`SHOP_API_BEARER_AUTH`, then `SHOP_API_TOKEN`" in readme
 
 
 def test_the_examples_type_check_as_written(out: Path) -> None:
     readme = (out / "README.md").read_text()
     blocks = re.findall(r"### `client\.\w+`\n\n```python\n(.*?)```", readme, re.S)
     assert len(blocks) == 3
-    lines = ["from shop_readme.client import Client", "", "", "def use(client: Client) -> None:"]
+    lines = ["from shop_api.client import Client", "", "", "def use(client: Client) -> None:"]
     for block in blocks:
         for line in block.strip().splitlines():
             if line.startswith("from "):

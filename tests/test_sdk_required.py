@@ -13,22 +13,21 @@ from typing import Any
 
 import pytest
 from client_support.calls import MODES, invoke
-from client_support.generated import generate_sdk
+from client_support.generated import shop_sdk
 from client_support.server import Reply, ScriptedServer
 from conftest import ROOT
 
-SPEC = ROOT / "tests" / "fixtures" / "sdk-core.yaml"
 ORDER = {"id": 1, "item": "tea", "quantity": 2, "created": "2026-01-02T03:04:05Z"}
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("required")
+    return shop_sdk(tmp_path_factory.getbasetemp())[0]
 
 
 @pytest.fixture(scope="module")
-def shop(out: Path) -> ModuleType:
-    return generate_sdk(SPEC, out, "shop_required")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    return shop_sdk(tmp_path_factory.getbasetemp())[1]
 
 
 @pytest.fixture(scope="module")
@@ -83,8 +82,8 @@ def test_keyword_and_whole_body_forms_send_the_same_body(
 
 
 PROGRAM = """\
-from shop_required.client import Client
-from shop_required.models import CreateOrderRequest, ListOrdersStatus, Order
+from shop_api.client import Client
+from shop_api.models import CreateOrderRequest, ListOrdersStatus, Order
 
 
 def good(client: Client) -> list[Order]:
