@@ -230,6 +230,7 @@ def test_error_status_of_a_streamed_operation_raises_as_usual(
 def test_with_streaming_response_reads_a_download_in_chunks_and_closes(
     sdk: ModuleType, server: StreamServer, state: Any
 ) -> None:
+    state.hold_download = True
     with client(sdk, server) as c:
         with c.files.with_streaming_response.download("f1") as response:
             assert response.status_code == 200
@@ -251,6 +252,8 @@ def test_with_streaming_response_reads_a_download_in_chunks_and_closes(
 
 
 def test_async_with_streaming_response(sdk: ModuleType, server: StreamServer, state: Any) -> None:
+    state.hold_download = True
+
     async def run() -> int:
         async with (
             aclient(sdk, server) as c,
@@ -263,6 +266,7 @@ def test_async_with_streaming_response(sdk: ModuleType, server: StreamServer, st
 
     assert asyncio.run(run()) > 0
     assert state.disconnected.wait(WAIT)
+    assert not state.completed.is_set()
 
 
 def test_nothing_is_sent_before_the_streaming_block_is_entered(

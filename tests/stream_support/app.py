@@ -33,6 +33,9 @@ class State:
     completed: threading.Event = field(default_factory=threading.Event)
     sent: list[str] = field(default_factory=list)  # what the slow stream sent, in order
     chunks_sent: int = 0
+    # The download stops after its first chunk until the client leaves (or `release`): a test of
+    # the client closing early then never races the server writing 4 MiB into socket buffers.
+    hold_download: bool = False
     requests: list[dict[str, Any]] = field(default_factory=list)
     uploads: list[dict[str, Any]] = field(default_factory=list)
 
@@ -125,6 +128,8 @@ def build_app(state: State) -> Starlette:
                     state.chunks_sent = i + 1
                     yield bytes([i % 256]) * CHUNK
                     await asyncio.sleep(0)
+                    while state.hold_download and not state.release.is_set():
+                        await asyncio.sleep(0.01)
                 state.completed.set()
             finally:
                 if not state.completed.is_set():
