@@ -12,10 +12,10 @@ from generator.plans.typescript import (
     TsIntersection,
     TsObject,
     TsPlan,
-    TsProp,
     TsTuple,
     TsType,
     TsUnion,
+    collector_paused,
     property_key,
 )
 
@@ -23,6 +23,11 @@ _STEP = "    "
 
 
 def render_types(plan: TsPlan) -> str:
+    with collector_paused():
+        return _render(plan)
+
+
+def _render(plan: TsPlan) -> str:
     out: list[str] = [
         "/**\n",
         f" * {_comment(plan.title)} {_comment(plan.version)}: TypeScript declarations in the\n",
@@ -71,24 +76,25 @@ def _object(out: list[str], obj: TsObject, indent: str) -> None:
         return
     inner = indent + _STEP
     out.append("{\n")
-    for prop in obj.props:
-        _prop(out, prop, inner)
+    for prop in obj.props:  # _prop, inlined: it runs for every property of the file
+        if prop.doc:
+            _doc(out, prop.doc, inner)
+        type_ = prop.type
+        head = (
+            f"{inner}{'readonly ' if prop.readonly else ''}{property_key(prop.name)}"
+            f"{'?' if prop.optional else ''}: "
+        )
+        if isinstance(type_, str):
+            out.append(f"{head}{type_};\n")
+        else:
+            out.append(head)
+            _type(out, type_, inner)
+            out.append(";\n")
     if obj.index is not None:
         out.append(f"{inner}[{obj.index_name}: string]: ")
         _type(out, obj.index, inner)
         out.append(";\n")
     out.append(indent + "}")
-
-
-def _prop(out: list[str], prop: TsProp, indent: str) -> None:
-    if prop.doc:
-        _doc(out, prop.doc, indent)
-    out.append(
-        f"{indent}{'readonly ' if prop.readonly else ''}{property_key(prop.name)}"
-        f"{'?' if prop.optional else ''}: "
-    )
-    _type(out, prop.type, indent)
-    out.append(";\n")
 
 
 def _type(out: list[str], t: TsType, indent: str) -> None:
