@@ -268,25 +268,30 @@ def jsdoc(node: Any) -> tuple[str, ...]:
     """JSDoc lines for a schema, parameter, media type or operation."""
     if not isinstance(node, dict) or _DOC_KEYS.isdisjoint(node):
         return ()
+    get = node.get  # one lookup per keyword: jsdoc runs for every property of the document
     lines: list[str] = []
     for key in ("title", "summary"):
-        if isinstance(node.get(key), str) and node[key]:
-            lines.append(node[key])
-    if isinstance(node.get("format"), str):
-        lines.append(f"Format: {node['format']}")
-    if node.get("deprecated") is True:
+        value = get(key)
+        if isinstance(value, str) and value:
+            lines.append(value)
+    value = get("format")
+    if isinstance(value, str):
+        lines.append(f"Format: {value}")
+    if get("deprecated") is True:
         lines.append("@deprecated")
-    if node.get("readOnly") is True:
+    if get("readOnly") is True:
         lines.append("@readOnly sent by the server only")
-    if node.get("writeOnly") is True:
+    if get("writeOnly") is True:
         lines.append("@writeOnly sent by the client only")
-    if isinstance(node.get("description"), str) and node["description"]:
-        lines.append(f"@description {node['description']}")
+    value = get("description")
+    if isinstance(value, str) and value:
+        lines.append(f"@description {value}")
     for key in ("default", "example"):
         if key in node:
             lines.append(f"@{key} {_shown(node[key])}")
-    if isinstance(node.get("examples"), list):
-        lines += [f"@example {_shown(v)}" for v in node["examples"]]
+    value = get("examples")
+    if isinstance(value, list):
+        lines += [f"@example {_shown(v)}" for v in value]
     return tuple(lines)
 
 
@@ -365,6 +370,7 @@ class _Builder:
         self.operations: list[TsProp] = []  # by operationId, in document order
         self.differs = _request_form_differs(self.schemas)
         self.request_forms: dict[str, None] = {}  # the request forms used, in first-use order
+        self.targets: dict[str, Any] = {}  # `$ref` -> what _deref found there
 
     def note(self, pointer: str, reason: str) -> None:
         self.divergences.setdefault((pointer, reason), None)
@@ -662,6 +668,19 @@ class _Builder:
     # -- schemas -------------------------------------------------------------------------------
 
     def _deref(self, node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        first = node.get("$ref")
+        if not isinstance(first, str):
+            return node
+        # What a reference leads to depends on the reference alone: shared parameters and
+        # responses are looked up again by every operation that uses them.
+        known = self.targets.get(first)
+        if known is None:
+            known = self.targets[first] = self._follow(node)
+        return known
+
+    def _follow(self, node: Any) -> Any:
         seen: set[str] = set()
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
