@@ -950,22 +950,26 @@ class _Builder:
                 type_ = simple  # the pointer is only needed below a property that nests
             else:
                 type_ = self.schema(sub, join_pointer(at, "properties", name), request)
-            # A property with a default is always in what a server sends (openapi-typescript's
-            # convention too): required outside requests.
-            has_default = not request and "default" in sub
-            if has_default and _REQUEST_WORDS.search(at + "/" + str(name)):
-                self.note(join_pointer(at, "properties", name), DEFAULT_IN_REQUEST_NAMED)
-            # What one side never sends is optional on that side.
-            unsent = sub.get("readOnly") is True if request else sub.get("writeOnly") is True
-            if unsent and not request and name in required:
-                self.note(join_pointer(at, "properties", name), WRITE_ONLY)
+            readonly = sub.get("readOnly") is True
+            if request:
+                has_default = False
+                unsent = readonly  # what one side never sends is optional on that side
+            else:
+                # A property with a default is always in what a server sends
+                # (openapi-typescript's convention too): required outside requests.
+                has_default = "default" in sub
+                if has_default and _REQUEST_WORDS.search(at + "/" + str(name)):
+                    self.note(join_pointer(at, "properties", name), DEFAULT_IN_REQUEST_NAMED)
+                unsent = sub.get("writeOnly") is True
+                if unsent and name in required:
+                    self.note(join_pointer(at, "properties", name), WRITE_ONLY)
             props.append(
                 TsProp(
                     str(name),
                     type_,
-                    optional=unsent or (not has_default and name not in required),
-                    readonly=sub.get("readOnly") is True,
-                    doc=jsdoc(sub),
+                    unsent or (not has_default and name not in required),
+                    readonly,
+                    jsdoc(sub),
                 )
             )
         if has_extra:
@@ -1068,6 +1072,7 @@ def _request_form_differs(schemas: dict[str, Any]) -> set[str]:
                 isinstance(p, dict) and not _SIDED.isdisjoint(p) for p in properties.values()
             ):
                 own.add(name)
+                break  # it differs: what it refers to no longer matters
         refers[name] = targets
     differs = set(own)
     changed = True
@@ -1080,16 +1085,15 @@ def _request_form_differs(schemas: dict[str, Any]) -> set[str]:
     return differs
 
 
-def _subschemas(schema: Any) -> list[dict[str, Any]]:
+def _subschemas(schema: Any) -> Iterator[dict[str, Any]]:
     """The schemas iter_subschemas visits in `schema`, without the pointers it builds for each
-    (order aside: the caller collects sets)."""
-    found: list[dict[str, Any]] = []
+    (order aside: the caller collects sets, and stops early)."""
     stack = [schema]
     while stack:
         node = stack.pop()
         if not isinstance(node, dict):
             continue
-        found.append(node)
+        yield node
         if _NESTING.isdisjoint(node):
             continue
         for key in _NESTING.intersection(node):
@@ -1104,7 +1108,6 @@ def _subschemas(schema: Any) -> list[dict[str, Any]]:
                     stack.append(value)
             elif isinstance(value, dict):
                 stack.append(value)
-    return found
 
 
 def _shape(schema: dict[str, Any]) -> tuple[Any, ...]:
