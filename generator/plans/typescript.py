@@ -1006,6 +1006,10 @@ def component_json_schemas(doc: dict[str, Any]) -> dict[str, Any]:
                 return rewrite(resolve_pointer(doc, ref[1:]), inlining | {ref})
             except (KeyError, ValueError):
                 return {}
+        if ref is None and not any(isinstance(v, dict | list) for v in node.values()):
+            # A leaf (most schemas: `{type: string, description: ...}`) changes in nothing:
+            # it is kept, not copied (the result is only ever serialised).
+            return node
         out: dict[str, Any] = {}
         for key, value in node.items():
             # Scalars (most values) are kept where they stand, not passed to a call of their own.
