@@ -244,7 +244,7 @@ def test_read_imports_reads_a_repeated_line_once_and_never_a_docstrings_lines() 
     imported = {"Kept", "Prose", "Comment", "Single", "Tail"}
     assert read_imports(imported, code) == ({"Kept"}, set())
     # three quotes opening no docstring: every imported word doubtful
-    assert read_imports(imported, "x = '\"\"\"'\n" + code) == (
+    assert read_imports(imported, 'x = \'"""\'\n' + code) == (
         {"Kept", "Prose", "Comment", "Single", "Tail"},
         {"Kept", "Prose", "Comment", "Single", "Tail"},
     )
