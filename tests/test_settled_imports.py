@@ -226,6 +226,30 @@ def test_read_imports_tells_names_read_from_names_only_a_string_holds() -> None:
     assert read_imports(imported, odd) == (every, every)
 
 
+def test_read_imports_reads_a_repeated_line_once_and_never_a_docstrings_lines() -> None:
+    # each distinct line outside a docstring is read once, wherever it stands: a line both
+    # in a docstring and in code is read; one only in docstrings is not
+    code = (
+        '    """Opens a docstring\n'
+        "    Kept(1)\n"
+        "    Prose(1)\n"
+        "    # a comment line in it: Comment\n"
+        '    ends it."""\n'
+        "    Kept(1)\n"
+        '    """One line, even quotes: Single."""\n'
+        "    Kept(1)\n"
+        '    """Unterminated at the end\n'
+        "    Tail(1)"
+    )
+    imported = {"Kept", "Prose", "Comment", "Single", "Tail"}
+    assert read_imports(imported, code) == ({"Kept"}, set())
+    # three quotes opening no docstring: every imported word doubtful
+    assert read_imports(imported, 'x = \'"""\'\n' + code) == (
+        {"Kept", "Prose", "Comment", "Single", "Tail"},
+        {"Kept", "Prose", "Comment", "Single", "Tail"},
+    )
+
+
 def test_a_module_whose_string_names_an_unused_import_is_left_to_ruff() -> None:
     text = (
         '"""A module."""\n\nfrom __future__ import annotations\n\n'

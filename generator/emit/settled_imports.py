@@ -57,6 +57,7 @@ _NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnu
 _NON_WORD_OR_DOT = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c in "_.")}
 )
+_STRING_OR_COMMENT = re.compile("[\"'#]")
 _LATE_IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
 # The first line of the code after the block (blank lines and comments are not code).
 _FOLLOWING = re.compile(r"^(?![ \t]*(?:#|$)).+", re.MULTILINE)
@@ -110,33 +111,17 @@ def read_imports(imported: set[str], code: str) -> tuple[set[str], set[str]]:
     a time. A docstring of several lines (its first line opening with three double quotes, its
     last ending with them) is prose and not read; should the triple quotes not pair up so
     (three quotes inside another string), every imported name the text holds is doubtful.
+    Which names a line reads does not depend on where it stands, so each distinct line is read
+    once (a 3 MB server module repeats most of its lines: about 93,000 distinct of 800,000 on
+    GitHub's description).
     """
-    plain: list[str] = []
-    other: list[str] = []
-    paired = True
-    in_docstring = False
-    for line in code.split("\n"):
-        if '"""' in line:
-            odd = line.count('"""') % 2 == 1
-            if in_docstring:
-                if odd and line.rstrip().endswith('"""'):
-                    in_docstring = False
-                    continue  # the docstring's last line
-                paired = False
-                break
-            if odd:
-                if line.lstrip().startswith('"""'):
-                    in_docstring = True
-                    continue  # the docstring's first line
-                paired = False
-                break
-        elif in_docstring:
-            continue
-        (other if '"' in line or "'" in line or "#" in line else plain).append(line)
-    if not paired:  # every word a name, and every one doubtful: ruff decides
+    outside = _outside_docstrings(code)
+    if outside is None:  # every word a name, and every one doubtful: ruff decides
         every = imported & _words(code)
         return every, every
-    used = imported & _read_words("\n".join(plain))
+    lines = set(outside.split("\n"))
+    other = set(filter(_STRING_OR_COMMENT.search, lines))
+    used = imported & _read_words("\n".join(lines - other))
     doubtful: set[str] = set()
     rest = "\n".join(other)
     for name in (imported - used) & _words(rest):
@@ -148,6 +133,35 @@ def read_imports(imported: set[str], code: str) -> tuple[set[str], set[str]]:
     return used, doubtful
 
 
+def _outside_docstrings(code: str) -> str | None:
+    """`code` without its docstrings of several lines (from the line opening with three double
+    quotes to the line ending with them); None when its triple quotes do not pair up so."""
+    parts: list[str] = []
+    kept = 0  # where the text not yet in `parts` starts
+    in_docstring = False
+    at = code.find('"""')
+    while at >= 0:
+        start = code.rfind("\n", 0, at) + 1
+        end = code.find("\n", at)
+        end = len(code) if end < 0 else end
+        line = code[start:end]
+        odd = line.count('"""') % 2 == 1
+        if in_docstring:
+            if not (odd and line.rstrip().endswith('"""')):
+                return None
+            in_docstring = False  # the docstring's last line
+            kept = end
+        elif odd:
+            if not line.lstrip().startswith('"""'):
+                return None
+            in_docstring = True  # the docstring's first line
+            parts.append(code[kept:start])
+        at = code.find('"""', end)
+    if not in_docstring:
+        parts.append(code[kept:])
+    return "".join(parts)
+
+
 def _words(text: str) -> set[str]:
     """Every run of word characters in `text` (ASCII punctuation and space separate them; in
     code, anything else outside a string or comment is part of a name). Faster than a regex."""
@@ -156,7 +170,7 @@ def _words(text: str) -> set[str]:
 
 def _read_words(text: str) -> set[str]:
     """The names code without strings or comments reads: its words, not those after a dot."""
-    return {word.partition(".")[0] for word in text.translate(_NON_WORD_OR_DOT).split()}
+    return {word.partition(".")[0] for word in set(text.translate(_NON_WORD_OR_DOT).split())}
 
 
 def _read_on_a_line(name: str, code: str) -> tuple[bool, bool]:
