@@ -85,18 +85,28 @@ def _resident_bytes() -> int:
 
 
 @contextmanager
-def long_lived_built() -> Iterator[None]:
-    """The cyclic collector paused while the body builds what lives long (and drops what it
-    no longer needs); what is alive at its end is set aside (`gc.freeze`) from the collections
-    of the rest of the run. Should the body fail, the collector is only resumed."""
+def collector_paused() -> Iterator[None]:
+    """The cyclic collector paused while the body runs, and resumed (if it ran before) however
+    the body ends. For work that allocates hundreds of thousands of small objects and makes no
+    cycles (what it drops goes by reference counting): each collection those allocations would
+    set off traverses everything alive, a large loaded document included, for nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-        gc.freeze()
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def long_lived_built() -> Iterator[None]:
+    """The cyclic collector paused while the body builds what lives long (and drops what it
+    no longer needs); what is alive at its end is set aside (`gc.freeze`) from the collections
+    of the rest of the run. Should the body fail, the collector is only resumed."""
+    with collector_paused():
+        yield
+        gc.freeze()
 
 
 @contextmanager

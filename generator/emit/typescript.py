@@ -6,6 +6,7 @@ Rendering appends to one list of strings and joins once: GitHub's description gi
 
 from __future__ import annotations
 
+from generator import memory
 from generator.plans.typescript import (
     TsArray,
     TsGeneric,
@@ -15,7 +16,6 @@ from generator.plans.typescript import (
     TsTuple,
     TsType,
     TsUnion,
-    collector_paused,
     property_key,
 )
 
@@ -23,7 +23,7 @@ _STEP = "    "
 
 
 def render_types(plan: TsPlan) -> str:
-    with collector_paused():
+    with memory.collector_paused():  # see build_typescript_plan
         return _render(plan)
 
 

@@ -31,15 +31,14 @@ difference between the two only where a divergence explains it.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from generator import memory
 from generator.errors import split_pointer, unescape_pointer_token
 from generator.loader.refs import resolve_pointer
 from generator.loader.repair import is_synthesized_response
@@ -321,23 +320,10 @@ def same_as_key(schema: Any) -> str:
 
 def build_typescript_plan(doc: dict[str, Any]) -> TsPlan:
     """The TypeScript declarations of the document as published (no overlays)."""
-    with collector_paused():
+    # The collector would traverse the whole loaded document at every collection the plan's
+    # allocations set off (a quarter of the CPU on GitHub's description); the plan makes no cycles.
+    with memory.collector_paused():
         return _Builder(doc).build()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic collector paused while the plan is built or rendered: both allocate hundreds
-    of thousands of small objects and make no cycles (what they drop goes by reference
-    counting), and each collection the allocations would set off traverses the whole loaded
-    document for nothing (a quarter of the CPU time on GitHub's description)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def component_ref(kind: str, name: str) -> str:
