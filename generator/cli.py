@@ -263,6 +263,19 @@ def cmd_link(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models_worker(args: argparse.Namespace) -> int:
+    """The warm datamodel-code-generator processes of `models-worker = true` targets."""
+    from generator.emit import models_worker
+
+    found = models_worker.stop_all() if args.action == "stop" else models_worker.running()
+    verb = "stopped" if args.action == "stop" else "running"
+    if not found:
+        print(f"no models worker {verb}")
+    for path in found:
+        print(f"{verb}: {path}")
+    return 0
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -445,6 +458,11 @@ examples:
   openapi-contract release --spec api.yaml --history api-history --dry-run
   openapi-contract release --check --spec api.yaml --history api-history
 """,
+    "models-worker": """\
+examples:
+  openapi-contract models-worker status          # the workers running for this user
+  openapi-contract models-worker stop            # end them now instead of after 10 idle minutes
+""",
     "sdk-version": """\
 examples:
   openapi-contract sdk-version --check
@@ -625,6 +643,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default="pyproject.toml", help="where [tool.openapi-contract] is")
     p.add_argument("--check", action="store_true", help="fail when a record is out of date")
     p.set_defaults(func=cmd_sdk_version)
+    p = _command(
+        sub,
+        "models-worker",
+        "list or stop the background processes that keep datamodel-code-generator imported "
+        "for targets with `models-worker = true`",
+    )
+    p.add_argument("action", choices=("status", "stop"), help="list them, or end them now")
+    p.set_defaults(func=cmd_models_worker)
     return parser
 
 

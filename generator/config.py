@@ -23,6 +23,9 @@ class Target:
     # Who writes the Pydantic models: the native engine (generator.emit.native_models, fast at
     # any scale) or datamodel-code-generator (pinned, used as a library).
     models_engine: ModelsEngine = "native"
+    # datamodel-code-generator kept imported in a background process between runs, so that a
+    # schema edit does not pay its start-up (generator.emit.models_worker); never in CI.
+    models_worker: bool = False
     # Native models refuse what they accept on purpose by default: an explicit null for an
     # optional property whose schema forbids it, lax numeric coercions (docs/model-fidelity.md).
     strict_models: bool = False
@@ -135,6 +138,15 @@ TARGET_SETTINGS: tuple[Setting, ...] = (
         default="native",
         choices=MODELS_ENGINES,
         example='"native"',
+    ),
+    Setting(
+        "models-worker",
+        "boolean",
+        'With `models-engine = "datamodel-code-generator"`: keep it imported in a background '
+        "process between runs (it leaves after 10 idle minutes; never started in CI), so that "
+        "regenerating after a schema edit does not pay its half-second start-up.",
+        default="false",
+        example="true",
     ),
     Setting(
         "strict-models",
@@ -298,6 +310,7 @@ def parse_targets(text: str, pyproject: Path) -> list[Target]:
                 overlay_dir=root / str(values["overlays"]) if "overlays" in values else None,
                 changelog=root / str(values["changelog"]) if "changelog" in values else None,
                 models_engine=models_engine(values.get("models-engine", "native"), where),
+                models_worker=bool(values.get("models-worker", False)),
                 strict_models=bool(values.get("strict-models", False)),
                 strict=bool(values.get("strict", False)),
                 npm_package=npm_name if isinstance(npm_name, str) else None,

@@ -105,7 +105,7 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
             # that ask for it: a third of a second of start-up the native engine does not need.
             from generator.emit.models import emit_models
 
-            submit(emit_models(document, target.package), settled=False)
+            submit(emit_models(document, target.package, target.models_worker), settled=False)
         step(
             "client", {"operations": len(document.operations), "resources": len(document.resources)}
         )

@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from generator.emit import models_worker
 from generator.emit.description_mask import mask_descriptions, unmask
 from generator.emit.model_modules import split_models
 from generator.emit.models_cache import cached_models
@@ -30,9 +31,11 @@ BASE_CLASS = "ContractModel"
 LOSSLESS_STRING_FORMATS = ("email", "idn-email", "uri", "uri-reference", "iri", "iri-reference")
 
 
-def emit_models(doc: Document, package: str) -> dict[str, str]:
-    """The `<package>/models/` package: path -> text (see generator.emit.model_modules)."""
-    code = emit_models_module(doc, package)
+def emit_models(doc: Document, package: str, worker: bool = False) -> dict[str, str]:
+    """The `<package>/models/` package: path -> text (see generator.emit.model_modules).
+
+    `worker`: the target's `models-worker` setting (generator.emit.models_worker)."""
+    code = emit_models_module(doc, package, worker)
     tree = ast.parse(code)
     code, tree, unexpressed = narrowed_overrides(code, tree)
     _check_names(tree, [s.python_name for s in doc.schemas])
@@ -50,7 +53,7 @@ def emit_models(doc: Document, package: str) -> dict[str, str]:
     return split_models(code, tree, package, [s.python_name for s in doc.schemas], doc.title)
 
 
-def emit_models_module(doc: Document, package: str) -> str:
+def emit_models_module(doc: Document, package: str, worker: bool = False) -> str:
     """Every model in one module, as datamodel-code-generator writes it.
 
     Its output for the same input is kept in the user's cache (generator.emit.models_cache): a
@@ -63,16 +66,25 @@ def emit_models_module(doc: Document, package: str) -> str:
         return HEADER
     source = models_source(doc)
     strict_nullable = doc.openapi.startswith("3.0")
+    compute = _through_worker if models_worker.wanted(worker) else datamodel_codegen_module
     masked = mask_descriptions(source)
     if masked is not None:
-        code = cached_models(
-            masked.source, package, strict_nullable, Path(__file__), datamodel_codegen_module
-        )
+        code = cached_models(masked.source, package, strict_nullable, Path(__file__), compute)
         unmasked = unmask(code, masked)
         if unmasked is not None:
             return unmasked
         # A description written some other way than as a docstring: the real input, as before.
-    return cached_models(source, package, strict_nullable, Path(__file__), datamodel_codegen_module)
+    return cached_models(source, package, strict_nullable, Path(__file__), compute)
+
+
+def _through_worker(source: dict[str, Any], package: str, strict_nullable: bool) -> str:
+    """datamodel-code-generator's module from the warm worker; without one, computed here and
+    a worker started for the runs after this one."""
+    code = models_worker.compute(source, package, strict_nullable)
+    if code is None:
+        code = datamodel_codegen_module(source, package, strict_nullable)
+        models_worker.start()
+    return code
 
 
 def models_source(doc: Document) -> dict[str, Any]:

@@ -34,7 +34,7 @@ Compute = Callable[[dict[str, Any], str, bool], str]
 
 
 @cache
-def _tool_version() -> str:
+def tool_version() -> str:
     """datamodel-code-generator's installed version, read from its dist-info folder's name
     (importing it, or importlib.metadata, would cost what the cache saves)."""
     spec = importlib.util.find_spec("datamodel_code_generator")
@@ -47,7 +47,7 @@ def _tool_version() -> str:
 
 def cache_key(source: dict[str, Any], package: str, strict_nullable: bool, caller: Path) -> str:
     digest = hashlib.sha256()
-    for part in (_tool_version(), package, str(strict_nullable)):
+    for part in (tool_version(), package, str(strict_nullable)):
         digest.update(part.encode() + b"\0")
     digest.update(hashlib.sha256(caller.read_bytes()).digest())
     digest.update(json.dumps(source, ensure_ascii=False, default=repr).encode())

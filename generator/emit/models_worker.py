@@ -1,0 +1,215 @@
+"""A warm datamodel-code-generator kept between runs: the side of `make generate` that asks it.
+
+A new property in a contract's schema misses the models cache (generator.emit.models_cache), and
+the run then pays for importing datamodel-code-generator and pydantic (about 0.6 s, most of a
+small contract's regeneration) to write a few classes. A target that opts in
+(`models-worker = true`) keeps them imported in a background process, as blackd keeps black:
+the first run that needs them writes its models itself and starts the worker; later runs hand
+it the schemas over a Unix socket in the user's cache and get the module back (milliseconds).
+
+The worker is an optimisation only. It never changes what is written: it runs the very code a
+run would run (generator.emit.models.datamodel_codegen_module), its identity is a digest of that
+code, datamodel-code-generator's version and the interpreter, so code that changed is served by
+a new worker, and a request it cannot answer exactly (no worker, a busy or dying one, input that
+JSON would not carry unchanged) is computed in the run, as without it. It leaves after ten idle
+minutes; `openapi-contract models-worker stop` ends it sooner. It is never started in CI
+(`CI=true`: a one-shot run would only leave it behind), and `OPENAPI_CONTRACT_MODELS_WORKER`
+overrides the setting (`off`, or `on` to start one in CI as well).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator import timing
+from generator.emit.template_cache import cache_root
+from generator.progress import in_ci
+
+WORKER_ENV = "OPENAPI_CONTRACT_MODELS_WORKER"
+IDLE_ENV = "OPENAPI_CONTRACT_MODELS_WORKER_IDLE"
+IDLE_SECONDS = 600.0
+CONNECT_TIMEOUT = 1.0
+# A worker answers one request at a time; one that takes longer than this (another run's large
+# document ahead in the queue) is given up on, and the run computes its own.
+ANSWER_TIMEOUT = 300.0
+MAX_MESSAGE = 1 << 30
+# sockaddr_un holds 108 bytes on Linux, 104 on macOS: a longer path cannot be bound.
+MAX_SOCKET_PATH = 100
+_HEADER = struct.Struct("!I")
+_ON = ("1", "on", "true", "yes")
+_OFF = ("0", "off", "false", "no")
+
+
+_started: set[Path] = set()
+
+
+class ProtocolError(Exception):
+    pass
+
+
+def wanted(configured: bool) -> bool:
+    """Whether this run asks a worker (and starts one): the target's setting, CI's default, the
+    environment's override."""
+    override = os.environ.get(WORKER_ENV, "").strip().lower()
+    if override in _OFF:
+        return False
+    if override in _ON:
+        return _supported()
+    return configured and not in_ci() and _supported()
+
+
+def _supported() -> bool:
+    return os.name == "posix" and hasattr(socket, "AF_UNIX")
+
+
+def workers_folder() -> Path | None:
+    root = cache_root()
+    return None if root is None else root / "workers"
+
+
+@cache
+def identity() -> str:
+    """What the worker's answers depend on besides the request: the code that computes them,
+    datamodel-code-generator's version, the interpreter that runs them."""
+    from generator.emit import models, models_cache
+
+    digest = hashlib.sha256()
+    for part in (models_cache.tool_version(), sys.executable, sys.version):
+        digest.update(part.encode() + b"\0")
+    for module in (models.__file__, __file__, _server_file()):
+        digest.update(hashlib.sha256(Path(module).read_bytes()).digest())
+    return digest.hexdigest()[:20]
+
+
+def _server_file() -> str:
+    return str(Path(__file__).with_name("models_worker_server.py"))
+
+
+def socket_path() -> Path | None:
+    folder = workers_folder()
+    if folder is None:
+        return None
+    path = folder / f"models-{identity()}.sock"
+    return path if len(os.fsencode(path)) <= MAX_SOCKET_PATH else None
+
+
+def compute(source: dict[str, Any], package: str, strict_nullable: bool) -> str | None:
+    """The models module from the running worker, or None (compute it here instead)."""
+    path = socket_path()
+    if path is None or not path.exists():
+        return None
+    request = {"op": "models", "source": source, "package": package, "strict": strict_nullable}
+    try:
+        body = json.dumps(request, ensure_ascii=False, allow_nan=False)
+        if json.loads(body)["source"] != source:
+            return None  # tuples, non-string keys: the worker would see another document
+    except (TypeError, ValueError):
+        return None
+    with timing.timed("models: from the warm worker"):
+        reply = ask(path, body.encode())
+    code = None if reply is None else reply.get("code")
+    return code if isinstance(code, str) else None
+
+
+def ask(path: Path, body: bytes, answer_timeout: float = ANSWER_TIMEOUT) -> dict[str, Any] | None:
+    """Send one request to the worker at `path`; its reply, or None if there is none."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(CONNECT_TIMEOUT)
+            conn.connect(os.fspath(path))
+            conn.settimeout(answer_timeout)
+            send(conn, body)
+            reply = json.loads(receive(conn))
+    except (OSError, ValueError, ProtocolError):
+        return None
+    return reply if isinstance(reply, dict) else None
+
+
+def start() -> None:
+    """Start a worker in the background for the runs after this one (a second one, started
+    beside it by another run, finds the first holding the lock and leaves)."""
+    path = socket_path()
+    if path is None or path in _started:
+        return
+    _started.add(path)  # one start per run, whatever its number of targets
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)  # the socket answers whoever can reach it: its user only
+        log = open(path.with_suffix(".log"), "ab")  # noqa: SIM115 (handed to the child)
+    except OSError:
+        return
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+        ),
+    }
+    try:
+        with log:
+            subprocess.Popen(
+                [sys.executable, "-m", "generator.emit.models_worker_server", os.fspath(path)],
+                cwd=path.parent,  # not the project's folder, which may be deleted under it
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,  # not ended by the terminal's Ctrl-C meant for make
+                close_fds=True,
+            )
+    except OSError:
+        return
+
+
+def idle_seconds() -> float:
+    try:
+        value = float(os.environ.get(IDLE_ENV, IDLE_SECONDS))
+    except ValueError:
+        return IDLE_SECONDS
+    return value if value > 0 else IDLE_SECONDS
+
+
+def running() -> list[Path]:
+    """The sockets of workers that answer (any identity: older code's too)."""
+    folder = workers_folder()
+    if folder is None or not folder.is_dir():
+        return []
+    ping = json.dumps({"op": "ping"}).encode()
+    return [p for p in sorted(folder.glob("models-*.sock")) if ask(p, ping, 5.0) is not None]
+
+
+def stop_all() -> list[Path]:
+    """Ask every running worker to leave; the sockets of those that said they would."""
+    stop = json.dumps({"op": "stop"}).encode()
+    return [p for p in running() if ask(p, stop, 5.0) is not None]
+
+
+def send(conn: socket.socket, body: bytes) -> None:
+    conn.sendall(_HEADER.pack(len(body)) + body)
+
+
+def receive(conn: socket.socket) -> bytes:
+    (size,) = _HEADER.unpack(_exactly(conn, _HEADER.size))
+    if size > MAX_MESSAGE:
+        raise ProtocolError(f"a message of {size} bytes")
+    return _exactly(conn, size)
+
+
+def _exactly(conn: socket.socket, size: int) -> bytes:
+    chunks = []
+    while size:
+        chunk = conn.recv(min(size, 1 << 20))
+        if not chunk:
+            raise ProtocolError("the other side left mid-message")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,338 @@
+"""The warm datamodel-code-generator worker (generator.emit.models_worker and _server).
+
+It may only ever save time: what it answers is what the run computes itself, byte for byte; a
+worker that is killed, stale, duplicated, idle or sent garbage costs a run nothing but the
+saving; CI never starts one. Each test has a cache folder of its own (a short one: a Unix socket's
+path is limited to about 100 bytes) and ends every worker it started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.emit import models_worker
+from generator.emit.models import datamodel_codegen_module, models_source
+from generator.ir import build_model
+from generator.loader import load_document
+from tests.conftest import ROOT
+
+SMALL = {
+    "openapi": "3.1.0",
+    "info": {"title": "models", "version": "0"},
+    "paths": {},
+    "components": {
+        "schemas": {
+            "Pet": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+            }
+        }
+    },
+}
+
+
+def _wait_for(condition: Callable[[], bool], what: str, limit: float = 60.0) -> None:
+    """Poll until `condition` holds (a generous limit for a loaded machine: no timing asserted)."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still waiting for {what} after {limit:.0f} s")
+        time.sleep(0.05)
+
+
+def _pids(folder: Path) -> list[int]:
+    """Every worker that said it was serving, from the logs in `folder`."""
+    pids = []
+    for log in folder.glob("*.log"):
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("models worker ") and " serving on " in line:
+                pids.append(int(line.split()[2]))
+    return pids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A child of this process that left is a zombie until reaped: not alive.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return True
+    return state != "Z"
+
+
+@pytest.fixture
+def cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    root = Path(tempfile.mkdtemp(prefix="ocw", dir="/tmp"))
+    monkeypatch.setenv("OPENAPI_CONTRACT_CACHE_DIR", str(root))
+    monkeypatch.setenv(models_worker.WORKER_ENV, "on")
+    monkeypatch.delenv(models_worker.IDLE_ENV, raising=False)
+    models_worker._started.clear()
+    try:
+        yield root
+    finally:
+        models_worker.stop_all()
+        folder = root / "workers"
+        for pid in _pids(folder) if folder.is_dir() else []:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        models_worker._started.clear()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _started_worker() -> Path:
+    models_worker.start()
+    path = models_worker.socket_path()
+    assert path is not None
+    _wait_for(lambda: bool(models_worker.running()), "the worker to answer")
+    return path
+
+
+def _source(document: str) -> tuple[dict[str, Any], bool]:
+    doc = build_model(load_document(ROOT / document))
+    return models_source(doc), doc.openapi.startswith("3.0")
+
+
+def test_the_worker_answers_what_the_run_computes(cache: Path) -> None:
+    """Several documents through one worker, in turn (state it kept from one request would show
+    in the next), each the same text as a run without it."""
+    _started_worker()
+    documents = [
+        "spec/openapi.yaml",
+        "spec/upstream/openai-realtime.yaml",
+        "tests/fixtures/edge-cases.yaml",  # OpenAPI 3.0: strict nullable
+        "tests/fixtures/sdk-ergonomics.yaml",
+        "spec/openapi.yaml",
+    ]
+    for document in documents:
+        source, strict_nullable = _source(document)
+        served = models_worker.compute(source, "pkg", strict_nullable)
+        assert served is not None, document
+        assert served == datamodel_codegen_module(source, "pkg", strict_nullable), document
+    log = next((cache / "workers").glob("*.log")).read_text(encoding="utf-8")
+    assert log.count("served models") == len(documents)
+
+
+def test_generate_through_the_worker_writes_the_same_files(cache: Path, tmp_path: Path) -> None:
+    """`generate` as a user runs it: the first run starts the worker, a schema edit is served by
+    it, and the files are those of a run that never heard of a worker."""
+    spec = tmp_path / "api.yaml"
+    text = (ROOT / "spec" / "openapi.yaml").read_text(encoding="utf-8")
+    spec.write_text(text, encoding="utf-8")
+    base = [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--package"]
+    argv = [*base, "api", "--models-engine", "datamodel-code-generator", "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("CI", None)
+
+    def generate(out: Path, environ: dict[str, str]) -> None:
+        done = subprocess.run([*argv, "--out", str(out)], env=environ, capture_output=True)
+        assert done.returncode == 0, done.stderr.decode()
+
+    generate(tmp_path / "first", env)
+    _wait_for(lambda: bool(models_worker.running()), "the worker the first run started")
+    edited = text.replace(
+        "    ApiVersionResponse:\n      type: object\n      properties:\n",
+        "    ApiVersionResponse:\n      type: object\n      properties:\n"
+        "        added:\n          type: integer\n",
+        1,
+    )
+    assert edited != text
+    spec.write_text(edited, encoding="utf-8")
+    generate(tmp_path / "served", env)
+    log = next((cache / "workers").glob("*.log")).read_text(encoding="utf-8")
+    assert log.count("served models") == 1, log
+
+    without = {**env, models_worker.WORKER_ENV: "off", "OPENAPI_CONTRACT_CACHE_DIR": "off"}
+    generate(tmp_path / "alone", without)
+    served = sorted(p.relative_to(tmp_path / "served") for p in (tmp_path / "served").rglob("*"))
+    alone = sorted(p.relative_to(tmp_path / "alone") for p in (tmp_path / "alone").rglob("*"))
+    assert served == alone
+    for relative in served:
+        if (tmp_path / "served" / relative).is_file():
+            assert (tmp_path / "served" / relative).read_bytes() == (
+                tmp_path / "alone" / relative
+            ).read_bytes(), relative
+    assert (
+        "added: int | None" in (tmp_path / "served/api/models/_api_version_response.py").read_text()
+    )
+
+
+def test_a_killed_worker_costs_nothing_and_is_replaced(cache: Path) -> None:
+    path = _started_worker()
+    (pid,) = _pids(path.parent)
+    os.kill(pid, signal.SIGKILL)
+    _wait_for(lambda: not _alive(pid), "the worker to die")
+    assert path.exists()  # a socket nobody answers, left behind
+    assert models_worker.compute(SMALL, "pkg", False) is None  # the run computes its own
+    models_worker._started.clear()  # a later run
+    _started_worker()
+    assert models_worker.compute(SMALL, "pkg", False) == datamodel_codegen_module(
+        SMALL, "pkg", False
+    )
+
+
+def test_a_worker_dying_mid_request_costs_nothing(cache: Path) -> None:
+    """A socket that takes the request and closes without a reply, and one that answers half a
+    message: no answer, no exception, the run computes its own."""
+    path = models_worker.socket_path()
+    assert path is not None
+    path.parent.mkdir(parents=True)
+    for reply in (b"", b'\x00\x00\x01\x00{"code": "cl'):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+            server.bind(os.fspath(path))
+            server.listen(1)
+            server.settimeout(30)
+
+            def serve(server: socket.socket = server, reply: bytes = reply) -> None:
+                conn, _ = server.accept()
+                with conn:
+                    models_worker.receive(conn)
+                    conn.sendall(reply)
+
+            thread = threading.Thread(target=serve)
+            thread.start()
+            assert models_worker.compute(SMALL, "pkg", False) is None
+            thread.join()
+        path.unlink()
+
+
+def test_two_runs_starting_a_worker_at_once_leave_one(cache: Path) -> None:
+    for _ in range(3):
+        models_worker._started.clear()
+        models_worker.start()
+    path = models_worker.socket_path()
+    assert path is not None
+    _wait_for(lambda: bool(models_worker.running()), "a worker to answer")
+    time.sleep(1.0)  # let the others reach the lock
+    assert [pid for pid in _pids(path.parent) if _alive(pid)] == _pids(path.parent)
+    assert len(_pids(path.parent)) == 1
+    assert models_worker.compute(SMALL, "pkg", False) is not None
+
+
+def test_an_idle_worker_leaves_and_removes_its_socket(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(models_worker.IDLE_ENV, "1")
+    path = _started_worker()
+    (pid,) = _pids(path.parent)
+    _wait_for(lambda: not _alive(pid), "the idle worker to leave")
+    assert not path.exists()
+    assert "idle: leaving" in path.with_suffix(".log").read_text(encoding="utf-8")
+
+
+def test_stop_ends_every_worker(cache: Path) -> None:
+    path = _started_worker()
+    (pid,) = _pids(path.parent)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "models-worker", "stop"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0 and f"stopped: {path}" in done.stdout
+    _wait_for(lambda: not _alive(pid), "the stopped worker to leave")
+    status = subprocess.run(
+        [sys.executable, "-m", "generator", "models-worker", "status"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert status.stdout.strip() == "no models worker running"
+
+
+def test_hostile_requests_are_dropped_and_the_next_is_served(cache: Path) -> None:
+    path = _started_worker()
+    hostile = [
+        b"\xff\xff\xff\xff",  # a length beyond any message
+        b"\x00\x00\x00\x05{{{{{",  # not JSON
+        b"\x00\x00\x00\x02[]",  # not a request
+        b"\x00\x00\x00\x40" + b"short",  # a request that never arrives whole (the client leaves)
+        json.dumps({"op": "models", "source": "x"}).encode(),  # no length: read as a length
+    ]
+    for body in hostile:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(30)
+            conn.connect(os.fspath(path))
+            conn.sendall(body)
+            conn.shutdown(socket.SHUT_WR)
+            with contextlib.suppress(OSError):
+                conn.recv(1 << 16)
+    wrong = models_worker.ask(path, json.dumps({"op": "models", "source": "x"}).encode())
+    assert wrong is not None and "error" in wrong
+    assert models_worker.ask(path, json.dumps({"op": "dance"}).encode()) == {
+        "error": "unknown request 'dance'"
+    }
+    # datamodel-code-generator failing is an answer the run does not take: it computes its own
+    bad = {**SMALL, "components": {"schemas": {"X": {"type": "object", "properties": "x"}}}}
+    assert models_worker.compute(bad, "pkg", False) is None
+    assert "failed models for pkg: SchemaParseError" in path.with_suffix(".log").read_text()
+    assert models_worker.compute(SMALL, "pkg", False) == datamodel_codegen_module(
+        SMALL, "pkg", False
+    )
+
+
+def test_input_json_would_change_is_never_sent(cache: Path) -> None:
+    """Schemas that would reach the worker as another document (integer keys, tuples, NaN) are
+    computed in the run: the worker is not even asked."""
+    path = _started_worker()
+    log = path.with_suffix(".log")
+    before = log.read_text(encoding="utf-8")
+    for odd in ({1: {"type": "string"}}, ("a", "b"), float("nan")):
+        source = {**SMALL, "components": {"schemas": {"Odd": {"x-odd": odd}}}}
+        assert models_worker.compute(source, "pkg", False) is None
+    assert log.read_text(encoding="utf-8") == before
+
+
+def test_when_a_worker_is_wanted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(models_worker.WORKER_ENV, raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    assert models_worker.wanted(True) and not models_worker.wanted(False)
+    monkeypatch.setenv("CI", "true")
+    assert not models_worker.wanted(True)  # CI's run is one-shot: never leave a process behind
+    monkeypatch.setenv(models_worker.WORKER_ENV, "on")
+    assert models_worker.wanted(False)
+    monkeypatch.setenv(models_worker.WORKER_ENV, "off")
+    monkeypatch.delenv("CI")
+    assert not models_worker.wanted(True)
+
+
+def test_no_worker_without_a_cache_or_with_too_long_a_socket_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("OPENAPI_CONTRACT_CACHE_DIR", "off")
+    assert models_worker.socket_path() is None
+    assert models_worker.compute(SMALL, "pkg", False) is None
+    monkeypatch.setenv("OPENAPI_CONTRACT_CACHE_DIR", str(tmp_path / ("x" * 120)))
+    assert models_worker.socket_path() is None
+    models_worker.start()  # nothing to start: no folder written, no process
+    assert not (tmp_path / ("x" * 120)).exists()
+
+
+def test_the_identity_follows_the_code_and_the_tool(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.emit import models_cache
+
+    before = models_worker.identity()
+    models_worker.identity.cache_clear()
+    monkeypatch.setattr(models_cache, "tool_version", lambda: "datamodel_code_generator-0.0.0")
+    try:
+        assert models_worker.identity() != before
+    finally:
+        models_worker.identity.cache_clear()
