@@ -96,6 +96,7 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
             memory.release_freed_memory()
 
         submit(emit_package(document, target))
+        asked = None
         if target.models_engine == "native":
             model_plan = build_model_plan(document, target.strict_models)
             submit(emit_native_models(document, model_plan, target.package))
@@ -103,17 +104,34 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
         else:
             # datamodel-code-generator (and pydantic with it) is imported only by the targets
             # that ask for it: a third of a second of start-up the native engine does not need.
-            from generator.emit.models import emit_models
+            from generator.emit.models import ask_models_beside, emit_models
 
-            submit(emit_models(document, target.package, target.models_worker), settled=False)
+            asked = ask_models_beside(document, target.package, target.models_worker)
+            if asked is None:
+                submit(emit_models(document, target.package, target.models_worker), settled=False)
+        # While the warm worker writes the models, the other emitters render; their files are
+        # held and submitted after the models, in the order of a run without it, and the
+        # models' warnings go where they would have been.
+        held: list[dict[str, str]] = []
+        emitted = submit if asked is None else held.append
+        warned = len(document.warnings)
         step(
             "client", {"operations": len(document.operations), "resources": len(document.resources)}
         )
-        submit(emit_client(document, target))
+        emitted(emit_client(document, target))
         step("server", {"operations": len(document.operations)})
-        submit(emit_server(document, target))
-        submit(emit_mcp(document, target))
-        submit(emit_adapter(document, target))
+        emitted(emit_server(document, target))
+        emitted(emit_mcp(document, target))
+        emitted(emit_adapter(document, target))
+        if asked is not None:
+            others = len(document.warnings)
+            submit(emit_models(document, target.package, target.models_worker, asked), False)
+            models_warnings = document.warnings[others:]
+            del document.warnings[others:]
+            document.warnings[warned:warned] = models_warnings
+            for files in held:
+                submit(files)
+            del held
         step("format", {"files": len(formatter)})
         return GenerationResult(document, formatter.result(), other_folders)
 

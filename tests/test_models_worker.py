@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -131,48 +132,69 @@ def test_the_worker_answers_what_the_run_computes(cache: Path) -> None:
     assert log.count("served models") == len(documents)
 
 
-def test_generate_through_the_worker_writes_the_same_files(cache: Path, tmp_path: Path) -> None:
+EDITS = {
+    # ServiceAi's contract: a new property, as the bench edits it
+    "spec/openapi.yaml": (
+        "    ApiVersionResponse:\n      type: object\n      properties:\n",
+        "        added:\n          type: integer\n",
+    ),
+    # models warnings (discriminator-literal-fallback) beside the server stubs' notice
+    "tests/fixtures/discriminator-fallback.yaml": (
+        "            bark: {type: string}\n",
+        "            added: {type: integer}\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("document", sorted(EDITS))
+def test_generate_through_the_worker_writes_the_same(
+    cache: Path, tmp_path: Path, document: str
+) -> None:
     """`generate` as a user runs it: the first run starts the worker, a schema edit is served by
-    it, and the files are those of a run that never heard of a worker."""
+    it (asked while the other emitters render), and the files, the printed warnings and the
+    report are those of a run that never heard of a worker."""
     spec = tmp_path / "api.yaml"
-    text = (ROOT / "spec" / "openapi.yaml").read_text(encoding="utf-8")
+    text = (ROOT / document).read_text(encoding="utf-8")
     spec.write_text(text, encoding="utf-8")
-    base = [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--package"]
-    argv = [*base, "api", "--models-engine", "datamodel-code-generator", "-q"]
+    argv = [
+        *(sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--package", "api"),
+        *("--models-engine", "datamodel-code-generator", "-v"),
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("CI", None)
 
-    def generate(out: Path, environ: dict[str, str]) -> None:
-        done = subprocess.run([*argv, "--out", str(out)], env=environ, capture_output=True)
+    def generate(name: str, environ: dict[str, str]) -> tuple[str, Any]:
+        out, report = tmp_path / name, tmp_path / f"{name}.json"
+        done = subprocess.run(
+            [*argv, "--out", str(out), "--report", str(report)], env=environ, capture_output=True
+        )
         assert done.returncode == 0, done.stderr.decode()
+        printed = re.sub(r" in [0-9.]+s -> ", " -> ", done.stdout.decode().replace(str(out), "OUT"))
+        reported = json.loads(report.read_text(encoding="utf-8"))
+        return printed + done.stderr.decode(), reported["targets"][0]["warnings"]
 
-    generate(tmp_path / "first", env)
+    generate("first", env)
     _wait_for(lambda: bool(models_worker.running()), "the worker the first run started")
-    edited = text.replace(
-        "    ApiVersionResponse:\n      type: object\n      properties:\n",
-        "    ApiVersionResponse:\n      type: object\n      properties:\n"
-        "        added:\n          type: integer\n",
-        1,
-    )
-    assert edited != text
-    spec.write_text(edited, encoding="utf-8")
-    generate(tmp_path / "served", env)
+    anchor, added = EDITS[document]
+    assert text.count(anchor) == 1
+    spec.write_text(text.replace(anchor, anchor + added), encoding="utf-8")
+    served = generate("served", env)
     log = next((cache / "workers").glob("*.log")).read_text(encoding="utf-8")
     assert log.count("served models") == 1, log
 
     without = {**env, models_worker.WORKER_ENV: "off", "OPENAPI_CONTRACT_CACHE_DIR": "off"}
-    generate(tmp_path / "alone", without)
-    served = sorted(p.relative_to(tmp_path / "served") for p in (tmp_path / "served").rglob("*"))
-    alone = sorted(p.relative_to(tmp_path / "alone") for p in (tmp_path / "alone").rglob("*"))
-    assert served == alone
-    for relative in served:
+    assert generate("alone", without) == served
+    files = sorted(p.relative_to(tmp_path / "served") for p in (tmp_path / "served").rglob("*"))
+    assert files == sorted(
+        p.relative_to(tmp_path / "alone") for p in (tmp_path / "alone").rglob("*")
+    )
+    for relative in files:
         if (tmp_path / "served" / relative).is_file():
             assert (tmp_path / "served" / relative).read_bytes() == (
                 tmp_path / "alone" / relative
             ).read_bytes(), relative
-    assert (
-        "added: int | None" in (tmp_path / "served/api/models/_api_version_response.py").read_text()
-    )
+    models = "".join(p.read_text() for p in (tmp_path / "served/api/models").glob("_*.py"))
+    assert "added: int | None" in models
 
 
 def test_a_killed_worker_costs_nothing_and_is_replaced(cache: Path) -> None:
@@ -336,3 +358,51 @@ def test_the_identity_follows_the_code_and_the_tool(monkeypatch: pytest.MonkeyPa
         assert models_worker.identity() != before
     finally:
         models_worker.identity.cache_clear()
+
+
+def test_the_models_warnings_keep_their_place(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked of the worker while the other emitters render, the models' warnings still come
+    before those of the emitters after them, as in a run without a worker. (Today's emitters
+    after the models warn nothing, their plans are built with the intermediate model: the
+    client is made to warn here.)"""
+    from generator import pipeline
+    from generator.config import Target
+    from generator.ir.model import Warning_
+    from generator.pipeline import generate_target
+
+    emit_client = pipeline.emit_client
+
+    def warning_client(doc: Any, target: Any) -> dict[str, str]:
+        doc.warnings.append(Warning_("the client says", "/paths", "client-test"))
+        return emit_client(doc, target)
+
+    monkeypatch.setattr(pipeline, "emit_client", warning_client)
+
+    target = Target(
+        name="pets",
+        spec=ROOT / "tests" / "fixtures" / "discriminator-fallback.yaml",
+        out=tmp_path / "out",
+        package="pets",
+        distribution="pets",
+        overlay_dir=None,
+        models_engine="datamodel-code-generator",
+        models_worker=True,
+    )
+    path = _started_worker()
+
+    def warnings() -> list[tuple[str, str]]:
+        return [(w.rule, w.pointer) for w in generate_target(target).document.warnings]
+
+    served = warnings()
+    assert path.with_suffix(".log").read_text(encoding="utf-8").count("served models") == 1
+    monkeypatch.setenv(models_worker.WORKER_ENV, "off")
+    monkeypatch.setenv("OPENAPI_CONTRACT_CACHE_DIR", "off")
+    assert served == warnings()
+    assert [rule for rule, _ in served] == [
+        "server-error-undocumented",  # the server plan, built with the intermediate model
+        "discriminator-literal-fallback",
+        "discriminator-literal-fallback",
+        "client-test",
+    ]

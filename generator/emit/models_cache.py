@@ -54,6 +54,15 @@ def cache_key(source: dict[str, Any], package: str, strict_nullable: bool, calle
     return digest.hexdigest()
 
 
+def is_cached(source: dict[str, Any], package: str, strict_nullable: bool, caller: Path) -> bool:
+    """Whether `cached_models` has an entry for this input (not read: it is checked when used)."""
+    root = cache_root()
+    if root is None:
+        return False
+    key = cache_key(source, package, strict_nullable, caller)
+    return (root / "models" / (key + _SUFFIX)).exists()
+
+
 def cached_models(
     source: dict[str, Any], package: str, strict_nullable: bool, caller: Path, compute: Compute
 ) -> str:

@@ -26,6 +26,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,49 @@ def socket_path() -> Path | None:
 
 def compute(source: dict[str, Any], package: str, strict_nullable: bool) -> str | None:
     """The models module from the running worker, or None (compute it here instead)."""
+    request = _request(source, package, strict_nullable)
+    if request is None:
+        return None
+    with timing.timed("models: from the warm worker"):
+        return _code(ask(*request))
+
+
+def ask_beside(
+    source: dict[str, Any], package: str, strict_nullable: bool, most: int
+) -> Pending | None:
+    """`compute` begun in a thread, for a request of at most `most` bytes: the run renders its
+    other files while the worker answers. None when there is no worker to ask."""
+    request = _request(source, package, strict_nullable)
+    if request is None or len(request[1]) > most:
+        return None
+    return Pending(*request)
+
+
+class Pending:
+    """A request to the worker, sent from a thread (the socket's wait holds no lock)."""
+
+    def __init__(self, path: Path, body: bytes) -> None:
+        self._reply: dict[str, Any] | None = None
+        self._thread = threading.Thread(
+            target=self._ask, args=(path, body), name="models-worker", daemon=True
+        )
+        self._thread.start()
+
+    def _ask(self, path: Path, body: bytes) -> None:
+        self._reply = ask(path, body)
+
+    def code(self) -> str | None:
+        """The module the worker wrote, once it has answered; None if it did not."""
+        with timing.timed("models: waiting for the warm worker"):
+            self._thread.join()
+        return _code(self._reply)
+
+
+def _request(
+    source: dict[str, Any], package: str, strict_nullable: bool
+) -> tuple[Path, bytes] | None:
+    """The running worker's socket and the request's bytes, or None (no worker, or input JSON
+    would not carry unchanged)."""
     path = socket_path()
     if path is None or not path.exists():
         return None
@@ -114,8 +158,10 @@ def compute(source: dict[str, Any], package: str, strict_nullable: bool) -> str 
             return None  # tuples, non-string keys: the worker would see another document
     except (TypeError, ValueError):
         return None
-    with timing.timed("models: from the warm worker"):
-        reply = ask(path, body.encode())
+    return path, body.encode()
+
+
+def _code(reply: dict[str, Any] | None) -> str | None:
     code = None if reply is None else reply.get("code")
     return code if isinstance(code, str) else None
 
