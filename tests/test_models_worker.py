@@ -406,3 +406,27 @@ def test_the_models_warnings_keep_their_place(
         "discriminator-literal-fallback",
         "client-test",
     ]
+
+
+def test_the_files_of_workers_for_other_code_are_pruned(cache: Path) -> None:
+    """Each identity (code, tool, interpreter) leaves a lock and a log; starting a worker removes
+    those of other identities that no process holds and that are a day old."""
+    import fcntl
+
+    folder = cache / "workers"
+    folder.mkdir(parents=True)
+    day_ago = time.time() - 25 * 3600
+    names = ("models-old", "models-held", "models-recent")
+    for name in names:
+        for suffix in (".lock", ".log", ".sock"):
+            (folder / (name + suffix)).write_text("")
+        if name != "models-recent":
+            os.utime(folder / (name + ".lock"), (day_ago, day_ago))
+    with open(folder / "models-held.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a worker of that identity runs
+        path = _started_worker()
+    left = sorted(p.name for p in folder.iterdir())
+    assert not any(name.startswith("models-old") for name in left)
+    for name in ("models-held", "models-recent"):
+        assert {f"{name}.lock", f"{name}.log", f"{name}.sock"} <= set(left)
+    assert path.with_suffix(".lock").name in left  # its own

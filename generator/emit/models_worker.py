@@ -5,7 +5,8 @@ the run then pays for importing datamodel-code-generator and pydantic (about 0.6
 small contract's regeneration) to write a few classes. A target that opts in
 (`models-worker = true`) keeps them imported in a background process, as blackd keeps black:
 the first run that needs them writes its models itself and starts the worker; later runs hand
-it the schemas over a Unix socket in the user's cache and get the module back (milliseconds).
+it the schemas over a Unix socket in the user's cache and get the module back (tens of
+milliseconds for a contract of a dozen schemas).
 
 The worker is an optimisation only. It never changes what is written: it runs the very code a
 run would run (generator.emit.models.datamodel_codegen_module), its identity is a digest of that
@@ -27,17 +28,20 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from generator import timing
+from generator.emit import models_cache
 from generator.emit.template_cache import cache_root
 from generator.progress import in_ci
 
 WORKER_ENV = "OPENAPI_CONTRACT_MODELS_WORKER"
 IDLE_ENV = "OPENAPI_CONTRACT_MODELS_WORKER_IDLE"
 IDLE_SECONDS = 600.0
+STALE_SECONDS = 24 * 3600.0
 CONNECT_TIMEOUT = 1.0
 # A worker answers one request at a time; one that takes longer than this (another run's large
 # document ahead in the queue) is given up on, and the run computes its own.
@@ -81,18 +85,15 @@ def workers_folder() -> Path | None:
 def identity() -> str:
     """What the worker's answers depend on besides the request: the code that computes them,
     datamodel-code-generator's version, the interpreter that runs them."""
-    from generator.emit import models, models_cache
-
     digest = hashlib.sha256()
     for part in (models_cache.tool_version(), sys.executable, sys.version):
         digest.update(part.encode() + b"\0")
-    for module in (models.__file__, __file__, _server_file()):
-        digest.update(hashlib.sha256(Path(module).read_bytes()).digest())
+    here = Path(__file__)
+    # generator.emit.models (datamodel_codegen_module, what the worker runs) by its path: it
+    # imports this module, which must not import it back.
+    for module in (here.with_name("models.py"), here, here.with_name("models_worker_server.py")):
+        digest.update(hashlib.sha256(module.read_bytes()).digest())
     return digest.hexdigest()[:20]
-
-
-def _server_file() -> str:
-    return str(Path(__file__).with_name("models_worker_server.py"))
 
 
 def socket_path() -> Path | None:
@@ -190,6 +191,7 @@ def start() -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(path.parent, 0o700)  # the socket answers whoever can reach it: its user only
+        prune(path.parent, keep=path.stem)
         log = open(path.with_suffix(".log"), "ab")  # noqa: SIM115 (handed to the child)
     except OSError:
         return
@@ -214,6 +216,30 @@ def start() -> None:
             )
     except OSError:
         return
+
+
+def prune(folder: Path, keep: str) -> list[str]:
+    """Remove the files of workers for other code (an earlier version, an edited generator)
+    that no process holds and that are a day old: each identity leaves a lock and a log.
+    Returns the names of the workers removed."""
+    import fcntl  # POSIX only, as the worker is
+
+    removed = []
+    for lock in sorted(folder.glob("models-*.lock")):
+        if lock.stem == keep:
+            continue
+        try:
+            if time.time() - lock.stat().st_mtime < STALE_SECONDS:
+                continue
+            with open(lock, "a") as held:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # else a worker runs: kept
+                for suffix in (".sock", ".log"):
+                    lock.with_suffix(suffix).unlink(missing_ok=True)
+                lock.unlink()
+        except OSError:
+            continue
+        removed.append(lock.stem)
+    return removed
 
 
 def idle_seconds() -> float:
