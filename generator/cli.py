@@ -461,7 +461,7 @@ examples:
     "models-worker": """\
 examples:
   openapi-contract models-worker status          # the workers running for this user
-  openapi-contract models-worker stop            # end them now instead of after 10 idle minutes
+  openapi-contract models-worker stop            # end them now instead of after 30 idle minutes
 """,
     "sdk-version": """\
 examples:

@@ -143,7 +143,7 @@ TARGET_SETTINGS: tuple[Setting, ...] = (
         "models-worker",
         "boolean",
         'With `models-engine = "datamodel-code-generator"`: keep it imported in a background '
-        "process between runs (it leaves after 10 idle minutes; never started in CI), so that "
+        "process between runs (it leaves after 30 idle minutes; never started in CI), so that "
         "regenerating after a schema edit does not pay its half-second start-up.",
         default="false",
         example="true",

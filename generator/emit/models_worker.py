@@ -12,7 +12,7 @@ The worker is an optimisation only. It never changes what is written: it runs th
 run would run (generator.emit.models.datamodel_codegen_module), its identity is a digest of that
 code, datamodel-code-generator's version and the interpreter, so code that changed is served by
 a new worker, and a request it cannot answer exactly (no worker, a busy or dying one, input that
-JSON would not carry unchanged) is computed in the run, as without it. It leaves after ten idle
+JSON would not carry unchanged) is computed in the run, as without it. It leaves after 30 idle
 minutes; `openapi-contract models-worker stop` ends it sooner. It is never started in CI
 (`CI=true`: a one-shot run would only leave it behind), and `OPENAPI_CONTRACT_MODELS_WORKER`
 overrides the setting (`off`, or `on` to start one in CI as well).
@@ -40,7 +40,7 @@ from generator.progress import in_ci
 
 WORKER_ENV = "OPENAPI_CONTRACT_MODELS_WORKER"
 IDLE_ENV = "OPENAPI_CONTRACT_MODELS_WORKER_IDLE"
-IDLE_SECONDS = 600.0
+IDLE_SECONDS = 1800.0  # as long as a developer's pause between edits; about 55 MiB held meanwhile
 STALE_SECONDS = 24 * 3600.0
 CONNECT_TIMEOUT = 1.0
 # A worker answers one request at a time; one that takes longer than this (another run's large
