@@ -103,6 +103,11 @@ def _generate_one(
         if not args.quiet:
             print(f"{target.name}: up to date ({target.out})")
         return
+    if target.models_engine == "datamodel-code-generator":
+        from generator.emit import models_worker
+
+        # Before the pipeline's imports: a worker started now is ready sooner.
+        models_worker.start_early(target.models_worker)
     from generator.pipeline import generate_target
     from generator.writer import write_files
 

@@ -55,6 +55,10 @@ def generate_target(target: Target, progress: Progress | None = None) -> Generat
 
 def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> GenerationResult:
     step = progress or _silent
+    if target.models_engine == "datamodel-code-generator":
+        from generator.emit import models_worker
+
+        models_worker.start_early(target.models_worker)
     step("load", {})
     # The loaded document and the intermediate model are built with the cyclic collector
     # paused, then the model is set aside from its collections (generator/memory.py).

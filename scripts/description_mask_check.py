@@ -18,8 +18,9 @@ import difflib
 import sys
 from pathlib import Path
 
+from generator.emit.datamodel_codegen import datamodel_codegen_module
 from generator.emit.description_mask import mask_descriptions, unmask
-from generator.emit.models import datamodel_codegen_module, models_source
+from generator.emit.models import models_source
 from generator.errors import SpecError
 from generator.ir import build_model
 from generator.loader import load_document

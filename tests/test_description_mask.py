@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.emit.datamodel_codegen import datamodel_codegen_module
 from generator.emit.description_mask import docstring_text, mask_descriptions, unmask
-from generator.emit.models import datamodel_codegen_module, models_source
+from generator.emit.models import models_source
 from generator.errors import SpecError
 from generator.ir import build_model
 from generator.loader import load_document

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
+from generator.emit.datamodel_codegen import BASE_CLASS, HEADER
 from generator.emit.model_imports import import_block, used_names
-from generator.emit.models import BASE_CLASS, HEADER
 from generator.emit.native_models import emit_native_models
 from generator.formatting import _PASSES
 from generator.loader import load_document

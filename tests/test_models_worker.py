@@ -27,7 +27,8 @@ from typing import Any
 import pytest
 
 from generator.emit import models_worker
-from generator.emit.models import datamodel_codegen_module, models_source
+from generator.emit.datamodel_codegen import datamodel_codegen_module
+from generator.emit.models import models_source
 from generator.ir import build_model
 from generator.loader import load_document
 from tests.conftest import ROOT
@@ -86,6 +87,9 @@ def cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("OPENAPI_CONTRACT_CACHE_DIR", str(root))
     monkeypatch.setenv(models_worker.WORKER_ENV, "on")
     monkeypatch.delenv(models_worker.IDLE_ENV, raising=False)
+    # A worker the run started is waited for while it gets ready: long enough for a loaded
+    # machine, so that the tests that count its answers do not depend on its speed.
+    monkeypatch.setenv(models_worker.READY_ENV, "120")
     models_worker._started.clear()
     try:
         yield root
@@ -173,26 +177,33 @@ def test_generate_through_the_worker_writes_the_same(
         reported = json.loads(report.read_text(encoding="utf-8"))
         return printed + done.stderr.decode(), reported["targets"][0]["warnings"]
 
-    generate("first", env)
-    _wait_for(lambda: bool(models_worker.running()), "the worker the first run started")
+    first = generate("first", env)
+    log = next((cache / "workers").glob("*.log")).read_text(encoding="utf-8")
+    # The run started the worker as it began, and waited for it rather than importing
+    # datamodel-code-generator itself.
+    assert log.count("served models") == 1, log
     anchor, added = EDITS[document]
     assert text.count(anchor) == 1
     spec.write_text(text.replace(anchor, anchor + added), encoding="utf-8")
     served = generate("served", env)
     log = next((cache / "workers").glob("*.log")).read_text(encoding="utf-8")
-    assert log.count("served models") == 1, log
+    assert log.count("served models") == 2, log
+    assert log.count("serving on") == 1  # the same worker
 
     without = {**env, models_worker.WORKER_ENV: "off", "OPENAPI_CONTRACT_CACHE_DIR": "off"}
     assert generate("alone", without) == served
-    files = sorted(p.relative_to(tmp_path / "served") for p in (tmp_path / "served").rglob("*"))
-    assert files == sorted(
-        p.relative_to(tmp_path / "alone") for p in (tmp_path / "alone").rglob("*")
-    )
-    for relative in files:
-        if (tmp_path / "served" / relative).is_file():
-            assert (tmp_path / "served" / relative).read_bytes() == (
-                tmp_path / "alone" / relative
-            ).read_bytes(), relative
+    spec.write_text(text, encoding="utf-8")
+    assert generate("first-alone", without) == first
+    for worker, alone in (("first", "first-alone"), ("served", "alone")):
+        files = sorted(p.relative_to(tmp_path / worker) for p in (tmp_path / worker).rglob("*"))
+        assert files == sorted(
+            p.relative_to(tmp_path / alone) for p in (tmp_path / alone).rglob("*")
+        )
+        for relative in files:
+            if (tmp_path / worker / relative).is_file():
+                assert (tmp_path / worker / relative).read_bytes() == (
+                    tmp_path / alone / relative
+                ).read_bytes(), relative
     models = "".join(p.read_text() for p in (tmp_path / "served/api/models").glob("_*.py"))
     assert "added: int | None" in models
 
@@ -430,3 +441,21 @@ def test_the_files_of_workers_for_other_code_are_pruned(cache: Path) -> None:
     for name in ("models-held", "models-recent"):
         assert {f"{name}.lock", f"{name}.log", f"{name}.sock"} <= set(left)
     assert path.with_suffix(".lock").name in left  # its own
+
+
+@pytest.mark.timeout(120)
+def test_a_worker_that_fails_to_start_is_not_waited_for(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run waits for a worker it started only while that worker lives: one that exits with
+    an error (here a stand-in) ends the wait at once, and the run computes its own. The wait's
+    bound is set beyond pytest's timeout for this test: waiting it out fails the test."""
+    monkeypatch.setenv(models_worker.READY_ENV, "3600")
+    path = models_worker.socket_path()
+    assert path is not None and not path.exists()
+    failing = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    models_worker._started[path] = failing
+    assert models_worker.compute(SMALL, "pkg", False) is None
+    pending = models_worker.ask_beside(SMALL, "pkg", False, 1 << 20)
+    assert pending is not None and pending.code() is None
+    assert failing.returncode == 3

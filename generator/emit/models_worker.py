@@ -9,7 +9,7 @@ it the schemas over a Unix socket in the user's cache and get the module back (t
 milliseconds for a contract of a dozen schemas).
 
 The worker is an optimisation only. It never changes what is written: it runs the very code a
-run would run (generator.emit.models.datamodel_codegen_module), its identity is a digest of that
+run would run (generator.emit.datamodel_codegen.datamodel_codegen_module), its identity is a digest of that
 code, datamodel-code-generator's version and the interpreter, so code that changed is served by
 a new worker, and a request it cannot answer exactly (no worker, a busy or dying one, input that
 JSON would not carry unchanged) is computed in the run, as without it. It leaves after 30 idle
@@ -20,6 +20,7 @@ overrides the setting (`off`, or `on` to start one in CI as well).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -40,9 +41,13 @@ from generator.progress import in_ci
 
 WORKER_ENV = "OPENAPI_CONTRACT_MODELS_WORKER"
 IDLE_ENV = "OPENAPI_CONTRACT_MODELS_WORKER_IDLE"
+READY_ENV = "OPENAPI_CONTRACT_MODELS_WORKER_READY"
 IDLE_SECONDS = 1800.0  # as long as a developer's pause between edits; about 55 MiB held meanwhile
 STALE_SECONDS = 24 * 3600.0
 CONNECT_TIMEOUT = 1.0
+# How long a run waits for a worker it started itself to listen (it takes about 0.7 s: the
+# imports and one small module); one that fails to start is not waited for.
+READY_TIMEOUT = 5.0
 # A worker answers one request at a time; one that takes longer than this (another run's large
 # document ahead in the queue) is given up on, and the run computes its own.
 ANSWER_TIMEOUT = 300.0
@@ -54,7 +59,8 @@ _ON = ("1", "on", "true", "yes")
 _OFF = ("0", "off", "false", "no")
 
 
-_started: set[Path] = set()
+# The workers this run started (one per identity), to wait for while they get ready.
+_started: dict[Path, subprocess.Popen[bytes] | None] = {}
 
 
 class ProtocolError(Exception):
@@ -89,9 +95,9 @@ def identity() -> str:
     for part in (models_cache.tool_version(), sys.executable, sys.version):
         digest.update(part.encode() + b"\0")
     here = Path(__file__)
-    # generator.emit.models (datamodel_codegen_module, what the worker runs) by its path: it
-    # imports this module, which must not import it back.
-    for module in (here.with_name("models.py"), here, here.with_name("models_worker_server.py")):
+    # What the worker runs (generator.emit.datamodel_codegen), how it is asked and answers.
+    code = ("datamodel_codegen.py", "models_worker.py", "models_worker_server.py")
+    for module in (here.with_name(name) for name in code):
         digest.update(hashlib.sha256(module.read_bytes()).digest())
     return digest.hexdigest()[:20]
 
@@ -110,7 +116,37 @@ def compute(source: dict[str, Any], package: str, strict_nullable: bool) -> str 
     if request is None:
         return None
     with timing.timed("models: from the warm worker"):
-        return _code(ask(*request))
+        return _code(ask(*request) if _ready(request[0]) else None)
+
+
+def start_early(configured: bool) -> None:
+    """At the start of a target's generation: a worker started now when none runs, so that it
+    imports datamodel-code-generator beside the loading of the document, on the other core,
+    and writes this run's models if they are not in the cache (the run waits for it to listen,
+    which is sooner than importing it here), then the next runs'."""
+    if wanted(configured):
+        path = socket_path()
+        if path is not None and not path.exists():
+            start()
+
+
+def _ready(path: Path) -> bool:
+    """Whether the worker at `path` listens: at once when its socket is there; else, if this
+    run started it, once it is (as long as it has not failed, for `READY_TIMEOUT` at most)."""
+    if path.exists():
+        return True
+    process = _started.get(path)
+    if process is None:
+        return False
+    with timing.timed("models: waiting for the worker to start"):
+        deadline = time.monotonic() + _seconds(READY_ENV, READY_TIMEOUT)
+        while time.monotonic() < deadline:
+            if path.exists():
+                return True
+            if process.poll() not in (None, 0):  # it failed (0: another one holds the lock)
+                return False
+            time.sleep(0.01)
+    return False
 
 
 def ask_beside(
@@ -135,7 +171,7 @@ class Pending:
         self._thread.start()
 
     def _ask(self, path: Path, body: bytes) -> None:
-        self._reply = ask(path, body)
+        self._reply = ask(path, body) if _ready(path) else None
 
     def code(self) -> str | None:
         """The module the worker wrote, once it has answered; None if it did not."""
@@ -147,10 +183,10 @@ class Pending:
 def _request(
     source: dict[str, Any], package: str, strict_nullable: bool
 ) -> tuple[Path, bytes] | None:
-    """The running worker's socket and the request's bytes, or None (no worker, or input JSON
-    would not carry unchanged)."""
+    """The worker's socket and the request's bytes, or None (no worker running nor started by
+    this run, or input JSON would not carry unchanged)."""
     path = socket_path()
-    if path is None or not path.exists():
+    if path is None or not (path.exists() or path in _started):
         return None
     request = {"op": "models", "source": source, "package": package, "strict": strict_nullable}
     try:
@@ -187,7 +223,7 @@ def start() -> None:
     path = socket_path()
     if path is None or path in _started:
         return
-    _started.add(path)  # one start per run, whatever its number of targets
+    _started[path] = None  # one start per run, whatever its number of targets
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(path.parent, 0o700)  # the socket answers whoever can reach it: its user only
@@ -204,7 +240,7 @@ def start() -> None:
     }
     try:
         with log:
-            subprocess.Popen(
+            _started[path] = subprocess.Popen(
                 [sys.executable, "-m", "generator.emit.models_worker_server", os.fspath(path)],
                 cwd=path.parent,  # not the project's folder, which may be deleted under it
                 env=env,
@@ -225,6 +261,10 @@ def prune(folder: Path, keep: str) -> list[str]:
     import fcntl  # POSIX only, as the worker is
 
     removed = []
+    for starting in folder.glob("models-*.starting"):  # a worker killed before it listened
+        with contextlib.suppress(OSError):
+            if time.time() - starting.stat().st_mtime >= STALE_SECONDS:
+                starting.unlink()
     for lock in sorted(folder.glob("models-*.lock")):
         if lock.stem == keep:
             continue
@@ -243,11 +283,15 @@ def prune(folder: Path, keep: str) -> list[str]:
 
 
 def idle_seconds() -> float:
+    return _seconds(IDLE_ENV, IDLE_SECONDS)
+
+
+def _seconds(variable: str, default: float) -> float:
     try:
-        value = float(os.environ.get(IDLE_ENV, IDLE_SECONDS))
+        value = float(os.environ.get(variable, default))
     except ValueError:
-        return IDLE_SECONDS
-    return value if value > 0 else IDLE_SECONDS
+        return default
+    return value if value > 0 else default
 
 
 def running() -> list[Path]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.emit import models_worker
-from generator.emit.models import datamodel_codegen_module
+from generator.emit.datamodel_codegen import datamodel_codegen_module
 
 # A request has this long to arrive whole once a run has connected.
 READ_TIMEOUT = 30.0
@@ -58,14 +58,18 @@ def main(argv: list[str]) -> int:
     except BlockingIOError:
         return 0  # another worker for the same code is starting or serving
     datamodel_codegen_module(_WARM_UP, "warm_up", False)
-    path.unlink(missing_ok=True)  # a socket left by a worker that was killed
+    # Bound and listening under a name of its own, then renamed into place (over a socket left
+    # by a worker that was killed): a run that finds the socket finds it listening.
+    starting = path.with_name(f"{path.stem}.{os.getpid()}.starting")
+    starting.unlink(missing_ok=True)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     previous = os.umask(0o177)
     try:
-        server.bind(os.fspath(path))
+        server.bind(os.fspath(starting))
     finally:
         os.umask(previous)
     server.listen(16)
+    os.replace(starting, path)
     server.settimeout(models_worker.idle_seconds())
     print(f"models worker {os.getpid()} serving on {path}", flush=True)
     try:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import textwrap
 
+from generator.emit.datamodel_codegen import BASE_CLASS, HEADER
 from generator.emit.model_imports import import_block
 from generator.emit.model_modules import Parsed, Unit, split_units
-from generator.emit.models import BASE_CLASS, HEADER
 from generator.ir.model import Document
 from generator.plans.model_plan import ClassDecl, Decl, EnumDecl, ModelPlan, RootDecl
 
