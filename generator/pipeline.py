@@ -66,6 +66,13 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
         loaded = load_document(target.spec, overlay_dir=target.overlay_dir, strict=target.strict)
         step("ir", {"operations": count_operations(loaded.data)})
         document = build_document(loaded, target.package)
+        asked = None
+        if target.models_engine == "datamodel-code-generator":
+            from generator.emit.models import ask_models_beside
+
+            # Asked of the warm worker now, it writes the models while the web package and the
+            # other emitters render (generator.emit.models_worker).
+            asked = ask_models_beside(document, target.package, target.models_worker)
         other_folders = {}
         if target.npm_package is not None and target.npm_out is not None:
             from generator.emit.npm_package import emit_npm_package
@@ -100,7 +107,6 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
             memory.release_freed_memory()
 
         submit(emit_package(document, target))
-        asked = None
         if target.models_engine == "native":
             model_plan = build_model_plan(document, target.strict_models)
             submit(emit_native_models(document, model_plan, target.package))
@@ -108,9 +114,8 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
         else:
             # datamodel-code-generator (and pydantic with it) is imported only by the targets
             # that ask for it: a third of a second of start-up the native engine does not need.
-            from generator.emit.models import ask_models_beside, emit_models
+            from generator.emit.models import emit_models
 
-            asked = ask_models_beside(document, target.package, target.models_worker)
             if asked is None:
                 submit(emit_models(document, target.package, target.models_worker), settled=False)
         # While the warm worker writes the models, the other emitters render; their files are
