@@ -276,8 +276,8 @@ def cmd_models_worker(args: argparse.Namespace) -> int:
     verb = "stopped" if args.action == "stop" else "running"
     if not found:
         print(f"no models worker {verb}")
-    for path in found:
-        print(f"{verb}: {path}")
+    for path, pid in found.items():
+        print(f"{verb}: {path} (process {pid})")
     return 0
 
 

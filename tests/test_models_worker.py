@@ -220,6 +220,9 @@ def test_a_killed_worker_costs_nothing_and_is_replaced(cache: Path) -> None:
     assert models_worker.compute(SMALL, "pkg", False) == datamodel_codegen_module(
         SMALL, "pkg", False
     )
+    # The log holds the new worker's life alone (it is not a record of every worker's).
+    (new,) = _pids(path.parent)
+    assert new != pid
 
 
 def test_a_worker_dying_mid_request_costs_nothing(cache: Path) -> None:
@@ -280,7 +283,7 @@ def test_stop_ends_every_worker(cache: Path) -> None:
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    assert done.returncode == 0 and f"stopped: {path}" in done.stdout
+    assert done.returncode == 0 and f"stopped: {path} (process {pid})" in done.stdout
     _wait_for(lambda: not _alive(pid), "the stopped worker to leave")
     status = subprocess.run(
         [sys.executable, "-m", "generator", "models-worker", "status"],

@@ -294,19 +294,20 @@ def _seconds(variable: str, default: float) -> float:
     return value if value > 0 else default
 
 
-def running() -> list[Path]:
-    """The sockets of workers that answer (any identity: older code's too)."""
+def running() -> dict[Path, object]:
+    """The workers that answer (any identity: older code's too): socket -> process id."""
     folder = workers_folder()
     if folder is None or not folder.is_dir():
-        return []
+        return {}
     ping = json.dumps({"op": "ping"}).encode()
-    return [p for p in sorted(folder.glob("models-*.sock")) if ask(p, ping, 5.0) is not None]
+    replies = {p: ask(p, ping, 5.0) for p in sorted(folder.glob("models-*.sock"))}
+    return {p: reply.get("pid") for p, reply in replies.items() if reply is not None}
 
 
-def stop_all() -> list[Path]:
-    """Ask every running worker to leave; the sockets of those that said they would."""
+def stop_all() -> dict[Path, object]:
+    """Ask every running worker to leave: those that said they would, socket -> process id."""
     stop = json.dumps({"op": "stop"}).encode()
-    return [p for p in running() if ask(p, stop, 5.0) is not None]
+    return {p: pid for p, pid in running().items() if ask(p, stop, 5.0) is not None}
 
 
 def send(conn: socket.socket, body: bytes) -> None:

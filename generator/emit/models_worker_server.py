@@ -11,6 +11,7 @@ computes the models itself and reports the error as it would have without a work
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -57,6 +58,8 @@ def main(argv: list[str]) -> int:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return 0  # another worker for the same code is starting or serving
+    with contextlib.suppress(OSError):  # the log holds this worker's life only, not every one's
+        os.ftruncate(sys.stdout.fileno(), 0)
     datamodel_codegen_module(_WARM_UP, "warm_up", False)
     # Bound and listening under a name of its own, then renamed into place (over a socket left
     # by a worker that was killed): a run that finds the socket finds it listening.
