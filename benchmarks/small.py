@@ -164,6 +164,14 @@ def bench_edit_generate(baseline: Tool, work: Path, *, repeat: int) -> list[Edit
     # machine, kept the models of the edits of earlier bench runs (the same texts, numbered
     # from 0), so a model edit measured a cache hit instead of datamodel-code-generator.
     cache = work / "edit-cache"
+    # A worker an earlier run left there (one stopped early) is stopped before its socket goes.
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "generator", "models-worker", "stop"],
+        cwd=ROOT,
+        env={**os.environ, "OPENAPI_CONTRACT_CACHE_DIR": str(cache)},
+        check=False,
+        capture_output=True,
+    )
     shutil.rmtree(cache, ignore_errors=True)
     # As at the API team's terminal, not in CI: the targets' models worker (models-worker = true,
     # generator.emit.models_worker) is started by the first run that misses the models cache
