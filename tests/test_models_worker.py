@@ -462,3 +462,18 @@ def test_a_worker_that_fails_to_start_is_not_waited_for(
     pending = models_worker.ask_beside(SMALL, "pkg", False, 1 << 20)
     assert pending is not None and pending.code() is None
     assert failing.returncode == 3
+
+
+def test_a_worker_whose_socket_is_removed_leaves(cache: Path) -> None:
+    """The cache folder removed under a worker (or its socket replaced): no run can reach it,
+    nor `models-worker stop`, so it leaves at its next check instead of idling out, and does
+    not remove a socket that is no longer its own."""
+    path = _started_worker()
+    (pid,) = _pids(path.parent)
+    log = path.with_suffix(".log").read_text(encoding="utf-8")
+    path.unlink()
+    path.write_text("another worker's socket, say")
+    _wait_for(lambda: not _alive(pid), "the unreachable worker to leave")
+    assert path.read_text() == "another worker's socket, say"
+    assert log in path.with_suffix(".log").read_text(encoding="utf-8")
+    assert "its socket is gone: leaving" in path.with_suffix(".log").read_text(encoding="utf-8")

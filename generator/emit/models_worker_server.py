@@ -26,6 +26,8 @@ from generator.emit.datamodel_codegen import datamodel_codegen_module
 
 # A request has this long to arrive whole once a run has connected.
 READ_TIMEOUT = 30.0
+# How often a waiting worker checks that its socket is still there, and whether it is idle.
+CHECK_SECONDS = 5.0
 _WARM_UP = {
     "openapi": "3.1.0",
     "info": {"title": "warm-up", "version": "0"},
@@ -73,23 +75,44 @@ def main(argv: list[str]) -> int:
         os.umask(previous)
     server.listen(16)
     os.replace(starting, path)
-    server.settimeout(models_worker.idle_seconds())
+    ours = path.stat().st_ino
+    idle = models_worker.idle_seconds()
+    server.settimeout(min(idle, CHECK_SECONDS))
     print(f"models worker {os.getpid()} serving on {path}", flush=True)
+    last = time.monotonic()
     try:
         while True:
             try:
                 conn, _ = server.accept()
             except TimeoutError:
-                print("idle: leaving", flush=True)
-                return 0
+                if not _is(path, ours):
+                    # The cache folder was removed, or the socket replaced: no run can reach
+                    # this worker any more (nor `models-worker stop`).
+                    print("its socket is gone: leaving", flush=True)
+                    return 0
+                if time.monotonic() - last >= idle:
+                    print("idle: leaving", flush=True)
+                    return 0
+                continue
             with conn:
                 if not _serve(conn):
                     print("asked to stop: leaving", flush=True)
                     return 0
+            last = time.monotonic()
     finally:
-        # Before the lock goes with the process: the next worker finds no socket of ours.
+        # Before the lock goes with the process: the next worker finds no socket of ours (and
+        # another worker's socket, should one have taken the name, is left alone).
         server.close()
-        path.unlink(missing_ok=True)
+        if _is(path, ours):
+            path.unlink(missing_ok=True)
+
+
+def _is(path: Path, inode: int) -> bool:
+    """Whether `path` is still the socket this worker bound (the same file, not a new one)."""
+    try:
+        return path.stat().st_ino == inode
+    except OSError:
+        return False
 
 
 def _serve(conn: socket.socket) -> bool:
