@@ -164,19 +164,13 @@ def bench_edit_generate(baseline: Tool, work: Path, *, repeat: int) -> list[Edit
     # machine, kept the models of the edits of earlier bench runs (the same texts, numbered
     # from 0), so a model edit measured a cache hit instead of datamodel-code-generator.
     cache = work / "edit-cache"
-    # A worker an earlier run left there (one stopped early) is stopped before its socket goes.
-    subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "generator", "models-worker", "stop"],
-        cwd=ROOT,
-        env={**os.environ, "OPENAPI_CONTRACT_CACHE_DIR": str(cache)},
-        check=False,
-        capture_output=True,
-    )
-    shutil.rmtree(cache, ignore_errors=True)
     # As at the API team's terminal, not in CI: the targets' models worker (models-worker = true,
-    # generator.emit.models_worker) is started by the first run that misses the models cache
-    # and serves the runs after it; it is stopped at the end.
+    # generator.emit.models_worker) is started by the first `make generate` and serves the runs
+    # after it; it is stopped at the end, and one an earlier bench run left in this cache (one
+    # stopped early) before its socket is removed.
     env = {**os.environ, "OPENAPI_CONTRACT_CACHE_DIR": str(cache)}
+    _stop_models_workers(venv, env)
+    shutil.rmtree(cache, ignore_errors=True)
     for name in ("CI", "MAKEFLAGS", "OPENAPI_CONTRACT_MODELS_WORKER"):
         env.pop(name, None)
     baseline_out = work / "edit-baseline"
@@ -211,16 +205,22 @@ def bench_edit_generate(baseline: Tool, work: Path, *, repeat: int) -> list[Edit
                     result.baseline.samples.append(other)
             results.append(result)
     finally:
-        python_ = str(venv / "bin" / "python")
-        subprocess.run([python_, "-m", "generator", "link"], cwd=ROOT, check=False)
         subprocess.run(
-            [python_, "-m", "generator", "models-worker", "stop"],
-            cwd=ROOT,
-            env=env,
-            check=False,
-            capture_output=True,
+            [str(venv / "bin" / "python"), "-m", "generator", "link"], cwd=ROOT, check=False
         )
+        _stop_models_workers(venv, env)
     return results
+
+
+def _stop_models_workers(venv: Path, env: dict[str, str]) -> None:
+    """`openapi-contract models-worker stop` for the cache `env` names."""
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "generator", "models-worker", "stop"],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        capture_output=True,
+    )
 
 
 def edit_tag_description(spec: Path, n: int) -> str:

@@ -9,6 +9,7 @@ loaded `<package>/models/` package (generator.emit.model_modules).
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from generator.emit.datamodel_codegen import (
     ModelsEmitError,
     datamodel_codegen_module,
 )
-from generator.emit.description_mask import mask_descriptions, unmask
+from generator.emit.description_mask import Masked, mask_descriptions, unmask
 from generator.emit.model_modules import split_models
 from generator.emit.models_cache import Compute, cached_models, is_cached
 from generator.ir.model import Document, Warning_
@@ -70,19 +71,38 @@ def emit_models_module(
     """
     if not doc.schemas:
         return HEADER
-    source = models_source(doc)
-    strict_nullable = doc.openapi.startswith("3.0")
+    given = models_input(doc) if asked is None else asked.input
     compute: Compute = datamodel_codegen_module
     if models_worker.wanted(worker):
         compute = _through_worker if asked is None else asked.or_else(_through_worker)
-    masked = mask_descriptions(source)
-    if masked is not None:
-        code = cached_models(masked.source, package, strict_nullable, CALLER, compute)
-        unmasked = unmask(code, masked)
+    if given.masked is not None:
+        code = cached_models(given.first, package, given.strict_nullable, CALLER, compute)
+        unmasked = unmask(code, given.masked)
         if unmasked is not None:
             return unmasked
         # A description written some other way than as a docstring: the real input, as before.
-    return cached_models(source, package, strict_nullable, CALLER, compute)
+    return cached_models(given.source, package, given.strict_nullable, CALLER, compute)
+
+
+@dataclass(frozen=True)
+class ModelsInput:
+    """What datamodel-code-generator is given for a document, built once per run: the named
+    schemas, the same with their descriptions as tokens (None where that cannot be done), and
+    the one setting that varies by document."""
+
+    source: dict[str, Any]
+    masked: Masked | None
+    strict_nullable: bool
+
+    @property
+    def first(self) -> dict[str, Any]:
+        """The input asked first: the one without its descriptions, where there is one."""
+        return self.source if self.masked is None else self.masked.source
+
+
+def models_input(doc: Document) -> ModelsInput:
+    source = models_source(doc)
+    return ModelsInput(source, mask_descriptions(source), doc.openapi.startswith("3.0"))
 
 
 def ask_models_beside(doc: Document, package: str, worker: bool) -> ModelsAsked | None:
@@ -92,34 +112,27 @@ def ask_models_beside(doc: Document, package: str, worker: bool) -> ModelsAsked 
     is nothing to wait for: the models cache has it, no worker runs, or the request is large."""
     if not doc.schemas or not models_worker.wanted(worker):
         return None
-    source = models_source(doc)
-    masked = mask_descriptions(source)
-    if masked is not None:
-        source = masked.source  # what emit_models_module asks first
-    strict_nullable = doc.openapi.startswith("3.0")
-    if is_cached(source, package, strict_nullable, CALLER):
+    given = models_input(doc)
+    if is_cached(given.first, package, given.strict_nullable, CALLER):
         return None
-    pending = models_worker.ask_beside(source, package, strict_nullable, MOST_ASKED_BESIDE)
-    return None if pending is None else ModelsAsked(source, package, strict_nullable, pending)
+    pending = models_worker.ask_beside(
+        given.first, package, given.strict_nullable, MOST_ASKED_BESIDE
+    )
+    return None if pending is None else ModelsAsked(given, package, pending)
 
 
+@dataclass(frozen=True)
 class ModelsAsked:
-    """A module asked of the worker ahead of time; used only for the very input it was asked
-    for (emit_models_module computes its input again and compares)."""
+    """A module asked of the worker ahead of time, and the input it was asked for, which
+    emit_models_module then uses (built once); its answer serves that very input only."""
 
-    def __init__(
-        self,
-        source: dict[str, Any],
-        package: str,
-        strict_nullable: bool,
-        pending: models_worker.Pending,
-    ) -> None:
-        self.request = (source, package, strict_nullable)
-        self.pending = pending
+    input: ModelsInput
+    package: str
+    pending: models_worker.Pending
 
     def or_else(self, compute: Compute) -> Compute:
         def answered(source: dict[str, Any], package: str, strict_nullable: bool) -> str:
-            if (source, package, strict_nullable) == self.request:
+            if source is self.input.first and package == self.package:
                 code = self.pending.code()
                 if code is not None:
                     return code
