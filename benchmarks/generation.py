@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.environment import ROOT, log
+from benchmarks.environment import COLD, ROOT, log
 from benchmarks.measure import Measurement, measure, run_once
 
 
@@ -116,7 +116,7 @@ def bench_generation(
     spec: Path, tools: list[Tool], work: Path, *, repeat: int, timeout: float = 900.0
 ) -> list[Measurement]:
     """Each tool `repeat` times on `spec`, interleaved so drift hits every tool alike."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "true", **COLD}
     results = {t.name: Measurement(t.name, t.argv(spec, _out(work, t))) for t in tools}
     for round_ in range(repeat):
         for tool in tools:
@@ -149,7 +149,7 @@ def tool_env(tool: Tool, env: dict[str, str]) -> dict[str, str]:
 
 def bench_noop_generate(command: list[str], cwd: Path, *, repeat: int) -> Measurement:
     """A no-op regeneration: run once to be current, then time `repeat` more runs."""
-    env = {**os.environ, "CI": "true"}
+    env = {**os.environ, "CI": "true", **COLD}
     run_once(command, cwd=cwd, env=env)
     return measure("no-op generate", command, repeat=repeat, cwd=cwd, env=env)
 

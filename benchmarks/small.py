@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.environment import ROOT, log
+from benchmarks.environment import COLD, ROOT, log
 from benchmarks.generation import Tool, bench_generation
 from benchmarks.measure import Measurement, Sample, run_once
 
@@ -115,7 +115,7 @@ def profile_ours(ours: Tool, document: Path, folder: Path) -> str:
     done = subprocess.run(
         argv,
         cwd=folder,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "CI": "true", **COLD},
         capture_output=True,
         text=True,
         check=False,
@@ -164,14 +164,20 @@ def bench_edit_generate(baseline: Tool, work: Path, *, repeat: int) -> list[Edit
     # machine, kept the models of the edits of earlier bench runs (the same texts, numbered
     # from 0), so a model edit measured a cache hit instead of datamodel-code-generator.
     cache = work / "edit-cache"
-    # As at the API team's terminal, not in CI: the targets' models worker (models-worker = true,
-    # generator.emit.models_worker) is started by the first `make generate` and serves the runs
-    # after it; it is stopped at the end, and one an earlier bench run left in this cache (one
-    # stopped early) before its socket is removed.
+    # As at the API team's terminal, not in CI: the project's warm generator (warm-generator =
+    # true, generator.warm_client) and its targets' models worker (models-worker = true,
+    # generator.emit.models_worker) are started by the first `make generate` and serve the runs
+    # after it; they are stopped at the end, and those an earlier bench run left in this cache
+    # (one stopped early) before its sockets are removed.
     env = {**os.environ, "OPENAPI_CONTRACT_CACHE_DIR": str(cache)}
-    _stop_models_workers(venv, env)
+    _stop_background(venv, env)
     shutil.rmtree(cache, ignore_errors=True)
-    for name in ("CI", "MAKEFLAGS", "OPENAPI_CONTRACT_MODELS_WORKER"):
+    for name in (
+        "CI",
+        "MAKEFLAGS",
+        "OPENAPI_CONTRACT_MODELS_WORKER",
+        "OPENAPI_CONTRACT_WARM_GENERATOR",
+    ):
         env.pop(name, None)
     baseline_out = work / "edit-baseline"
     python = baseline.python or sys.executable
@@ -208,14 +214,14 @@ def bench_edit_generate(baseline: Tool, work: Path, *, repeat: int) -> list[Edit
         subprocess.run(
             [str(venv / "bin" / "python"), "-m", "generator", "link"], cwd=ROOT, check=False
         )
-        _stop_models_workers(venv, env)
+        _stop_background(venv, env)
     return results
 
 
-def _stop_models_workers(venv: Path, env: dict[str, str]) -> None:
-    """`openapi-contract models-worker stop` for the cache `env` names."""
+def _stop_background(venv: Path, env: dict[str, str]) -> None:
+    """`openapi-contract background stop` for the cache `env` names."""
     subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "generator", "models-worker", "stop"],
+        [str(venv / "bin" / "python"), "-m", "generator", "background", "stop"],
         cwd=ROOT,
         env=env,
         check=False,

@@ -281,6 +281,27 @@ def cmd_models_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_background(args: argparse.Namespace) -> int:
+    """Every background process of the toolkit: the warm generator and the models workers."""
+    from generator import warm_client
+    from generator.emit import models_worker
+
+    stop = args.action == "stop"
+    kinds = (
+        ("warm generator", warm_client.stop_all if stop else warm_client.running),
+        ("models worker", models_worker.stop_all if stop else models_worker.running),
+    )
+    verb = "stopped" if stop else "running"
+    found = 0
+    for kind, listed in kinds:
+        for path, pid in listed().items():
+            print(f"{verb}: {kind} {path} (process {pid})")
+            found += 1
+    if not found:
+        print(f"no background process {verb}")
+    return 0
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -467,6 +488,11 @@ examples:
 examples:
   openapi-contract models-worker status          # the workers running for this user
   openapi-contract models-worker stop            # end them now instead of after 30 idle minutes
+""",
+    "background": """\
+examples:
+  openapi-contract background status             # the warm generator and models workers running
+  openapi-contract background stop               # end them now instead of after 30 idle minutes
 """,
     "sdk-version": """\
 examples:
@@ -656,6 +682,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("action", choices=("status", "stop"), help="list them, or end them now")
     p.set_defaults(func=cmd_models_worker)
+    p = _command(
+        sub,
+        "background",
+        "list or stop the background processes a project's settings keep between runs (the "
+        "warm generator of `warm-generator = true`, the models workers of `models-worker = true`)",
+    )
+    p.add_argument("action", choices=("status", "stop"), help="list them, or end them now")
+    p.set_defaults(func=cmd_background)
     return parser
 
 

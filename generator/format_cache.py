@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 
 from generator import timing
-from generator.emit.template_cache import cache_root
+from generator.cache_dir import cache_root
 
 KEEP = 50  # entries; each a small document's formatted Python files, under a megabyte
 _SUFFIX = ".ruff.json"

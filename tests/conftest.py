@@ -24,6 +24,10 @@ os.environ["MYPY_CACHE_DIR"] = str(MYPY_CACHE)
 # that run them would leave one behind in the user's cache. tests/test_models_worker.py turns it
 # on for itself, in folders of its own.
 os.environ.setdefault("OPENAPI_CONTRACT_MODELS_WORKER", "off")
+# Likewise the warm generator (`warm-generator = true` in pyproject.toml): every `generate` the
+# tests start runs in its own interpreter, as without the setting; tests/test_warm_generator.py
+# turns it on for itself.
+os.environ.setdefault("OPENAPI_CONTRACT_WARM_GENERATOR", "off")
 
 
 def run_generator(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

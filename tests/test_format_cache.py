@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator import format_cache, timing
-from generator.emit.template_cache import CACHE_ENV
+from generator.cache_dir import CACHE_ENV
 from generator.formatting import format_files
 from generator.launcher import Launcher
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from generator import formatting, timing
+from generator.cache_dir import CACHE_ENV
 from generator.cli import EXIT_INTERNAL_ERROR, main
-from generator.emit.template_cache import CACHE_ENV
 from generator.formatting import Formatter, FormattingError
 
 # Files ruff has work on: unsorted and unused imports, `Optional`, spacing, a first-party import.

@@ -29,9 +29,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import timing
+from generator.cache_dir import CACHE_ENV
 from generator.emit import render
 from generator.emit.models_cache import cached_models
-from generator.emit.template_cache import CACHE_ENV, bytecode_cache
+from generator.emit.template_cache import bytecode_cache
 from generator.loader.default_check import plainly_valid
 from generator.loader.meta_schema import dialect_check, openapi_check, openapi_meta_schema
 from generator.stamp import tool_version

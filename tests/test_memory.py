@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from generator import memory, pipeline
+from generator.cache_dir import CACHE_ENV
 from generator.config import Target
-from generator.emit.template_cache import CACHE_ENV
 from generator.errors import SpecError
 from generator.loader import load_document
 from generator.plans import build_document

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import timing
-from generator.emit.template_cache import cache_root
+from generator.cache_dir import cache_root
 
 KEEP = 200  # entries; a models module is a few kilobytes to a few megabytes
 _SUFFIX = ".models.py"

@@ -20,12 +20,10 @@ overrides the setting (`off`, or `on` to start one in CI as well).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import socket
-import struct
 import subprocess
 import sys
 import threading
@@ -34,16 +32,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator import timing
+from generator import background, timing
+from generator.background import ProtocolError, receive, send
+from generator.cache_dir import cache_root
 from generator.emit import models_cache
-from generator.emit.template_cache import cache_root
 from generator.progress import in_ci
 
 WORKER_ENV = "OPENAPI_CONTRACT_MODELS_WORKER"
 IDLE_ENV = "OPENAPI_CONTRACT_MODELS_WORKER_IDLE"
 READY_ENV = "OPENAPI_CONTRACT_MODELS_WORKER_READY"
 IDLE_SECONDS = 1800.0  # as long as a developer's pause between edits; about 55 MiB held meanwhile
-STALE_SECONDS = 24 * 3600.0
 CONNECT_TIMEOUT = 1.0
 # How long a run waits for a worker it started itself to listen (it takes about 0.7 s: the
 # imports and one small module); one that fails to start is not waited for.
@@ -51,20 +49,14 @@ READY_TIMEOUT = 5.0
 # A worker answers one request at a time; one that takes longer than this (another run's large
 # document ahead in the queue) is given up on, and the run computes its own.
 ANSWER_TIMEOUT = 300.0
-MAX_MESSAGE = 1 << 30
 # sockaddr_un holds 108 bytes on Linux, 104 on macOS: a longer path cannot be bound.
 MAX_SOCKET_PATH = 100
-_HEADER = struct.Struct("!I")
 _ON = ("1", "on", "true", "yes")
 _OFF = ("0", "off", "false", "no")
 
 
 # The workers this run started (one per identity), to wait for while they get ready.
 _started: dict[Path, subprocess.Popen[bytes] | None] = {}
-
-
-class ProtocolError(Exception):
-    pass
 
 
 def wanted(configured: bool) -> bool:
@@ -255,31 +247,9 @@ def start() -> None:
 
 
 def prune(folder: Path, keep: str) -> list[str]:
-    """Remove the files of workers for other code (an earlier version, an edited generator)
-    that no process holds and that are a day old: each identity leaves a lock and a log.
-    Returns the names of the workers removed."""
-    import fcntl  # POSIX only, as the worker is
-
-    removed = []
-    for starting in folder.glob("models-*.starting"):  # a worker killed before it listened
-        with contextlib.suppress(OSError):
-            if time.time() - starting.stat().st_mtime >= STALE_SECONDS:
-                starting.unlink()
-    for lock in sorted(folder.glob("models-*.lock")):
-        if lock.stem == keep:
-            continue
-        try:
-            if time.time() - lock.stat().st_mtime < STALE_SECONDS:
-                continue
-            with open(lock, "a") as held:
-                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # else a worker runs: kept
-                for suffix in (".sock", ".log"):
-                    lock.with_suffix(suffix).unlink(missing_ok=True)
-                lock.unlink()
-        except OSError:
-            continue
-        removed.append(lock.stem)
-    return removed
+    """Remove the files of workers for other code that no process holds and that are a day
+    old (generator.background.prune); the names of the workers removed."""
+    return background.prune(folder, "models-", keep)
 
 
 def idle_seconds() -> float:
@@ -308,25 +278,3 @@ def stop_all() -> dict[Path, object]:
     """Ask every running worker to leave: those that said they would, socket -> process id."""
     stop = json.dumps({"op": "stop"}).encode()
     return {p: pid for p, pid in running().items() if ask(p, stop, 5.0) is not None}
-
-
-def send(conn: socket.socket, body: bytes) -> None:
-    conn.sendall(_HEADER.pack(len(body)) + body)
-
-
-def receive(conn: socket.socket) -> bytes:
-    (size,) = _HEADER.unpack(_exactly(conn, _HEADER.size))
-    if size > MAX_MESSAGE:
-        raise ProtocolError(f"a message of {size} bytes")
-    return _exactly(conn, size)
-
-
-def _exactly(conn: socket.socket, size: int) -> bytes:
-    chunks = []
-    while size:
-        chunk = conn.recv(min(size, 1 << 20))
-        if not chunk:
-            raise ProtocolError("the other side left mid-message")
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)

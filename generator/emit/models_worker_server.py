@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from generator import background
 from generator.emit import models_worker
 from generator.emit.datamodel_codegen import datamodel_codegen_module
 
@@ -63,19 +64,7 @@ def main(argv: list[str]) -> int:
     with contextlib.suppress(OSError):  # the log holds this worker's life only, not every one's
         os.ftruncate(sys.stdout.fileno(), 0)
     datamodel_codegen_module(_WARM_UP, "warm_up", False)
-    # Bound and listening under a name of its own, then renamed into place (over a socket left
-    # by a worker that was killed): a run that finds the socket finds it listening.
-    starting = path.with_name(f"{path.stem}.{os.getpid()}.starting")
-    starting.unlink(missing_ok=True)
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    previous = os.umask(0o177)
-    try:
-        server.bind(os.fspath(starting))
-    finally:
-        os.umask(previous)
-    server.listen(16)
-    os.replace(starting, path)
-    ours = path.stat().st_ino
+    server, ours = background.listen_in_place(path)
     idle = models_worker.idle_seconds()
     server.settimeout(min(idle, CHECK_SECONDS))
     print(f"models worker {os.getpid()} serving on {path}", flush=True)
@@ -85,7 +74,7 @@ def main(argv: list[str]) -> int:
             try:
                 conn, _ = server.accept()
             except TimeoutError:
-                if not _is(path, ours):
+                if not background.still_ours(path, ours):
                     # The cache folder was removed, or the socket replaced: no run can reach
                     # this worker any more (nor `models-worker stop`).
                     print("its socket is gone: leaving", flush=True)
@@ -103,25 +92,17 @@ def main(argv: list[str]) -> int:
         # Before the lock goes with the process: the next worker finds no socket of ours (and
         # another worker's socket, should one have taken the name, is left alone).
         server.close()
-        if _is(path, ours):
+        if background.still_ours(path, ours):
             path.unlink(missing_ok=True)
-
-
-def _is(path: Path, inode: int) -> bool:
-    """Whether `path` is still the socket this worker bound (the same file, not a new one)."""
-    try:
-        return path.stat().st_ino == inode
-    except OSError:
-        return False
 
 
 def _serve(conn: socket.socket) -> bool:
     """Answer one request; False when it asked the worker to leave."""
     try:
         conn.settimeout(READ_TIMEOUT)
-        request = json.loads(models_worker.receive(conn))
+        request = json.loads(background.receive(conn))
         if not isinstance(request, dict):
-            raise models_worker.ProtocolError("a request is a JSON object")
+            raise background.ProtocolError("a request is a JSON object")
         op = request.get("op")
         reply: dict[str, Any]
         if op == "ping":
@@ -133,8 +114,8 @@ def _serve(conn: socket.socket) -> bool:
         else:
             reply = {"error": f"unknown request {op!r}"}
         conn.settimeout(None)
-        models_worker.send(conn, json.dumps(reply, ensure_ascii=False).encode())
-    except (OSError, ValueError, models_worker.ProtocolError) as exc:
+        background.send(conn, json.dumps(reply, ensure_ascii=False).encode())
+    except (OSError, ValueError, background.ProtocolError) as exc:
         # A run that left, or sent something else: the next one is served all the same.
         print(f"request dropped: {exc}", flush=True)
         return True

@@ -16,7 +16,6 @@ import hashlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -24,23 +23,7 @@ from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 import generator
 from generator import timing
-
-CACHE_ENV = "OPENAPI_CONTRACT_CACHE_DIR"
-_OFF = ("", "0", "off", "none", "false", "no")
-
-
-def cache_root() -> Path | None:
-    """The folder every cache of the toolkit goes under, or None when caching is off."""
-    configured = os.environ.get(CACHE_ENV)
-    if configured is not None:
-        return None if configured.strip().lower() in _OFF else Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no home folder to be found: no cache, never a failed run
-            return None
-    return Path(base) / "openapi-contract-toolkit"
+from generator.cache_dir import cache_root
 
 
 def cache_key(options: Mapping[str, Any], filters: Sequence[str]) -> str:

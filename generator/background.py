@@ -1,0 +1,133 @@
+"""What the toolkit's background processes share: messages over a Unix socket, and a socket
+bound where runs look for it.
+
+Two kinds keep work warm between runs on a developer's machine: the models worker
+(generator.emit.models_worker: datamodel-code-generator imported) and the warm generator
+(generator.warm_client: the whole generator imported). A message is its length (4 bytes,
+network order) and its bytes. Standard library only: the warm generator's client uses it before
+anything else is imported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import struct
+import time
+from pathlib import Path
+
+MAX_MESSAGE = 1 << 30
+# The files of a background process for other code are removed once they are this old.
+STALE_SECONDS = 24 * 3600.0
+_HEADER = struct.Struct("!I")
+
+
+class ProtocolError(Exception):
+    """The other side sent something that is not a message, or left in the middle of one."""
+
+
+def send(conn: socket.socket, body: bytes, fds: list[int] | None = None) -> None:
+    """One message; `fds` (open file descriptors) go with its first bytes."""
+    data = _HEADER.pack(len(body)) + body
+    if fds:
+        sent = socket.send_fds(conn, [data], fds)
+        data = data[sent:]
+    conn.sendall(data)
+
+
+def receive(conn: socket.socket, most: int = MAX_MESSAGE) -> bytes:
+    (size,) = _HEADER.unpack(exactly(conn, _HEADER.size))
+    if size > most:
+        raise ProtocolError(f"a message of {size} bytes")
+    return exactly(conn, size)
+
+
+def receive_with_fds(conn: socket.socket, fds: int, most: int) -> tuple[bytes, list[int]]:
+    """One message and the file descriptors that came with it (at most `fds`; the caller
+    closes them)."""
+    data, received, flags, _ = socket.recv_fds(conn, 1 << 16, fds)
+    try:
+        if flags & getattr(socket, "MSG_CTRUNC", 0):
+            raise ProtocolError("more file descriptors than a request carries")
+        if not data:
+            raise ProtocolError("the other side left before its message")
+        while len(data) < _HEADER.size:
+            data += exactly(conn, _HEADER.size - len(data))
+        (size,) = _HEADER.unpack(data[: _HEADER.size])
+        if size > most:
+            raise ProtocolError(f"a message of {size} bytes")
+        body = data[_HEADER.size :]
+        if len(body) > size:
+            raise ProtocolError("more bytes than the message's length")
+        return body + exactly(conn, size - len(body)), list(received)
+    except BaseException:
+        for fd in received:
+            os.close(fd)
+        raise
+
+
+def exactly(conn: socket.socket, size: int) -> bytes:
+    chunks = []
+    while size:
+        chunk = conn.recv(min(size, 1 << 20))
+        if not chunk:
+            raise ProtocolError("the other side left mid-message")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def listen_in_place(path: Path, backlog: int = 16) -> tuple[socket.socket, int]:
+    """A socket listening at `path` (its user's only), and its inode.
+
+    Bound and listening under a name of its own, then renamed into place (over a socket left
+    by a process that was killed): a run that finds the socket finds it listening.
+    """
+    starting = path.with_name(f"{path.stem}.{os.getpid()}.starting")
+    starting.unlink(missing_ok=True)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    previous = os.umask(0o177)
+    try:
+        server.bind(os.fspath(starting))
+    finally:
+        os.umask(previous)
+    server.listen(backlog)
+    os.replace(starting, path)
+    return server, path.stat().st_ino
+
+
+def still_ours(path: Path, inode: int) -> bool:
+    """Whether `path` is still the socket a process bound (the same file, not a new one)."""
+    try:
+        return path.stat().st_ino == inode
+    except OSError:
+        return False
+
+
+def prune(folder: Path, prefix: str, keep: str) -> list[str]:
+    """Remove the files of background processes for other code (an earlier version, an edited
+    generator) that no process holds and that are a day old: each identity leaves a lock and a
+    log (`prefix`: the kind's; `keep`: this code's name). Returns the names removed."""
+    import fcntl  # POSIX only, as the background processes are
+
+    removed = []
+    for starting in folder.glob(f"{prefix}*.starting"):  # one killed before it listened
+        with contextlib.suppress(OSError):
+            if time.time() - starting.stat().st_mtime >= STALE_SECONDS:
+                starting.unlink()
+    for lock in sorted(folder.glob(f"{prefix}*.lock")):
+        if lock.stem == keep:
+            continue
+        try:
+            if time.time() - lock.stat().st_mtime < STALE_SECONDS:
+                continue
+            with open(lock, "a") as held:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # else one runs: kept
+                for suffix in (".sock", ".log"):
+                    lock.with_suffix(suffix).unlink(missing_ok=True)
+                lock.unlink()
+        except OSError:
+            continue
+        removed.append(lock.stem)
+    return removed

@@ -1,0 +1,347 @@
+"""`openapi-contract generate` served by the warm generator: the side that asks it.
+
+Most of a small contract's `make generate` is the interpreter importing the generator (about
+0.3 s of 0.6 s for ServiceAi's). A project that opts in (`warm-generator = true` under
+`[tool.openapi-contract]`) keeps those imports in a background process (generator.warm_server)
+that forks a child for each run: the child has them already, and runs the command as this
+process would have, with this process's arguments, working folder, environment, umask and its
+very standard input, output and error (passed over a Unix socket), so that what the user sees
+(colours, progress on a terminal, exit status) is what an in-process run shows.
+
+Nothing here imports more than the standard library: a run that the warm generator serves
+never pays the generator's imports. Anything unusual is run here, as without it:
+- another command than `generate`, a profiled run (`--profile`'s fresh interpreter,
+  `-X importtime`), Windows;
+- CI (`CI=true`), unless `OPENAPI_CONTRACT_WARM_GENERATOR=on`; `=off` turns it off everywhere;
+- no warm generator for this code, or one that cannot be reached;
+- a child that ended without saying how (killed): the run is done again here, after a warning.
+
+A run that finds no warm generator for its code starts one when it is done (so its start-up
+never competes with the run); the next run is served. It leaves after 30 idle minutes
+(`openapi-contract background stop` ends it sooner). Its name (the socket's) is a digest of
+the generator's code (every module's path, size and modification time), of the installed
+packages' folders and of the interpreter, so an edited generator or an upgraded dependency is
+served by a new one and never by code that is no longer on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import site
+import socket
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from generator.background import ProtocolError, prune, receive, send
+from generator.cache_dir import cache_root
+from generator.progress import in_ci
+
+WARM_ENV = "OPENAPI_CONTRACT_WARM_GENERATOR"
+IDLE_ENV = "OPENAPI_CONTRACT_WARM_GENERATOR_IDLE"
+SETTING = "warm-generator"
+IDLE_SECONDS = 1800.0
+CONNECT_TIMEOUT = 1.0
+MAX_MESSAGE = 16 << 20
+# sockaddr_un holds 108 bytes on Linux, 104 on macOS: a longer path cannot be bound.
+MAX_SOCKET_PATH = 100
+PREFIX = "generator-"
+_ON = ("1", "on", "true", "yes")
+_OFF = ("0", "off", "false", "no")
+_FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# Environment variables that change what a process does from its start (the server was started
+# with its own): a run that sets them differently is not served by it.
+_INTERPRETER_ENV = ("PYTHONHASHSEED", "PYTHONUTF8", "PYTHONIOENCODING", "LANG", "LC_ALL",
+                    "LC_CTYPE", "PYTHONWARNINGS", "PYTHONDEVMODE")  # fmt: skip
+
+# The warm generator to start once this run is done (set when none answered).
+_to_start: Path | None = None
+
+
+def main() -> int:
+    """The `openapi-contract` command: served warm when it can be, else run here."""
+    argv = sys.argv[1:]
+    code = served(argv)
+    if code is not None:
+        return code
+    from generator.cli import main as cli_main
+
+    try:
+        return cli_main(argv)
+    finally:
+        start_if_wanted()
+
+
+def served(argv: list[str]) -> int | None:
+    """The exit status of `argv` run by the warm generator, or None: run it here."""
+    global _to_start
+    path = wanted(argv)
+    if path is None:
+        return None
+    if not path.exists():
+        _to_start = path
+        return None
+    try:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    except OSError:
+        return None
+    with conn:
+        try:
+            conn.settimeout(CONNECT_TIMEOUT)
+            conn.connect(os.fspath(path))
+            conn.settimeout(None)
+            with _standard_fds() as fds:
+                send(conn, _request(argv), fds=fds)
+            started = json.loads(receive(conn, MAX_MESSAGE))
+        except (OSError, ValueError, ProtocolError):
+            _to_start = path  # a socket left by a warm generator that was killed: replaced
+            return None
+        child = started.get("pid") if isinstance(started, dict) else None
+        if not isinstance(child, int) or child <= 0:
+            return None
+        return _wait(conn, child)
+
+
+@contextlib.contextmanager
+def _standard_fds() -> Iterator[list[int]]:
+    """Standard input, output and error to pass on; the null device for one that is closed."""
+    fds, opened = [], []
+    try:
+        for fd in (0, 1, 2):
+            try:
+                os.fstat(fd)
+            except OSError:
+                fd = os.open(os.devnull, os.O_RDWR)
+                opened.append(fd)
+            fds.append(fd)
+        yield fds
+    finally:
+        for fd in opened:
+            os.close(fd)
+
+
+def _wait(conn: socket.socket, child: int) -> int | None:
+    """The child's exit status, the signals this process gets passed on to it meanwhile."""
+
+    def forward(signum: int, _frame: object) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(child, signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in _FORWARDED}
+    try:
+        while True:
+            try:
+                reply = json.loads(receive(conn, MAX_MESSAGE))
+                break
+            except InterruptedError:
+                continue
+            except (OSError, ValueError, ProtocolError):
+                reply = None
+                break
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    code = reply.get("exit") if isinstance(reply, dict) else None
+    if isinstance(code, int):
+        return code
+    print(
+        "warning: the warm generator's run ended without finishing (see "
+        "`openapi-contract background status`); generating in this process instead",
+        file=sys.stderr,
+    )
+    return None
+
+
+def wanted(argv: list[str]) -> Path | None:
+    """The warm generator's socket for this run, or None when this run is not for it."""
+    if not argv or argv[0] != "generate" or not _supported():
+        return None
+    if os.environ.get("OPENAPI_CONTRACT_PROFILE_OUT") or sys._xoptions:
+        return None  # a profiled run measures its own imports
+    override = os.environ.get(WARM_ENV, "").strip().lower()
+    if override in _OFF:
+        return None
+    if override not in _ON and (in_ci() or not configured(_config_path(argv))):
+        return None
+    return socket_path()
+
+
+def _supported() -> bool:
+    return os.name == "posix" and hasattr(socket, "AF_UNIX") and hasattr(socket, "send_fds")
+
+
+def _config_path(argv: list[str]) -> Path:
+    """`--config`'s value, as `generate` reads it (its default: pyproject.toml)."""
+    for i, arg in enumerate(argv):
+        if arg == "--config" and i + 1 < len(argv):
+            return Path(argv[i + 1])
+        if arg.startswith("--config="):
+            return Path(arg.partition("=")[2])
+    return Path("pyproject.toml")
+
+
+def configured(pyproject: Path) -> bool:
+    """Whether the project opted in: `warm-generator = true` under `[tool.openapi-contract]`
+    (a file that cannot be read says no; the run then reports it)."""
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    tool = data.get("tool", {})
+    settings = tool.get("openapi-contract", {}) if isinstance(tool, dict) else {}
+    return isinstance(settings, dict) and settings.get(SETTING) is True
+
+
+def workers_folder() -> Path | None:
+    root = cache_root()
+    return None if root is None else root / "workers"
+
+
+def package_root() -> Path:
+    """The folder the `generator` package is imported from (a checkout, or site-packages)."""
+    return Path(__file__).resolve().parents[1]
+
+
+def identity() -> tuple[str, str]:
+    """(the generator's installation, its code and dependencies as they are now): the first
+    names every warm generator of this installation, the second the one for this code."""
+    package = package_root() / "generator"
+    where = hashlib.sha256(f"{package}\0{sys.executable}".encode()).hexdigest()[:12]
+    digest = hashlib.sha256()
+    for part in (sys.version, repr(sys.flags), *sys.path[1:]):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for name in _INTERPRETER_ENV:
+        digest.update(f"{name}={os.environ.get(name)}\0".encode("utf-8", "surrogateescape"))
+    # A package installed, upgraded or removed changes its folder's modification time.
+    for entry in site.getsitepackages():
+        with contextlib.suppress(OSError):
+            stamp = f"{entry}:{os.stat(entry).st_mtime_ns}\0"
+            digest.update(stamp.encode("utf-8", "surrogateescape"))
+    for rel, size, mtime in _modules(package):
+        digest.update(f"{rel}:{size}:{mtime}\0".encode("utf-8", "surrogateescape"))
+    return where, digest.hexdigest()[:16]
+
+
+def _modules(package: Path) -> list[tuple[str, int, int]]:
+    """Every Python module of the generator: its path, size and modification time."""
+    found = []
+    folders = [package]
+    while folders:
+        folder = folders.pop()
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        folders.append(Path(entry.path))
+                elif entry.name.endswith(".py"):
+                    stat = entry.stat()
+                    found.append((entry.path, stat.st_size, stat.st_mtime_ns))
+    return sorted(found)
+
+
+def socket_path() -> Path | None:
+    folder = workers_folder()
+    if folder is None:
+        return None
+    where, code = identity()
+    path = folder / f"{PREFIX}{where}-{code}.sock"
+    return path if len(os.fsencode(path)) <= MAX_SOCKET_PATH else None
+
+
+def _request(argv: list[str]) -> bytes:
+    streams = {}
+    for name in ("stdin", "stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None:
+            streams[name] = [stream.encoding, stream.errors]
+    request = {
+        "op": "run",
+        "argv": argv,
+        "cwd": os.getcwd(),
+        "env": dict(os.environ),
+        "umask": _umask(),
+        "streams": streams,
+    }
+    return json.dumps(request, ensure_ascii=False).encode("utf-8", "surrogateescape")
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def start_if_wanted() -> None:
+    """Start the warm generator this run found missing, in the background, for the next run
+    (a second one, started beside it by another run, finds the first holding the lock and
+    leaves)."""
+    path = _to_start
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)  # the socket answers whoever can reach it: its user only
+        prune(path.parent, PREFIX, keep=path.stem)
+        log = open(path.with_suffix(".log"), "ab")  # noqa: SIM115 (handed to the child)
+    except OSError:
+        return
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(package_root()), *filter(None, [os.environ.get("PYTHONPATH")])]
+        ),
+    }
+    import subprocess  # only when one is started
+
+    with contextlib.suppress(OSError), log:
+        subprocess.Popen(
+            [sys.executable, "-m", "generator.warm_server", os.fspath(path)],
+            cwd=path.parent,  # not the project's folder, which may be deleted under it
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,  # not ended by the terminal's Ctrl-C meant for make
+            close_fds=True,
+        )
+
+
+def idle_seconds() -> float:
+    try:
+        value = float(os.environ.get(IDLE_ENV, IDLE_SECONDS))
+    except ValueError:
+        return IDLE_SECONDS
+    return value if value > 0 else IDLE_SECONDS
+
+
+def ask(path: Path, request: dict[str, Any], timeout: float = 5.0) -> dict[str, Any] | None:
+    """One request that is not a run (`ping`, `stop`) to the warm generator at `path`."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(timeout)
+            conn.connect(os.fspath(path))
+            send(conn, json.dumps(request).encode())
+            reply = json.loads(receive(conn, MAX_MESSAGE))
+    except (OSError, ValueError, ProtocolError):
+        return None
+    return reply if isinstance(reply, dict) else None
+
+
+def running() -> dict[Path, object]:
+    """The warm generators that answer (any code's): socket -> process id."""
+    folder = workers_folder()
+    if folder is None or not folder.is_dir():
+        return {}
+    replies = {p: ask(p, {"op": "ping"}) for p in sorted(folder.glob(f"{PREFIX}*.sock"))}
+    return {p: reply.get("pid") for p, reply in replies.items() if reply is not None}
+
+
+def stop_all() -> dict[Path, object]:
+    """Ask every warm generator to leave: those that said they would, socket -> process id."""
+    return {p: pid for p, pid in running().items() if ask(p, {"op": "stop"}) is not None}
