@@ -10,6 +10,9 @@ from typing import Literal
 
 from generator.errors import Location, Problem, SpecError
 
+# Read by generator.warm_client itself, before anything else is imported.
+from generator.warm_client import SETTING as WARM_SETTING
+
 
 @dataclass(frozen=True)
 class Target:
@@ -180,6 +183,19 @@ TARGET_SETTINGS: tuple[Setting, ...] = (
 )
 SETTING_KEYS = tuple(s.key for s in TARGET_SETTINGS)
 
+# The settings of the project (`[tool.openapi-contract]` itself), beside its targets.
+PROJECT_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        WARM_SETTING,
+        "boolean",
+        "`generate` at a developer's terminal is served by a background process that keeps the "
+        "generator imported and forks a child per run (it leaves after 30 idle minutes; never "
+        "in CI), so that regenerating a small contract does not pay the imports' 0.3 s.",
+        default="false",
+        example="true",
+    ),
+)
+
 
 def _setting_value(setting: Setting, value: object, where: Location) -> object:
     """The value of one setting as written, checked against its kind."""
@@ -205,6 +221,27 @@ def _setting_value(setting: Setting, value: object, where: Location) -> object:
     if setting.kind == "import name" and not re.fullmatch(r"[a-z_][a-z0-9_]*", value):
         raise SpecError([Problem(f"{setting.key} {value!r} is not a valid import name", where)])
     return value
+
+
+def read_project(table: object, where: Location) -> dict[str, object]:
+    """The project's own settings (beside `targets`), each checked; unknown keys refused."""
+    if not isinstance(table, dict):
+        raise SpecError([Problem("[tool.openapi-contract] must be a table", where)])
+    known = ("targets", *(s.key for s in PROJECT_SETTINGS))
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise SpecError(
+            [
+                Problem(
+                    f"unknown setting(s) {', '.join(map(repr, unknown))}; known: "
+                    + ", ".join(known),
+                    where,
+                )
+            ]
+        )
+    return {
+        s.key: _setting_value(s, table[s.key], where) for s in PROJECT_SETTINGS if s.key in table
+    }
 
 
 def read_target(entry: object, where: Location) -> dict[str, object]:
@@ -285,7 +322,9 @@ def parse_targets(text: str, pyproject: Path) -> list[Target]:
         raise SpecError(
             [Problem(f"cannot read generator configuration: {exc}", Location(str(pyproject), ""))]
         ) from None
-    raw = data.get("tool", {}).get("openapi-contract", {}).get("targets", [])
+    project = data.get("tool", {}).get("openapi-contract", {})
+    read_project(project, Location(str(pyproject), "/tool/openapi-contract"))
+    raw = project.get("targets", [])
     targets = []
     for i, entry in enumerate(raw):
         where = Location(str(pyproject), f"/tool/openapi-contract/targets/{i}")

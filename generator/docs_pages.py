@@ -92,7 +92,7 @@ def cli_page() -> str:
 
 
 def settings_page() -> str:
-    from generator.config import TARGET_SETTINGS
+    from generator.config import PROJECT_SETTINGS, TARGET_SETTINGS
 
     lines = [
         "# Target settings",
@@ -118,6 +118,21 @@ def settings_page() -> str:
     lines += ["", "Every setting, with an example value:", "", "```toml"]
     lines.append("[[tool.openapi-contract.targets]]")
     lines += [f"{s.key} = {s.example}" for s in TARGET_SETTINGS if s.example]
+    lines += ["```"]
+    lines += [
+        "",
+        "## Project settings",
+        "",
+        "`[tool.openapi-contract]` itself holds, beside its targets, the settings of the whole "
+        "project (an unknown key is an error here too):",
+        "",
+        "| setting | kind | default | what it sets |",
+        "| --- | --- | --- | --- |",
+    ]
+    for s in PROJECT_SETTINGS:
+        lines.append(f"| `{s.key}` | {s.kind} | {s.default} | {_cell(s.help)} |")
+    lines += ["", "```toml", "[tool.openapi-contract]"]
+    lines += [f"{s.key} = {s.example}" for s in PROJECT_SETTINGS if s.example]
     lines += ["```"]
     return "\n".join(lines) + "\n"
 

@@ -214,7 +214,9 @@ def identity() -> tuple[str, str]:
     package = package_root() / "generator"
     where = hashlib.sha256(f"{package}\0{sys.executable}".encode()).hexdigest()[:12]
     digest = hashlib.sha256()
-    for part in (sys.version, repr(sys.flags), *sys.path[1:]):
+    # Not sys.path itself: `generate --link` adds the generated packages' folders to it, which
+    # the generator never imports from.
+    for part in (sys.version, repr(sys.flags), sys.prefix, os.environ.get("PYTHONPATH", "")):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     for name in _INTERPRETER_ENV:
         digest.update(f"{name}={os.environ.get(name)}\0".encode("utf-8", "surrogateescape"))

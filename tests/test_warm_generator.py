@@ -504,3 +504,18 @@ def test_the_contract_project_is_served_byte_for_byte(cache: Path, tmp_path: Pat
     assert served.returncode == 0, served.stderr
     assert len(_served(cache)) == 1
     assert _tree(project / "generated") == _tree(ROOT / "generated")
+
+
+def test_the_project_setting_is_checked_like_a_target_setting(tmp_path: Path) -> None:
+    """A misspelt or mistyped project setting is a located error (exit 2), not ignored."""
+    project = _project(tmp_path)
+    for text, expected in (
+        ("warm-generater = true", "unknown setting(s) 'warm-generater'; known: targets, "),
+        ('warm-generator = "yes"', "warm-generator must be true or false, not 'yes'"),
+    ):
+        pyproject = PYPROJECT.replace("warm-generator = true", text)
+        (project / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+        done = _run(project, "generate", env=_off())
+        assert done.returncode == 2
+        assert "pyproject.toml: /tool/openapi-contract: " + expected in done.stderr
+        assert "Traceback" not in done.stderr
