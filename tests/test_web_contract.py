@@ -5,6 +5,7 @@ tests/test_web_contract_typescript.py compiles the same output with the real Typ
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -332,3 +333,66 @@ def test_make_bump_regenerates_the_package(tmp_path: Path) -> None:
     (package / "types.d.ts").write_text("// edited by hand\n", encoding="utf-8")
     check = run_generator("check", "--config", "pyproject.toml", cwd=tmp_path)
     assert check.returncode == 1 and "differs   types.d.ts" in check.stderr
+
+
+_TRANSLATION_CASES: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "t", "version": "1"},
+    "paths": {},
+    "x-shared": {"limit": {"type": "integer", "nullable": True, "example": 3}},
+    "components": {
+        "schemas": {
+            "Nullable": {"nullable": True, "properties": {"a": {"type": "string"}}},
+            "NullableEnum": {"type": "string", "enum": ["a", "b"], "nullable": True},
+            "Bounds": {
+                "type": "number",
+                "minimum": 1,
+                "exclusiveMinimum": True,
+                "maximum": 9,
+                "exclusiveMaximum": False,
+                "example": 2,
+            },
+            "Refs": {
+                "type": "object",
+                "properties": {
+                    "own": {"$ref": "#/components/schemas/Nullable", "description": "ignored"},
+                    "shared": {"$ref": "#/x-shared/limit"},
+                    "away": {"$ref": "other.yaml#/Thing"},
+                    "list": {"type": "array", "items": {"$ref": "#/components/schemas/Bounds"}},
+                },
+                "additionalProperties": {"anyOf": [{"type": "string", "nullable": True}]},
+                "dependentSchemas": {"own": {"required": ["list"], "xml": {"name": "kept"}}},
+                "definitions": {"$ref": {"type": "string"}, "items": {"nullable": True}},
+                "default": {"own": {"$ref": "#/components/schemas/Refs"}},
+            },
+            "Odd": {"properties": ["not", "a", "map"], "allOf": [True, {"nullable": True}]},
+            "Cycle": {"$ref": "#/components/schemas/Cycle/properties/next"},
+        }
+    },
+}
+
+
+@pytest.mark.parametrize("document", ["translation cases", "spec/openapi.yaml", "corpus"])
+def test_component_schemas_in_one_walk_are_those_of_the_two_walks(
+    document: str, corpus_documents: list[Path]
+) -> None:
+    """The web package's JSON Schemas of an OpenAPI 3.0 document are translated and their
+    references rewritten in one walk: the same schemas, key for key and in the same order, as
+    the translation (generator.plans.server._from_openapi_30) followed by the rewriting."""
+    from generator.loader import load_document
+    from generator.plans.typescript import component_json_schemas
+
+    if document == "translation cases":
+        docs = [_TRANSLATION_CASES]
+    elif document == "corpus":
+        docs = []
+        for path in corpus_documents:
+            with contextlib.suppress(SpecError):  # a document with nothing to generate
+                docs.append(load_document(path).data)
+        assert len(docs) > 40
+    else:
+        docs = [load_document(ROOT / document).data]
+    for data in docs:
+        one = json.dumps(component_json_schemas(data))
+        two = json.dumps(component_json_schemas(data, one_walk=False))
+        assert one == two
