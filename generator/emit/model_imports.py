@@ -17,6 +17,7 @@ follows RUF022: the same kinds, then natural order, case-sensitively (`all_key`)
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Every import a native model module may need: (section, module, member, alias). Sections in
 # ruff's order (standard library, third party, first party); a member with an alias is a
@@ -114,6 +115,7 @@ def _from_import(module: str, names: list[str]) -> list[str]:
     return [f"from {module} import (", *(f"    {n}," for n in names), ")"]
 
 
+@lru_cache(maxsize=1 << 16)  # the same names are sorted in module after module
 def member_key(name: str) -> tuple[int, _Natural, _Natural]:
     """ruff's member order: constants, classes, the rest; then natural, case-insensitively."""
     if len(name) > 1 and name.upper() == name and name.lower() != name:
@@ -138,6 +140,7 @@ _DIGIT = re.compile(r"\d")
 _Natural = tuple[tuple[str, int, int, str], ...]
 
 
+@lru_cache(maxsize=1 << 16)  # the same names are sorted in module after module
 def _natural(text: str) -> _Natural:
     """Digits compared as numbers (`x2` before `x10`), the rest character by character.
 
