@@ -43,7 +43,7 @@ class GenerationResult:
 
 # Told as each stage starts: its name (STAGES) and what it works on ({"schemas": 969}).
 Progress = Callable[[str, Mapping[str, int]], None]
-STAGES = ("load", "ir", "models", "client", "server", "format", "write")  # write: the caller's
+STAGES = ("load", "ir", "server", "models", "client", "format", "write")  # write: the caller's
 
 
 def generate_target(target: Target, progress: Progress | None = None) -> GenerationResult:
@@ -90,7 +90,6 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
         # description.
         del loaded
     memory.release_freed_memory()  # what the loaded document held, handed back
-    step("models", {"schemas": len(document.schemas)})
     # Each emitter's files go to the formatter as soon as they are rendered: written to its
     # scratch folder (their texts not kept here), formatted in the background in batches while
     # the rest renders. The package's own files first: ruff sorts an import as first-party
@@ -107,9 +106,25 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
             memory.release_freed_memory()
 
         submit(emit_package(document, target))
+        # While the warm worker writes the models, the other emitters render; their files are
+        # held and submitted after the models, and the models' warnings go where they would
+        # have been.
+        held: list[dict[str, str]] = []
+        emitted = submit if asked is None else held.append
+        # The server stubs first (their plan is part of the intermediate model): a large
+        # document's modules are the largest files (GitHub's about 3 MB each), and each goes to
+        # ruff as soon as it is rendered, formatted while the models and the client render
+        # instead of after them. Rendering them adds no warnings: their order is the same.
+        step("server", {"operations": len(document.operations)})
+        if asked is None:
+            emit_server(document, target, flush=submit)
+        else:
+            emitted(emit_server(document, target))
+        step("models", {"schemas": len(document.schemas)})
         if target.models_engine == "native":
             model_plan = build_model_plan(document, target.strict_models)
-            submit(emit_native_models(document, model_plan, target.package))
+            # Each megabyte of modules to ruff as it is written, while the rest is.
+            submit(emit_native_models(document, model_plan, target.package, flush=submit))
             del model_plan
         else:
             # datamodel-code-generator (and pydantic with it) is imported only by the targets
@@ -118,18 +133,14 @@ def _generate(target: Target, progress: Progress | None, launcher: Launcher) -> 
 
             if asked is None:
                 submit(emit_models(document, target.package, target.models_worker), settled=False)
-        # While the warm worker writes the models, the other emitters render; their files are
-        # held and submitted after the models, in the order of a run without it, and the
-        # models' warnings go where they would have been.
-        held: list[dict[str, str]] = []
-        emitted = submit if asked is None else held.append
         warned = len(document.warnings)
         step(
             "client", {"operations": len(document.operations), "resources": len(document.resources)}
         )
-        emitted(emit_client(document, target))
-        step("server", {"operations": len(document.operations)})
-        emitted(emit_server(document, target))
+        if asked is None:  # a few resource modules at a time, formatted while the rest render
+            emit_client(document, target, flush=submit)
+        else:
+            emitted(emit_client(document, target))
         emitted(emit_mcp(document, target))
         emitted(emit_adapter(document, target))
         if asked is not None:

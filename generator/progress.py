@@ -20,9 +20,9 @@ PROGRESS_MIN_OPERATIONS = 200
 STAGE_LABELS = {
     "load": "load and validate",
     "ir": "intermediate model",
+    "server": "server stubs",
     "models": "models",
     "client": "client",
-    "server": "server stubs",
     "format": "format",
     "write": "write",
 }

@@ -49,6 +49,9 @@ IDLE_ENV = "OPENAPI_CONTRACT_WARM_GENERATOR_IDLE"
 SETTING = "warm-generator"
 IDLE_SECONDS = 1800.0
 CONNECT_TIMEOUT = 1.0
+# How long a run waits for its child to be forked (the warm generator reads one request at a
+# time; a client that never sends its request holds it up to its read timeout, 5 s).
+START_TIMEOUT = 15.0
 MAX_MESSAGE = 16 << 20
 # sockaddr_un holds 108 bytes on Linux, 104 on macOS: a longer path cannot be bound.
 MAX_SOCKET_PATH = 100
@@ -107,7 +110,14 @@ def leave(code: int) -> NoReturn:
 
 
 def served(argv: list[str]) -> int | None:
-    """The exit status of `argv` run by the warm generator, or None: run it here."""
+    """The exit status of `argv` run by the warm generator, or None: run it here.
+
+    The child sends its process id, and runs only once this process answers `go`: a client
+    that gave up waiting (it runs the command itself) never has it run twice. From the request
+    on, the signals a terminal sends (Ctrl-C) go to the child's process group (the run and the
+    formatter it started), as a terminal sends them to a run in process; one that comes before
+    the child is known ends this process as it would have ended the run (status 130 for Ctrl-C).
+    """
     global _to_start
     path = wanted(argv)
     if path is None:
@@ -115,25 +125,44 @@ def served(argv: list[str]) -> int | None:
     if not path.exists():
         _to_start = path
         return None
-    try:
-        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    except OSError:
-        return None
-    with conn:
+    child = 0
+    pending: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        if child <= 0:
+            pending.append(signum)
+            return
         try:
-            conn.settimeout(CONNECT_TIMEOUT)
-            conn.connect(os.fspath(path))
-            conn.settimeout(None)
-            with _standard_fds() as fds:
-                send(conn, _request(argv), fds=fds)
-            started = json.loads(receive(conn, MAX_MESSAGE))
-        except (OSError, ValueError, ProtocolError):
-            _to_start = path  # a socket left by a warm generator that was killed: replaced
-            return None
-        child = started.get("pid") if isinstance(started, dict) else None
-        if not isinstance(child, int) or child <= 0:
-            return None
-        return _wait(conn, child)
+            os.killpg(child, signum)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.kill(child, signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in _FORWARDED}
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            try:
+                conn.settimeout(CONNECT_TIMEOUT)
+                conn.connect(os.fspath(path))
+                conn.settimeout(START_TIMEOUT)
+                with _standard_fds() as fds:
+                    send(conn, _request(argv), fds=fds)
+                started = json.loads(receive(conn, MAX_MESSAGE))
+                pid = started.get("pid") if isinstance(started, dict) else None
+                if not isinstance(pid, int) or pid <= 0 or pending:
+                    raise ProtocolError("no run started")
+                send(conn, b'"go"')
+                child = pid
+                conn.settimeout(None)
+            except (OSError, ValueError, ProtocolError):
+                if pending:
+                    return 128 + pending[0]
+                _to_start = path  # a socket left by a warm generator that was killed: replaced
+                return None
+            return _wait(conn)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextlib.contextmanager
@@ -154,27 +183,12 @@ def _standard_fds() -> Iterator[list[int]]:
             os.close(fd)
 
 
-def _wait(conn: socket.socket, child: int) -> int | None:
-    """The child's exit status, the signals this process gets passed on to it meanwhile."""
-
-    def forward(signum: int, _frame: object) -> None:
-        with contextlib.suppress(OSError):
-            os.kill(child, signum)
-
-    previous = {sig: signal.signal(sig, forward) for sig in _FORWARDED}
+def _wait(conn: socket.socket) -> int | None:
+    """The child's exit status (None: it ended without one, and the run is done here)."""
     try:
-        while True:
-            try:
-                reply = json.loads(receive(conn, MAX_MESSAGE))
-                break
-            except InterruptedError:
-                continue
-            except (OSError, ValueError, ProtocolError):
-                reply = None
-                break
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        reply = json.loads(receive(conn, MAX_MESSAGE))
+    except (OSError, ValueError, ProtocolError):
+        reply = None
     code = reply.get("exit") if isinstance(reply, dict) else None
     if isinstance(code, int):
         return code

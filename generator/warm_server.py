@@ -35,7 +35,7 @@ from typing import Any, NoReturn
 from generator import background, warm_client
 
 # A request has this long to arrive whole once a run has connected.
-READ_TIMEOUT = 30.0
+READ_TIMEOUT = 5.0
 # How often a waiting server reaps its children, checks that its socket is still there, and
 # whether it is idle.
 CHECK_SECONDS = 5.0
@@ -231,6 +231,7 @@ def _child(
     """Run the request as the process that sent it would have, and exit with its status."""
     code: int = _SETUP_FAILED
     before: set[str] = set()
+    log = os.dup(2)  # the server's log, for what goes wrong before the run is the client's
     try:
         server.close()
         if _lock is not None:
@@ -252,6 +253,11 @@ def _child(
         _take_streams(request["streams"])
         sys.argv = ["openapi-contract", *request["argv"]]
         background.send(conn, json.dumps({"pid": os.getpid()}).encode())
+        # The client's word that it waits for this run (one that gave up runs it itself).
+        conn.settimeout(warm_client.START_TIMEOUT)
+        if json.loads(background.receive(conn, 16)) != "go":
+            raise background.ProtocolError("the client did not ask for the run")
+        conn.settimeout(None)
         before = set(sys.modules)
         from generator.cli import main as cli_main
 
@@ -262,7 +268,7 @@ def _child(
         code = 130
     except BaseException as exc:  # the run could not start here: the client runs it itself
         with contextlib.suppress(Exception):
-            print(f"warm generator: {type(exc).__name__}: {exc}", file=sys.__stderr__)
+            os.write(log, f"run {os.getpid()} not started: {type(exc).__name__}: {exc}\n".encode())
         os._exit(_SETUP_FAILED)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):

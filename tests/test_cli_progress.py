@@ -107,9 +107,9 @@ def test_progress_on_a_terminal(spec: Path, tmp_path: Path) -> None:
         (
             "load and validate",
             f"intermediate model ({OPERATIONS} operations)",
+            f"server stubs ({OPERATIONS} operations)",
             "models (1 schemas)",
             f"client ({OPERATIONS} operations, 7 resources)",
-            f"server stubs ({OPERATIONS} operations)",
             "format (",
             "write (",
         ),

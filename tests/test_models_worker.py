@@ -388,9 +388,9 @@ def test_the_models_warnings_keep_their_place(
 
     emit_client = pipeline.emit_client
 
-    def warning_client(doc: Any, target: Any) -> dict[str, str]:
+    def warning_client(doc: Any, target: Any, **kwargs: Any) -> dict[str, str]:
         doc.warnings.append(Warning_("the client says", "/paths", "client-test"))
-        return emit_client(doc, target)
+        return emit_client(doc, target, **kwargs)
 
     monkeypatch.setattr(pipeline, "emit_client", warning_client)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import warm_client
+from generator import background, warm_client
 from tests.conftest import CORPUS, ROOT
 
 PYPROJECT = """\
@@ -519,3 +519,32 @@ def test_the_project_setting_is_checked_like_a_target_setting(tmp_path: Path) ->
         assert done.returncode == 2
         assert "pyproject.toml: /tool/openapi-contract: " + expected in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_a_client_that_stalls_or_gives_up_holds_nothing_up_and_runs_nothing(
+    cache: Path, tmp_path: Path
+) -> None:
+    """A client that connects and sends nothing holds the warm generator for its read timeout
+    only; one that takes the child's process id and leaves without its `go` has nothing run
+    (it may be running the command itself)."""
+    project = _project(tmp_path)
+    _warm(project, cache)
+    (path,) = warm_client.running()
+    shutil.rmtree(project / "generated")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stalled:
+        stalled.connect(os.fspath(path))
+        served = _run(project, "generate", "--force")  # waits for the stalled one, then served
+        assert served.returncode == 0, served.stderr
+    assert len(_served(cache)) == 1
+    shutil.rmtree(project / "generated")
+    request = json.loads(warm_client._request(["generate", "--force"]))
+    request["cwd"] = str(project)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn, open(os.devnull, "r+b") as null:
+        conn.settimeout(60)
+        conn.connect(os.fspath(path))
+        background.send(conn, json.dumps(request).encode(), fds=[null.fileno()] * 3)
+        started = json.loads(background.receive(conn))
+    child = started["pid"]
+    _wait_for(lambda: not _alive(child), "the child without its go to leave")
+    assert not (project / "generated").exists()
+    assert f"run {child} not started" in _logs(cache)

@@ -8,8 +8,11 @@ per document rendered into `client/_config.py`; each package depends only on htt
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from generator.config import Target
 from generator.emit.model_imports import all_key, member_key, used_names
+from generator.emit.model_modules import FLUSH_BYTES
 from generator.emit.render import render
 from generator.emit.runtime import runtime_module
 from generator.emit.settled_imports import Files
@@ -30,7 +33,13 @@ _RUNTIME = (
 )
 
 
-def emit_client(doc: Document, target: Target) -> dict[str, str]:
+def emit_client(
+    doc: Document, target: Target, flush: Callable[[Files], None] | None = None
+) -> dict[str, str]:
+    """The client's files. With `flush`, they are handed to it as they are rendered (the
+    package's `__init__.py` first, then a resource module or a few at a time), in the order of
+    the files returned without it, and what is returned is what was left: the formatter starts
+    on them while the rest renders."""
     plan = doc.client
     assert plan is not None, "build_document builds the client plan"
     # `__all__` in ruff's order (RUF022); params.py's kept as written when already sorted
@@ -55,21 +64,31 @@ def emit_client(doc: Document, target: Target) -> dict[str, str]:
     files[f"{base}/errors.py"] = render("client/errors.py.jinja", **context)
     files[f"{base}/params.py"] = render("client/params.py.jinja", **context)
     files[f"{base}/resources/__init__.py"] = render("client/resources/__init__.py.jinja", **context)
-    for resource in plan.resources:
-        files[f"{base}/resources/{resource.module}.py"] = render(
-            "client/resources/resource.py.jinja", resource=resource, **context
-        )
-    if plan.webhooks:
-        files[f"{base}/webhooks.py"] = render("client/webhooks.py.jinja", **context)
-    if plan.has_helpers:
-        files[f"{target.package}/helpers.py"] = render("client/helpers.py.jinja", **context)
     # The templates import what a module may use; each module keeps what it does, in ruff's
     # order (generator.emit.settled_imports): the formatter only formats them.
     for path in (f"{base}/_client.py", f"{base}/errors.py"):
         files.settle(path, target.package)
     files.settle(f"{base}/params.py", target.package, _params_uses(plan))
+    size = 0
+
+    def rendered(text: str, *, last: bool = False) -> None:
+        nonlocal files, size
+        size += len(text)
+        if flush is not None and (last or size >= FLUSH_BYTES):
+            flush(files)
+            files, size = Files(), 0
+
+    rendered("", last=True)
     for resource in plan.resources:
-        files.settle(f"{base}/resources/{resource.module}.py", target.package)
+        path = f"{base}/resources/{resource.module}.py"
+        files[path] = render("client/resources/resource.py.jinja", resource=resource, **context)
+        files.settle(path, target.package)
+        rendered(files[path])
+    if plan.webhooks:
+        files[f"{base}/webhooks.py"] = render("client/webhooks.py.jinja", **context)
+    if plan.has_helpers:
+        files[f"{target.package}/helpers.py"] = render("client/helpers.py.jinja", **context)
+    rendered("", last=True)
     return files
 
 

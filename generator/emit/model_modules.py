@@ -75,6 +75,11 @@ def split_models(
     return split_units(header, parsed, package, schema_names, title)
 
 
+# How much text `split_units` gathers before it hands it on (the formatter's batches start at a
+# megabyte: generator.formatting.EARLY_BYTES).
+FLUSH_BYTES = 1_000_000
+
+
 def split_units(
     header: str,
     parsed: Parsed,
@@ -82,6 +87,7 @@ def split_units(
     schema_names: list[str],
     title: str,
     imports_of: Callable[[str, dict[str, list[str]]], list[str]] | None = None,
+    flush: Callable[[dict[str, str]], None] | None = None,
 ) -> dict[str, str]:
     """The models package of definitions already cut into units (names, text, references).
 
@@ -89,6 +95,9 @@ def split_units(
     `imports_of(code, local)`: a module's import lines from its code and the names it takes
     from sibling modules; without it, every module gets `parsed.imports` (and its sibling
     imports), which the formatter prunes.
+    `flush`: handed the modules written so far whenever they pass `FLUSH_BYTES` (the package's
+    `__init__.py` first), so that the formatter starts on them while the rest are written;
+    what is returned is then what was left.
     """
     base = f"{package}/models"
     defined = {name: unit for unit in parsed.units for name in unit.names}
@@ -115,6 +124,10 @@ def split_units(
     for unit in parsed.units:  # in the given order, which defines before use
         units_of_module.setdefault(module_of_group[owner[unit.names[0]]], []).append(unit)
     files: dict[str, str] = {}
+    init = f"{base}/__init__.py"
+    if flush is not None:  # a package's `__init__.py` goes to the formatter before its modules
+        files[init] = _init(header, package, title, module_of_name)
+    size = 0
     for module, units in units_of_module.items():
         imported: dict[str, list[str]] = {}
         for ref in sorted({r for u in units for r in u.refs}):
@@ -133,8 +146,13 @@ def split_units(
         rebuilds = [r for u in units for n in u.names for r in parsed.rebuilds.get(n, [])]
         if rebuilds:
             lines += ["", *rebuilds]
-        files[f"{base}/{module}.py"] = "\n".join(lines) + "\n"
-    files[f"{base}/__init__.py"] = _init(header, package, title, module_of_name)
+        text = files[f"{base}/{module}.py"] = "\n".join(lines) + "\n"
+        size += len(text)
+        if flush is not None and size >= FLUSH_BYTES:
+            flush(files)
+            files, size = {}, 0
+    if flush is None:
+        files[init] = _init(header, package, title, module_of_name)
     return files
 
 

@@ -10,6 +10,7 @@ target (`models-engine = "datamodel-code-generator"`).
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 
 from generator.emit.datamodel_codegen import BASE_CLASS, HEADER
 from generator.emit.model_imports import import_block
@@ -20,8 +21,15 @@ from generator.plans.model_plan import ClassDecl, Decl, EnumDecl, ModelPlan, Roo
 _INDENT = "    "
 
 
-def emit_native_models(doc: Document, plan: ModelPlan, package: str) -> dict[str, str]:
-    """The `<package>/models/` package: path -> text (unformatted)."""
+def emit_native_models(
+    doc: Document,
+    plan: ModelPlan,
+    package: str,
+    flush: Callable[[dict[str, str]], None] | None = None,
+) -> dict[str, str]:
+    """The `<package>/models/` package: path -> text (unformatted). With `flush`, the modules
+    are handed to it as they are written, a megabyte at a time (split_units), and what is
+    returned is what was left."""
     units = [Unit([d.name], _render(d), set(d.refs) - {d.name}) for d in plan.decls]
     rebuilds = {name: [f"{name}.model_rebuild()"] for name in sorted(plan.rebuild)}
     header = HEADER.rstrip("\n")
@@ -31,7 +39,7 @@ def emit_native_models(doc: Document, plan: ModelPlan, package: str) -> dict[str
     def imports_of(code: str, local: dict[str, list[str]]) -> list[str]:
         return import_block(code, package, BASE_CLASS, local)
 
-    return split_units(header, parsed, package, names, doc.title, imports_of)
+    return split_units(header, parsed, package, names, doc.title, imports_of, flush)
 
 
 def _render(decl: Decl) -> str:

@@ -8,6 +8,8 @@ package's own models. Their runtime (`_runtime.py`, and `serve.py` re-exporting 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from generator.config import Target
 from generator.emit.model_imports import all_key
 from generator.emit.render import render
@@ -22,7 +24,13 @@ _FILES = ("__init__", "_spec", "validation", "responses", "handlers", "app")
 SETTLED = frozenset({"responses", "handlers", "app", "webhooks"})
 
 
-def emit_server(doc: Document, target: Target) -> dict[str, str]:
+def emit_server(
+    doc: Document, target: Target, flush: Callable[[Files], None] | None = None
+) -> dict[str, str]:
+    """The server stubs' files. With `flush`, each module is handed to it as soon as it is
+    rendered (the package's `__init__.py` first), in the order of the files returned without
+    it, and what is returned is empty: GitHub's modules are about 3 MB each, and the formatter
+    starts on one while the next renders."""
     plan = doc.server
     if plan is None:
         return {}
@@ -40,13 +48,22 @@ def emit_server(doc: Document, target: Target) -> dict[str, str]:
         "spec_uri": SPEC_URI,
     }
     files = Files()
+
+    def rendered() -> None:
+        nonlocal files
+        if flush is not None:
+            flush(files)
+            files = Files()
+
     for name in _FILES:
         _render(files, name, target.package, context)
+        rendered()
     files[f"{target.package}/server/_runtime.py"] = runtime_module("server/_runtime.py")
     files[f"{target.package}/server/serve.py"] = runtime_module("server/serve.py")
     if plan.webhooks:  # the subscribers' receiver (3.1 `webhooks`)
         context["webhook_models"] = _models(plan, plan.webhooks)
         _render(files, "webhooks", target.package, context)
+    rendered()
     return files
 
 
