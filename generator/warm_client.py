@@ -302,8 +302,9 @@ def _request(argv: list[str]) -> bytes:
     streams = {}
     for name in ("stdin", "stdout", "stderr"):
         stream = getattr(sys, name)
-        if stream is not None:
-            streams[name] = [stream.encoding, stream.errors]
+        spec = [getattr(stream, "encoding", None), getattr(stream, "errors", None)]
+        if all(isinstance(part, str) for part in spec):  # else the child's defaults
+            streams[name] = spec
     request = {
         "op": "run",
         "argv": argv,

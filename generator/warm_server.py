@@ -48,6 +48,12 @@ _SKIPPED_SUFFIXES = ("_server",)
 # The exit status of a child whose run could not even start (EX_SOFTWARE).
 _SETUP_FAILED = 70
 _STREAMS = ("stdin", "stdout", "stderr")
+# A stream the client could not describe (its own was replaced, or none): as Python opens it.
+_DEFAULT_STREAMS = {
+    "stdin": ["utf-8", "strict"],
+    "stdout": ["utf-8", "strict"],
+    "stderr": ["utf-8", "backslashreplace"],
+}
 # The parent's own standard streams, replaced in each child and never closed there: their file
 # descriptors (0, 1 and 2) are the run's once the child has taken them.
 _replaced: list[object] = []
@@ -284,11 +290,7 @@ def _take_streams(streams: dict[str, list[str]]) -> None:
     (stdout line-buffered on a terminal, stderr always, as Python opens them)."""
     for fd, name in enumerate(_STREAMS):
         _replaced.append(getattr(sys, name))
-        spec = streams.get(name)
-        if spec is None:
-            setattr(sys, name, None)
-            continue
-        encoding, errors = spec
+        encoding, errors = streams.get(name) or _DEFAULT_STREAMS[name]
         stream: io.TextIOWrapper
         if name == "stdin":
             stream = open(fd, encoding=encoding, errors=errors, closefd=False)  # noqa: SIM115

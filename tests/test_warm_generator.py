@@ -544,6 +544,7 @@ def test_a_client_that_stalls_or_gives_up_holds_nothing_up_and_runs_nothing(
         conn.connect(os.fspath(path))
         background.send(conn, json.dumps(request).encode(), fds=[null.fileno()] * 3)
         started = json.loads(background.receive(conn))
+    assert "pid" in started, started
     child = started["pid"]
     _wait_for(lambda: not _alive(child), "the child without its go to leave")
     assert not (project / "generated").exists()
