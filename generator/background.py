@@ -18,6 +18,9 @@ import time
 from pathlib import Path
 
 MAX_MESSAGE = 1 << 30
+# The project setting that keeps a warm generator (generator.config documents and checks it,
+# generator.warm_client reads it before anything else is imported).
+WARM_SETTING = "warm-generator"
 # The files of a background process for other code are removed once they are this old.
 STALE_SECONDS = 24 * 3600.0
 _HEADER = struct.Struct("!I")

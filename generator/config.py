@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from generator.background import WARM_SETTING
 from generator.errors import Location, Problem, SpecError
-
-# Read by generator.warm_client itself, before anything else is imported.
-from generator.warm_client import SETTING as WARM_SETTING
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ served by a new one and never by code that is no longer on disk.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import hashlib
 import json
@@ -38,15 +37,14 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from generator.background import ProtocolError, prune, receive, send
+from generator.background import WARM_SETTING, ProtocolError, prune, receive, send
 from generator.cache_dir import cache_root
 from generator.progress import in_ci
 
 WARM_ENV = "OPENAPI_CONTRACT_WARM_GENERATOR"
 IDLE_ENV = "OPENAPI_CONTRACT_WARM_GENERATOR_IDLE"
-SETTING = "warm-generator"
 IDLE_SECONDS = 1800.0
 CONNECT_TIMEOUT = 1.0
 # How long a run waits for its child to be forked (the warm generator reads one request at a
@@ -66,47 +64,6 @@ _INTERPRETER_ENV = ("PYTHONHASHSEED", "PYTHONUTF8", "PYTHONIOENCODING", "LANG", 
 
 # The warm generator to start once this run is done (set when none answered).
 _to_start: Path | None = None
-
-
-def main() -> int:
-    """The `openapi-contract` command: served warm when it can be, else run here (and the
-    process ends without the interpreter's teardown: `leave`)."""
-    argv = sys.argv[1:]
-    code = served(argv)
-    if code is not None:
-        return code
-    from generator.cli import main as cli_main
-
-    try:
-        code = cli_main(argv)
-    finally:
-        start_if_wanted()
-    leave(code)
-
-
-def leave(code: int) -> NoReturn:
-    """Exit with `code` without taking the interpreter apart.
-
-    After a large document's run, CPython's finalization frees every object still alive one by
-    one and collects cycles through them: about 0.3 s after GitHub's description, for nothing,
-    since the process ends. The exit functions still run and the standard streams are flushed,
-    as in a normal exit; only the teardown is skipped. A thread still running that is not a
-    daemon is waited for by a normal exit instead.
-    """
-    threading = sys.modules.get("threading")
-    if threading is not None and any(
-        t.is_alive() and not t.daemon and t is not threading.main_thread()
-        for t in threading.enumerate()
-    ):
-        sys.exit(code)
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except (OSError, ValueError):  # a closed pipe: a normal exit would not report it either
-            pass
-    os._exit(code & 0xFF if code >= 0 else 1)
 
 
 def served(argv: list[str]) -> int | None:
@@ -237,7 +194,7 @@ def configured(pyproject: Path) -> bool:
         return False
     tool = data.get("tool", {})
     settings = tool.get("openapi-contract", {}) if isinstance(tool, dict) else {}
-    return isinstance(settings, dict) and settings.get(SETTING) is True
+    return isinstance(settings, dict) and settings.get(WARM_SETTING) is True
 
 
 def workers_folder() -> Path | None:

@@ -35,6 +35,8 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "generator.schema_walk",
                 "generator.config",
                 "generator.sdk_version",
+                "generator.cache_dir",
+                "generator.background",
             }
         ),
     ),
@@ -62,6 +64,9 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
             {
                 "generator.cli",
                 "generator.__main__",
+                "generator.entry",
+                "generator.warm_client",
+                "generator.warm_server",
                 "generator.diff",
                 "generator.adopt",
                 "generator.docs_pages",

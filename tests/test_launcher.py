@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from generator import formatting, launcher, pipeline
+from generator.cache_dir import CACHE_ENV
 from generator.config import Target
-from generator.emit.template_cache import CACHE_ENV
 from generator.formatting import Formatter, FormattingError
 from generator.launcher import Launcher
 

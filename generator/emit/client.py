@@ -74,7 +74,7 @@ def emit_client(
     def rendered(text: str, *, last: bool = False) -> None:
         nonlocal files, size
         size += len(text)
-        if flush is not None and (last or size >= FLUSH_BYTES):
+        if flush is not None and files and (last or size >= FLUSH_BYTES):
             flush(files)
             files, size = Files(), 0
 

@@ -51,7 +51,7 @@ def emit_server(
 
     def rendered() -> None:
         nonlocal files
-        if flush is not None:
+        if flush is not None and files:
             flush(files)
             files = Files()
 
