@@ -1028,6 +1028,10 @@ def component_json_schemas(doc: dict[str, Any], *, one_walk: bool = True) -> dic
             return node
         if "$ref" in node:  # 3.0: siblings of $ref are ignored
             return rewrite({"$ref": node["$ref"]}, inlining)
+        if _CHANGED_30.isdisjoint(node) and not any(
+            isinstance(v, dict | list) for v in node.values()
+        ):
+            return node  # a leaf the two walks would copy unchanged (most schemas)
         out: dict[str, Any] = {}
         for key, value in node.items():
             if key in _DROPPED_30:
@@ -1091,6 +1095,7 @@ _SUBSCHEMAS_30 = frozenset(
     {"items", "additionalProperties", "not", "allOf", "anyOf", "oneOf", "contains", "propertyNames"}
 )
 _DROPPED_30 = frozenset({"example", "nullable", "discriminator", "xml", "externalDocs"})
+_CHANGED_30 = _DROPPED_30 | {"exclusiveMinimum", "exclusiveMaximum"}
 _AS_WRITTEN = frozenset({"enum", "const", "default", "example", "examples"})
 
 
