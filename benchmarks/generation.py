@@ -135,6 +135,9 @@ def bench_generation(
                 continue  # a tool that failed once is not retried
             out = _out(rounds / str(round_), tool)
             _prepare(out)
+            # What the run before wrote goes to disk now, not during this run (the other
+            # tool's output, written back by the kernel meanwhile, took this one's I/O and CPU).
+            os.sync()
             log(f"generate {spec.name}: {tool.name} (run {round_ + 1}/{repeat})")
             logfile = work / f"{_slug(tool.name)}.log"
             sample = run_once(
