@@ -16,6 +16,10 @@ import socket
 import struct
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import subprocess
 
 MAX_MESSAGE = 1 << 30
 # The project setting that keeps a warm generator (generator.config documents and checks it,
@@ -134,3 +138,52 @@ def prune(folder: Path, prefix: str, keep: str) -> list[str]:
             continue
         removed.append(lock.stem)
     return removed
+
+
+def start(module: str, path: Path, log: Path) -> subprocess.Popen[bytes] | None:
+    """`python -m <module> <path>` started in the background with its output to `log`, or None
+    when it cannot be. It imports this checkout's generator (first on its PYTHONPATH), runs in
+    the socket's folder (not the project's, which may be deleted under it) and in a session of
+    its own (a terminal's Ctrl-C meant for make does not end it)."""
+    import subprocess  # only when one is started
+    import sys
+
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+        ),
+    }
+    try:
+        with open(log, "ab") as output:
+            return subprocess.Popen(
+                [sys.executable, "-m", module, os.fspath(path)],
+                cwd=path.parent,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=output,
+                start_new_session=True,
+                close_fds=True,
+            )
+    except OSError:
+        return None
+
+
+def hold_lock(path: Path) -> TextIO | None:
+    """The lock beside the socket `path`, held for the rest of the process's life; None when
+    another process (for the same code) holds it. The log, this process's standard output, is
+    emptied: it holds one process's life, not every one's."""
+    import fcntl  # POSIX only, as the background processes are
+    import sys
+
+    lock = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 (held for the process's life)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        return None
+    with contextlib.suppress(OSError):
+        os.ftruncate(sys.stdout.fileno(), 0)
+    return lock

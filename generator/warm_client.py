@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from generator import background
 from generator.background import WARM_SETTING, ProtocolError, prune, receive, send
 from generator.cache_dir import cache_root
 from generator.progress import in_ci
@@ -290,28 +291,9 @@ def start_if_wanted() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(path.parent, 0o700)  # the socket answers whoever can reach it: its user only
         prune(path.parent, PREFIX, keep=path.stem)
-        log = open(path.with_suffix(".log"), "ab")  # noqa: SIM115 (handed to the child)
     except OSError:
         return
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(
-            [str(package_root()), *filter(None, [os.environ.get("PYTHONPATH")])]
-        ),
-    }
-    import subprocess  # only when one is started
-
-    with contextlib.suppress(OSError), log:
-        subprocess.Popen(
-            [sys.executable, "-m", "generator.warm_server", os.fspath(path)],
-            cwd=path.parent,  # not the project's folder, which may be deleted under it
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,  # not ended by the terminal's Ctrl-C meant for make
-            close_fds=True,
-        )
+    background.start("generator.warm_server", path, path.with_suffix(".log"))
 
 
 def idle_seconds() -> float:

@@ -18,7 +18,6 @@ its user's alone, and on Linux the peer's user id is checked too.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import importlib
 import io
 import json
@@ -30,7 +29,7 @@ import struct
 import sys
 import time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from generator import background, warm_client
 
@@ -59,7 +58,7 @@ _DEFAULT_STREAMS = {
 _replaced: list[object] = []
 # The lock this server holds while it lives (a child lets go of it: a server started after this
 # one has gone must not wait for the runs it forked).
-_lock: io.TextIOWrapper | None = None
+_lock: TextIO | None = None
 
 
 def main(argv: list[str]) -> int:
@@ -68,13 +67,9 @@ def main(argv: list[str]) -> int:
         return 2
     path = Path(argv[0])
     global _lock
-    _lock = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 (held for the process's life)
-    try:
-        fcntl.flock(_lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    _lock = background.hold_lock(path)
+    if _lock is None:
         return 0  # another one for the same code is starting or serving
-    with contextlib.suppress(OSError):  # the log holds this server's life only
-        os.ftruncate(sys.stdout.fileno(), 0)
     started = time.perf_counter()
     count = import_generator()
     took = (time.perf_counter() - started) * 1000

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,28 @@ def run_generator(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[s
         text=True,
         check=False,
     )
+
+
+def wait_for(condition: Callable[[], bool], what: str, limit: float = 60.0) -> None:
+    """Poll until `condition` holds (a generous limit for a loaded machine: no timing asserted)."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still waiting for {what} after {limit:.0f} s")
+        time.sleep(0.05)
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` runs (a child that left is a zombie until reaped: not alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return True
+    return state != "Z"
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from generator.emit.datamodel_codegen import datamodel_codegen_module
 from generator.emit.models import models_source
 from generator.ir import build_model
 from generator.loader import load_document
-from tests.conftest import ROOT
+from tests.conftest import ROOT, alive, wait_for
 
 SMALL = {
     "openapi": "3.1.0",
@@ -49,15 +49,6 @@ SMALL = {
 }
 
 
-def _wait_for(condition: Callable[[], bool], what: str, limit: float = 60.0) -> None:
-    """Poll until `condition` holds (a generous limit for a loaded machine: no timing asserted)."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"still waiting for {what} after {limit:.0f} s")
-        time.sleep(0.05)
-
-
 def _pids(folder: Path) -> list[int]:
     """Every worker that said it was serving, from the logs in `folder`."""
     pids = []
@@ -66,19 +57,6 @@ def _pids(folder: Path) -> list[int]:
             if line.startswith("models worker ") and " serving on " in line:
                 pids.append(int(line.split()[2]))
     return pids
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A child of this process that left is a zombie until reaped: not alive.
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except OSError:
-        return True
-    return state != "Z"
 
 
 @pytest.fixture
@@ -97,7 +75,7 @@ def cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         models_worker.stop_all()
         folder = root / "workers"
         for pid in _pids(folder) if folder.is_dir() else []:
-            if _alive(pid):
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
         models_worker._started.clear()
         shutil.rmtree(root, ignore_errors=True)
@@ -107,7 +85,7 @@ def _started_worker() -> Path:
     models_worker.start()
     path = models_worker.socket_path()
     assert path is not None
-    _wait_for(lambda: bool(models_worker.running()), "the worker to answer")
+    wait_for(lambda: bool(models_worker.running()), "the worker to answer")
     return path
 
 
@@ -212,7 +190,7 @@ def test_a_killed_worker_costs_nothing_and_is_replaced(cache: Path) -> None:
     path = _started_worker()
     (pid,) = _pids(path.parent)
     os.kill(pid, signal.SIGKILL)
-    _wait_for(lambda: not _alive(pid), "the worker to die")
+    wait_for(lambda: not alive(pid), "the worker to die")
     assert path.exists()  # a socket nobody answers, left behind
     assert models_worker.compute(SMALL, "pkg", False) is None  # the run computes its own
     models_worker._started.clear()  # a later run
@@ -256,9 +234,9 @@ def test_two_runs_starting_a_worker_at_once_leave_one(cache: Path) -> None:
         models_worker.start()
     path = models_worker.socket_path()
     assert path is not None
-    _wait_for(lambda: bool(models_worker.running()), "a worker to answer")
+    wait_for(lambda: bool(models_worker.running()), "a worker to answer")
     time.sleep(1.0)  # let the others reach the lock
-    assert [pid for pid in _pids(path.parent) if _alive(pid)] == _pids(path.parent)
+    assert [pid for pid in _pids(path.parent) if alive(pid)] == _pids(path.parent)
     assert len(_pids(path.parent)) == 1
     assert models_worker.compute(SMALL, "pkg", False) is not None
 
@@ -269,7 +247,7 @@ def test_an_idle_worker_leaves_and_removes_its_socket(
     monkeypatch.setenv(models_worker.IDLE_ENV, "1")
     path = _started_worker()
     (pid,) = _pids(path.parent)
-    _wait_for(lambda: not _alive(pid), "the idle worker to leave")
+    wait_for(lambda: not alive(pid), "the idle worker to leave")
     assert not path.exists()
     assert "idle: leaving" in path.with_suffix(".log").read_text(encoding="utf-8")
 
@@ -284,7 +262,7 @@ def test_stop_ends_every_worker(cache: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert done.returncode == 0 and f"stopped: {path} (process {pid})" in done.stdout
-    _wait_for(lambda: not _alive(pid), "the stopped worker to leave")
+    wait_for(lambda: not alive(pid), "the stopped worker to leave")
     status = subprocess.run(
         [sys.executable, "-m", "generator", "models-worker", "status"],
         capture_output=True,
@@ -473,7 +451,7 @@ def test_a_worker_whose_socket_is_removed_leaves(cache: Path) -> None:
     log = path.with_suffix(".log").read_text(encoding="utf-8")
     path.unlink()
     path.write_text("another worker's socket, say")
-    _wait_for(lambda: not _alive(pid), "the unreachable worker to leave")
+    wait_for(lambda: not alive(pid), "the unreachable worker to leave")
     assert path.read_text() == "another worker's socket, say"
     assert log in path.with_suffix(".log").read_text(encoding="utf-8")
     assert "its socket is gone: leaving" in path.with_suffix(".log").read_text(encoding="utf-8")

@@ -20,13 +20,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from generator import background, warm_client
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, alive, wait_for
 
 PYPROJECT = """\
 [tool.openapi-contract]
@@ -38,27 +38,6 @@ spec = "spec/api.json"
 out = "generated/pets"
 package = "pets_api"
 """
-
-
-def _wait_for(condition: Callable[[], bool], what: str, limit: float = 60.0) -> None:
-    """Poll until `condition` holds (a generous limit for a loaded machine: no timing asserted)."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"still waiting for {what} after {limit:.0f} s")
-        time.sleep(0.05)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a child that left is a zombie until its parent reaps it: not alive
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except OSError:
-        return True
-    return state != "Z"
 
 
 @pytest.fixture
@@ -73,7 +52,7 @@ def cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     finally:
         warm_client.stop_all()
         for pid in _server_pids(root):
-            if _alive(pid):
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
         shutil.rmtree(root, ignore_errors=True)
 
@@ -122,7 +101,7 @@ def _warm(project: Path, cache: Path) -> None:
     """A first run (in its own interpreter) and the warm generator it starts, ready."""
     first = _run(project, "generate")
     assert first.returncode == 0, first.stderr
-    _wait_for(lambda: bool(warm_client.running()), "the warm generator to answer")
+    wait_for(lambda: bool(warm_client.running()), "the warm generator to answer")
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -246,7 +225,7 @@ def _started_run(
         text=True,
         **kwargs,  # type: ignore[call-overload]
     )
-    _wait_for(lambda: len(_served(cache)) > before, "the run to be forked")
+    wait_for(lambda: len(_served(cache)) > before, "the run to be forked")
     return client, int(_served(cache)[-1].split(":")[0])
 
 
@@ -259,7 +238,7 @@ def test_ctrl_c_stops_the_served_run(cache: Path, tmp_path: Path) -> None:
     client.send_signal(signal.SIGINT)
     _out, err = client.communicate(timeout=120)
     assert client.returncode == 130, err
-    _wait_for(lambda: not _alive(child), "the run to end")
+    wait_for(lambda: not alive(child), "the run to end")
     assert "Traceback" not in err
     assert warm_client.running()  # the server itself goes on serving
 
@@ -279,7 +258,7 @@ def test_a_run_killed_in_the_warm_generator_is_done_again_in_process(
     assert "generating in this process instead" in err
     assert _tree(project / "generated") == expected
     reaped = f"run {child} ended by signal {int(signal.SIGKILL)}"
-    _wait_for(lambda: reaped in _logs(cache), "the warm generator to reap the killed run")
+    wait_for(lambda: reaped in _logs(cache), "the warm generator to reap the killed run")
 
 
 def test_a_terminal_sees_what_it_sees_in_process(cache: Path, tmp_path: Path) -> None:
@@ -454,7 +433,7 @@ def test_background_status_and_stop(cache: Path, tmp_path: Path) -> None:
     assert "warm generator" in status.stdout and f"(process {pid})" in status.stdout
     stop = _run(project, "background", "stop")
     assert "stopped: warm generator" in stop.stdout
-    _wait_for(lambda: not _alive(pid), "the warm generator to leave")
+    wait_for(lambda: not alive(pid), "the warm generator to leave")
     assert not list((cache / "workers").glob("*.sock"))
     assert "no background process running" in _run(project, "background", "status").stdout
 
@@ -466,15 +445,15 @@ def test_it_leaves_when_idle_or_when_its_socket_is_gone(
     project = _project(tmp_path)
     _warm(project, cache)
     (pid,) = _server_pids(cache)
-    _wait_for(lambda: not _alive(pid), "the idle warm generator to leave")
+    wait_for(lambda: not alive(pid), "the idle warm generator to leave")
     assert "idle: leaving" in _logs(cache)
     monkeypatch.delenv(warm_client.IDLE_ENV)
     _run(project, "generate", "--force")  # none running: in process, and it starts one
-    _wait_for(lambda: len(_server_pids(cache)) == 1 and bool(warm_client.running()), "a new one")
+    wait_for(lambda: len(_server_pids(cache)) == 1 and bool(warm_client.running()), "a new one")
     (pid,) = _server_pids(cache)
     for sock in (cache / "workers").glob("*.sock"):
         sock.unlink()
-    _wait_for(lambda: not _alive(pid), "the warm generator whose socket is gone to leave")
+    wait_for(lambda: not alive(pid), "the warm generator whose socket is gone to leave")
 
 
 def test_a_stale_socket_is_replaced(cache: Path, tmp_path: Path) -> None:
@@ -484,11 +463,11 @@ def test_a_stale_socket_is_replaced(cache: Path, tmp_path: Path) -> None:
     _warm(project, cache)
     (pid,) = _server_pids(cache)
     os.kill(pid, signal.SIGKILL)
-    _wait_for(lambda: not _alive(pid), "the killed warm generator to go")
+    wait_for(lambda: not alive(pid), "the killed warm generator to go")
     assert list((cache / "workers").glob("generator-*.sock"))
     rerun = _run(project, "generate", "--force")
     assert rerun.returncode == 0, rerun.stderr
-    _wait_for(lambda: bool(warm_client.running()), "a new warm generator")
+    wait_for(lambda: bool(warm_client.running()), "a new warm generator")
     assert len(_server_pids(cache)) == 1 and _server_pids(cache)[0] != pid
 
 
@@ -547,6 +526,6 @@ def test_a_client_that_stalls_or_gives_up_holds_nothing_up_and_runs_nothing(
         started = json.loads(background.receive(conn))
     assert "pid" in started, started
     child = started["pid"]
-    _wait_for(lambda: not _alive(child), "the child without its go to leave")
+    wait_for(lambda: not alive(child), "the child without its go to leave")
     assert not (project / "generated").exists()
     assert f"run {child} not started" in _logs(cache)

@@ -89,7 +89,8 @@ def identity() -> str:
     here = Path(__file__)
     # What the worker runs (generator.emit.datamodel_codegen), how it is asked and answers.
     code = ("datamodel_codegen.py", "models_worker.py", "models_worker_server.py")
-    for module in (here.with_name(name) for name in code):
+    # and the messages and sockets it shares with the warm generator
+    for module in (*(here.with_name(name) for name in code), here.parents[1] / "background.py"):
         digest.update(hashlib.sha256(module.read_bytes()).digest())
     return digest.hexdigest()[:20]
 
@@ -220,30 +221,11 @@ def start() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(path.parent, 0o700)  # the socket answers whoever can reach it: its user only
         prune(path.parent, keep=path.stem)
-        log = open(path.with_suffix(".log"), "ab")  # noqa: SIM115 (handed to the child)
     except OSError:
         return
-    package_root = str(Path(__file__).resolve().parents[2])
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(
-            [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
-        ),
-    }
-    try:
-        with log:
-            _started[path] = subprocess.Popen(
-                [sys.executable, "-m", "generator.emit.models_worker_server", os.fspath(path)],
-                cwd=path.parent,  # not the project's folder, which may be deleted under it
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                start_new_session=True,  # not ended by the terminal's Ctrl-C meant for make
-                close_fds=True,
-            )
-    except OSError:
-        return
+    _started[path] = background.start(
+        "generator.emit.models_worker_server", path, path.with_suffix(".log")
+    )
 
 
 def prune(folder: Path, keep: str) -> list[str]:

@@ -11,8 +11,6 @@ computes the models itself and reports the error as it would have without a work
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import socket
@@ -56,13 +54,9 @@ def main(argv: list[str]) -> int:
         print("usage: python -m generator.emit.models_worker_server SOCKET", file=sys.stderr)
         return 2
     path = Path(argv[0])
-    lock = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 (held for the process's life)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    lock = background.hold_lock(path)  # held for the process's life
+    if lock is None:
         return 0  # another worker for the same code is starting or serving
-    with contextlib.suppress(OSError):  # the log holds this worker's life only, not every one's
-        os.ftruncate(sys.stdout.fileno(), 0)
     datamodel_codegen_module(_WARM_UP, "warm_up", False)
     server, ours = background.listen_in_place(path)
     idle = models_worker.idle_seconds()

@@ -907,6 +907,13 @@ def _from_openapi_30(schema: Any, kept: Callable[[Any], Any] = _kept) -> Any:
             continue
         else:
             out[key] = kept(value)
+    return bounds_and_null_30(schema, out)
+
+
+def bounds_and_null_30(schema: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """`out` (a 3.0 schema's keywords, translated) with what 3.0's boolean exclusive bounds and
+    `nullable` mean in 2020-12: the bound moved to `exclusiveMinimum`/`exclusiveMaximum`, and
+    null added to the type (or the schema made `anyOf` it and null)."""
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         flag = schema.get(exclusive)
         if isinstance(flag, bool):

@@ -976,7 +976,8 @@ def component_json_schemas(doc: dict[str, Any], *, one_walk: bool = True) -> dic
 
     `one_walk=False`: an OpenAPI 3.0 document's schemas translated first and their references
     rewritten after, in two walks, as this was first written (the tests' reference)."""
-    from generator.plans.server import _from_openapi_30  # the one 3.0 -> 2020-12 translation
+    # the one 3.0 -> 2020-12 translation
+    from generator.plans.server import _from_openapi_30, bounds_and_null_30
 
     v30 = str(doc.get("openapi", "")).startswith("3.0")
     schemas = (doc.get("components") or {}).get("schemas") or {}
@@ -1006,17 +1007,21 @@ def component_json_schemas(doc: dict[str, Any], *, one_walk: bool = True) -> dic
                 if key == "$ref" and isinstance(value, str):
                     value = "#/$defs/" + value.removeprefix(prefix)
                 out[key] = value
-            elif key in _NAMED and isinstance(value, dict):
-                # names, not keywords: a property called `default` is a schema too
-                out[key] = {
-                    k: rewrite(v, inlining) if isinstance(v, dict | list) else v
-                    for k, v in value.items()
-                }
-            elif key in _AS_WRITTEN:
-                out[key] = value
             else:
-                out[key] = rewrite(value, inlining)
+                out[key] = rewritten(key, value, inlining)
         return out
+
+    def rewritten(key: str, value: Any, inlining: frozenset[str]) -> Any:
+        """The value (a dict or a list) of `key` in a schema, its references rewritten."""
+        if key in _NAMED and isinstance(value, dict):
+            # names, not keywords: a property called `default` is a schema too
+            return {
+                k: rewrite(v, inlining) if isinstance(v, dict | list) else v
+                for k, v in value.items()
+            }
+        if key in _AS_WRITTEN:
+            return value
+        return rewrite(value, inlining)
 
     def translated(node: Any, inlining: frozenset[str]) -> Any:
         """`rewrite(_from_openapi_30(node), inlining)` in one walk instead of two (each key's
@@ -1054,30 +1059,9 @@ def component_json_schemas(doc: dict[str, Any], *, one_walk: bool = True) -> dic
                     out[key] = rewrite(schemas_30, inlining)
             elif key in _SUBSCHEMAS_30:
                 out[key] = translated(value, inlining)
-            elif key in _NAMED and isinstance(value, dict):
-                out[key] = {
-                    k: rewrite(v, inlining) if isinstance(v, dict | list) else v
-                    for k, v in value.items()
-                }
-            elif key in _AS_WRITTEN:
-                out[key] = value
             else:
-                out[key] = rewrite(value, inlining)
-        for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
-            flag = node.get(exclusive)
-            if isinstance(flag, bool):
-                out.pop(exclusive, None)
-                if flag and bound in out:
-                    out[exclusive] = out.pop(bound)
-        if node.get("nullable") is True:
-            declared = out.get("type")
-            if isinstance(declared, str):
-                out["type"] = [declared, "null"]
-                if isinstance(out.get("enum"), list) and None not in out["enum"]:
-                    out["enum"] = [*out["enum"], None]
-            elif declared is None:
-                out = {"anyOf": [out, {"type": "null"}]}
-        return out
+                out[key] = rewritten(key, value, inlining)
+        return bounds_and_null_30(node, out)
 
     if v30 and one_walk:
         return {str(name): translated(schema, frozenset()) for name, schema in schemas.items()}
