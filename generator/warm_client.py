@@ -75,6 +75,7 @@ def served(argv: list[str]) -> int | None:
     on, the signals a terminal sends (Ctrl-C) go to the child's process group (the run and the
     formatter it started), as a terminal sends them to a run in process; one that comes before
     the child is known ends this process as it would have ended the run (status 130 for Ctrl-C).
+    Ctrl-Z stops the child's group with this process, and continuing this one continues it.
     """
     global _to_start
     path = wanted(argv)
@@ -90,11 +91,17 @@ def served(argv: list[str]) -> int | None:
         if child <= 0:
             pending.append(signum)
             return
-        try:
-            os.killpg(child, signum)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.kill(child, signum)
+        _to_group(child, signum)
+
+    def suspend(_signum: int, _frame: object) -> None:
+        """Ctrl-Z: the run stopped with this process, as a terminal stops a job's group."""
+        _to_group(child, signal.SIGTSTP)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stopped here until continued
+        signal.signal(signal.SIGTSTP, suspend)
+
+    def resume(_signum: int, _frame: object) -> None:
+        _to_group(child, signal.SIGCONT)
 
     previous = {sig: signal.signal(sig, forward) for sig in _FORWARDED}
     try:
@@ -111,6 +118,8 @@ def served(argv: list[str]) -> int | None:
                     raise ProtocolError("no run started")
                 send(conn, b'"go"')
                 child = pid
+                for sig, job_control in ((signal.SIGTSTP, suspend), (signal.SIGCONT, resume)):
+                    previous[sig] = signal.signal(sig, job_control)
                 conn.settimeout(None)
             except (OSError, ValueError, ProtocolError):
                 if pending:
@@ -139,6 +148,16 @@ def _standard_fds() -> Iterator[list[int]]:
     finally:
         for fd in opened:
             os.close(fd)
+
+
+def _to_group(child: int, signum: int) -> None:
+    """`signum` to the child's process group (the run and the processes it started), or to
+    the child alone while its group is not yet made."""
+    try:
+        os.killpg(child, signum)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.kill(child, signum)
 
 
 def _wait(conn: socket.socket) -> int | None:

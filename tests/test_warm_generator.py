@@ -243,6 +243,36 @@ def test_ctrl_c_stops_the_served_run(cache: Path, tmp_path: Path) -> None:
     assert warm_client.running()  # the server itself goes on serving
 
 
+def _state(pid: int) -> str:
+    """The process's state letter (`T`: stopped), or "" once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return ""
+
+
+@pytest.mark.timeout(300)
+def test_ctrl_z_stops_the_served_run_and_continuing_continues_it(
+    cache: Path, tmp_path: Path
+) -> None:
+    """As a terminal stops and continues a job's whole process group: the run stops with the
+    client, and goes on to its end once the client is continued."""
+    project = _project(tmp_path, _large(tmp_path))
+    _warm(project, cache)
+    expected = _tree(project / "generated")
+    shutil.rmtree(project / "generated")
+    client, child = _started_run(project, cache)
+    time.sleep(0.3)  # into the run
+    client.send_signal(signal.SIGTSTP)
+    wait_for(lambda: _state(client.pid) == "T", "the client to stop")
+    wait_for(lambda: _state(child) in ("T", ""), "the run to stop with it")
+    assert _state(child) == "T"  # stopped, not finished
+    client.send_signal(signal.SIGCONT)
+    _out, err = client.communicate(timeout=240)
+    assert client.returncode == 0, err
+    assert _tree(project / "generated") == expected
+
+
 @pytest.mark.timeout(300)
 def test_a_run_killed_in_the_warm_generator_is_done_again_in_process(
     cache: Path, tmp_path: Path
