@@ -97,8 +97,12 @@ def served(argv: list[str]) -> int | None:
         """Ctrl-Z: the run stopped with this process, as a terminal stops a job's group."""
         _to_group(child, signal.SIGTSTP)
         signal.signal(signal.SIGTSTP, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTSTP)  # stopped here until continued
+        # Stopped here until continued; or not at all, in a process group no shell controls
+        # (an orphaned one), where the system discards the signal: then neither would a run
+        # in process have stopped, and the child goes on at once.
+        os.kill(os.getpid(), signal.SIGTSTP)
         signal.signal(signal.SIGTSTP, suspend)
+        _to_group(child, signal.SIGCONT)
 
     def resume(_signum: int, _frame: object) -> None:
         _to_group(child, signal.SIGCONT)

@@ -261,7 +261,9 @@ def test_ctrl_z_stops_the_served_run_and_continuing_continues_it(
     _warm(project, cache)
     expected = _tree(project / "generated")
     shutil.rmtree(project / "generated")
-    client, child = _started_run(project, cache)
+    # A job of its own in this session, as a shell starts one: a process group the system
+    # lets a stop signal stop (test_ctrl_z_where_no_shell_controls_the_job has the other kind).
+    client, child = _started_run(project, cache, process_group=0)
     time.sleep(0.3)  # into the run
     client.send_signal(signal.SIGTSTP)
     wait_for(lambda: _state(client.pid) == "T", "the client to stop")
@@ -271,6 +273,20 @@ def test_ctrl_z_stops_the_served_run_and_continuing_continues_it(
     _out, err = client.communicate(timeout=240)
     assert client.returncode == 0, err
     assert _tree(project / "generated") == expected
+
+
+@pytest.mark.timeout(300)
+def test_ctrl_z_where_no_shell_controls_the_job_stops_nothing(cache: Path, tmp_path: Path) -> None:
+    """In a process group no shell controls (an orphaned one: here a session of its own), the
+    system discards a stop signal, so a run in process would go on: the served run goes on
+    too, and is not left stopped behind a client that never stopped."""
+    project = _project(tmp_path, _large(tmp_path))
+    _warm(project, cache)
+    client, _child = _started_run(project, cache, start_new_session=True)
+    time.sleep(0.3)  # into the run
+    client.send_signal(signal.SIGTSTP)
+    _out, err = client.communicate(timeout=240)
+    assert client.returncode == 0, err
 
 
 @pytest.mark.timeout(300)
