@@ -259,6 +259,7 @@ def _child(
         if json.loads(background.receive(conn, 16)) != "go":
             raise background.ProtocolError("the client did not ask for the run")
         conn.settimeout(None)
+        os.write(log, f"run {os.getpid()} started\n".encode())
         before = set(sys.modules)
         from generator.cli import main as cli_main
 

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import pty
+import re
 import select
 import shutil
 import signal
@@ -72,9 +73,7 @@ def _server_pids(cache: Path) -> list[int]:
 
 def _served(cache: Path) -> list[str]:
     """The runs the warm generators forked, from their logs: `<pid>: <arguments>`."""
-    return [
-        line[4:] for line in _logs(cache).splitlines() if line.startswith("run ") and ": " in line
-    ]
+    return [line[4:] for line in _logs(cache).splitlines() if re.match(r"run \d+: ", line)]
 
 
 def _project(parent: Path, document: Path = CORPUS / "3.1" / "petstore.json") -> Path:
@@ -153,8 +152,6 @@ def _off() -> dict[str, str]:
 
 def _normal(summary: str) -> str:
     """A summary without its timings."""
-    import re
-
     return re.sub(r" in \d+\.\d+s", " in <t>", summary)
 
 
@@ -226,7 +223,11 @@ def _started_run(
         **kwargs,  # type: ignore[call-overload]
     )
     wait_for(lambda: len(_served(cache)) > before, "the run to be forked")
-    return client, int(_served(cache)[-1].split(":")[0])
+    child = int(_served(cache)[-1].split(":")[0])
+    # Its client said go: the run is under way (killed before, the client runs it itself
+    # without a word, as it never started).
+    wait_for(lambda: f"run {child} started" in _logs(cache), "the run to start")
+    return client, child
 
 
 @pytest.mark.timeout(300)
