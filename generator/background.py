@@ -11,12 +11,15 @@ anything else is imported.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import struct
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+from generator.cache_dir import cache_root
 
 if TYPE_CHECKING:
     import subprocess
@@ -148,11 +151,10 @@ def start(module: str, path: Path, log: Path) -> subprocess.Popen[bytes] | None:
     import subprocess  # only when one is started
     import sys
 
-    package_root = str(Path(__file__).resolve().parents[1])
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(
-            [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+            [str(package_root()), *filter(None, [os.environ.get("PYTHONPATH")])]
         ),
     }
     try:
@@ -187,3 +189,55 @@ def hold_lock(path: Path) -> TextIO | None:
     with contextlib.suppress(OSError):
         os.ftruncate(sys.stdout.fileno(), 0)
     return lock
+
+
+def workers_folder() -> Path | None:
+    """Where the background processes' sockets, locks and logs are (None: caching is off)."""
+    root = cache_root()
+    return None if root is None else root / "workers"
+
+
+def package_root() -> Path:
+    """The folder the `generator` package is imported from (a checkout, or site-packages)."""
+    return Path(__file__).resolve().parents[1]
+
+
+def seconds(variable: str, default: float) -> float:
+    """A positive number of seconds from the environment's `variable`, else `default`."""
+    try:
+        value = float(os.environ.get(variable, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def ask(
+    path: Path, body: bytes, answer_timeout: float = 5.0, connect_timeout: float = 1.0
+) -> dict[str, Any] | None:
+    """One request to the background process at `path`; its reply, or None if there is none."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(connect_timeout)
+            conn.connect(os.fspath(path))
+            conn.settimeout(answer_timeout)
+            send(conn, body)
+            reply = json.loads(receive(conn))
+    except (OSError, ValueError, ProtocolError):
+        return None
+    return reply if isinstance(reply, dict) else None
+
+
+def running(prefix: str) -> dict[Path, object]:
+    """The background processes of one kind that answer (any code's): socket -> process id."""
+    folder = workers_folder()
+    if folder is None or not folder.is_dir():
+        return {}
+    ping = json.dumps({"op": "ping"}).encode()
+    replies = {p: ask(p, ping) for p in sorted(folder.glob(f"{prefix}*.sock"))}
+    return {p: reply.get("pid") for p, reply in replies.items() if reply is not None}
+
+
+def stop_all(prefix: str) -> dict[Path, object]:
+    """Ask every background process of one kind to leave: those that said they would."""
+    stop = json.dumps({"op": "stop"}).encode()
+    return {p: pid for p, pid in running(prefix).items() if ask(p, stop) is not None}

@@ -41,7 +41,6 @@ from typing import Any
 
 from generator import background
 from generator.background import WARM_SETTING, ProtocolError, prune, receive, send
-from generator.cache_dir import cache_root
 from generator.progress import in_ci
 
 WARM_ENV = "OPENAPI_CONTRACT_WARM_GENERATOR"
@@ -221,14 +220,9 @@ def configured(pyproject: Path) -> bool:
     return isinstance(settings, dict) and settings.get(WARM_SETTING) is True
 
 
-def workers_folder() -> Path | None:
-    root = cache_root()
-    return None if root is None else root / "workers"
-
-
 def package_root() -> Path:
-    """The folder the `generator` package is imported from (a checkout, or site-packages)."""
-    return Path(__file__).resolve().parents[1]
+    """The folder the `generator` package is imported from (generator.background's)."""
+    return background.package_root()
 
 
 def identity() -> tuple[str, str]:
@@ -271,7 +265,7 @@ def _modules(package: Path) -> list[tuple[str, int, int]]:
 
 
 def socket_path() -> Path | None:
-    folder = workers_folder()
+    folder = background.workers_folder()
     if folder is None:
         return None
     where, code = identity()
@@ -320,35 +314,19 @@ def start_if_wanted() -> None:
 
 
 def idle_seconds() -> float:
-    try:
-        value = float(os.environ.get(IDLE_ENV, IDLE_SECONDS))
-    except ValueError:
-        return IDLE_SECONDS
-    return value if value > 0 else IDLE_SECONDS
+    return background.seconds(IDLE_ENV, IDLE_SECONDS)
 
 
-def ask(path: Path, request: dict[str, Any], timeout: float = 5.0) -> dict[str, Any] | None:
+def ask(path: Path, request: dict[str, Any]) -> dict[str, Any] | None:
     """One request that is not a run (`ping`, `stop`) to the warm generator at `path`."""
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(timeout)
-            conn.connect(os.fspath(path))
-            send(conn, json.dumps(request).encode())
-            reply = json.loads(receive(conn, MAX_MESSAGE))
-    except (OSError, ValueError, ProtocolError):
-        return None
-    return reply if isinstance(reply, dict) else None
+    return background.ask(path, json.dumps(request).encode())
 
 
 def running() -> dict[Path, object]:
     """The warm generators that answer (any code's): socket -> process id."""
-    folder = workers_folder()
-    if folder is None or not folder.is_dir():
-        return {}
-    replies = {p: ask(p, {"op": "ping"}) for p in sorted(folder.glob(f"{PREFIX}*.sock"))}
-    return {p: reply.get("pid") for p, reply in replies.items() if reply is not None}
+    return background.running(PREFIX)
 
 
 def stop_all() -> dict[Path, object]:
     """Ask every warm generator to leave: those that said they would, socket -> process id."""
-    return {p: pid for p, pid in running().items() if ask(p, {"op": "stop"}) is not None}
+    return background.stop_all(PREFIX)

@@ -33,8 +33,6 @@ from pathlib import Path
 from typing import Any
 
 from generator import background, timing
-from generator.background import ProtocolError, receive, send
-from generator.cache_dir import cache_root
 from generator.emit import models_cache
 from generator.progress import in_ci
 
@@ -75,8 +73,7 @@ def _supported() -> bool:
 
 
 def workers_folder() -> Path | None:
-    root = cache_root()
-    return None if root is None else root / "workers"
+    return background.workers_folder()
 
 
 @cache
@@ -132,7 +129,7 @@ def _ready(path: Path) -> bool:
     if process is None:
         return False
     with timing.timed("models: waiting for the worker to start"):
-        deadline = time.monotonic() + _seconds(READY_ENV, READY_TIMEOUT)
+        deadline = time.monotonic() + background.seconds(READY_ENV, READY_TIMEOUT)
         while time.monotonic() < deadline:
             if path.exists():
                 return True
@@ -198,16 +195,7 @@ def _code(reply: dict[str, Any] | None) -> str | None:
 
 def ask(path: Path, body: bytes, answer_timeout: float = ANSWER_TIMEOUT) -> dict[str, Any] | None:
     """Send one request to the worker at `path`; its reply, or None if there is none."""
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(CONNECT_TIMEOUT)
-            conn.connect(os.fspath(path))
-            conn.settimeout(answer_timeout)
-            send(conn, body)
-            reply = json.loads(receive(conn))
-    except (OSError, ValueError, ProtocolError):
-        return None
-    return reply if isinstance(reply, dict) else None
+    return background.ask(path, body, answer_timeout, CONNECT_TIMEOUT)
 
 
 def start() -> None:
@@ -235,28 +223,14 @@ def prune(folder: Path, keep: str) -> list[str]:
 
 
 def idle_seconds() -> float:
-    return _seconds(IDLE_ENV, IDLE_SECONDS)
-
-
-def _seconds(variable: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(variable, default))
-    except ValueError:
-        return default
-    return value if value > 0 else default
+    return background.seconds(IDLE_ENV, IDLE_SECONDS)
 
 
 def running() -> dict[Path, object]:
     """The workers that answer (any identity: older code's too): socket -> process id."""
-    folder = workers_folder()
-    if folder is None or not folder.is_dir():
-        return {}
-    ping = json.dumps({"op": "ping"}).encode()
-    replies = {p: ask(p, ping, 5.0) for p in sorted(folder.glob("models-*.sock"))}
-    return {p: reply.get("pid") for p, reply in replies.items() if reply is not None}
+    return background.running("models-")
 
 
 def stop_all() -> dict[Path, object]:
     """Ask every running worker to leave: those that said they would, socket -> process id."""
-    stop = json.dumps({"op": "stop"}).encode()
-    return {p: pid for p, pid in running().items() if ask(p, stop, 5.0) is not None}
+    return background.stop_all("models-")
