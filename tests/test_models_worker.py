@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from generator import background
 from generator.emit import models_worker
 from generator.emit.datamodel_codegen import datamodel_codegen_module
 from generator.emit.models import models_source
@@ -218,7 +219,7 @@ def test_a_worker_dying_mid_request_costs_nothing(cache: Path) -> None:
             def serve(server: socket.socket = server, reply: bytes = reply) -> None:
                 conn, _ = server.accept()
                 with conn:
-                    models_worker.receive(conn)
+                    background.receive(conn)
                     conn.sendall(reply)
 
             thread = threading.Thread(target=serve)
